@@ -1,0 +1,100 @@
+"""The NCSCT-based session protocol: session types, BCTs, and what each type expects."""
+
+from django.db import models
+
+
+class SessionType(models.TextChoices):
+    PRE_QUIT = "pre_quit", "Pre-quit"
+    QUIT_DAY = "quit_day", "Quit day"
+    FOLLOW_UP = "follow_up", "Follow-up"
+    FINAL = "final", "Final"
+
+
+class SessionMode(models.TextChoices):
+    FACE_TO_FACE = "face_to_face", "Face to face"
+    TELEPHONE = "telephone", "Telephone"
+    VIDEO = "video", "Video"
+
+
+class Attendance(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    DID_NOT_ATTEND = "dna", "Did not attend"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class BCT(models.TextChoices):
+    BELIEFS_MENTAL_HEALTH = "beliefs_mental_health", "Address beliefs about smoking and mental health"
+    ASSESS_SMOKING = "assess_smoking", "Assess smoking, past quit attempts and nicotine dependence"
+    ABRUPT_NOT_A_PUFF = "abrupt_not_a_puff", 'Explain abrupt cessation and the "not a puff" rule'
+    WITHDRAWAL_CRAVINGS = "withdrawal_cravings", "Withdrawal symptoms and cravings"
+    DISCUSS_MEDICATION = "discuss_medication", "Discuss medication and products"
+    SET_QUIT_DATE = "set_quit_date", "Set quit date and prompt commitment"
+    NRT_VOUCHER_OR_REFERRAL = "nrt_voucher_or_referral", "Provide NRT voucher or refer for varenicline"
+    ASK_MEDICATION_USE = "ask_medication_use", "Ask about medication use"
+    CHANGE_ROUTINES = "change_routines", "Change routines"
+    CO_MONITORING = "co_monitoring", "CO monitoring"
+    SOCIAL_SUPPORT = "social_support", "Smoking contacts and social support"
+    HIGH_RISK_SITUATIONS = "high_risk_situations", "High-risk situations"
+    FINAL_SUMMARY = "final_summary", "Final summary and plan"
+
+
+class Product(models.TextChoices):
+    NRT_PATCH = "nrt_patch", "NRT patch"
+    NRT_GUM = "nrt_gum", "NRT gum"
+    NRT_LOZENGE = "nrt_lozenge", "NRT lozenge"
+    NRT_INHALATOR = "nrt_inhalator", "NRT inhalator"
+    NRT_MOUTH_SPRAY = "nrt_mouth_spray", "NRT mouth spray"
+    NRT_NASAL_SPRAY = "nrt_nasal_spray", "NRT nasal spray"
+    VARENICLINE = "varenicline", "Varenicline"
+    BUPROPION = "bupropion", "Bupropion"
+    E_CIGARETTE = "e_cigarette", "E-cigarette"
+
+
+class ProductAction(models.TextChoices):
+    RECOMMENDED = "recommended", "Recommended"
+    PROVIDED = "provided", "Provided"
+
+
+MAX_SESSIONS = 12
+
+# Protocol defaults (a design decision of this project, overridable in Pilot.expected_bcts).
+DEFAULT_EXPECTED_BCTS: dict[str, tuple[str, ...]] = {
+    SessionType.PRE_QUIT: (
+        BCT.BELIEFS_MENTAL_HEALTH, BCT.ASSESS_SMOKING, BCT.ABRUPT_NOT_A_PUFF,
+        BCT.WITHDRAWAL_CRAVINGS, BCT.DISCUSS_MEDICATION, BCT.SET_QUIT_DATE,
+        BCT.NRT_VOUCHER_OR_REFERRAL, BCT.CO_MONITORING,
+    ),
+    SessionType.QUIT_DAY: (
+        BCT.ABRUPT_NOT_A_PUFF, BCT.WITHDRAWAL_CRAVINGS, BCT.ASK_MEDICATION_USE,
+        BCT.CHANGE_ROUTINES, BCT.CO_MONITORING, BCT.SOCIAL_SUPPORT, BCT.HIGH_RISK_SITUATIONS,
+    ),
+    SessionType.FOLLOW_UP: (
+        BCT.WITHDRAWAL_CRAVINGS, BCT.ASK_MEDICATION_USE, BCT.CO_MONITORING,
+        BCT.HIGH_RISK_SITUATIONS,
+    ),
+    SessionType.FINAL: (
+        BCT.ASK_MEDICATION_USE, BCT.CO_MONITORING, BCT.HIGH_RISK_SITUATIONS, BCT.FINAL_SUMMARY,
+    ),
+}
+
+# Which type a session number usually is (clinical-rules.md table); 6+ are follow-up or final.
+_TYPE_BY_NUMBER = {1: SessionType.PRE_QUIT, 2: SessionType.QUIT_DAY, 6: SessionType.FINAL}
+
+
+def expected_bcts(session_type: str, overrides: dict | None = None) -> tuple[str, ...]:
+    """The BCT codes the protocol expects for a session type (pilot overrides first)."""
+    if overrides and session_type in overrides:
+        return tuple(overrides[session_type])
+    return tuple(DEFAULT_EXPECTED_BCTS.get(session_type, ()))
+
+
+def suggested_session_type(number: int) -> str:
+    """The session type the protocol table gives for a session number."""
+    return _TYPE_BY_NUMBER.get(number, SessionType.FOLLOW_UP)
+
+
+def fidelity(delivered: list[str] | tuple[str, ...], expected: tuple[str, ...]) -> float | None:
+    """Share of the expected BCTs that were delivered; None when nothing is expected."""
+    if not expected:
+        return None
+    return len(set(delivered) & set(expected)) / len(set(expected))

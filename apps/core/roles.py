@@ -1,0 +1,44 @@
+"""Roles and what each may do; the only place role names are compared."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PWP = "pwp", "Psychological wellbeing practitioner"
+    ADVISOR = "advisor", "Stop smoking advisor"
+    SITE_LEAD = "site_lead", "Site lead"
+    TRIAL_MANAGER = "trial_manager", "Trial manager"
+    DATA_MANAGER = "data_manager", "Data manager"
+    ADMIN = "admin", "Administrator"
+
+
+ALL_SITES_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN})
+CLINICAL_WRITE_ROLES = frozenset({Role.PWP, Role.SITE_LEAD})
+DASHBOARD_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.SITE_LEAD, Role.ADMIN})
+EXPORT_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN})
+HISTORY_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN})
+
+
+def sees_all_sites(user) -> bool:
+    """Whether the user's role gives access to every site."""
+    return bool(user.is_authenticated and user.role in ALL_SITES_ROLES)
+
+
+def can_write_clinical(user) -> bool:
+    """Whether the user may record screening, consent, sessions and measures."""
+    return bool(user.is_authenticated and user.role in CLINICAL_WRITE_ROLES)
+
+
+def can_view_dashboards(user) -> bool:
+    """Whether the user may open the feasibility dashboards."""
+    return bool(user.is_authenticated and user.role in DASHBOARD_ROLES)
+
+
+def can_export(user) -> bool:
+    """Whether the user may build and download analysis exports."""
+    return bool(user.is_authenticated and user.role in EXPORT_ROLES)
+
+
+def can_read_history(user) -> bool:
+    """Whether the user may read the audit trail."""
+    return bool(user.is_authenticated and user.role in HISTORY_ROLES)

@@ -1,0 +1,265 @@
+"""Measures (PHQ-9, GAD-7, smoking status, CO), safety alerts and questionnaire links."""
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from apps.core.models import PublicModel, TimeStampedModel
+from apps.core.triggers import not_before_screening
+
+
+class Timepoint(models.TextChoices):
+    BASELINE = "baseline", "Baseline"
+    SESSION = "session", "Treatment session"
+    WEEK4 = "week4", "4-week quit check"
+    MONTH3 = "month3", "3-month follow-up"
+    MONTH6 = "month6", "6-month follow-up"
+
+
+class Source(models.TextChoices):
+    IN_SESSION = "in_session", "In session"
+    ONLINE = "online", "Online questionnaire"
+    PHONE = "phone", "Phone follow-up"
+
+
+PHQ9_SEVERITIES = ["minimal", "mild", "moderate", "moderately severe", "severe"]
+GAD7_SEVERITIES = ["minimal", "mild", "moderate", "severe"]
+
+
+def _item_checks(prefix: str, count: int) -> list[models.CheckConstraint]:
+    return [
+        models.CheckConstraint(
+            name=f"{prefix}_item{i}_0_to_3",
+            condition=Q(**{f"item{i}__gte": 0}) & Q(**{f"item{i}__lte": 3}),
+        )
+        for i in range(1, count + 1)
+    ]
+
+
+def _sum_of_items(count: int):
+    total = F("item1")
+    for i in range(2, count + 1):
+        total = total + F(f"item{i}")
+    return total
+
+
+class Measure(PublicModel):
+    """What every recorded measure shares: who, when, where from, which contact."""
+
+    participant = models.ForeignKey("patients.Participant", on_delete=models.PROTECT, related_name="+")
+    completed_on = models.DateField()
+    timepoint = models.CharField(max_length=20, choices=Timepoint.choices)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    session = models.ForeignKey(
+        "cessation.CessationSession", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    follow_up = models.ForeignKey(
+        "reminders.FollowUp", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
+@pghistory.track()
+class PHQ9Response(Measure):
+    participant = models.ForeignKey(
+        "patients.Participant", on_delete=models.PROTECT, related_name="phq9_responses"
+    )
+    item1 = models.SmallIntegerField()
+    item2 = models.SmallIntegerField()
+    item3 = models.SmallIntegerField()
+    item4 = models.SmallIntegerField()
+    item5 = models.SmallIntegerField()
+    item6 = models.SmallIntegerField()
+    item7 = models.SmallIntegerField()
+    item8 = models.SmallIntegerField()
+    item9 = models.SmallIntegerField()
+    total = models.SmallIntegerField()
+    severity = models.CharField(max_length=20)
+    risk = models.BooleanField()
+    scoring_version = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = "PHQ-9 response"
+        ordering = ["participant", "completed_on", "id"]
+        indexes = [models.Index(fields=["participant", "timepoint"])]
+        constraints = [
+            *_item_checks("phq9", 9),
+            models.CheckConstraint(name="phq9_total_is_sum", condition=Q(total=_sum_of_items(9))),
+            models.CheckConstraint(
+                name="phq9_severity_valid", condition=Q(severity__in=PHQ9_SEVERITIES)
+            ),
+            models.CheckConstraint(name="phq9_risk_is_item9", condition=Q(risk=Q(item9__gt=0))),
+        ]
+        triggers = [not_before_screening("completed_on")]
+
+    @property
+    def items(self) -> list[int]:
+        """The nine item answers in order."""
+        return [getattr(self, f"item{i}") for i in range(1, 10)]
+
+
+@pghistory.track()
+class GAD7Response(Measure):
+    participant = models.ForeignKey(
+        "patients.Participant", on_delete=models.PROTECT, related_name="gad7_responses"
+    )
+    item1 = models.SmallIntegerField()
+    item2 = models.SmallIntegerField()
+    item3 = models.SmallIntegerField()
+    item4 = models.SmallIntegerField()
+    item5 = models.SmallIntegerField()
+    item6 = models.SmallIntegerField()
+    item7 = models.SmallIntegerField()
+    total = models.SmallIntegerField()
+    severity = models.CharField(max_length=20)
+    scoring_version = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = "GAD-7 response"
+        ordering = ["participant", "completed_on", "id"]
+        indexes = [models.Index(fields=["participant", "timepoint"])]
+        constraints = [
+            *_item_checks("gad7", 7),
+            models.CheckConstraint(name="gad7_total_is_sum", condition=Q(total=_sum_of_items(7))),
+            models.CheckConstraint(
+                name="gad7_severity_valid", condition=Q(severity__in=GAD7_SEVERITIES)
+            ),
+        ]
+        triggers = [not_before_screening("completed_on")]
+
+    @property
+    def items(self) -> list[int]:
+        """The seven item answers in order."""
+        return [getattr(self, f"item{i}") for i in range(1, 8)]
+
+
+@pghistory.track()
+class SmokingStatusReport(Measure):
+    participant = models.ForeignKey(
+        "patients.Participant", on_delete=models.PROTECT, related_name="smoking_reports"
+    )
+    smoke_free_since_day_14 = models.BooleanField(
+        null=True, blank=True, help_text="Not even a puff since 14 days after the quit date."
+    )
+    cigarettes_since_day_14 = models.PositiveIntegerField(null=True, blank=True)
+    smoked_last_7_days = models.BooleanField()
+    cigarettes_last_7_days = models.PositiveIntegerField(default=0)
+    quit_attempt_since_last_contact = models.BooleanField()
+    uses_e_cigarette = models.BooleanField()
+    uses_stop_smoking_medication = models.BooleanField()
+
+    class Meta:
+        ordering = ["participant", "completed_on", "id"]
+        indexes = [models.Index(fields=["participant", "timepoint"])]
+        constraints = [
+            models.CheckConstraint(
+                name="smoking_no_cigarettes_when_not_smoked",
+                condition=Q(smoked_last_7_days=True) | Q(cigarettes_last_7_days=0),
+            ),
+            models.CheckConstraint(
+                name="smoking_cigarettes_7d_plausible", condition=Q(cigarettes_last_7_days__lte=1000)
+            ),
+        ]
+        triggers = [not_before_screening("completed_on")]
+
+
+@pghistory.track()
+class COReading(PublicModel):
+    participant = models.ForeignKey(
+        "patients.Participant", on_delete=models.PROTECT, related_name="co_readings"
+    )
+    ppm = models.SmallIntegerField("CO (ppm)")
+    taken_at = models.DateTimeField()
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    timepoint = models.CharField(max_length=20, choices=Timepoint.choices)
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.IN_SESSION)
+    session = models.ForeignKey(
+        "cessation.CessationSession", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="co_readings",
+    )
+    follow_up = models.ForeignKey(
+        "reminders.FollowUp", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "CO reading"
+        ordering = ["participant", "taken_at"]
+        indexes = [models.Index(fields=["participant", "timepoint"])]
+        constraints = [
+            models.CheckConstraint(name="co_ppm_0_to_100", condition=Q(ppm__gte=0) & Q(ppm__lte=100)),
+        ]
+        triggers = [not_before_screening("taken_at")]
+
+
+@pghistory.track()
+class SafetyAlert(PublicModel):
+    """Raised by a PHQ-9 item 9 above 0; open until a clinician records the action taken."""
+
+    participant = models.ForeignKey(
+        "patients.Participant", on_delete=models.PROTECT, related_name="safety_alerts"
+    )
+    phq9 = models.OneToOneField(PHQ9Response, on_delete=models.PROTECT, related_name="safety_alert")
+    raised_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action_taken = models.TextField(blank=True)
+    time_to_acknowledge = models.DurationField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["acknowledged_at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="alert_acknowledgement_complete",
+                condition=Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True,
+                            action_taken="", time_to_acknowledge__isnull=True)
+                | (Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False,
+                     time_to_acknowledge__isnull=False) & ~Q(action_taken="")),
+            ),
+            models.CheckConstraint(
+                name="alert_acknowledged_after_raised",
+                condition=Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=F("raised_at")),
+            ),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        """Whether no clinician has acknowledged it yet."""
+        return self.acknowledged_at is None
+
+
+class QuestionnaireLink(TimeStampedModel):
+    """A single-use link for one follow-up; only the SHA-256 of its token is stored."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    participant = models.ForeignKey(
+        "patients.Participant", on_delete=models.CASCADE, related_name="questionnaire_links"
+    )
+    follow_up = models.ForeignKey(
+        "reminders.FollowUp", on_delete=models.CASCADE, related_name="links"
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    draft_answers = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="link_token_hash_is_sha256", condition=Q(token_hash__regex=r"^[0-9a-f]{64}$")
+            )
+        ]

@@ -1,0 +1,123 @@
+"""Follow-up schedule and the reminder outbox (the database is the outbox)."""
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from apps.core.models import PublicModel, TimeStampedModel
+
+
+class FollowUpTimepoint(models.TextChoices):
+    WEEK4 = "week4", "4-week quit check"
+    MONTH3 = "month3", "3-month follow-up"
+    MONTH6 = "month6", "6-month follow-up"
+
+
+class FollowUpStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    OPEN = "open", "Open"
+    COMPLETED = "completed", "Completed"
+    MISSED = "missed", "Missed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+@pghistory.track()
+class FollowUp(PublicModel):
+    participant = models.ForeignKey(
+        "patients.Participant", on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    timepoint = models.CharField(max_length=10, choices=FollowUpTimepoint.choices)
+    due_on = models.DateField()
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.SCHEDULED
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["participant", "due_on"]
+        indexes = [models.Index(fields=["status", "opens_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "timepoint"], name="one_follow_up_per_timepoint"
+            ),
+            models.CheckConstraint(
+                name="follow_up_window_ordered",
+                condition=Q(opens_on__lte=F("due_on")) & Q(due_on__lte=F("closes_on")),
+            ),
+            models.CheckConstraint(
+                name="follow_up_completed_has_time",
+                condition=~Q(status=FollowUpStatus.COMPLETED) | Q(completed_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} {self.get_timepoint_display()}"
+
+
+class ReminderChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+    STAFF_TASK = "staff_task", "Task for the practitioner"
+
+
+class ReminderKind(models.TextChoices):
+    INVITATION = "invitation", "Invitation"
+    REMINDER_1 = "reminder_1", "Reminder 1"
+    REMINDER_2 = "reminder_2", "Reminder 2"
+    ESCALATION = "escalation", "Escalation: phone the participant"
+
+
+class ReminderStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Reminder(TimeStampedModel):
+    participant = models.ForeignKey(
+        "patients.Participant", on_delete=models.CASCADE, related_name="reminders"
+    )
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="reminders")
+    channel = models.CharField(max_length=12, choices=ReminderChannel.choices)
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    due_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    provider_reference = models.CharField(max_length=200, blank=True)
+    last_error = models.TextField(blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="reminder_tasks", help_text="For escalations: the PWP to phone the participant.",
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(
+                fields=["due_at"], name="reminder_pending_due",
+                condition=Q(status="pending"),
+            ),
+            models.Index(fields=["status", "claimed_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["follow_up", "kind"], name="one_reminder_per_kind"),
+            models.CheckConstraint(
+                name="reminder_sent_has_time",
+                condition=~Q(status=ReminderStatus.SENT) | Q(sent_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.follow_up}"

@@ -1,0 +1,63 @@
+"""Sites (Talking Therapies services) and the pilot's own configuration."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+
+from apps.core.models import TimeStampedModel
+
+
+class Site(TimeStampedModel):
+    code = models.CharField(
+        max_length=5, unique=True, help_text="Short upper-case code that prefixes trial IDs."
+    )
+    name = models.CharField(max_length=200)
+    ods_code = models.CharField("NHS ODS code", max_length=10, unique=True)
+    recruitment_target = models.PositiveIntegerField(default=0)
+    recruitment_opens_on = models.DateField()
+    recruitment_closes_on = models.DateField()
+    is_active = models.BooleanField(default=True)
+    next_participant_number = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recruitment_closes_on__gte=F("recruitment_opens_on")),
+                name="site_recruitment_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2,5}$"), name="site_code_upper_letters"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+def default_consent_versions() -> list[str]:
+    return ["v1.0"]
+
+
+class Pilot(TimeStampedModel):
+    """The trial being run: one row; holds the switches that change how it runs."""
+
+    name = models.CharField(max_length=200, default="QuitPilot feasibility pilot")
+    is_randomised = models.BooleanField(
+        default=True, help_text="Off runs a single-arm pilot: enrol, no allocation."
+    )
+    consent_form_versions = ArrayField(
+        models.CharField(max_length=20), default=default_consent_versions
+    )
+    current_consent_form_version = models.CharField(max_length=20, default="v1.0")
+    expected_bcts = models.JSONField(
+        default=dict, blank=True, help_text="Session type -> BCT codes the protocol expects."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="one_pilot_per_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
