@@ -11,7 +11,9 @@ SESSION_STARTED_KEY = "quitpilot_session_started"
 LAST_SEEN_KEY = "quitpilot_last_seen"
 
 
-def timeout_reason(*, started: float, last_seen: float, now: float, idle: int, absolute: int) -> str:
+def timeout_reason(
+    *, started: float, last_seen: float, now: float, idle: int, absolute: int
+) -> str:
     """Why a session has expired ('' when it has not)."""
     if now - started > absolute:
         return "You were signed out because you had been signed in for 12 hours."
@@ -33,8 +35,11 @@ class SessionTimeoutMiddleware:
             session = request.session
             started = session.setdefault(SESSION_STARTED_KEY, now)
             reason = timeout_reason(
-                started=started, last_seen=session.get(LAST_SEEN_KEY, now), now=now,
-                idle=settings.SESSION_IDLE_TIMEOUT, absolute=settings.SESSION_ABSOLUTE_TIMEOUT,
+                started=started,
+                last_seen=session.get(LAST_SEEN_KEY, now),
+                now=now,
+                idle=settings.SESSION_IDLE_TIMEOUT,
+                absolute=settings.SESSION_ABSOLUTE_TIMEOUT,
             )
             if reason:
                 logout(request)

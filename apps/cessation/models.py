@@ -39,7 +39,10 @@ class CessationSession(PublicModel):
     quit_date_set = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
     submission_key = models.UUIDField(
-        unique=True, null=True, blank=True, editable=False,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
         help_text="Key of the form submission that created it, so a retry stores one session.",
     )
 

@@ -23,13 +23,19 @@ class Attendance(models.TextChoices):
 
 
 class BCT(models.TextChoices):
-    BELIEFS_MENTAL_HEALTH = "beliefs_mental_health", "Address beliefs about smoking and mental health"
+    BELIEFS_MENTAL_HEALTH = (
+        "beliefs_mental_health",
+        "Address beliefs about smoking and mental health",
+    )
     ASSESS_SMOKING = "assess_smoking", "Assess smoking, past quit attempts and nicotine dependence"
     ABRUPT_NOT_A_PUFF = "abrupt_not_a_puff", 'Explain abrupt cessation and the "not a puff" rule'
     WITHDRAWAL_CRAVINGS = "withdrawal_cravings", "Withdrawal symptoms and cravings"
     DISCUSS_MEDICATION = "discuss_medication", "Discuss medication and products"
     SET_QUIT_DATE = "set_quit_date", "Set quit date and prompt commitment"
-    NRT_VOUCHER_OR_REFERRAL = "nrt_voucher_or_referral", "Provide NRT voucher or refer for varenicline"
+    NRT_VOUCHER_OR_REFERRAL = (
+        "nrt_voucher_or_referral",
+        "Provide NRT voucher or refer for varenicline",
+    )
     ASK_MEDICATION_USE = "ask_medication_use", "Ask about medication use"
     CHANGE_ROUTINES = "change_routines", "Change routines"
     CO_MONITORING = "co_monitoring", "CO monitoring"
@@ -60,20 +66,35 @@ MAX_SESSIONS = 12
 # Protocol defaults (a design decision of this project, overridable in Pilot.expected_bcts).
 DEFAULT_EXPECTED_BCTS: dict[str, tuple[str, ...]] = {
     SessionType.PRE_QUIT: (
-        BCT.BELIEFS_MENTAL_HEALTH, BCT.ASSESS_SMOKING, BCT.ABRUPT_NOT_A_PUFF,
-        BCT.WITHDRAWAL_CRAVINGS, BCT.DISCUSS_MEDICATION, BCT.SET_QUIT_DATE,
-        BCT.NRT_VOUCHER_OR_REFERRAL, BCT.CO_MONITORING,
+        BCT.BELIEFS_MENTAL_HEALTH,
+        BCT.ASSESS_SMOKING,
+        BCT.ABRUPT_NOT_A_PUFF,
+        BCT.WITHDRAWAL_CRAVINGS,
+        BCT.DISCUSS_MEDICATION,
+        BCT.SET_QUIT_DATE,
+        BCT.NRT_VOUCHER_OR_REFERRAL,
+        BCT.CO_MONITORING,
     ),
     SessionType.QUIT_DAY: (
-        BCT.ABRUPT_NOT_A_PUFF, BCT.WITHDRAWAL_CRAVINGS, BCT.ASK_MEDICATION_USE,
-        BCT.CHANGE_ROUTINES, BCT.CO_MONITORING, BCT.SOCIAL_SUPPORT, BCT.HIGH_RISK_SITUATIONS,
+        BCT.ABRUPT_NOT_A_PUFF,
+        BCT.WITHDRAWAL_CRAVINGS,
+        BCT.ASK_MEDICATION_USE,
+        BCT.CHANGE_ROUTINES,
+        BCT.CO_MONITORING,
+        BCT.SOCIAL_SUPPORT,
+        BCT.HIGH_RISK_SITUATIONS,
     ),
     SessionType.FOLLOW_UP: (
-        BCT.WITHDRAWAL_CRAVINGS, BCT.ASK_MEDICATION_USE, BCT.CO_MONITORING,
+        BCT.WITHDRAWAL_CRAVINGS,
+        BCT.ASK_MEDICATION_USE,
+        BCT.CO_MONITORING,
         BCT.HIGH_RISK_SITUATIONS,
     ),
     SessionType.FINAL: (
-        BCT.ASK_MEDICATION_USE, BCT.CO_MONITORING, BCT.HIGH_RISK_SITUATIONS, BCT.FINAL_SUMMARY,
+        BCT.ASK_MEDICATION_USE,
+        BCT.CO_MONITORING,
+        BCT.HIGH_RISK_SITUATIONS,
+        BCT.FINAL_SUMMARY,
     ),
 }
 

@@ -49,7 +49,8 @@ class ProgressionCriterion(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 name="criterion_amber_not_above_green",
-                condition=Q(amber_from__lte=F("green_from")) & Q(amber_from__gte=0)
+                condition=Q(amber_from__lte=F("green_from"))
+                & Q(amber_from__gte=0)
                 & Q(green_from__lte=100),
             )
         ]
@@ -80,11 +81,15 @@ class ExportStatus(models.TextChoices):
 class ExportJob(PublicModel):
     """One requested export: also the access log of who exported what, and when."""
 
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     dataset = models.CharField(max_length=12, choices=ExportDataset.choices)
     file_format = models.CharField(max_length=4, choices=ExportFormat.choices)
     filters = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
     progress = models.PositiveSmallIntegerField(default=0)
     row_count = models.PositiveIntegerField(null=True, blank=True)
     file_path = models.CharField(max_length=500, blank=True)

@@ -47,12 +47,18 @@ def _sum_of_items(count: int):
 class Measure(PublicModel):
     """What every recorded measure shares: who, when, where from, which contact."""
 
-    participant = models.ForeignKey("patients.Participant", on_delete=models.PROTECT, related_name="+")
+    participant = models.ForeignKey(
+        "patients.Participant", on_delete=models.PROTECT, related_name="+"
+    )
     completed_on = models.DateField()
     timepoint = models.CharField(max_length=20, choices=Timepoint.choices)
     source = models.CharField(max_length=20, choices=Source.choices)
     session = models.ForeignKey(
-        "cessation.CessationSession", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "cessation.CessationSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     follow_up = models.ForeignKey(
         "reminders.FollowUp", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -163,7 +169,8 @@ class SmokingStatusReport(Measure):
                 condition=Q(smoked_last_7_days=True) | Q(cigarettes_last_7_days=0),
             ),
             models.CheckConstraint(
-                name="smoking_cigarettes_7d_plausible", condition=Q(cigarettes_last_7_days__lte=1000)
+                name="smoking_cigarettes_7d_plausible",
+                condition=Q(cigarettes_last_7_days__lte=1000),
             ),
         ]
         triggers = [not_before_screening("completed_on")]
@@ -182,7 +189,10 @@ class COReading(PublicModel):
     timepoint = models.CharField(max_length=20, choices=Timepoint.choices)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.IN_SESSION)
     session = models.ForeignKey(
-        "cessation.CessationSession", on_delete=models.PROTECT, null=True, blank=True,
+        "cessation.CessationSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="co_readings",
     )
     follow_up = models.ForeignKey(
@@ -194,7 +204,9 @@ class COReading(PublicModel):
         ordering = ["participant", "taken_at"]
         indexes = [models.Index(fields=["participant", "timepoint"])]
         constraints = [
-            models.CheckConstraint(name="co_ppm_0_to_100", condition=Q(ppm__gte=0) & Q(ppm__lte=100)),
+            models.CheckConstraint(
+                name="co_ppm_0_to_100", condition=Q(ppm__gte=0) & Q(ppm__lte=100)
+            ),
         ]
         triggers = [not_before_screening("taken_at")]
 
@@ -222,10 +234,20 @@ class SafetyAlert(PublicModel):
         constraints = [
             models.CheckConstraint(
                 name="alert_acknowledgement_complete",
-                condition=Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True,
-                            action_taken="", time_to_acknowledge__isnull=True)
-                | (Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False,
-                     time_to_acknowledge__isnull=False) & ~Q(action_taken="")),
+                condition=Q(
+                    acknowledged_at__isnull=True,
+                    acknowledged_by__isnull=True,
+                    action_taken="",
+                    time_to_acknowledge__isnull=True,
+                )
+                | (
+                    Q(
+                        acknowledged_at__isnull=False,
+                        acknowledged_by__isnull=False,
+                        time_to_acknowledge__isnull=False,
+                    )
+                    & ~Q(action_taken="")
+                ),
             ),
             models.CheckConstraint(
                 name="alert_acknowledged_after_raised",

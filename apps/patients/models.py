@@ -75,7 +75,9 @@ ELIGIBILITY_CRITERIA: tuple[tuple[str, str], ...] = (
 class ScreeningRecord(PublicModel):
     """One person assessed for eligibility; every one counts in the CONSORT flow."""
 
-    site = models.ForeignKey("trial_sites.Site", on_delete=models.PROTECT, related_name="screenings")
+    site = models.ForeignKey(
+        "trial_sites.Site", on_delete=models.PROTECT, related_name="screenings"
+    )
     screened_on = models.DateField()
     screened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -98,8 +100,11 @@ class ScreeningRecord(PublicModel):
                 name="screening_eligible_meets_all_criteria",
                 condition=~Q(outcome=ScreeningOutcome.ELIGIBLE)
                 | Q(
-                    aged_18_or_over=True, smokes_daily=True, has_depression_or_anxiety=True,
-                    starting_talking_therapies=True, wants_help_to_quit=True,
+                    aged_18_or_over=True,
+                    smokes_daily=True,
+                    has_depression_or_anxiety=True,
+                    starting_talking_therapies=True,
+                    wants_help_to_quit=True,
                 ),
             ),
             models.CheckConstraint(
@@ -121,12 +126,17 @@ class Participant(PublicModel):
     """An eligible person in the pilot, known only by a pseudonymous trial ID."""
 
     trial_id = models.CharField(max_length=12, unique=True)
-    site = models.ForeignKey("trial_sites.Site", on_delete=models.PROTECT, related_name="participants")
+    site = models.ForeignKey(
+        "trial_sites.Site", on_delete=models.PROTECT, related_name="participants"
+    )
     screening = models.OneToOneField(
         ScreeningRecord, on_delete=models.PROTECT, related_name="participant"
     )
     assigned_pwp = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="caseload",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCREENED)
@@ -147,7 +157,8 @@ class Participant(PublicModel):
         indexes = [models.Index(fields=["site", "status"])]
         constraints = [
             models.CheckConstraint(
-                name="participant_trial_id_format", condition=Q(trial_id__regex=r"^[A-Z]{2,5}-\d{4,}$")
+                name="participant_trial_id_format",
+                condition=Q(trial_id__regex=r"^[A-Z]{2,5}-\d{4,}$"),
             ),
             models.CheckConstraint(
                 name="participant_consent_not_before_screening",
@@ -189,7 +200,9 @@ class Participant(PublicModel):
 class Baseline(TimeStampedModel):
     """Smoking and demographic baseline, taken at consent/randomisation."""
 
-    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="baseline")
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="baseline"
+    )
     recorded_on = models.DateField()
     cigarettes_per_day = models.PositiveSmallIntegerField()
     minutes_to_first_cigarette = models.PositiveSmallIntegerField()
@@ -244,6 +257,9 @@ class ContactDetails(TimeStampedModel):
 class RandomisationBlock(models.Model):
     """A permuted block of arms for one site; concealed: never shown in pages or the API."""
 
+    def __str__(self) -> str:
+        return f"Block {self.sequence} at site {self.site_id}"
+
     site = models.ForeignKey("trial_sites.Site", on_delete=models.PROTECT, related_name="+")
     sequence = models.PositiveIntegerField()
     arms = ArrayField(models.CharField(max_length=20, choices=Arm.choices))
@@ -252,7 +268,9 @@ class RandomisationBlock(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["site", "sequence"], name="one_block_per_site_sequence"),
+            models.UniqueConstraint(
+                fields=["site", "sequence"], name="one_block_per_site_sequence"
+            ),
             models.CheckConstraint(
                 name="block_position_within_size",
                 condition=Q(next_position__gte=0),
@@ -264,16 +282,24 @@ class RandomisationBlock(models.Model):
 class Allocation(models.Model):
     """The arm a participant was randomised to: exactly one, never changed."""
 
-    participant = models.OneToOneField(Participant, on_delete=models.PROTECT, related_name="allocation")
+    participant = models.OneToOneField(
+        Participant, on_delete=models.PROTECT, related_name="allocation"
+    )
     arm = models.CharField(max_length=20, choices=Arm.choices)
-    block = models.ForeignKey(RandomisationBlock, on_delete=models.PROTECT, related_name="allocations")
+    block = models.ForeignKey(
+        RandomisationBlock, on_delete=models.PROTECT, related_name="allocations"
+    )
     position = models.PositiveSmallIntegerField()
     allocated_at = models.DateTimeField()
-    allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["block", "position"], name="one_allocation_per_block_slot"),
+            models.UniqueConstraint(
+                fields=["block", "position"], name="one_allocation_per_block_slot"
+            ),
             models.CheckConstraint(name="allocation_arm_valid", condition=Q(arm__in=Arm.values)),
         ]
         triggers = [

@@ -13,12 +13,12 @@ class PractitionerProfile(TimeStampedModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner_profile"
     )
-    ncsct_trained_on = models.DateField(
-        "NCSCT training completed on", null=True, blank=True
-    )
+    ncsct_trained_on = models.DateField("NCSCT training completed on", null=True, blank=True)
     hours_per_week = models.DecimalField(
         "hours per week available for cessation work",
-        max_digits=4, decimal_places=1, default=Decimal("0"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("0"),
     )
 
     class Meta:

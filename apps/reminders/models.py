@@ -97,8 +97,12 @@ class Reminder(TimeStampedModel):
     provider_reference = models.CharField(max_length=200, blank=True)
     last_error = models.TextField(blank=True)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="reminder_tasks", help_text="For escalations: the PWP to phone the participant.",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reminder_tasks",
+        help_text="For escalations: the PWP to phone the participant.",
     )
     done_at = models.DateTimeField(null=True, blank=True)
 
@@ -106,7 +110,8 @@ class Reminder(TimeStampedModel):
         ordering = ["due_at"]
         indexes = [
             models.Index(
-                fields=["due_at"], name="reminder_pending_due",
+                fields=["due_at"],
+                name="reminder_pending_due",
                 condition=Q(status="pending"),
             ),
             models.Index(fields=["status", "claimed_at"]),

@@ -1,0 +1,191 @@
+"""Writes for cessation sessions: one call stores the session and everything taken in it."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.cessation.models import CessationSession, PharmacotherapyRecord
+from apps.cessation.protocol import BCT, MAX_SESSIONS, Attendance, Product, ProductAction
+from apps.core.errors import DomainError
+from apps.outcomes import services as outcome_services
+from apps.outcomes.models import Source, Timepoint
+from apps.patients.status import ACTIVE_STATUSES
+
+
+@dataclass
+class SessionInput:
+    """What a PWP enters for one session (the form and the API both build this)."""
+
+    session_date: date
+    attendance: str
+    number: int
+    session_type: str
+    mode: str = ""
+    duration_minutes: int | None = None
+    bcts_delivered: list[str] = field(default_factory=list)
+    quit_date_set: date | None = None
+    pharmacotherapy: list[tuple[str, str]] = field(default_factory=list)
+    notes: str = ""
+    co_ppm: int | None = None
+    phq9_items: list[int] | None = None
+    gad7_items: list[int] | None = None
+
+
+def suggested_session_number(participant) -> int:
+    """The next session number: one after the highest attended session."""
+    last = (
+        CessationSession.objects.filter(participant=participant, attendance=Attendance.ATTENDED)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return min((last or 0) + 1, MAX_SESSIONS)
+
+
+def _validate(data: SessionInput, today: date) -> None:
+    if data.session_date > today:
+        raise DomainError("Session date cannot be in the future.", field="session_date")
+    if not 1 <= data.number <= MAX_SESSIONS:
+        raise DomainError(f"Session number must be 1 to {MAX_SESSIONS}.", field="number")
+    if data.attendance != Attendance.ATTENDED:
+        return
+    if not data.mode:
+        raise DomainError("Choose how the session was delivered.", field="mode")
+    if not data.duration_minutes or not 1 <= data.duration_minutes <= 240:
+        raise DomainError("An attended session lasts 1 to 240 minutes.", field="duration_minutes")
+    unknown = set(data.bcts_delivered) - set(BCT.values)
+    if unknown:
+        raise DomainError(
+            f"Unknown behaviour change technique: {sorted(unknown)[0]}.", field="bcts_delivered"
+        )
+    for product, action in data.pharmacotherapy:
+        if product not in Product.values or action not in ProductAction.values:
+            raise DomainError(
+                "Choose a listed product and recommended/provided.", field="pharmacotherapy"
+            )
+
+
+@transaction.atomic
+def record_session(
+    *,
+    participant,
+    practitioner,
+    data: SessionInput,
+    submission_key: uuid.UUID | None = None,
+    today: date | None = None,
+) -> CessationSession:
+    """Store a session with its CO, PHQ-9 and GAD-7; a repeated submission returns the first."""
+    if submission_key is not None:
+        existing = CessationSession.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    today = today or timezone.localdate()
+    if participant.status not in ACTIVE_STATUSES:
+        raise DomainError(
+            "Sessions can be logged only for randomised or enrolled participants.",
+            field="participant",
+        )
+    _validate(data, today)
+    if data.session_date < participant.screened_on:
+        raise DomainError("Session date cannot be before screening.", field="session_date")
+    attended = data.attendance == Attendance.ATTENDED
+    try:
+        with transaction.atomic():
+            session = CessationSession.objects.create(
+                participant=participant,
+                practitioner=practitioner,
+                number=data.number,
+                session_date=data.session_date,
+                session_type=data.session_type,
+                mode=data.mode if attended else "",
+                attendance=data.attendance,
+                duration_minutes=data.duration_minutes if attended else None,
+                bcts_delivered=sorted(set(data.bcts_delivered)) if attended else [],
+                quit_date_set=data.quit_date_set if attended else None,
+                notes=data.notes,
+                submission_key=submission_key,
+            )
+    except IntegrityError as exc:
+        if (
+            submission_key
+            and CessationSession.objects.filter(submission_key=submission_key).exists()
+        ):
+            return CessationSession.objects.get(submission_key=submission_key)
+        raise DomainError(
+            f"Session {data.number} has already been recorded as attended.", field="number"
+        ) from exc
+    if attended:
+        _record_session_measures(session, participant, practitioner, data, today)
+    return session
+
+
+def _record_session_measures(session, participant, practitioner, data: SessionInput, today) -> None:
+    PharmacotherapyRecord.objects.bulk_create(
+        PharmacotherapyRecord(session=session, product=p, action=a) for p, a in data.pharmacotherapy
+    )
+    if data.quit_date_set:
+        from apps.patients.services import set_quit_date
+
+        set_quit_date(participant=participant, quit_date=data.quit_date_set)
+    common = {
+        "participant": participant,
+        "completed_on": data.session_date,
+        "timepoint": Timepoint.SESSION,
+        "source": Source.IN_SESSION,
+        "session": session,
+        "recorded_by": practitioner,
+        "today": today,
+    }
+    if data.phq9_items is not None:
+        outcome_services.record_phq9(items=data.phq9_items, **common)
+    if data.gad7_items is not None:
+        outcome_services.record_gad7(items=data.gad7_items, **common)
+    if data.co_ppm is not None:
+        taken_at = timezone.make_aware(datetime.combine(data.session_date, time(12, 0)))
+        outcome_services.record_co_reading(
+            participant=participant,
+            ppm=data.co_ppm,
+            taken_at=min(taken_at, timezone.now()),
+            taken_by=practitioner,
+            session=session,
+        )
+
+
+@transaction.atomic
+def update_session(*, session: CessationSession, editor, changes: dict) -> CessationSession:
+    """Correct a saved session's own fields; the audit trail records who changed what."""
+    allowed = {
+        "session_date",
+        "session_type",
+        "mode",
+        "attendance",
+        "duration_minutes",
+        "bcts_delivered",
+        "notes",
+        "number",
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DomainError(f"{sorted(unknown)[0]} cannot be edited here.", field=sorted(unknown)[0])
+    session = CessationSession.objects.select_for_update().get(pk=session.pk)
+    for name, value in changes.items():
+        setattr(session, name, value)
+    data = SessionInput(
+        session_date=session.session_date,
+        attendance=session.attendance,
+        number=session.number,
+        session_type=session.session_type,
+        mode=session.mode,
+        duration_minutes=session.duration_minutes,
+        bcts_delivered=session.bcts_delivered,
+    )
+    _validate(data, timezone.localdate())
+    try:
+        with transaction.atomic():
+            session.save()
+    except IntegrityError as exc:
+        raise DomainError("Those values break a rule of the trial.", field="number") from exc
+    return session

@@ -1,0 +1,217 @@
+"""Writes for measures and safety alerts; scores always come from the pure scorers."""
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.errors import DomainError
+from apps.outcomes import scoring
+from apps.outcomes.models import (
+    COReading,
+    GAD7Response,
+    PHQ9Response,
+    SafetyAlert,
+    SmokingStatusReport,
+    Source,
+    Timepoint,
+)
+
+
+def _check_date(participant, completed_on: date, today: date | None, field: str = "completed_on"):
+    if completed_on > (today or timezone.localdate()):
+        raise DomainError("The date cannot be in the future.", field=field)
+    if completed_on < participant.screened_on:
+        raise DomainError("The date cannot be before the participant was screened.", field=field)
+
+
+def _score(scorer, items, label: str):
+    try:
+        return scorer(items)
+    except scoring.ScoringError as exc:
+        raise DomainError(str(exc), field=f"{label}_items") from exc
+
+
+def _link(follow_up, completed_at: datetime | None = None) -> None:
+    if follow_up is not None:
+        from apps.reminders.services import complete_follow_up
+
+        complete_follow_up(follow_up=follow_up, when=completed_at)
+
+
+@transaction.atomic
+def record_phq9(
+    *,
+    participant,
+    items,
+    completed_on: date,
+    timepoint: str = Timepoint.SESSION,
+    source: str = Source.IN_SESSION,
+    session=None,
+    follow_up=None,
+    recorded_by=None,
+    today: date | None = None,
+) -> PHQ9Response:
+    """Store a scored PHQ-9; a positive item 9 raises a safety alert at once."""
+    result = _score(scoring.score_phq9, items, "phq9")
+    _check_date(participant, completed_on, today)
+    response = PHQ9Response.objects.create(
+        participant=participant,
+        completed_on=completed_on,
+        timepoint=timepoint,
+        source=source,
+        session=session,
+        follow_up=follow_up,
+        recorded_by=recorded_by,
+        **{f"item{i}": v for i, v in enumerate(result.items, start=1)},
+        total=result.total,
+        severity=result.severity,
+        risk=result.risk,
+        scoring_version=scoring.SCORING_VERSION,
+    )
+    if result.risk:
+        raise_safety_alert(phq9=response)
+    return response
+
+
+@transaction.atomic
+def record_gad7(
+    *,
+    participant,
+    items,
+    completed_on: date,
+    timepoint: str = Timepoint.SESSION,
+    source: str = Source.IN_SESSION,
+    session=None,
+    follow_up=None,
+    recorded_by=None,
+    today: date | None = None,
+) -> GAD7Response:
+    """Store a scored GAD-7."""
+    result = _score(scoring.score_gad7, items, "gad7")
+    _check_date(participant, completed_on, today)
+    return GAD7Response.objects.create(
+        participant=participant,
+        completed_on=completed_on,
+        timepoint=timepoint,
+        source=source,
+        session=session,
+        follow_up=follow_up,
+        recorded_by=recorded_by,
+        **{f"item{i}": v for i, v in enumerate(result.items, start=1)},
+        total=result.total,
+        severity=result.severity,
+        scoring_version=scoring.SCORING_VERSION,
+    )
+
+
+@transaction.atomic
+def record_smoking_status(
+    *,
+    participant,
+    completed_on: date,
+    timepoint: str,
+    smoked_last_7_days: bool,
+    cigarettes_last_7_days: int = 0,
+    smoke_free_since_day_14: bool | None = None,
+    cigarettes_since_day_14: int | None = None,
+    quit_attempt_since_last_contact: bool,
+    uses_e_cigarette: bool,
+    uses_stop_smoking_medication: bool,
+    source: str = Source.PHONE,
+    session=None,
+    follow_up=None,
+    recorded_by=None,
+    today: date | None = None,
+) -> SmokingStatusReport:
+    """Store a smoking status report; a follow-up report completes that follow-up."""
+    _check_date(participant, completed_on, today)
+    if not smoked_last_7_days and cigarettes_last_7_days:
+        raise DomainError(
+            "Cigarettes in the last 7 days must be 0 when the participant has not smoked.",
+            field="cigarettes_last_7_days",
+        )
+    if cigarettes_last_7_days < 0 or cigarettes_last_7_days > 1000:
+        raise DomainError(
+            "Cigarettes in the last 7 days must be 0 to 1000.", field="cigarettes_last_7_days"
+        )
+    report = SmokingStatusReport.objects.create(
+        participant=participant,
+        completed_on=completed_on,
+        timepoint=timepoint,
+        source=source,
+        session=session,
+        follow_up=follow_up,
+        recorded_by=recorded_by,
+        smoked_last_7_days=smoked_last_7_days,
+        cigarettes_last_7_days=cigarettes_last_7_days,
+        smoke_free_since_day_14=smoke_free_since_day_14,
+        cigarettes_since_day_14=cigarettes_since_day_14,
+        quit_attempt_since_last_contact=quit_attempt_since_last_contact,
+        uses_e_cigarette=uses_e_cigarette,
+        uses_stop_smoking_medication=uses_stop_smoking_medication,
+    )
+    _link(follow_up)
+    return report
+
+
+@transaction.atomic
+def record_co_reading(
+    *,
+    participant,
+    ppm: int,
+    taken_at: datetime,
+    timepoint: str = Timepoint.SESSION,
+    source: str = Source.IN_SESSION,
+    taken_by=None,
+    session=None,
+    follow_up=None,
+) -> COReading:
+    """Store an exhaled CO reading (integer ppm, 0-100)."""
+    try:
+        ppm = scoring.validate_co_ppm(ppm)
+    except scoring.ScoringError as exc:
+        raise DomainError(str(exc), field="co_ppm") from exc
+    if taken_at > timezone.now():
+        raise DomainError("A CO reading cannot be taken in the future.", field="taken_at")
+    return COReading.objects.create(
+        participant=participant,
+        ppm=ppm,
+        taken_at=taken_at,
+        timepoint=timepoint,
+        source=source,
+        taken_by=taken_by,
+        session=session,
+        follow_up=follow_up,
+    )
+
+
+def raise_safety_alert(*, phq9: PHQ9Response) -> SafetyAlert:
+    """Open a safety alert for a risky PHQ-9 and email the PWP and site leads after commit."""
+    alert = SafetyAlert.objects.create(
+        participant=phq9.participant, phq9=phq9, raised_at=timezone.now()
+    )
+    from apps.outcomes.tasks import notify_safety_alert
+
+    transaction.on_commit(lambda: notify_safety_alert.delay(alert.id))
+    return alert
+
+
+@transaction.atomic
+def acknowledge_alert(*, alert: SafetyAlert, by, action_taken: str) -> SafetyAlert:
+    """Close an alert with the clinician's note of the action taken; audited by the trail."""
+    alert = SafetyAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.acknowledged_at is not None:
+        raise DomainError("This alert has already been acknowledged.", field="alert")
+    action_taken = (action_taken or "").strip()
+    if len(action_taken) < 5:
+        raise DomainError(
+            "Describe the action taken (at least 5 characters).", field="action_taken"
+        )
+    now = timezone.now()
+    alert.acknowledged_at = now
+    alert.acknowledged_by = by
+    alert.action_taken = action_taken
+    alert.time_to_acknowledge = now - alert.raised_at
+    alert.save()
+    return alert

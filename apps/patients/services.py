@@ -1,0 +1,331 @@
+"""Writes for the participant journey: screening, consent, baseline, randomisation, exit."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.errors import DomainError
+from apps.outcomes.scoring import ScoringError, heaviness_of_smoking_index
+from apps.patients.models import (
+    ELIGIBILITY_CRITERIA,
+    Allocation,
+    Baseline,
+    ContactDetails,
+    ExclusionReason,
+    Participant,
+    RandomisationBlock,
+    ScreeningOutcome,
+    ScreeningRecord,
+)
+from apps.patients.status import Status, check_transition
+from apps.sites.models import Site
+from apps.sites.selectors import get_pilot
+
+BLOCK_SIZES = (2, 4, 6)
+ARMS = ("intervention", "control")
+_CRITERION_EXCLUSION = {
+    "aged_18_or_over": ExclusionReason.UNDER_18,
+    "smokes_daily": ExclusionReason.NOT_DAILY_SMOKER,
+    "has_depression_or_anxiety": ExclusionReason.NO_DEPRESSION_ANXIETY,
+    "starting_talking_therapies": ExclusionReason.NOT_STARTING_THERAPY,
+    "wants_help_to_quit": ExclusionReason.NO_WISH_TO_QUIT,
+}
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    screening: ScreeningRecord
+    participant: Participant | None
+
+
+def _not_in_future(value: date, field: str, today: date) -> None:
+    if value > today:
+        raise DomainError(
+            f"{field.replace('_', ' ').capitalize()} cannot be in the future.", field=field
+        )
+
+
+@transaction.atomic
+def screen_person(
+    *,
+    site: Site,
+    screened_by,
+    screened_on: date,
+    criteria: dict[str, bool],
+    declined: bool = False,
+    exclusion_reason: str = "",
+    decline_reason: str = "",
+    reason_detail: str = "",
+    assigned_pwp=None,
+    today: date | None = None,
+) -> ScreeningResult:
+    """Log a screening; an eligible person who does not decline becomes a participant."""
+    _not_in_future(screened_on, "screened_on", today or timezone.localdate())
+    missing = [name for name, _ in ELIGIBILITY_CRITERIA if name not in criteria]
+    if missing:
+        raise DomainError(
+            f"Answer every eligibility criterion ({', '.join(missing)}).", field=missing[0]
+        )
+    failed = [name for name, _ in ELIGIBILITY_CRITERIA if not criteria[name]]
+    if failed:
+        outcome = ScreeningOutcome.NOT_ELIGIBLE
+        exclusion_reason = exclusion_reason or _CRITERION_EXCLUSION[failed[0]]
+        decline_reason = ""
+    elif declined:
+        outcome = ScreeningOutcome.DECLINED
+        if not decline_reason:
+            raise DomainError("Choose why the person declined.", field="decline_reason")
+        exclusion_reason = ""
+    else:
+        outcome = ScreeningOutcome.ELIGIBLE
+        exclusion_reason = decline_reason = ""
+    screening = ScreeningRecord.objects.create(
+        site=site,
+        screened_on=screened_on,
+        screened_by=screened_by,
+        outcome=outcome,
+        exclusion_reason=exclusion_reason,
+        decline_reason=decline_reason,
+        reason_detail=reason_detail,
+        **{name: bool(criteria[name]) for name, _ in ELIGIBILITY_CRITERIA},
+    )
+    participant = None
+    if outcome == ScreeningOutcome.ELIGIBLE:
+        participant = Participant.objects.create(
+            trial_id=_next_trial_id(site),
+            site=site,
+            screening=screening,
+            screened_on=screened_on,
+            assigned_pwp=assigned_pwp or screened_by,
+        )
+    return ScreeningResult(screening=screening, participant=participant)
+
+
+def _next_trial_id(site: Site) -> str:
+    locked = Site.objects.select_for_update().get(pk=site.pk)
+    number = locked.next_participant_number
+    locked.next_participant_number = number + 1
+    locked.save(update_fields=["next_participant_number"])
+    return f"{locked.code}-{number:04d}"
+
+
+@transaction.atomic
+def record_consent(
+    *,
+    participant: Participant,
+    consented_on: date,
+    consent_form_version: str,
+    taken_by,
+    today: date | None = None,
+) -> Participant:
+    """Record informed consent with the form version used and who took it."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    check_transition(participant.status, Status.CONSENTED)
+    _not_in_future(consented_on, "consented_on", today or timezone.localdate())
+    if consented_on < participant.screened_on:
+        raise DomainError("Consent date cannot be before the screening date.", field="consented_on")
+    if consent_form_version not in get_pilot().consent_form_versions:
+        raise DomainError(
+            "Choose one of the pilot's consent form versions.", field="consent_form_version"
+        )
+    participant.status = Status.CONSENTED
+    participant.consented_on = consented_on
+    participant.consent_form_version = consent_form_version
+    participant.consent_taken_by = taken_by
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def record_baseline(
+    *,
+    participant: Participant,
+    recorded_on: date,
+    cigarettes_per_day: int,
+    minutes_to_first_cigarette: int,
+    sex: str,
+    year_of_birth: int,
+    email: str = "",
+    mobile: str = "",
+    preferred_channel: str = "email",
+    consent_to_contact: bool = True,
+) -> Baseline:
+    """Record (or correct) the smoking baseline and the contact details kept apart from it."""
+    if cigarettes_per_day < 1:
+        raise DomainError("Cigarettes per day must be at least 1.", field="cigarettes_per_day")
+    if not 1900 <= year_of_birth <= recorded_on.year - 18:
+        raise DomainError(
+            "Year of birth must make the participant 18 or over.", field="year_of_birth"
+        )
+    if preferred_channel == "email" and not email:
+        raise DomainError("Give an email address to contact by email.", field="email")
+    if preferred_channel == "sms" and not mobile:
+        raise DomainError("Give a mobile number to contact by text.", field="mobile")
+    try:
+        hsi = heaviness_of_smoking_index(minutes_to_first_cigarette, cigarettes_per_day)
+    except ScoringError as exc:
+        raise DomainError(str(exc), field="minutes_to_first_cigarette") from exc
+    baseline, _ = Baseline.objects.update_or_create(
+        participant=participant,
+        defaults={
+            "recorded_on": recorded_on,
+            "cigarettes_per_day": cigarettes_per_day,
+            "minutes_to_first_cigarette": minutes_to_first_cigarette,
+            "hsi_score": hsi.score,
+            "hsi_band": hsi.band,
+            "sex": sex,
+            "year_of_birth": year_of_birth,
+        },
+    )
+    update_contact_details(
+        participant=participant,
+        email=email,
+        mobile=mobile,
+        preferred_channel=preferred_channel,
+        consent_to_contact=consent_to_contact,
+    )
+    return baseline
+
+
+@transaction.atomic
+def update_contact_details(
+    *,
+    participant: Participant,
+    email: str,
+    mobile: str,
+    preferred_channel: str,
+    consent_to_contact: bool,
+) -> ContactDetails:
+    """Save contact details; withdrawing consent to contact cancels every pending reminder."""
+    from apps.reminders.services import cancel_pending_reminders
+
+    contact, _ = ContactDetails.objects.update_or_create(
+        participant=participant,
+        defaults={
+            "email": email,
+            "mobile": mobile,
+            "preferred_channel": preferred_channel,
+            "consent_to_contact": consent_to_contact,
+        },
+    )
+    if not consent_to_contact:
+        cancel_pending_reminders(participant=participant)
+    return contact
+
+
+@transaction.atomic
+def randomise_participant(
+    *, participant: Participant, by, today: date | None = None
+) -> Allocation | None:
+    """Allocate a consented participant (or enrol them in a single-arm pilot), exactly once."""
+    today = today or timezone.localdate()
+    # Lock order site -> participant: two PWPs randomising at one site queue on the site row.
+    site = Site.objects.select_for_update().get(pk=participant.site_id)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    pilot = get_pilot()
+    target = Status.RANDOMISED if pilot.is_randomised else Status.ENROLLED
+    check_transition(participant.status, target)
+    if not Baseline.objects.filter(participant=participant).exists():
+        raise DomainError("Record the baseline before randomising.", field="baseline")
+    allocation = None
+    if pilot.is_randomised:
+        block = _open_block(site)
+        allocation = Allocation.objects.create(
+            participant=participant,
+            arm=block.arms[block.next_position],
+            block=block,
+            position=block.next_position,
+            allocated_at=timezone.now(),
+            allocated_by=by,
+        )
+        block.next_position += 1
+        block.save(update_fields=["next_position"])
+    participant.status = target
+    participant.randomised_on = max(today, participant.consented_on)
+    participant.save()
+    from apps.reminders.services import sync_follow_up_schedule
+
+    sync_follow_up_schedule(participant=participant)
+    return allocation
+
+
+def _open_block(site: Site) -> RandomisationBlock:
+    block = RandomisationBlock.objects.filter(site=site).order_by("-sequence").first()
+    if block and block.next_position < len(block.arms):
+        return block
+    return RandomisationBlock.objects.create(
+        site=site, sequence=(block.sequence + 1) if block else 1, arms=new_permuted_block()
+    )
+
+
+def new_permuted_block() -> list[str]:
+    """A 1:1 block of randomly chosen size 2, 4 or 6, shuffled with a CSPRNG."""
+    size = secrets.choice(BLOCK_SIZES)
+    arms = list(ARMS) * (size // 2)
+    secrets.SystemRandom().shuffle(arms)
+    return arms
+
+
+@transaction.atomic
+def set_quit_date(*, participant: Participant, quit_date: date) -> Participant:
+    """Set or move the quit date; the 4-week follow-up window moves with it."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if quit_date < participant.screened_on:
+        raise DomainError("Quit date cannot be before screening.", field="quit_date")
+    if participant.quit_date == quit_date:
+        return participant
+    participant.quit_date = quit_date
+    participant.save(update_fields=["quit_date", "updated_at"])
+    if participant.randomised_on:
+        from apps.reminders.services import sync_follow_up_schedule
+
+        sync_follow_up_schedule(participant=participant)
+    return participant
+
+
+def _exit(participant: Participant, target: str, on: date, reason: str, detail: str) -> Participant:
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    check_transition(participant.status, target)
+    if not reason:
+        raise DomainError("Choose a reason.", field="reason")
+    if on < participant.screened_on:
+        raise DomainError("The date cannot be before screening.", field="on")
+    participant.status = target
+    participant.exit_on = on
+    participant.exit_reason = reason
+    participant.exit_reason_detail = detail
+    participant.save()
+    return participant
+
+
+@transaction.atomic
+def withdraw_participant(
+    *, participant: Participant, on: date, reason: str, detail: str = ""
+) -> Participant:
+    """Withdraw a participant: open follow-ups and every pending reminder stop at once."""
+    from apps.reminders.services import cancel_follow_ups
+
+    participant = _exit(participant, Status.WITHDRAWN, on, reason, detail)
+    cancel_follow_ups(participant=participant)
+    return participant
+
+
+@transaction.atomic
+def mark_lost_to_follow_up(
+    *, participant: Participant, on: date, reason: str, detail: str = ""
+) -> Participant:
+    """Record that the participant can no longer be reached (they stay in the analysis)."""
+    return _exit(participant, Status.LOST, on, reason, detail)
+
+
+@transaction.atomic
+def complete_participant(*, participant: Participant) -> Participant:
+    """Mark the participant's trial journey complete (after the last follow-up)."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    check_transition(participant.status, Status.COMPLETED)
+    participant.status = Status.COMPLETED
+    participant.save()
+    return participant

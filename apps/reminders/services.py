@@ -1,0 +1,153 @@
+"""Writes for the follow-up schedule and the reminder outbox."""
+
+from datetime import date, datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.reminders import schedule
+from apps.reminders.models import (
+    FollowUp,
+    FollowUpStatus,
+    Reminder,
+    ReminderChannel,
+    ReminderKind,
+    ReminderStatus,
+)
+
+REMINDER_SEND_TIME = time(9, 0)
+_CLOSED = (FollowUpStatus.COMPLETED, FollowUpStatus.CANCELLED, FollowUpStatus.MISSED)
+
+
+def _due_at(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, REMINDER_SEND_TIME))
+
+
+@transaction.atomic
+def sync_follow_up_schedule(*, participant, today: date | None = None) -> list[FollowUp]:
+    """Create or move the participant's follow-ups and their reminders from the pure rules."""
+    if participant.randomised_on is None:
+        return []
+    today = today or timezone.localdate()
+    follow_ups = []
+    for window in schedule.follow_up_windows(participant.randomised_on, participant.quit_date):
+        follow_up, created = FollowUp.objects.get_or_create(
+            participant=participant,
+            timepoint=window.timepoint,
+            defaults={
+                "due_on": window.due_on,
+                "opens_on": window.opens_on,
+                "closes_on": window.closes_on,
+            },
+        )
+        if (
+            not created
+            and follow_up.status not in _CLOSED
+            and (follow_up.due_on, follow_up.opens_on, follow_up.closes_on)
+            != (window.due_on, window.opens_on, window.closes_on)
+        ):
+            follow_up.due_on, follow_up.opens_on = window.due_on, window.opens_on
+            follow_up.closes_on = window.closes_on
+            follow_up.save()
+        _refresh_status(follow_up, today)
+        plan_reminders(follow_up=follow_up, window=window)
+        follow_ups.append(follow_up)
+    return follow_ups
+
+
+def _refresh_status(follow_up: FollowUp, today: date) -> None:
+    if follow_up.status in (FollowUpStatus.COMPLETED, FollowUpStatus.CANCELLED):
+        return
+    window = schedule.FollowUpWindow(
+        follow_up.timepoint, follow_up.due_on, follow_up.opens_on, follow_up.closes_on
+    )
+    status = schedule.follow_up_status(window, today, completed=False)
+    if status != follow_up.status:
+        follow_up.status = status
+        follow_up.save(update_fields=["status", "updated_at"])
+        if status == FollowUpStatus.MISSED:
+            cancel_pending_reminders(participant=follow_up.participant, follow_up=follow_up)
+
+
+def plan_reminders(*, follow_up: FollowUp, window: schedule.FollowUpWindow) -> None:
+    """Create the cadence's reminder rows (or move pending ones when the window moved)."""
+    if follow_up.status in _CLOSED:
+        return
+    contact = getattr(follow_up.participant, "contact_details", None)
+    if contact is None or not contact.consent_to_contact:
+        return
+    for kind, day in schedule.reminder_due_dates(window):
+        channel = (
+            ReminderChannel.STAFF_TASK
+            if kind == ReminderKind.ESCALATION
+            else contact.preferred_channel
+        )
+        reminder, created = Reminder.objects.get_or_create(
+            follow_up=follow_up,
+            kind=kind,
+            defaults={
+                "participant": follow_up.participant,
+                "channel": channel,
+                "due_at": _due_at(day),
+                "assigned_to": follow_up.participant.assigned_pwp
+                if kind == ReminderKind.ESCALATION
+                else None,
+            },
+        )
+        if (
+            not created
+            and reminder.status == ReminderStatus.PENDING
+            and reminder.due_at != _due_at(day)
+        ):
+            reminder.due_at = _due_at(day)
+            reminder.save(update_fields=["due_at", "updated_at"])
+
+
+def cancel_pending_reminders(*, participant, follow_up: FollowUp | None = None) -> int:
+    """Cancel every reminder not yet sent for the participant (or one follow-up)."""
+    reminders = Reminder.objects.filter(participant=participant, status=ReminderStatus.PENDING)
+    if follow_up is not None:
+        reminders = reminders.filter(follow_up=follow_up)
+    return reminders.update(status=ReminderStatus.CANCELLED, updated_at=timezone.now())
+
+
+@transaction.atomic
+def cancel_follow_ups(*, participant) -> None:
+    """Cancel the follow-ups still to come and all their pending reminders (withdrawal)."""
+    FollowUp.objects.filter(participant=participant).exclude(status__in=_CLOSED).update(
+        status=FollowUpStatus.CANCELLED, updated_at=timezone.now()
+    )
+    cancel_pending_reminders(participant=participant)
+
+
+@transaction.atomic
+def complete_follow_up(*, follow_up: FollowUp, when: datetime | None = None) -> FollowUp:
+    """Mark a follow-up done; its pending reminders are cancelled in the same transaction."""
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.status != FollowUpStatus.COMPLETED:
+        follow_up.status = FollowUpStatus.COMPLETED
+        follow_up.completed_at = when or timezone.now()
+        follow_up.save(update_fields=["status", "completed_at", "updated_at"])
+    cancel_pending_reminders(participant=follow_up.participant, follow_up=follow_up)
+    return follow_up
+
+
+def refresh_follow_up_statuses(*, today: date | None = None) -> int:
+    """Open windows that have opened and mark missed those that closed; returns rows changed."""
+    today = today or timezone.localdate()
+    changed = FollowUp.objects.filter(
+        status=FollowUpStatus.SCHEDULED, opens_on__lte=today, closes_on__gte=today
+    ).update(status=FollowUpStatus.OPEN, updated_at=timezone.now())
+    missed_ids = list(
+        FollowUp.objects.filter(
+            status__in=[FollowUpStatus.SCHEDULED, FollowUpStatus.OPEN], closes_on__lt=today
+        ).values_list("id", flat=True)
+    )
+    with transaction.atomic():
+        FollowUp.objects.filter(id__in=missed_ids).update(
+            status=FollowUpStatus.MISSED, updated_at=timezone.now()
+        )
+        Reminder.objects.filter(follow_up_id__in=missed_ids, status=ReminderStatus.PENDING).update(
+            status=ReminderStatus.CANCELLED, updated_at=timezone.now()
+        )
+    return changed + len(missed_ids)

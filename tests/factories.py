@@ -1,0 +1,105 @@
+"""factory_boy factories for the domain; they go through services where rules matter."""
+
+import datetime as dt
+
+import factory
+from django.utils import timezone
+
+from apps.accounts.models import SiteMembership, User
+from apps.core.roles import Role
+from apps.practitioners.models import PractitionerProfile
+from apps.sites.models import Site
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: "S" + "".join(chr(65 + int(d)) for d in f"{n:03d}"))
+    name = factory.LazyAttribute(lambda o: f"Talking Therapies {o.code}")
+    ods_code = factory.Sequence(lambda n: f"R{n:04d}")
+    recruitment_target = 30
+    recruitment_opens_on = dt.date(2025, 1, 1)
+    recruitment_closes_on = dt.date(2027, 12, 31)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@nhs.test")
+    full_name = factory.Faker("name", locale="en_GB")
+    role = Role.PWP
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def site(self, create, extracted, **kwargs):
+        if create and extracted is not None:
+            SiteMembership.objects.create(user=self, site=extracted)
+        if create:
+            self.save()
+
+
+class PractitionerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PractitionerProfile
+
+    user = factory.SubFactory(UserFactory)
+    ncsct_trained_on = dt.date(2025, 3, 1)
+    hours_per_week = 7
+
+
+def eligible_criteria() -> dict[str, bool]:
+    """Answers to every eligibility criterion that make a person eligible."""
+    from apps.patients.models import ELIGIBILITY_CRITERIA
+
+    return {name: True for name, _ in ELIGIBILITY_CRITERIA}
+
+
+def make_participant(*, site, pwp, stage: str = "screened", screened_on=None, today=None):
+    """A participant taken through the real services up to `stage`.
+
+    stage: screened, consented, baselined, randomised.
+    """
+    from apps.patients import services
+
+    today = today or timezone.localdate()
+    screened_on = screened_on or today - dt.timedelta(days=10)
+    result = services.screen_person(
+        site=site,
+        screened_by=pwp,
+        screened_on=screened_on,
+        criteria=eligible_criteria(),
+        today=today,
+    )
+    participant = result.participant
+    if stage == "screened":
+        return participant
+    participant = services.record_consent(
+        participant=participant,
+        consented_on=screened_on,
+        consent_form_version="v1.0",
+        taken_by=pwp,
+        today=today,
+    )
+    if stage == "consented":
+        return participant
+    services.record_baseline(
+        participant=participant,
+        recorded_on=screened_on,
+        cigarettes_per_day=20,
+        minutes_to_first_cigarette=10,
+        sex="female",
+        year_of_birth=1985,
+        email="patient@example.test",
+        preferred_channel="email",
+    )
+    if stage == "baselined":
+        return participant
+    services.randomise_participant(participant=participant, by=pwp, today=screened_on)
+    participant.refresh_from_db()
+    return participant

@@ -1,0 +1,166 @@
+"""Screening to randomisation through the services, with the rules the database also holds."""
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from apps.core.errors import DomainError, TransitionError
+from apps.patients import services
+from apps.patients.models import Allocation, Participant, ScreeningOutcome, ScreeningRecord
+from apps.patients.status import Status
+from apps.reminders.models import FollowUp
+from apps.sites.selectors import get_pilot
+from tests.factories import eligible_criteria, make_participant
+
+TODAY = dt.date(2026, 11, 20)
+
+
+def test_eligible_screening_creates_participant_with_site_sequence_trial_id(site_a, pwp_a):
+    first = services.screen_person(
+        site=site_a, screened_by=pwp_a, screened_on=TODAY, criteria=eligible_criteria(), today=TODAY
+    )
+    second = services.screen_person(
+        site=site_a, screened_by=pwp_a, screened_on=TODAY, criteria=eligible_criteria(), today=TODAY
+    )
+    assert first.participant.trial_id == "BRS-0001"
+    assert second.participant.trial_id == "BRS-0002"
+    assert first.participant.status == Status.SCREENED
+    assert first.screening.outcome == ScreeningOutcome.ELIGIBLE
+
+
+def test_failed_criterion_records_not_eligible_with_reason_and_no_participant(site_a, pwp_a):
+    criteria = eligible_criteria() | {"smokes_daily": False}
+    result = services.screen_person(
+        site=site_a,
+        screened_by=pwp_a,
+        screened_on=TODAY,
+        criteria=criteria,
+        reason_detail="Smokes at weekends",
+        today=TODAY,
+    )
+    assert result.participant is None
+    assert result.screening.outcome == ScreeningOutcome.NOT_ELIGIBLE
+    assert result.screening.exclusion_reason == "not_daily_smoker"
+    assert Participant.objects.count() == 0
+
+
+def test_declined_needs_a_reason_and_stores_nothing_without_one(site_a, pwp_a):
+    with pytest.raises(DomainError) as error:
+        services.screen_person(
+            site=site_a,
+            screened_by=pwp_a,
+            screened_on=TODAY,
+            criteria=eligible_criteria(),
+            declined=True,
+            today=TODAY,
+        )
+    assert error.value.field == "decline_reason"
+    assert ScreeningRecord.objects.count() == 0
+
+
+def test_screening_in_the_future_is_refused(site_a, pwp_a):
+    with pytest.raises(DomainError) as error:
+        services.screen_person(
+            site=site_a,
+            screened_by=pwp_a,
+            screened_on=TODAY + dt.timedelta(1),
+            criteria=eligible_criteria(),
+            today=TODAY,
+        )
+    assert error.value.field == "screened_on"
+
+
+def test_randomisation_is_impossible_before_consent(site_a, pwp_a):
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="screened")
+    with pytest.raises(TransitionError):
+        services.randomise_participant(participant=participant, by=pwp_a)
+    assert not Allocation.objects.exists()
+
+
+def test_consent_with_unknown_form_version_is_refused(site_a, pwp_a):
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="screened")
+    with pytest.raises(DomainError) as error:
+        services.record_consent(
+            participant=participant,
+            consented_on=participant.screened_on,
+            consent_form_version="v9",
+            taken_by=pwp_a,
+        )
+    assert error.value.field == "consent_form_version"
+    participant.refresh_from_db()
+    assert participant.status == Status.SCREENED
+
+
+def test_randomise_allocates_once_and_schedules_follow_ups(site_a, pwp_a):
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="randomised")
+    assert participant.status == Status.RANDOMISED
+    assert participant.allocation.arm in {"intervention", "control"}
+    assert set(
+        FollowUp.objects.filter(participant=participant).values_list("timepoint", flat=True)
+    ) == {"month3", "month6"}
+    with pytest.raises(TransitionError):
+        services.randomise_participant(participant=participant, by=pwp_a)
+    assert Allocation.objects.filter(participant=participant).count() == 1
+
+
+def test_allocation_cannot_be_changed_even_by_raw_sql(participant_a):
+    with (
+        pytest.raises(Exception, match="Cannot update"),
+        transaction.atomic(),
+        connection.cursor() as c,
+    ):
+        c.execute(
+            "UPDATE patients_allocation SET arm = 'control' WHERE participant_id = %s",
+            [participant_a.pk],
+        )
+
+
+def test_blocks_are_balanced_within_each_site(site_a, pwp_a):
+    arms = Counter()
+    for _ in range(12):
+        arms[make_participant(site=site_a, pwp=pwp_a, stage="randomised").allocation.arm] += 1
+    blocks_full = all(
+        b.next_position == len(b.arms)
+        for b in Allocation.objects.select_related("block").first().block.__class__.objects.all()
+        if b.sequence < Allocation.objects.order_by("-block__sequence").first().block.sequence
+    )
+    assert blocks_full
+    assert abs(arms["intervention"] - arms["control"]) <= 3
+
+
+def test_permuted_block_is_one_to_one_of_size_2_4_or_6():
+    for _ in range(200):
+        block = services.new_permuted_block()
+        assert len(block) in (2, 4, 6)
+        assert block.count("intervention") == block.count("control")
+
+
+def test_single_arm_pilot_enrols_without_allocation(site_a, pwp_a):
+    pilot = get_pilot()
+    pilot.is_randomised = False
+    pilot.save()
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="baselined")
+    assert services.randomise_participant(participant=participant, by=pwp_a) is None
+    participant.refresh_from_db()
+    assert participant.status == Status.ENROLLED
+    assert not Allocation.objects.exists()
+
+
+def test_withdrawal_cancels_follow_ups_and_needs_a_reason(participant_a):
+    with pytest.raises(DomainError):
+        services.withdraw_participant(participant=participant_a, on=TODAY, reason="")
+    services.withdraw_participant(
+        participant=participant_a, on=participant_a.screened_on, reason="participant_choice"
+    )
+    participant_a.refresh_from_db()
+    assert participant_a.status == Status.WITHDRAWN
+    assert set(participant_a.follow_ups.values_list("status", flat=True)) == {"cancelled"}
+
+
+def test_database_refuses_consent_before_screening(participant_a):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Participant.objects.filter(pk=participant_a.pk).update(
+            consented_on=participant_a.screened_on - dt.timedelta(days=1)
+        )
