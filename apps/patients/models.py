@@ -257,9 +257,6 @@ class ContactDetails(TimeStampedModel):
 class RandomisationBlock(models.Model):
     """A permuted block of arms for one site; concealed: never shown in pages or the API."""
 
-    def __str__(self) -> str:
-        return f"Block {self.sequence} at site {self.site_id}"
-
     site = models.ForeignKey("trial_sites.Site", on_delete=models.PROTECT, related_name="+")
     sequence = models.PositiveIntegerField()
     arms = ArrayField(models.CharField(max_length=20, choices=Arm.choices))
@@ -276,6 +273,9 @@ class RandomisationBlock(models.Model):
                 condition=Q(next_position__gte=0),
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Block {self.sequence} at site {self.site_id}"
 
 
 @pghistory.track()
