@@ -1,0 +1,120 @@
+"""Recording a session stores the session and its measures together, or nothing at all."""
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from apps.cessation.models import CessationSession
+from apps.cessation.protocol import expected_bcts, fidelity, suggested_session_type
+from apps.cessation.services import SessionInput, record_session, suggested_session_number
+from apps.core.errors import DomainError
+from apps.outcomes.models import COReading, PHQ9Response, SafetyAlert
+from apps.reminders.models import FollowUp
+
+
+def _quit_day(participant, **overrides):
+    values = dict(
+        session_date=participant.randomised_on,
+        attendance="attended",
+        number=2,
+        session_type="quit_day",
+        mode="face_to_face",
+        duration_minutes=15,
+        bcts_delivered=["co_monitoring", "abrupt_not_a_puff"],
+        quit_date_set=participant.randomised_on,
+        pharmacotherapy=[("nrt_patch", "provided")],
+        co_ppm=4,
+        phq9_items=[1] * 8 + [1],
+        gad7_items=[1] * 7,
+    )
+    values.update(overrides)
+    return SessionInput(**values)
+
+
+def test_quit_day_session_stores_measures_sets_quit_date_and_schedules_week4(participant_a, pwp_a):
+    session = record_session(
+        participant=participant_a, practitioner=pwp_a, data=_quit_day(participant_a)
+    )
+    participant_a.refresh_from_db()
+    assert participant_a.quit_date == participant_a.randomised_on
+    assert COReading.objects.get().session == session
+    assert PHQ9Response.objects.get().session == session
+    assert SafetyAlert.objects.count() == 1
+    assert FollowUp.objects.filter(participant=participant_a, timepoint="week4").exists()
+    assert session.pharmacotherapy.get().product == "nrt_patch"
+
+
+def test_bad_phq9_in_a_session_leaves_no_half_record(participant_a, pwp_a):
+    with pytest.raises(DomainError):
+        record_session(
+            participant=participant_a,
+            practitioner=pwp_a,
+            data=_quit_day(participant_a, phq9_items=[1] * 8 + [None]),
+        )
+    assert not CessationSession.objects.exists()
+    assert not COReading.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"duration_minutes": 0}, "duration_minutes"),
+        ({"co_ppm": 150}, "co_ppm"),
+        ({"session_date": dt.date.today() + dt.timedelta(days=2)}, "session_date"),
+    ],
+)
+def test_bad_session_input_is_refused_naming_the_field(participant_a, pwp_a, overrides, field):
+    with pytest.raises(DomainError) as error:
+        record_session(
+            participant=participant_a,
+            practitioner=pwp_a,
+            data=_quit_day(participant_a, **overrides),
+        )
+    assert error.value.field == field
+    assert not CessationSession.objects.exists()
+
+
+def test_did_not_attend_needs_only_date_and_status(participant_a, pwp_a):
+    session = record_session(
+        participant=participant_a,
+        practitioner=pwp_a,
+        data=SessionInput(
+            session_date=participant_a.randomised_on,
+            attendance="dna",
+            number=1,
+            session_type="pre_quit",
+        ),
+    )
+    assert session.duration_minutes is None and session.bcts_delivered == []
+
+
+def test_same_submission_twice_stores_one_session(participant_a, pwp_a):
+    key = uuid.uuid4()
+    first = record_session(
+        participant=participant_a,
+        practitioner=pwp_a,
+        data=_quit_day(participant_a),
+        submission_key=key,
+    )
+    again = record_session(
+        participant=participant_a,
+        practitioner=pwp_a,
+        data=_quit_day(participant_a),
+        submission_key=key,
+    )
+    assert first.pk == again.pk
+    assert CessationSession.objects.count() == 1 and PHQ9Response.objects.count() == 1
+
+
+def test_session_number_suggestion_follows_attended_sessions(participant_a, pwp_a):
+    assert suggested_session_number(participant_a) == 1
+    record_session(participant=participant_a, practitioner=pwp_a, data=_quit_day(participant_a))
+    assert suggested_session_number(participant_a) == 3
+
+
+def test_protocol_defaults_and_fidelity():
+    assert suggested_session_type(1) == "pre_quit" and suggested_session_type(4) == "follow_up"
+    expected = expected_bcts("final")
+    assert fidelity(list(expected[:2]), expected) == pytest.approx(0.5)
+    assert fidelity([], ()) is None

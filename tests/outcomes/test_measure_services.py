@@ -1,0 +1,111 @@
+"""Measures are scored by the pure scorers, refused whole when bad, and guarded by the database."""
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.core.errors import DomainError
+from apps.outcomes import services
+from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SafetyAlert
+
+
+def test_phq9_is_scored_and_stored_with_version(participant_a):
+    response = services.record_phq9(
+        participant=participant_a,
+        items=[2, 2, 2, 1, 1, 1, 1, 0, 0],
+        completed_on=participant_a.screened_on,
+    )
+    assert (response.total, response.severity, response.risk) == (10, "moderate", False)
+    assert response.scoring_version
+    assert not SafetyAlert.objects.exists()
+
+
+def test_phq9_item_9_above_zero_raises_one_open_alert(participant_a):
+    response = services.record_phq9(
+        participant=participant_a,
+        items=[0, 0, 0, 0, 0, 0, 0, 0, 1],
+        completed_on=participant_a.screened_on,
+    )
+    alert = SafetyAlert.objects.get()
+    assert alert.phq9 == response and alert.is_open
+
+
+@pytest.mark.parametrize(
+    "items, message",
+    [
+        ([0] * 8, "expected 9 items"),
+        ([0] * 8 + [None], "item 9 is required"),
+        ([7] + [0] * 8, "item 1 must be an integer from 0 to 3"),
+    ],
+)
+def test_bad_phq9_is_refused_naming_the_item_and_stores_nothing(participant_a, items, message):
+    with pytest.raises(DomainError, match=message) as error:
+        services.record_phq9(
+            participant=participant_a, items=items, completed_on=participant_a.screened_on
+        )
+    assert error.value.field == "phq9_items"
+    assert not PHQ9Response.objects.exists()
+
+
+def test_gad7_in_the_future_is_refused(participant_a):
+    with pytest.raises(DomainError) as error:
+        services.record_gad7(
+            participant=participant_a,
+            items=[1] * 7,
+            completed_on=timezone.localdate() + dt.timedelta(days=1),
+        )
+    assert error.value.field == "completed_on"
+    assert not GAD7Response.objects.exists()
+
+
+@pytest.mark.parametrize("ppm", [-1, 101, 150])
+def test_co_outside_0_to_100_is_refused(participant_a, ppm):
+    with pytest.raises(DomainError, match="0 to 100") as error:
+        services.record_co_reading(participant=participant_a, ppm=ppm, taken_at=timezone.now())
+    assert error.value.field == "co_ppm"
+    assert not COReading.objects.exists()
+
+
+def test_database_refuses_item_out_of_range_and_wrong_total(participant_a):
+    good = services.record_phq9(
+        participant=participant_a, items=[1] * 9, completed_on=participant_a.screened_on
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PHQ9Response.objects.filter(pk=good.pk).update(item1=4, total=12)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PHQ9Response.objects.filter(pk=good.pk).update(total=3)
+
+
+def test_database_refuses_co_150_by_any_path(participant_a):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        COReading.objects.create(
+            participant=participant_a, ppm=150, taken_at=timezone.now(), timepoint="session"
+        )
+
+
+def test_database_refuses_measure_dated_before_screening(participant_a):
+    good = services.record_gad7(
+        participant=participant_a, items=[1] * 7, completed_on=participant_a.screened_on
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        GAD7Response.objects.filter(pk=good.pk).update(
+            completed_on=participant_a.screened_on - dt.timedelta(days=1)
+        )
+
+
+def test_acknowledging_an_alert_needs_a_note_and_stores_time_to_acknowledge(participant_a, pwp_a):
+    services.record_phq9(
+        participant=participant_a, items=[0] * 8 + [2], completed_on=participant_a.screened_on
+    )
+    alert = SafetyAlert.objects.get()
+    with pytest.raises(DomainError) as error:
+        services.acknowledge_alert(alert=alert, by=pwp_a, action_taken="")
+    assert error.value.field == "action_taken"
+    alert = services.acknowledge_alert(
+        alert=alert, by=pwp_a, action_taken="Phoned, safety plan made"
+    )
+    assert alert.time_to_acknowledge is not None and not alert.is_open
+    with pytest.raises(DomainError):
+        services.acknowledge_alert(alert=alert, by=pwp_a, action_taken="again and again")
