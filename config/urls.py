@@ -10,4 +10,5 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("q/", include("apps.outcomes.questionnaire_urls")),
 ]

@@ -49,10 +49,20 @@ def sync_follow_up_schedule(*, participant, today: date | None = None) -> list[F
             follow_up.due_on, follow_up.opens_on = window.due_on, window.opens_on
             follow_up.closes_on = window.closes_on
             follow_up.save()
+            _move_link_expiry(follow_up)
         _refresh_status(follow_up, today)
         plan_reminders(follow_up=follow_up, window=window)
         follow_ups.append(follow_up)
     return follow_ups
+
+
+def _move_link_expiry(follow_up: FollowUp) -> None:
+    from apps.outcomes.models import QuestionnaireLink
+    from apps.outcomes.questionnaire_links import link_expiry
+
+    QuestionnaireLink.objects.filter(follow_up=follow_up, used_at__isnull=True).update(
+        expires_at=link_expiry(follow_up.closes_on), updated_at=timezone.now()
+    )
 
 
 def _refresh_status(follow_up: FollowUp, today: date) -> None:

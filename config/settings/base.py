@@ -247,3 +247,10 @@ PGHISTORY_APPEND_ONLY = True
 from django.db.models import DO_NOTHING  # noqa: E402
 
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_constraint=False, on_delete=DO_NOTHING)
+
+# Patient questionnaires and reminders.
+QUESTIONNAIRE_CONTACT = env("QUESTIONNAIRE_CONTACT", default="")
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=600)
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
+REMINDER_CHANNEL_BACKENDS: dict[str, str] = {}

@@ -1,0 +1,278 @@
+"""Forms for the patient's questionnaire pages: one per section, strict about what is posted."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from apps.outcomes import questionnaire_content as content
+from apps.outcomes import scoring
+
+TAMPERED = "tampered"
+TAMPERED_MESSAGE = (
+    "The form contained answers we did not expect, so nothing was saved. "
+    "Go back to the questions and try again."
+)
+
+
+@dataclass
+class Option:
+    """One radio button as the template draws it."""
+
+    id: str
+    value: str
+    label: str
+    checked: bool
+    controls: str = ""
+
+
+@dataclass
+class Question:
+    """One question (radios or a number) as the template draws it, with its error if any."""
+
+    name: str
+    label: str
+    number: int | None
+    error: str | None
+    kind: str = "radios"
+    hint: str = ""
+    value: str = ""
+    options: list[Option] = field(default_factory=list)
+    conditional: "Question | None" = None
+
+
+class StrictForm(forms.Form):
+    """A form that refuses fields it does not know and repeated values (a tampered POST)."""
+
+    ignored_fields = frozenset({"csrfmiddlewaretoken"})
+
+    def clean(self):
+        data = self.data
+        unexpected = set(data.keys()) - set(self.fields) - self.ignored_fields
+        repeated = [key for key in data if hasattr(data, "getlist") and len(data.getlist(key)) > 1]
+        if unexpected or repeated:
+            raise ValidationError(TAMPERED_MESSAGE, code=TAMPERED)
+        return super().clean()
+
+    @property
+    def tampered(self) -> bool:
+        """Whether the posted data was not what the page could have sent."""
+        return any(error.code == TAMPERED for error in self.non_field_errors().as_data())
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the error summary, in page order."""
+        errors = [("main-content", message) for message in self.non_field_errors()]
+        for name in self.fields:
+            for message in self.errors.get(name, []):
+                errors.append((name, message))
+        return errors
+
+    def _radios(self, name: str, number: int | None = None, controls: str = "") -> Question:
+        bound = self[name]
+        current = "" if bound.value() is None else str(bound.value())
+        options = [
+            Option(
+                id=name if index == 0 else f"{name}-{index + 1}",
+                value=str(value),
+                label=str(label),
+                checked=current == str(value),
+                controls=controls if str(value) == content.YES else "",
+            )
+            for index, (value, label) in enumerate(bound.field.choices)
+        ]
+        errors = self.errors.get(name)
+        return Question(
+            name=name,
+            label=str(bound.label),
+            number=number,
+            error=errors[0] if errors else None,
+            hint=str(bound.help_text or ""),
+            options=options,
+        )
+
+    def _number(self, name: str) -> Question:
+        bound = self[name]
+        errors = self.errors.get(name)
+        value = bound.value()
+        return Question(
+            name=name,
+            label=str(bound.label),
+            number=None,
+            error=errors[0] if errors else None,
+            kind="number",
+            hint=str(bound.help_text or ""),
+            value="" if value is None else str(value),
+        )
+
+
+class ItemsForm(StrictForm):
+    """PHQ-9 or GAD-7: every item answered 0-3."""
+
+    def __init__(self, *args, section: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section = section
+        texts = scoring.PHQ9_ITEMS if section == content.PHQ9 else scoring.GAD7_ITEMS
+        choices = [(str(value), label) for value, label in scoring.ANSWER_CHOICES]
+        for number, (name, text) in enumerate(
+            zip(content.item_fields(section), texts, strict=True), start=1
+        ):
+            self.fields[name] = forms.TypedChoiceField(
+                label=text,
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Select an answer for question {number}",
+                    "invalid_choice": f"Select one of the 4 answers for question {number}",
+                },
+            )
+
+    @property
+    def stem(self) -> str:
+        """The question stem shown above the items."""
+        return scoring.PHQ9_STEM if self.section == content.PHQ9 else scoring.GAD7_STEM
+
+    def questions(self) -> list[Question]:
+        """The items as the template draws them."""
+        return [
+            self._radios(name, number)
+            for number, name in enumerate(content.item_fields(self.section), start=1)
+        ]
+
+    def draft(self) -> dict:
+        """The cleaned answers as stored in the link's draft."""
+        return {name: self.cleaned_data[name] for name in content.item_fields(self.section)}
+
+    @staticmethod
+    def initial_from(draft_section: dict | None) -> dict:
+        """Form initial values from a stored draft section."""
+        return {key: str(value) for key, value in (draft_section or {}).items()}
+
+
+def _yes_no_field(label: str, required_message: str, hint: str = "") -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        help_text=hint,
+        choices=content.YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": required_message,
+            "invalid_choice": f"{required_message} (yes or no)",
+        },
+    )
+
+
+def _count_field(label: str, high: int, empty_message: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        help_text="A rough number is fine",
+        required=False,
+        min_value=1,
+        max_value=high,
+        error_messages={
+            "invalid": "Number of cigarettes must be a whole number, like 5",
+            "min_value": "Number of cigarettes must be 1 or more. If you have not smoked, "
+            "answer No",
+            "max_value": f"Number of cigarettes must be {high} or fewer",
+            "required": empty_message,
+        },
+    )
+
+
+class SmokingForm(StrictForm):
+    """Smoking status: since day 14 (once it has passed), last 7 days, quit attempt, aids."""
+
+    def __init__(self, *args, quit_date: date | None, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.quit_date = quit_date
+        self.today = today
+        self.asks_day_14 = content.asks_since_day_14(quit_date, today)
+        if self.asks_day_14:
+            since = content.since_day_14(quit_date)
+            self.since_label = f"{since.day} {since:%B %Y}"
+            self.fields["smoked_since_day_14"] = _yes_no_field(
+                f"Have you smoked at all since {self.since_label}, even a puff?",
+                "Select yes if you have smoked since " + self.since_label,
+                hint="This is 2 weeks after your quit date.",
+            )
+            self.fields["cigarettes_since_day_14"] = _count_field(
+                f"About how many cigarettes have you smoked in total since {self.since_label}?",
+                content.MAX_CIGARETTES_SINCE_DAY_14,
+                f"Enter about how many cigarettes you have smoked since {self.since_label}",
+            )
+        self.fields["smoked_last_7_days"] = _yes_no_field(
+            "Have you smoked at all in the last 7 days, even a puff?",
+            "Select yes if you have smoked in the last 7 days",
+        )
+        self.fields["cigarettes_last_7_days"] = _count_field(
+            "About how many cigarettes have you smoked in the last 7 days?",
+            content.MAX_CIGARETTES_7_DAYS,
+            "Enter about how many cigarettes you have smoked in the last 7 days",
+        )
+        self.fields["quit_attempt"] = _yes_no_field(
+            "Since we last contacted you, have you tried to stop smoking for at least 24 hours?",
+            "Select yes if you have tried to stop smoking for at least 24 hours",
+        )
+        self.fields["uses_e_cigarette"] = _yes_no_field(
+            "Are you using an e-cigarette (vape) at the moment?",
+            "Select yes if you are using an e-cigarette",
+        )
+        self.fields["uses_medication"] = _yes_no_field(
+            "Are you using any stop smoking medicine at the moment?",
+            "Select yes if you are using stop smoking medicine",
+            hint="For example nicotine patches, gum, spray or lozenges, or varenicline tablets.",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        pairs = [("smoked_last_7_days", "cigarettes_last_7_days")]
+        if self.asks_day_14:
+            pairs.insert(0, ("smoked_since_day_14", "cigarettes_since_day_14"))
+        for answer, count in pairs:
+            if cleaned.get(answer) == content.YES:
+                if cleaned.get(count) is None and count not in self.errors:
+                    self.add_error(count, self.fields[count].error_messages["required"])
+            else:
+                # A number typed before switching the answer to No is ignored, as the page hid it.
+                self.errors.pop(count, None)
+                cleaned[count] = None
+        if (
+            self.asks_day_14
+            and cleaned.get("smoked_since_day_14") == content.NO
+            and cleaned.get("smoked_last_7_days") == content.YES
+            and content.last_7_days_after_day_14(self.quit_date, self.today)
+        ):
+            self.add_error(
+                "smoked_last_7_days",
+                f"You said you have not smoked since {self.since_label}. Check if you have "
+                "smoked in the last 7 days",
+            )
+        return cleaned
+
+    def questions(self) -> list[Question]:
+        """The questions as the template draws them, numbers nested under their Yes answer."""
+        questions = []
+        if self.asks_day_14:
+            question = self._radios("smoked_since_day_14", controls="conditional-day14")
+            question.conditional = self._number("cigarettes_since_day_14")
+            questions.append(question)
+        question = self._radios("smoked_last_7_days", controls="conditional-7days")
+        question.conditional = self._number("cigarettes_last_7_days")
+        questions.append(question)
+        questions += [
+            self._radios("quit_attempt"),
+            self._radios("uses_e_cigarette"),
+            self._radios("uses_medication"),
+        ]
+        return questions
+
+    def draft(self) -> dict:
+        """The cleaned answers as stored in the link's draft."""
+        names = content.smoking_fields(self.asks_day_14)
+        return {name: self.cleaned_data.get(name) for name in names}
+
+    @staticmethod
+    def initial_from(draft_section: dict | None) -> dict:
+        """Form initial values from a stored draft section."""
+        return {k: v for k, v in (draft_section or {}).items() if v is not None}

@@ -1,0 +1,249 @@
+"""The patient's questionnaire pages under /q/<token>/: no account, one section per page."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.shortcuts import render as django_render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from apps.core.errors import DomainError
+from apps.outcomes import questionnaire_content as content
+from apps.outcomes import questionnaire_links as links
+from apps.outcomes import questionnaire_ratelimit as ratelimit
+from apps.outcomes.questionnaire_forms import ItemsForm, SmokingForm
+
+DONE_SESSION_KEY = "questionnaire_done"
+_PROBLEM_STATUS = {links.UNKNOWN: 404, links.EXPIRED: 410, links.USED: 410, links.NOT_OPEN: 403}
+_BACK = {content.PHQ9: "start", content.GAD7: content.PHQ9, content.SMOKING: content.GAD7}
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def render(request, template: str, context: dict | None = None, status: int = 200):
+    """Render a patient page with the study team's contact details."""
+    context = {"questionnaire_contact": settings.QUESTIONNAIRE_CONTACT, **(context or {})}
+    return django_render(request, template, context, status=status)
+
+
+def _secure(response: HttpResponse) -> HttpResponse:
+    # The token is in the URL: never leak it to another site, never cache health answers.
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store, private"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    return response
+
+
+def problem_page(request, problem: str) -> HttpResponse:
+    """The plain page for an unknown, expired, used or not-yet-open link: nothing personal."""
+    response = render(
+        request,
+        "questionnaire/problem.html",
+        {"problem": problem},
+        status=_PROBLEM_STATUS[problem],
+    )
+    return _secure(response)
+
+
+def link_page(view):
+    """Rate-limit the client, find the link, and answer with the problem page when unusable."""
+
+    @wraps(view)
+    def wrapper(request, token: str, *args, **kwargs):
+        wait = ratelimit.hit(request)
+        if wait is not None:
+            response = render(request, "questionnaire/rate_limited.html", status=429)
+            response["Retry-After"] = str(wait)
+            return _secure(response)
+        lookup = links.find_link(token)
+        if view.__name__ != "done" and not lookup.usable:
+            return problem_page(request, lookup.problem)
+        return _secure(view(request, token, lookup, *args, **kwargs))
+
+    return wrapper
+
+
+def _context(token: str, link, **extra) -> dict:
+    return {
+        "token": token,
+        "timepoint": link.follow_up.get_timepoint_display(),
+        "closes_on": link.follow_up.closes_on,
+        "section_count": len(content.SECTIONS),
+        **extra,
+    }
+
+
+def _section_url(token: str, section: str) -> str:
+    if section == "start":
+        return reverse("questionnaire:start", args=[token])
+    if section == "check":
+        return reverse("questionnaire:check", args=[token])
+    return reverse("questionnaire:section", args=[token, section])
+
+
+def _next_url(token: str, link, section: str, changing: bool) -> str:
+    today = timezone.localdate()
+    missing = content.first_unanswered(
+        link.draft_answers, quit_date=link.participant.quit_date, today=today
+    )
+    if missing is None:
+        return _section_url(token, "check")
+    if changing:
+        return _section_url(token, missing)
+    index = content.SECTIONS.index(section)
+    following = content.SECTIONS[index + 1] if index + 1 < len(content.SECTIONS) else missing
+    return _section_url(token, following)
+
+
+@require_http_methods(["GET"])
+@link_page
+def start(request, token: str, lookup):
+    """The start page: what the questionnaire is, how long it takes, where to get help."""
+    link = lookup.link
+    missing = content.first_unanswered(
+        link.draft_answers, quit_date=link.participant.quit_date, today=timezone.localdate()
+    )
+    started = bool(link.draft_answers)
+    next_url = _section_url(token, missing or "check")
+    return render(
+        request,
+        "questionnaire/start.html",
+        _context(token, link, next_url=next_url, started=started),
+    )
+
+
+def _form_for(section: str, link, data=None):
+    draft = (link.draft_answers or {}).get(section)
+    if section == content.SMOKING:
+        return SmokingForm(
+            data,
+            initial=SmokingForm.initial_from(draft),
+            quit_date=link.participant.quit_date,
+            today=timezone.localdate(),
+        )
+    return ItemsForm(data, initial=ItemsForm.initial_from(draft), section=section)
+
+
+@require_http_methods(["GET", "POST"])
+@link_page
+def section(request, token: str, lookup, section: str):
+    """One instrument per page; valid answers are kept on the link as a draft."""
+    if section not in content.SECTIONS:
+        return problem_page(request, links.UNKNOWN)
+    link = lookup.link
+    changing = request.GET.get("change") == "1"
+    if request.method == "POST":
+        form = _form_for(section, link, request.POST)
+        if form.is_valid():
+            links.save_draft(link=link, section=section, answers=form.draft())
+            return redirect(_next_url(token, link, section, changing))
+        status = 400 if form.tampered else 200
+    else:
+        form = _form_for(section, link)
+        status = 200
+    number = content.SECTIONS.index(section) + 1
+    back = "check" if changing else _BACK[section]
+    return render(
+        request,
+        "questionnaire/section.html",
+        _context(
+            token,
+            link,
+            form=form,
+            section=section,
+            title=content.SECTION_TITLES[section],
+            section_number=number,
+            back_url=_section_url(token, back),
+            action=request.get_full_path(),
+        ),
+        status=status,
+    )
+
+
+def _summary(link) -> list[dict]:
+    """Rows for the check-your-answers page, grouped by section, with change links."""
+    draft = link.draft_answers or {}
+    groups = []
+    for section in content.SECTIONS:
+        form = _form_for(section, link)
+        rows = []
+        for question in form.questions():
+            rows.append(_summary_row(section, question, draft.get(section) or {}))
+            if question.conditional and (draft.get(section) or {}).get(question.name) == "yes":
+                rows.append(_summary_row(section, question.conditional, draft.get(section)))
+        groups.append({"section": section, "title": content.SECTION_TITLES[section], "rows": rows})
+    return groups
+
+
+def _summary_row(section: str, question, answers: dict) -> dict:
+    value = answers.get(question.name)
+    if question.kind == "number":
+        answer = str(value)
+    else:
+        labels = {option.value: option.label for option in question.options}
+        answer = labels.get(str(value), "Not answered")
+    label = f"{question.number}. {question.label}" if question.number else question.label
+    return {"question": label, "answer": answer, "anchor": question.name, "section": section}
+
+
+@require_http_methods(["GET", "POST"])
+@link_page
+def check(request, token: str, lookup):
+    """Check your answers, then one submit stores everything at once."""
+    link = lookup.link
+    today = timezone.localdate()
+    missing = content.first_unanswered(
+        link.draft_answers, quit_date=link.participant.quit_date, today=today
+    )
+    if missing is not None:
+        return redirect(_section_url(token, missing))
+    error = None
+    if request.method == "POST":
+        if set(request.POST.keys()) - {"csrfmiddlewaretoken"}:
+            return HttpResponseBadRequest(
+                "The form contained answers we did not expect, so nothing was saved."
+            )
+        try:
+            submission = links.submit_questionnaire(link=link, today=today)
+        except links.LinkUnavailable as exc:
+            return problem_page(request, exc.problem)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            done = dict(request.session.get(DONE_SESSION_KEY, {}))
+            done[str(submission.link.pk)] = submission.phq9_risk
+            request.session[DONE_SESSION_KEY] = done
+            return redirect("questionnaire:done", token)
+    groups = [
+        {**group, "change_url": _section_url(token, group["section"]) + "?change=1"}
+        for group in _summary(link)
+    ]
+    return render(
+        request,
+        "questionnaire/check.html",
+        _context(token, link, groups=groups, error=error),
+        status=200 if error is None else 400,
+    )
+
+
+@require_http_methods(["GET"])
+@link_page
+def done(request, token: str, lookup):
+    """The confirmation, only for the browser that submitted; urgent support when item 9 > 0."""
+    link = lookup.link
+    done_links = request.session.get(DONE_SESSION_KEY, {})
+    if lookup.usable:
+        return redirect("questionnaire:start", token)
+    if link is None or str(link.pk) not in done_links:
+        return problem_page(request, lookup.problem)
+    return render(
+        request,
+        "questionnaire/done.html",
+        {"risk": bool(done_links[str(link.pk)]), "token": token},
+    )
