@@ -35,7 +35,7 @@ print(hashlib.sha256(open("pyproject.toml", "rb").read()).hexdigest() + " " + sy
 HAVE=$(cat "$STAMP" 2>/dev/null || true)
 
 if [ "$WANT" != "$HAVE" ]; then
-    echo "ensure_venv: pyproject.toml changed since the last install: pip install -e .[$EXTRAS]"
+    echo "ensure_venv: pyproject.toml is new or changed: pip install -e .[$EXTRAS]"
     "$VENV/bin/python" -m pip install --disable-pip-version-check -e ".[$EXTRAS]"
     echo "$WANT" > "$STAMP"
 fi

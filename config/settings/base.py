@@ -192,33 +192,54 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "DEFAULT_PAGINATION_CLASS": "apps.core.api_pagination.QuitPilotCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api_schema.QuitPilotAutoSchema",
+    "EXCEPTION_HANDLER": "apps.core.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "apps.core.api_throttles.AnonThrottle",
+        "apps.core.api_throttles.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="30/minute"),
         "user": env("API_THROTTLE_USER", default="600/minute"),
         "auth": env("API_THROTTLE_AUTH", default="10/minute"),
     },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=12))
 SPECTACULAR_SETTINGS = {
     "TITLE": "QuitPilot API",
-    "DESCRIPTION": "Smoking cessation pilot inside NHS Talking Therapies.",
+    "DESCRIPTION": (
+        "Smoking cessation pilot inside NHS Talking Therapies.\n\n"
+        "Authenticate with `POST /api/v1/auth/token/` and send `Authorization: Token <token>`. "
+        "Every refusal answers `{\"errors\": [{\"field\", \"code\", \"message\"}]}`. "
+        "POSTs that record clinical data accept an `Idempotency-Key` header: a retry with the "
+        "same key returns the first answer and stores nothing new. See docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ExitReasonEnum": "apps.patients.models.ExitReason",
+        "ParticipantStatusEnum": "apps.patients.status.Status",
+        "MeasureTimepointEnum": "apps.outcomes.models.Timepoint",
+        "FollowUpTimepointEnum": "apps.reminders.models.FollowUpTimepoint",
+        "FollowUpStatusEnum": "apps.reminders.models.FollowUpStatus",
+    },
+    "PATH_CONVERTER_OVERRIDES": {
+        "trial_id": {"type": "string", "pattern": r"^[A-Z]{2,5}-[0-9]{4,}$"},
+    },
 }
 
 # Questionnaire links: per-client rate limit on the patient pages.
