@@ -22,3 +22,29 @@ class PublicModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to an API write sent with an Idempotency-Key, replayed on retry."""
+
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="idempotency_records"
+    )
+    key = models.CharField(max_length=255)
+    method_path = models.CharField(
+        max_length=300, help_text="HTTP method and path, e.g. 'POST /api/v1/...'."
+    )
+    request_hash = models.CharField(max_length=64, help_text="SHA-256 of the request body.")
+    status_code = models.PositiveSmallIntegerField()
+    response_body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "key", "method_path"], name="one_idempotency_record_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method_path} [{self.key}]"

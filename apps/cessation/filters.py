@@ -1,0 +1,31 @@
+"""Query filters for the session lists; choice lists are scoped to the user."""
+
+import django_filters
+
+from apps.cessation.models import CessationSession
+from apps.cessation.protocol import Attendance, SessionMode, SessionType
+from apps.patients.filters import visible_sites, visible_staff
+
+
+class SessionFilter(django_filters.FilterSet):
+    site = django_filters.ModelChoiceFilter(
+        field_name="participant__site",
+        queryset=visible_sites,
+        to_field_name="code",
+        help_text="Site code.",
+    )
+    participant = django_filters.CharFilter(
+        field_name="participant__trial_id", help_text="Trial ID."
+    )
+    practitioner = django_filters.ModelChoiceFilter(
+        queryset=visible_staff, to_field_name="email", help_text="Practitioner's email."
+    )
+    attendance = django_filters.ChoiceFilter(choices=Attendance.choices)
+    session_type = django_filters.ChoiceFilter(choices=SessionType.choices)
+    mode = django_filters.ChoiceFilter(choices=SessionMode.choices)
+    date_from = django_filters.DateFilter(field_name="session_date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="session_date", lookup_expr="lte")
+
+    class Meta:
+        model = CessationSession
+        fields = ["site", "participant", "practitioner", "attendance", "session_type", "mode"]

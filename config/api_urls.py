@@ -1,0 +1,97 @@
+"""REST API v1 routes (namespace "api"); the OpenAPI schema and Swagger UI live here too."""
+
+from django.urls import path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.accounts import api as accounts_api
+from apps.cessation import api as cessation_api
+from apps.outcomes import api as outcomes_api
+from apps.patients import api as patients_api
+from apps.reminders import api as reminders_api
+from apps.sites import api as sites_api
+
+
+class TrialIdConverter:
+    regex = r"[A-Z]{2,5}-[0-9]{4,}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TrialIdConverter, "trial_id")
+
+app_name = "api"
+
+P = "participants/<trial_id:trial_id>/"
+
+urlpatterns = [
+    path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
+    path("sites/", sites_api.SiteList.as_view(), name="site-list"),
+    path("sites/<str:code>/", sites_api.SiteDetail.as_view(), name="site-detail"),
+    path("screenings/", patients_api.ScreeningList.as_view(), name="screening-list"),
+    path(
+        "screenings/<uuid:public_id>/",
+        patients_api.ScreeningDetail.as_view(),
+        name="screening-detail",
+    ),
+    path("participants/", patients_api.ParticipantList.as_view(), name="participant-list"),
+    path(P, patients_api.ParticipantDetail.as_view(), name="participant-detail"),
+    path(f"{P}consent/", patients_api.ConsentAction.as_view(), name="participant-consent"),
+    path(f"{P}baseline/", patients_api.BaselineAction.as_view(), name="participant-baseline"),
+    path(f"{P}randomise/", patients_api.RandomiseAction.as_view(), name="participant-randomise"),
+    path(f"{P}withdraw/", patients_api.WithdrawAction.as_view(), name="participant-withdraw"),
+    path(
+        f"{P}contact-details/",
+        patients_api.ContactDetailsView.as_view(),
+        name="participant-contact-details",
+    ),
+    path(
+        f"{P}sessions/",
+        cessation_api.ParticipantSessionList.as_view(),
+        name="participant-sessions",
+    ),
+    path(f"{P}phq9/", outcomes_api.PHQ9List.as_view(), name="participant-phq9"),
+    path(f"{P}gad7/", outcomes_api.GAD7List.as_view(), name="participant-gad7"),
+    path(
+        f"{P}smoking-status/",
+        outcomes_api.SmokingStatusList.as_view(),
+        name="participant-smoking-status",
+    ),
+    path(f"{P}co-readings/", outcomes_api.COReadingList.as_view(), name="participant-co-readings"),
+    path(
+        f"{P}follow-ups/",
+        reminders_api.ParticipantFollowUpList.as_view(),
+        name="participant-follow-ups",
+    ),
+    path(
+        f"{P}invitations/",
+        outcomes_api.InvitationCreate.as_view(),
+        name="participant-invitations",
+    ),
+    path("sessions/", cessation_api.SessionList.as_view(), name="session-list"),
+    path(
+        "sessions/<uuid:public_id>/", cessation_api.SessionDetail.as_view(), name="session-detail"
+    ),
+    path("follow-ups/", reminders_api.FollowUpList.as_view(), name="follow-up-list"),
+    path(
+        "follow-ups/<uuid:public_id>/",
+        reminders_api.FollowUpDetail.as_view(),
+        name="follow-up-detail",
+    ),
+    path("safety-alerts/", outcomes_api.SafetyAlertList.as_view(), name="safety-alert-list"),
+    path(
+        "safety-alerts/<uuid:public_id>/",
+        outcomes_api.SafetyAlertDetail.as_view(),
+        name="safety-alert-detail",
+    ),
+    path(
+        "safety-alerts/<uuid:public_id>/acknowledge/",
+        outcomes_api.SafetyAlertAcknowledge.as_view(),
+        name="safety-alert-acknowledge",
+    ),
+    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]
