@@ -1,0 +1,252 @@
+"""Feasibility metric definitions: pure functions over plain counts, dates and thresholds.
+
+No ORM, no settings, no clock: callers pass counts and `today`. docs/metrics.md explains each
+definition; tests/dashboards/test_metrics.py checks them against hand-computed cases.
+"""
+
+import calendar
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+Z_95 = 1.959963984540054
+
+# Two-sided 97.5% quantiles of Student's t for 1-30 degrees of freedom; above 30 the normal
+# quantile is within 4% and is used (pilot estimates, not hypothesis tests).
+_T_975 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
+
+GREEN = "green"
+AMBER = "amber"
+RED = "red"
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Proportion:
+    """A count out of a denominator, as a percentage with its Wilson 95% interval."""
+
+    numerator: int
+    denominator: int
+    percent: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+    @property
+    def known(self) -> bool:
+        """Whether there is a denominator to compute a percentage from."""
+        return self.percent is not None
+
+
+@dataclass(frozen=True, slots=True)
+class MeanEstimate:
+    """A mean with its standard deviation and t-based 95% interval."""
+
+    n: int
+    mean: float | None
+    sd: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+def wilson_interval(successes: int, n: int, z: float = Z_95) -> tuple[float, float] | None:
+    """Wilson score interval for successes/n as fractions (None when n is 0)."""
+    _check_counts(successes, n)
+    if n == 0:
+        return None
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def proportion(numerator: int, denominator: int) -> Proportion:
+    """numerator/denominator as a percentage with Wilson 95% CI (percent None when 0/0)."""
+    interval = wilson_interval(numerator, denominator)
+    if interval is None:
+        return Proportion(numerator, denominator, None, None, None)
+    return Proportion(
+        numerator,
+        denominator,
+        100 * numerator / denominator,
+        100 * interval[0],
+        100 * interval[1],
+    )
+
+
+def t_quantile_975(df: int) -> float:
+    """The 97.5% quantile of Student's t with df degrees of freedom (normal above 30)."""
+    if df < 1:
+        raise ValueError("degrees of freedom must be at least 1")
+    return _T_975[df - 1] if df <= len(_T_975) else Z_95
+
+
+def mean_estimate(n: int, total: float, sum_of_squares: float) -> MeanEstimate:
+    """Mean, sample SD and 95% CI from n, the sum and the sum of squares of the values."""
+    if n < 0:
+        raise ValueError("n must not be negative")
+    if n == 0:
+        return MeanEstimate(0, None, None, None, None)
+    mean = total / n
+    if n == 1:
+        return MeanEstimate(1, mean, None, None, None)
+    variance = max(0.0, (sum_of_squares - n * mean * mean) / (n - 1))
+    sd = math.sqrt(variance)
+    half = t_quantile_975(n - 1) * sd / math.sqrt(n)
+    return MeanEstimate(n, mean, sd, mean - half, mean + half)
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """numerator/denominator, or None when the denominator is 0."""
+    return None if not denominator else numerator / denominator
+
+
+def traffic_light(
+    percent: float | None, green_from: float | Decimal, amber_from: float | Decimal
+) -> str:
+    """Green at or above green_from, amber at or above amber_from, red below; unknown if None."""
+    if percent is None:
+        return UNKNOWN
+    if Decimal(str(round(percent, 6))) >= Decimal(green_from):
+        return GREEN
+    if Decimal(str(round(percent, 6))) >= Decimal(amber_from):
+        return AMBER
+    return RED
+
+
+# --------------------------------------------------------------------------------------------
+# Screening, recruitment and retention (clinical-rules.md, "Feasibility metrics")
+# --------------------------------------------------------------------------------------------
+
+
+def eligibility_rate(eligible: int, screened: int) -> Proportion:
+    """Eligible / screened (eligible includes eligible people who then declined)."""
+    return proportion(eligible, screened)
+
+
+def consent_rate(consented: int, eligible: int) -> Proportion:
+    """Enrolment (consent) rate: consented / eligible."""
+    return proportion(consented, eligible)
+
+
+def retention(followed_up: int, due: int) -> Proportion:
+    """Follow-ups completed at a timepoint / randomised participants who have reached it."""
+    return proportion(followed_up, due)
+
+
+def adherence(attended: int, offered: int) -> Proportion:
+    """Sessions attended / sessions offered (attended + did not attend + cancelled)."""
+    return proportion(attended, offered)
+
+
+def data_completeness(present: int, expected: int) -> Proportion:
+    """Expected measures present / expected."""
+    return proportion(present, expected)
+
+
+def month_key(day: date) -> str:
+    """The YYYY-MM key of the month a day falls in."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_keys(first: date, last: date) -> list[str]:
+    """Every YYYY-MM from the month of `first` to the month of `last`, inclusive."""
+    if last < first:
+        return []
+    keys = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys
+
+
+def month_end(key: str) -> date:
+    """The last day of a YYYY-MM month."""
+    year, month = int(key[:4]), int(key[5:7])
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def expected_recruitment(target: int, opens_on: date, closes_on: date, on: date) -> float:
+    """Target expected by the end of `on`, rising linearly over the recruitment window."""
+    if target < 0:
+        raise ValueError("target must not be negative")
+    if on < opens_on:
+        return 0.0
+    if on >= closes_on:
+        return float(target)
+    window_days = (closes_on - opens_on).days + 1
+    elapsed = (on - opens_on).days + 1
+    return target * elapsed / window_days
+
+
+def target_trajectory(
+    target: int, opens_on: date, closes_on: date, months: Sequence[str]
+) -> list[float]:
+    """Cumulative target expected at the end of each YYYY-MM month (linear over the window)."""
+    return [expected_recruitment(target, opens_on, closes_on, month_end(m)) for m in months]
+
+
+def recruitment_to_target(randomised: int, expected_by_now: float) -> Proportion:
+    """Randomised against the target expected by now (whole target once the window closed)."""
+    # The expected count is fractional mid-window; round up so 100% means "on trajectory".
+    return proportion(randomised, math.ceil(expected_by_now - 1e-9))
+
+
+def months_open(opens_on: date, closes_on: date, today: date) -> float:
+    """Months (30.44 days) a site has been recruiting by today, at least one day's worth."""
+    end = min(today, closes_on)
+    if end < opens_on:
+        return 0.0
+    return ((end - opens_on).days + 1) / 30.4375
+
+
+def recruitment_rate(randomised: int, opens_on: date, closes_on: date, today: date) -> float | None:
+    """Participants randomised per site per month while open (None before the site opens)."""
+    months = months_open(opens_on, closes_on, today)
+    return None if months == 0 else randomised / months
+
+
+def cumulative(values: Iterable[float]) -> list[float]:
+    """Running totals of a series."""
+    total = 0.0
+    out = []
+    for value in values:
+        total += value
+        out.append(total)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Workload and safety
+# --------------------------------------------------------------------------------------------
+
+
+def week_starts(today: date, weeks: int) -> list[date]:
+    """Mondays of the last `weeks` complete weeks before the week containing today."""
+    this_monday = today - timedelta(days=today.weekday())
+    return [this_monday - timedelta(weeks=weeks - i) for i in range(weeks)]
+
+
+def workload_share(minutes_per_week: float, hours_per_week: float | Decimal) -> float | None:
+    """Minutes of cessation work per week as a percentage of the hours available (None if 0)."""
+    available = float(hours_per_week) * 60
+    return None if available == 0 else 100 * minutes_per_week / available
+
+
+def mean_duration_hours(total_seconds: float, n: int) -> float | None:
+    """Mean of n durations given their total in seconds, in hours (None when n is 0)."""
+    return None if n == 0 else total_seconds / n / 3600
+
+
+def _check_counts(successes: int, n: int) -> None:
+    if n < 0 or successes < 0:
+        raise ValueError("counts must not be negative")
+    if successes > n:
+        raise ValueError("numerator cannot exceed denominator")

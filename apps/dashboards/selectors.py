@@ -1,0 +1,154 @@
+"""Reads for the dashboards: the latest snapshot, figures filtered for a user, exports, criteria."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from apps.core.roles import Role, can_export, can_view_dashboards
+from apps.dashboards.models import ExportJob, MetricSnapshot, ProgressionCriterion, SnapshotStatus
+from apps.dashboards.report import Filters, Report, build_report
+from apps.dashboards.services import STALE_BUILD_AFTER
+from apps.sites.selectors import sites_visible_to
+
+ARMS = ("intervention", "control")
+LOG_ROLES = frozenset({Role.TRIAL_MANAGER, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class SnapshotHead:
+    """The latest ready snapshot's data and age, and whether a newer one is building."""
+
+    id: int | None
+    finished_at: datetime | None
+    data: dict | None
+    building_id: int | None
+
+    @property
+    def age_seconds(self) -> float | None:
+        """Seconds since the snapshot finished."""
+        if self.finished_at is None:
+            return None
+        return (timezone.now() - self.finished_at).total_seconds()
+
+
+def latest_snapshot() -> MetricSnapshot | None:
+    """The most recently finished snapshot, or None before the first build."""
+    return (
+        MetricSnapshot.objects.filter(status=SnapshotStatus.READY).order_by("-finished_at").first()
+    )
+
+
+def snapshot_head() -> SnapshotHead:
+    """The latest ready snapshot with a building one's id, in one query."""
+    building = MetricSnapshot.objects.filter(
+        status=SnapshotStatus.BUILDING, started_at__gte=timezone.now() - STALE_BUILD_AFTER
+    ).order_by("-started_at")
+    row = (
+        MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
+        .annotate(building_id=Subquery(building.values("id")[:1]))
+        .order_by("-finished_at")
+        .values("id", "finished_at", "data", "building_id")
+        .first()
+    )
+    if row is None:
+        building_id = building.values_list("id", flat=True).first()
+        return SnapshotHead(None, None, None, building_id)
+    return SnapshotHead(row["id"], row["finished_at"], row["data"], row["building_id"])
+
+
+def get_snapshot(snapshot_id: int) -> MetricSnapshot:
+    """One snapshot by id (for its build progress); raises DoesNotExist."""
+    return MetricSnapshot.objects.defer("data").get(id=snapshot_id)
+
+
+def criteria_values() -> list[dict]:
+    """Progression thresholds as plain values, in display order."""
+    return list(
+        ProgressionCriterion.objects.order_by("display_order", "id").values(
+            "id", "key", "label", "green_from", "amber_from", "updated_at"
+        )
+    )
+
+
+def criterion_history(limit: int = 50) -> QuerySet:
+    """Recent threshold changes from the audit trail, newest first, with who made them."""
+    from apps.dashboards.models import ProgressionCriterionEvent
+
+    return ProgressionCriterionEvent.objects.select_related("pgh_context").order_by(
+        "-pgh_created_at"
+    )[:limit]
+
+
+def visible_site_codes(user) -> dict[str, int]:
+    """Site code -> id for the sites the user may see."""
+    return dict(sites_visible_to(user).values_list("code", "id"))
+
+
+def dashboard_filters(
+    user,
+    *,
+    visible: dict[str, int],
+    site: str = "",
+    arm: str = "",
+    month_from: str = "",
+    month_to: str = "",
+) -> Filters:
+    """A filter limited to the user's sites; a site outside them is not found (404)."""
+    if site:
+        if site not in visible:
+            raise Http404("No such site.")
+        site_ids = frozenset({visible[site]})
+    else:
+        site_ids = frozenset(visible.values())
+    return Filters(
+        site_ids=site_ids,
+        arm=arm if arm in ARMS else "",
+        month_from=month_from,
+        month_to=month_to,
+    )
+
+
+def dashboard_report(
+    user, *, site: str = "", arm: str = "", month_from: str = "", month_to: str = ""
+) -> tuple[SnapshotHead, Report | None]:
+    """The latest snapshot's figures for the user's sites and the chosen filters."""
+    if not can_view_dashboards(user):
+        raise PermissionError("dashboard")
+    visible = visible_site_codes(user)
+    filters = dashboard_filters(
+        user, visible=visible, site=site, arm=arm, month_from=month_from, month_to=month_to
+    )
+    head = snapshot_head()
+    if head.data is None:
+        return head, None
+    return head, build_report(head.data, filters, criteria_values())
+
+
+def export_jobs_visible_to(user) -> QuerySet[ExportJob]:
+    """The export access log: every export for trial managers, one's own for other exporters."""
+    if not can_export(user):
+        return ExportJob.objects.none()
+    jobs = ExportJob.objects.select_related("requested_by")
+    if user.role in LOG_ROLES:
+        return jobs
+    return jobs.filter(requested_by=user)
+
+
+def get_export_for(user, public_id) -> ExportJob:
+    """One export the user may see, by public id; raises DoesNotExist (404) otherwise."""
+    return export_jobs_visible_to(user).get(public_id=public_id)
+
+
+def building_snapshot_id() -> int | None:
+    """The id of a snapshot being built now, if any."""
+    return (
+        MetricSnapshot.objects.filter(
+            status=SnapshotStatus.BUILDING, started_at__gte=timezone.now() - STALE_BUILD_AFTER
+        )
+        .order_by("-started_at")
+        .values_list("id", flat=True)
+        .first()
+    )

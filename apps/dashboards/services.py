@@ -1,0 +1,266 @@
+"""Writes for the dashboards: metric snapshots, progression thresholds and analysis exports."""
+
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.errors import DomainError
+from apps.core.roles import can_export, can_view_dashboards
+from apps.dashboards import counts, metrics
+from apps.dashboards.models import (
+    ExportDataset,
+    ExportFormat,
+    ExportJob,
+    ExportStatus,
+    MetricSnapshot,
+    ProgressionCriterion,
+    SnapshotStatus,
+)
+from apps.sites.selectors import get_pilot
+
+logger = logging.getLogger(__name__)
+
+SNAPSHOT_SCHEMA = 1
+SNAPSHOTS_KEPT = 24
+# A build that has not finished after this long is taken to have died with its worker.
+STALE_BUILD_AFTER = timedelta(minutes=15)
+
+ProgressCallback = Callable[[int], None]
+
+
+# --------------------------------------------------------------------------------------------
+# Snapshots
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_snapshot(*, by=None) -> MetricSnapshot:
+    """Start a snapshot build (or return the one already building) and queue it after commit."""
+    if by is not None and not can_view_dashboards(by):
+        raise DomainError("Only dashboard users can refresh the figures.", field="user")
+    now = timezone.now()
+    building = (
+        MetricSnapshot.objects.select_for_update()
+        .filter(status=SnapshotStatus.BUILDING, started_at__gte=now - STALE_BUILD_AFTER)
+        .order_by("-started_at")
+        .first()
+    )
+    if building is not None:
+        return building
+    snapshot = MetricSnapshot.objects.create(
+        status=SnapshotStatus.BUILDING, progress=0, started_at=now, requested_by=by
+    )
+    from apps.dashboards.tasks import build_metric_snapshot
+
+    transaction.on_commit(lambda: build_metric_snapshot.delay(snapshot.id))
+    return snapshot
+
+
+def _store_progress(snapshot_id: int) -> ProgressCallback:
+    def store(percent: int) -> None:
+        MetricSnapshot.objects.filter(id=snapshot_id, status=SnapshotStatus.BUILDING).update(
+            progress=max(0, min(100, percent))
+        )
+
+    return store
+
+
+def compute_snapshot_data(*, today=None, progress: ProgressCallback | None = None) -> dict:
+    """Count every metric's inputs in SQL and return the snapshot document."""
+    progress = progress or (lambda _percent: None)
+    today = today or timezone.localdate()
+    pilot = get_pilot()
+    tz = settings.TIME_ZONE
+    data: dict = {
+        "schema": SNAPSHOT_SCHEMA,
+        "as_of": today.isoformat(),
+        "randomised": pilot.is_randomised,
+        "pilot_name": pilot.name,
+        "sites": counts.site_rows(),
+    }
+    progress(5)
+    data["screening"] = counts.screening_counts()
+    progress(15)
+    data["participants"] = counts.participant_counts(today=today, time_zone=tz)
+    progress(60)
+    data["sessions"] = counts.session_counts(expected_overrides=pilot.expected_bcts or None)
+    progress(85)
+    data["safety"] = counts.safety_counts(time_zone=tz)
+    progress(90)
+    data["workload"] = counts.workload(
+        week_starts=metrics.week_starts(today, counts.WORKLOAD_WEEKS)
+    )
+    progress(95)
+    return data
+
+
+def build_snapshot(
+    snapshot_id: int | None = None, progress_callback: ProgressCallback | None = None
+) -> MetricSnapshot:
+    """Build a snapshot (a new one when no id is given); a finished one is left as it is."""
+    if snapshot_id is None:
+        snapshot = _start_scheduled_build()
+        if snapshot is None:
+            return MetricSnapshot.objects.filter(status=SnapshotStatus.BUILDING).latest(
+                "started_at"
+            )
+    else:
+        snapshot = MetricSnapshot.objects.get(id=snapshot_id)
+        if snapshot.status == SnapshotStatus.READY:
+            return snapshot
+    store = _store_progress(snapshot.id)
+
+    def progress(percent: int) -> None:
+        store(percent)
+        if progress_callback is not None:
+            progress_callback(percent)
+
+    try:
+        data = compute_snapshot_data(progress=progress)
+    except Exception as exc:
+        MetricSnapshot.objects.filter(id=snapshot.id).update(
+            status=SnapshotStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    finished = timezone.now()
+    MetricSnapshot.objects.filter(id=snapshot.id).update(
+        status=SnapshotStatus.READY, progress=100, data=data, finished_at=finished, error=""
+    )
+    if progress_callback is not None:
+        progress_callback(100)
+    _prune_snapshots()
+    snapshot.refresh_from_db()
+    return snapshot
+
+
+@transaction.atomic
+def _start_scheduled_build() -> MetricSnapshot | None:
+    """A new snapshot row for the scheduled build, or None while another is still building."""
+    now = timezone.now()
+    building = MetricSnapshot.objects.select_for_update().filter(
+        status=SnapshotStatus.BUILDING, started_at__gte=now - STALE_BUILD_AFTER
+    )
+    if building.exists():
+        return None
+    return MetricSnapshot.objects.create(status=SnapshotStatus.BUILDING, progress=0, started_at=now)
+
+
+def _prune_snapshots() -> None:
+    keep = list(
+        MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
+        .order_by("-finished_at")
+        .values_list("id", flat=True)[:SNAPSHOTS_KEPT]
+    )
+    cutoff = timezone.now() - STALE_BUILD_AFTER
+    MetricSnapshot.objects.exclude(id__in=keep).filter(started_at__lt=cutoff).delete()
+
+
+# --------------------------------------------------------------------------------------------
+# Progression criteria
+# --------------------------------------------------------------------------------------------
+
+
+def _percent(value, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise DomainError("Enter a number from 0 to 100.", field=field) from exc
+    if not number.is_finite() or not Decimal(0) <= number <= Decimal(100):
+        raise DomainError("Enter a number from 0 to 100.", field=field)
+    return number.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def update_progression_criterion(
+    *, criterion: ProgressionCriterion, by, green_from, amber_from
+) -> ProgressionCriterion:
+    """Change a traffic-light threshold; the audit trail records who changed what, and when."""
+    from apps.core.roles import Role
+
+    if not (by.is_authenticated and by.role in (Role.TRIAL_MANAGER, Role.ADMIN)):
+        raise DomainError("Only trial managers can change progression criteria.", field="user")
+    green = _percent(green_from, "green_from")
+    amber = _percent(amber_from, "amber_from")
+    if amber > green:
+        raise DomainError(
+            "The amber threshold cannot be above the green threshold.", field="amber_from"
+        )
+    criterion = ProgressionCriterion.objects.select_for_update().get(pk=criterion.pk)
+    criterion.green_from, criterion.amber_from = green, amber
+    criterion.save(update_fields=["green_from", "amber_from", "updated_at"])
+    return criterion
+
+
+# --------------------------------------------------------------------------------------------
+# Exports
+# --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_export(*, by, dataset: str, file_format: str, filters: dict | None = None) -> ExportJob:
+    """Record an export request (the access log) and queue its build after commit."""
+    from apps.dashboards.exports import clean_filters
+
+    if not can_export(by):
+        raise DomainError("Your role cannot export analysis datasets.", field="user")
+    if dataset not in ExportDataset.values:
+        raise DomainError(f"Choose a dataset: {', '.join(ExportDataset.values)}.", field="dataset")
+    if file_format not in ExportFormat.values:
+        raise DomainError(
+            f"Choose a file format: {', '.join(ExportFormat.values)}.", field="file_format"
+        )
+    job = ExportJob.objects.create(
+        requested_by=by,
+        dataset=dataset,
+        file_format=file_format,
+        filters=clean_filters(filters or {}, user=by),
+        status=ExportStatus.QUEUED,
+    )
+    from apps.dashboards.tasks import build_export as build_export_task
+
+    transaction.on_commit(lambda: build_export_task.delay(job.id))
+    return job
+
+
+def build_export(job_id: int) -> ExportJob:
+    """Write the export file under EXPORT_ROOT with progress; a finished job is left alone."""
+    from apps.dashboards import exports
+
+    job = ExportJob.objects.get(id=job_id)
+    if job.status == ExportStatus.READY:
+        return job
+    ExportJob.objects.filter(id=job.id).update(status=ExportStatus.RUNNING, progress=0, error="")
+
+    def progress(percent: int) -> None:
+        ExportJob.objects.filter(id=job.id).update(progress=max(0, min(99, percent)))
+
+    try:
+        path, rows = exports.write_export(job, progress=progress)
+    except Exception as exc:
+        logger.exception("export %s failed", job.id)
+        ExportJob.objects.filter(id=job.id).update(
+            status=ExportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    ExportJob.objects.filter(id=job.id).update(
+        status=ExportStatus.READY,
+        progress=100,
+        row_count=rows,
+        file_path=str(path),
+        finished_at=timezone.now(),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def record_export_download(*, job: ExportJob) -> ExportJob:
+    """Note in the access log that the export file was downloaded."""
+    now = timezone.now()
+    ExportJob.objects.filter(id=job.id).update(downloaded_at=now)
+    job.downloaded_at = now
+    return job

@@ -1,0 +1,17 @@
+"""Celery tasks for the dashboards: thin wrappers that load by id and call one service."""
+
+from celery import shared_task
+
+from apps.dashboards import services
+
+
+@shared_task(name="apps.dashboards.tasks.build_metric_snapshot")
+def build_metric_snapshot(snapshot_id: int | None = None) -> int:
+    """Build the metric snapshot (beat passes no id: a new snapshot is started)."""
+    return services.build_snapshot(snapshot_id).id
+
+
+@shared_task(name="apps.dashboards.tasks.build_export")
+def build_export(job_id: int) -> int:
+    """Build one requested export file."""
+    return services.build_export(job_id).id
