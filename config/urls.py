@@ -10,6 +10,12 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
+    path("accounts/", include("apps.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("q/", include("apps.outcomes.questionnaire_urls")),
+    path("follow-ups/", include("apps.reminders.urls")),
+    path("", include("apps.core.urls")),
+    path("", include("apps.patients.urls")),
+    path("", include("apps.cessation.urls")),
+    path("", include("apps.outcomes.urls")),
 ]

@@ -3,12 +3,20 @@
 import time
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 
 SESSION_STARTED_KEY = "quitpilot_session_started"
 LAST_SEEN_KEY = "quitpilot_last_seen"
+SIGNED_OUT_REASON_KEY = "quitpilot_signed_out_reason"
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    minutes = max(1, seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def timeout_reason(
@@ -16,21 +24,30 @@ def timeout_reason(
 ) -> str:
     """Why a session has expired ('' when it has not)."""
     if now - started > absolute:
-        return "You were signed out because you had been signed in for 12 hours."
+        return (
+            f"You were signed out because you had been signed in for {_duration(absolute)}. "
+            "Please sign in again."
+        )
     if now - last_seen > idle:
-        return "You were signed out after 30 minutes without activity."
+        return (
+            f"You were signed out after {_duration(idle)} without activity. Please sign in again."
+        )
     return ""
 
 
 class SessionTimeoutMiddleware:
-    """Enforces the idle timeout and the absolute session cap for signed-in users."""
+    """Enforces the idle timeout and the absolute session cap for signed-in users.
+
+    It runs before MessageMiddleware, so the reason travels in the fresh session and the
+    sign-in page shows it.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+        if user is not None and user.is_authenticated:
             now = time.time()
             session = request.session
             started = session.setdefault(SESSION_STARTED_KEY, now)
@@ -43,7 +60,10 @@ class SessionTimeoutMiddleware:
             )
             if reason:
                 logout(request)
-                messages.warning(request, reason)
+                request.session[SIGNED_OUT_REASON_KEY] = reason
+                if request.path.startswith("/api/"):
+                    # The API answers for itself: the request goes on, now anonymous.
+                    return self.get_response(request)
                 return redirect_to_login(request.get_full_path())
             session[LAST_SEEN_KEY] = now
         return self.get_response(request)

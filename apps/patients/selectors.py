@@ -1,6 +1,7 @@
 """Reads of participants and screenings; every query starts from what the user may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from apps.core.roles import sees_all_sites
 from apps.patients.models import Participant, ScreeningRecord
@@ -30,3 +31,151 @@ def get_participant_for(user, *, trial_id: str | None = None, public_id=None) ->
     if trial_id is not None:
         return visible.get(trial_id=trial_id)
     return visible.get(public_id=public_id)
+
+
+# --------------------------------------------------------------------------------------------
+# Practitioner workspace: caseload and participant page
+# --------------------------------------------------------------------------------------------
+
+CASELOAD_SORTS = {
+    "trial_id": ("trial_id",),
+    "-trial_id": ("-trial_id",),
+    "status": ("status", "trial_id"),
+    "last_session": (F("last_session_on").desc(nulls_last=True), "trial_id"),
+    "screened": ("-screened_on", "trial_id"),
+}
+
+
+def caseload_for(
+    user, *, mine_only: bool = False, search: str = "", status: str = "", sort: str = "trial_id"
+) -> QuerySet[Participant]:
+    """The caseload rows: one query for the rows plus one for their pending follow-ups.
+
+    Each row carries arm, last session date, attended session count, open alert count and
+    whether a baseline exists, so the page costs the same number of queries at any size.
+    """
+    from apps.cessation.models import CessationSession
+    from apps.cessation.protocol import Attendance
+    from apps.outcomes.models import SafetyAlert
+    from apps.patients.models import Baseline
+    from apps.reminders.models import FollowUp, FollowUpStatus
+
+    rows = participants_visible_to(user)
+    if mine_only:
+        rows = rows.filter(assigned_pwp=user)
+    if search.strip():
+        rows = rows.filter(trial_id__icontains=search.strip())
+    if status:
+        rows = rows.filter(status=status)
+    sessions = CessationSession.objects.filter(participant=OuterRef("pk"))
+    attended = sessions.filter(attendance=Attendance.ATTENDED)
+    open_alerts = SafetyAlert.objects.filter(
+        participant=OuterRef("pk"), acknowledged_at__isnull=True
+    )
+    rows = rows.select_related("site", "assigned_pwp").annotate(
+        arm=F("allocation__arm"),
+        last_session_on=Subquery(
+            sessions.order_by("-session_date").values("session_date")[:1]
+        ),
+        attended_sessions=Coalesce(
+            Subquery(
+                attended.order_by().values("participant").annotate(n=Count("id")).values("n")
+            ),
+            0,
+        ),
+        open_alert_count=Coalesce(
+            Subquery(
+                open_alerts.order_by().values("participant").annotate(n=Count("id")).values("n")
+            ),
+            0,
+        ),
+        has_baseline=Exists(Baseline.objects.filter(participant=OuterRef("pk"))),
+    )
+    pending = FollowUp.objects.exclude(
+        status__in=[FollowUpStatus.COMPLETED, FollowUpStatus.CANCELLED, FollowUpStatus.MISSED]
+    ).order_by("due_on")
+    rows = rows.prefetch_related(Prefetch("follow_ups", queryset=pending, to_attr="pending"))
+    return rows.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["trial_id"]))
+
+
+def open_alerts_visible_to(user):
+    """Open safety alerts for the participants the user may see, oldest first."""
+    from apps.outcomes.models import SafetyAlert
+
+    return (
+        SafetyAlert.objects.filter(
+            participant__in=participants_visible_to(user).values("pk"),
+            acknowledged_at__isnull=True,
+        )
+        .select_related("participant", "participant__assigned_pwp", "phq9")
+        .order_by("raised_at")
+    )
+
+
+def alerts_visible_to(user):
+    """Every safety alert the user may see (open and acknowledged), newest first."""
+    from apps.outcomes.models import SafetyAlert
+
+    return (
+        SafetyAlert.objects.filter(participant__in=participants_visible_to(user).values("pk"))
+        .select_related("participant", "participant__assigned_pwp", "phq9", "acknowledged_by")
+        .order_by("-raised_at")
+    )
+
+
+def participant_page_data(participant: Participant) -> dict:
+    """Everything the participant page shows, in a fixed number of queries."""
+    from apps.cessation.models import CessationSession
+    from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SmokingStatusReport
+
+    session_events = CessationSession.events.rel.related_model
+    sessions = list(
+        CessationSession.objects.filter(participant=participant)
+        .select_related("practitioner")
+        .prefetch_related("pharmacotherapy")
+        .annotate(
+            edited=Exists(
+                session_events.objects.filter(pgh_obj=OuterRef("pk"), pgh_label="update")
+            )
+        )
+        .order_by("session_date", "number", "id")
+    )
+    return {
+        "sessions": sessions,
+        "phq9": list(
+            PHQ9Response.objects.filter(participant=participant).order_by("completed_on", "id")
+        ),
+        "gad7": list(
+            GAD7Response.objects.filter(participant=participant).order_by("completed_on", "id")
+        ),
+        "co_readings": list(
+            COReading.objects.filter(participant=participant).order_by("taken_at", "id")
+        ),
+        "smoking_reports": list(
+            SmokingStatusReport.objects.filter(participant=participant).order_by(
+                "completed_on", "id"
+            )
+        ),
+        "follow_ups": list(participant.follow_ups.order_by("due_on")),
+        "alerts": list(
+            participant.safety_alerts.select_related("phq9", "acknowledged_by").order_by(
+                "-raised_at"
+            )
+        ),
+    }
+
+
+def get_participant_with_journey(user, *, public_id) -> Participant:
+    """A visible participant with screening, consent, allocation and baseline joined in."""
+    return (
+        participants_visible_to(user)
+        .select_related(
+            "site",
+            "assigned_pwp",
+            "consent_taken_by",
+            "screening__screened_by",
+            "allocation__allocated_by",
+            "baseline",
+        )
+        .get(public_id=public_id)
+    )

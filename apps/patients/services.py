@@ -329,3 +329,82 @@ def complete_participant(*, participant: Participant) -> Participant:
     participant.status = Status.COMPLETED
     participant.save()
     return participant
+
+
+@transaction.atomic
+def record_baseline_assessment(
+    *,
+    participant: Participant,
+    recorded_by,
+    recorded_on: date,
+    cigarettes_per_day: int,
+    minutes_to_first_cigarette: int,
+    sex: str,
+    year_of_birth: int,
+    email: str = "",
+    mobile: str = "",
+    preferred_channel: str = "email",
+    consent_to_contact: bool = True,
+    phq9_items: list[int] | None = None,
+    gad7_items: list[int] | None = None,
+    co_ppm: int | None = None,
+    today: date | None = None,
+) -> Baseline:
+    """Record the baseline visit: smoking baseline, contact details, PHQ-9, GAD-7 and CO."""
+    from datetime import datetime, time
+
+    from apps.outcomes import services as outcome_services
+    from apps.outcomes.models import GAD7Response, PHQ9Response, Source, Timepoint
+
+    today = today or timezone.localdate()
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.status != Status.CONSENTED:
+        raise DomainError(
+            "The baseline is recorded after consent and before randomisation.", field="status"
+        )
+    _not_in_future(recorded_on, "recorded_on", today)
+    if recorded_on < participant.consented_on:
+        raise DomainError("The baseline cannot be before consent.", field="recorded_on")
+    taking_measures = any(m is not None for m in (phq9_items, gad7_items, co_ppm))
+    if taking_measures and (
+        PHQ9Response.objects.filter(participant=participant, timepoint=Timepoint.BASELINE).exists()
+        or GAD7Response.objects.filter(
+            participant=participant, timepoint=Timepoint.BASELINE
+        ).exists()
+    ):
+        raise DomainError("The baseline questionnaires are already recorded.", field="phq9_items")
+    baseline = record_baseline(
+        participant=participant,
+        recorded_on=recorded_on,
+        cigarettes_per_day=cigarettes_per_day,
+        minutes_to_first_cigarette=minutes_to_first_cigarette,
+        sex=sex,
+        year_of_birth=year_of_birth,
+        email=email,
+        mobile=mobile,
+        preferred_channel=preferred_channel,
+        consent_to_contact=consent_to_contact,
+    )
+    common = {
+        "participant": participant,
+        "completed_on": recorded_on,
+        "timepoint": Timepoint.BASELINE,
+        "source": Source.IN_SESSION,
+        "recorded_by": recorded_by,
+        "today": today,
+    }
+    if phq9_items is not None:
+        outcome_services.record_phq9(items=phq9_items, **common)
+    if gad7_items is not None:
+        outcome_services.record_gad7(items=gad7_items, **common)
+    if co_ppm is not None:
+        taken_at = timezone.make_aware(datetime.combine(recorded_on, time(12, 0)))
+        outcome_services.record_co_reading(
+            participant=participant,
+            ppm=co_ppm,
+            taken_at=min(taken_at, timezone.now()),
+            timepoint=Timepoint.BASELINE,
+            source=Source.IN_SESSION,
+            taken_by=recorded_by,
+        )
+    return baseline

@@ -1,0 +1,247 @@
+"""The session form: one page for a whole contact, and the edit form for corrections."""
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+
+from apps.cessation.protocol import (
+    BCT,
+    MAX_SESSIONS,
+    Attendance,
+    Product,
+    ProductAction,
+    SessionMode,
+    SessionType,
+    expected_bcts,
+    suggested_session_type,
+)
+from apps.cessation.services import SessionInput
+from apps.patients.forms import DomainErrorFormMixin
+from apps.patients.measure_fields import (
+    DateInput,
+    add_questionnaire_fields,
+    clean_questionnaire,
+    co_field,
+    item_field_names,
+)
+
+DURATION_MESSAGE = "An attended session lasts 1 to 240 minutes."
+NUMBER_MESSAGE = f"Session number must be 1 to {MAX_SESSIONS}."
+MEASURE_FIELDS = ("co_ppm", *item_field_names("phq9"), *item_field_names("gad7"))
+
+
+def _pharmacotherapy_name(product: str) -> str:
+    return f"pharmacotherapy_{product}"
+
+
+class SessionFieldsMixin(DomainErrorFormMixin):
+    """Fields and rules shared by logging and editing a session."""
+
+    field_aliases = {
+        "completed_on": "session_date",
+        "quit_date": "quit_date_set",
+        "taken_at": "co_ppm",
+        "phq9_items": "phq9_1",
+        "gad7_items": "gad7_1",
+        "participant": None,
+        "pharmacotherapy": None,
+    }
+
+    def _base_fields(self) -> None:
+        self.fields["session_date"] = forms.DateField(label="Date of session", widget=DateInput())
+        self.fields["attendance"] = forms.ChoiceField(
+            label="Attendance", choices=Attendance.choices, widget=forms.RadioSelect
+        )
+        self.fields["number"] = forms.IntegerField(
+            label="Session number",
+            min_value=1,
+            max_value=MAX_SESSIONS,
+            required=False,
+            error_messages={"min_value": NUMBER_MESSAGE, "max_value": NUMBER_MESSAGE},
+        )
+        self.fields["session_type"] = forms.ChoiceField(
+            label="Session type", choices=SessionType.choices, required=False
+        )
+        self.fields["mode"] = forms.ChoiceField(
+            label="How it was delivered",
+            choices=SessionMode.choices,
+            widget=forms.RadioSelect,
+            required=False,
+        )
+        self.fields["duration_minutes"] = forms.IntegerField(
+            label="Duration (minutes)",
+            required=False,
+            error_messages={"invalid": DURATION_MESSAGE},
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        )
+        self.fields["bcts_delivered"] = forms.MultipleChoiceField(
+            label="Behaviour change techniques delivered",
+            choices=BCT.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        )
+        self.fields["notes"] = forms.CharField(
+            label="Notes (optional)",
+            required=False,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+
+    def _clean_core(self, cleaned: dict, *, suggested_number: int) -> None:
+        day = cleaned.get("session_date")
+        if day and day > timezone.localdate():
+            self.add_error("session_date", "Session date cannot be in the future.")
+        attended = cleaned.get("attendance") == Attendance.ATTENDED
+        if cleaned.get("number") is None and "number" not in self.errors:
+            if attended:
+                self.add_error("number", "Enter the session number.")
+            else:
+                cleaned["number"] = suggested_number
+        if not cleaned.get("session_type"):
+            cleaned["session_type"] = suggested_session_type(cleaned.get("number") or 1)
+        if not attended:
+            return
+        if not cleaned.get("mode"):
+            self.add_error("mode", "Choose how the session was delivered.")
+        duration = cleaned.get("duration_minutes")
+        if "duration_minutes" not in self.errors and (duration is None or not 1 <= duration <= 240):
+            self.add_error("duration_minutes", DURATION_MESSAGE)
+
+
+class SessionForm(SessionFieldsMixin, forms.Form):
+    """Log one session: attendance, delivery, BCTs, medication and the measures taken."""
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, suggested_number: int, expected_overrides: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suggested_number = suggested_number
+        self._base_fields()
+        suggested_type = suggested_session_type(suggested_number)
+        today = timezone.localdate()
+        self.fields["submission_key"].initial = uuid.uuid4()
+        self.fields["session_date"].initial = today
+        self.fields["attendance"].initial = Attendance.ATTENDED
+        self.fields["number"].initial = suggested_number
+        self.fields["session_type"].initial = suggested_type
+        self.fields["bcts_delivered"].initial = list(
+            expected_bcts(suggested_type, expected_overrides)
+        )
+        self.fields["quit_date_set"] = forms.DateField(
+            label="Quit date",
+            required=False,
+            widget=DateInput(),
+            help_text="The day the participant stops smoking completely (day 0).",
+        )
+        if suggested_type == SessionType.QUIT_DAY:
+            self.fields["quit_date_set"].initial = today
+        for product, label in Product.choices:
+            self.fields[_pharmacotherapy_name(product)] = forms.ChoiceField(
+                label=label,
+                choices=[("", "Not discussed")] + list(ProductAction.choices),
+                required=False,
+            )
+        self.fields["co_ppm"] = co_field()
+        add_questionnaire_fields(self, "phq9", required=False)
+        add_questionnaire_fields(self, "gad7", required=False)
+
+    def pharmacotherapy_fields(self):
+        """The bound product fields, in list order."""
+        return [self[_pharmacotherapy_name(product)] for product in Product.values]
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_core(cleaned, suggested_number=self.suggested_number)
+        attended = cleaned.get("attendance") == Attendance.ATTENDED
+        if not attended:
+            entered = [
+                name
+                for name in (*MEASURE_FIELDS, "quit_date_set")
+                if cleaned.get(name) not in (None, "")
+            ]
+            if entered:
+                self.add_error(
+                    None,
+                    "A session the participant did not attend records no measures or quit "
+                    "date: clear them or choose Attended.",
+                )
+            cleaned.update(phq9_items=None, gad7_items=None)
+            return cleaned
+        if (
+            cleaned.get("session_type") == SessionType.QUIT_DAY
+            and not cleaned.get("quit_date_set")
+            and "quit_date_set" not in self.errors
+        ):
+            cleaned["quit_date_set"] = cleaned.get("session_date")
+        cleaned["phq9_items"] = clean_questionnaire(self, "phq9")
+        cleaned["gad7_items"] = clean_questionnaire(self, "gad7")
+        return cleaned
+
+    def to_input(self) -> SessionInput:
+        """The service's input, built from the cleaned form."""
+        data = self.cleaned_data
+        return SessionInput(
+            session_date=data["session_date"],
+            attendance=data["attendance"],
+            number=data["number"],
+            session_type=data["session_type"],
+            mode=data.get("mode") or "",
+            duration_minutes=data.get("duration_minutes"),
+            bcts_delivered=list(data.get("bcts_delivered") or []),
+            quit_date_set=data.get("quit_date_set"),
+            pharmacotherapy=[
+                (product, data[_pharmacotherapy_name(product)])
+                for product in Product.values
+                if data.get(_pharmacotherapy_name(product))
+            ],
+            notes=data.get("notes", ""),
+            co_ppm=data.get("co_ppm"),
+            phq9_items=data.get("phq9_items"),
+            gad7_items=data.get("gad7_items"),
+        )
+
+
+class SessionEditForm(SessionFieldsMixin, forms.Form):
+    """Correct a saved session's own fields (measures are separate records)."""
+
+    EDITABLE = (
+        "session_date",
+        "number",
+        "session_type",
+        "attendance",
+        "mode",
+        "duration_minutes",
+        "bcts_delivered",
+        "notes",
+    )
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self._base_fields()
+        for name in self.EDITABLE:
+            self.fields[name].initial = getattr(session, name)
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_core(cleaned, suggested_number=self.session.number)
+        if cleaned.get("attendance") != Attendance.ATTENDED:
+            cleaned.update(mode="", duration_minutes=None, bcts_delivered=[])
+        return cleaned
+
+    def changes(self) -> dict:
+        """Only the fields whose value differs from the saved session."""
+        result = {}
+        for name in self.EDITABLE:
+            value = self.cleaned_data.get(name)
+            if name == "bcts_delivered":
+                value = sorted(value or [])
+                current = sorted(self.session.bcts_delivered)
+            else:
+                current = getattr(self.session, name)
+            if name in ("mode", "notes"):
+                value = value or ""
+            if value != current:
+                result[name] = value
+        return result

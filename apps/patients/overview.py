@@ -1,0 +1,208 @@
+"""Pure rules for the practitioner workspace: next due action, paired outcomes, timeline order.
+
+Values in, values out: no ORM and no clock (callers pass `today`), so every rule is tested
+directly.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from apps.outcomes import scoring
+from apps.reminders import schedule
+
+# The NCSCT standard programme has six sessions; more (up to 12) may be offered.
+STANDARD_SESSIONS = 6
+
+FOLLOW_UP_LABELS = {
+    schedule.WEEK4: "4-week quit check",
+    schedule.MONTH3: "3-month follow-up",
+    schedule.MONTH6: "6-month follow-up",
+}
+_CLOSED_FOLLOW_UPS = frozenset({"completed", "cancelled", "missed"})
+
+
+@dataclass(frozen=True, slots=True)
+class PendingFollowUp:
+    """A follow-up that is not closed: its timepoint and window."""
+
+    timepoint: str
+    due_on: date
+    opens_on: date
+    closes_on: date
+    status: str = "scheduled"
+
+
+@dataclass(frozen=True, slots=True)
+class NextAction:
+    """What the practitioner should do next for a participant."""
+
+    kind: str  # consent, baseline, randomise, session, follow_up, none
+    label: str
+    due_on: date | None = None
+    overdue: bool = False
+
+
+def next_action(
+    *,
+    status: str,
+    has_baseline: bool,
+    pilot_is_randomised: bool,
+    arm: str | None,
+    attended_sessions: int,
+    follow_ups: Sequence[PendingFollowUp],
+    today: date,
+) -> NextAction:
+    """The next due action: open follow-up windows first, then sessions, then what comes next."""
+    if status == "screened":
+        return NextAction("consent", "Record consent")
+    if status == "consented":
+        if not has_baseline:
+            return NextAction("baseline", "Record baseline")
+        return NextAction("randomise", "Randomise" if pilot_is_randomised else "Enrol")
+    if status not in ("randomised", "enrolled", "lost"):
+        return NextAction("none", "No further action")
+    pending = sorted(
+        (f for f in follow_ups if f.status not in _CLOSED_FOLLOW_UPS), key=lambda f: f.due_on
+    )
+    for follow_up in pending:
+        window = schedule.FollowUpWindow(
+            follow_up.timepoint, follow_up.due_on, follow_up.opens_on, follow_up.closes_on
+        )
+        state = schedule.follow_up_status(window, today, completed=False)
+        name = FOLLOW_UP_LABELS.get(follow_up.timepoint, follow_up.timepoint)
+        if state == schedule.OPEN:
+            if today > follow_up.due_on:
+                return NextAction(
+                    "follow_up",
+                    f"{name} overdue: window closes {_day(follow_up.closes_on)}",
+                    follow_up.due_on,
+                    overdue=True,
+                )
+            return NextAction(
+                "follow_up", f"{name} window open, due {_day(follow_up.due_on)}", follow_up.due_on
+            )
+    receives_sessions = arm == "intervention" or (arm is None and status == "enrolled")
+    if status != "lost" and receives_sessions and attended_sessions < STANDARD_SESSIONS:
+        number = attended_sessions + 1
+        return NextAction("session", f"Session {number} ({_session_type_label(number)})")
+    upcoming = [f for f in pending if today < f.opens_on]
+    if upcoming:
+        first = upcoming[0]
+        name = FOLLOW_UP_LABELS.get(first.timepoint, first.timepoint)
+        return NextAction("follow_up", f"{name} opens {_day(first.opens_on)}", first.due_on)
+    return NextAction("none", "No further action")
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def _session_type_label(number: int) -> str:
+    from apps.cessation.protocol import SessionType, suggested_session_type
+
+    return SessionType(suggested_session_type(number)).label.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class PairedOutcome:
+    """The NHS Talking Therapies outcome between the first and last PHQ-9/GAD-7 pair."""
+
+    first_on: date
+    last_on: date
+    first_phq9: int
+    first_gad7: int
+    last_phq9: int
+    last_gad7: int
+    pairs: int
+    outcome: scoring.TalkingTherapiesOutcome
+
+
+def paired_scores(
+    phq9: Iterable[tuple[date, int]], gad7: Iterable[tuple[date, int]]
+) -> list[tuple[date, int, int]]:
+    """(date, PHQ-9, GAD-7) for every day both were taken; the later of each counts on a day."""
+    phq_by_day = dict(phq9)
+    gad_by_day = dict(gad7)
+    return [
+        (day, phq_by_day[day], gad_by_day[day]) for day in sorted(phq_by_day.keys() & gad_by_day)
+    ]
+
+
+def talking_therapies_summary(
+    phq9: Iterable[tuple[date, int]], gad7: Iterable[tuple[date, int]]
+) -> PairedOutcome | None:
+    """The outcome on first and last pairs (same completed_on); None with fewer than two pairs."""
+    pairs = paired_scores(phq9, gad7)
+    if len(pairs) < 2:
+        return None
+    (first_on, first_phq, first_gad), (last_on, last_phq, last_gad) = pairs[0], pairs[-1]
+    return PairedOutcome(
+        first_on=first_on,
+        last_on=last_on,
+        first_phq9=first_phq,
+        first_gad7=first_gad,
+        last_phq9=last_phq,
+        last_gad7=last_gad,
+        pairs=len(pairs),
+        outcome=scoring.talking_therapies_outcome(first_phq, first_gad, last_phq, last_gad),
+    )
+
+
+FOUR_WEEK_LABELS = {
+    scoring.QUIT_CO_VERIFIED: "Quit (CO-verified)",
+    scoring.QUIT_SELF_REPORT: "Quit (self-report only)",
+    scoring.NOT_QUIT: "Not quit",
+    scoring.NOT_KNOWN: "Not known",
+}
+
+
+def four_week_summary(
+    *,
+    quit_date: date | None,
+    reports: Sequence[tuple[date, bool | None]],
+    co_readings: Sequence[tuple[date, int]],
+) -> str | None:
+    """The Russell Standard 4-week outcome from the last report in the window, or None if none.
+
+    A CO reading counts only when it was taken in the same 25-42 day window as the report.
+    """
+    if quit_date is None:
+        return None
+    in_window = [
+        (day, smoke_free)
+        for day, smoke_free in reports
+        if scoring.is_in_four_week_window(quit_date, day)
+    ]
+    if not in_window:
+        return None
+    assessed_on, smoke_free = max(in_window, key=lambda r: r[0])
+    window_co = [
+        (day, ppm) for day, ppm in co_readings if scoring.is_in_four_week_window(quit_date, day)
+    ]
+    co_ppm = max(window_co, key=lambda r: r[0])[1] if window_co else None
+    return scoring.four_week_quit_outcome(quit_date, assessed_on, smoke_free, co_ppm)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """One dated thing that happened to a participant."""
+
+    when: datetime | date
+    kind: str
+    title: str
+    detail: str = ""
+    alert: bool = False
+
+
+def ordered_timeline(events: Iterable[TimelineEvent]) -> list[TimelineEvent]:
+    """Events oldest first; on the same day, dates before times, then in the order given."""
+
+    def key(item: tuple[int, TimelineEvent]):
+        index, event = item
+        when = event.when
+        day = when.date() if isinstance(when, datetime) else when
+        moment = when.timestamp() if isinstance(when, datetime) else float("-inf")
+        return (day, moment, index)
+
+    return [event for _, event in sorted(enumerate(events), key=key)]

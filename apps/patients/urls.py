@@ -1,0 +1,37 @@
+"""Workspace pages for screening and participants (URLs use the public UUID)."""
+
+from django.urls import path
+
+from apps.patients import views
+
+urlpatterns = [
+    path("caseload/", views.caseload, name="caseload"),
+    path("screening/", views.screening_log, name="screening-log"),
+    path("screening/new/", views.screening_new, name="screening-new"),
+    path("participants/<uuid:public_id>/", views.participant_detail, name="participant-detail"),
+    path(
+        "participants/<uuid:public_id>/consent/",
+        views.participant_consent,
+        name="participant-consent",
+    ),
+    path(
+        "participants/<uuid:public_id>/baseline/",
+        views.participant_baseline,
+        name="participant-baseline",
+    ),
+    path(
+        "participants/<uuid:public_id>/randomise/",
+        views.participant_randomise,
+        name="participant-randomise",
+    ),
+    path(
+        "participants/<uuid:public_id>/withdraw/",
+        views.participant_withdraw,
+        name="participant-withdraw",
+    ),
+    path(
+        "participants/<uuid:public_id>/lost/",
+        views.participant_lost,
+        name="participant-lost",
+    ),
+]

@@ -1,0 +1,567 @@
+"""The practitioner workspace: caseload, screening, consent, baseline, randomisation, exit.
+
+Views are thin: they scope every read to what the user may see (404 otherwise), check the role
+for writes (403), and hand the work to services and selectors.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from apps.cessation.protocol import expected_bcts, fidelity
+from apps.core.errors import DomainError
+from apps.core.roles import Role, can_read_history, can_write_clinical
+from apps.outcomes import scoring
+from apps.patients import overview, selectors, services
+from apps.patients.access import participant_for_view, require_clinical_write
+from apps.patients.forms import BaselineForm, ConsentForm, ExitForm, ScreeningForm
+from apps.patients.measure_fields import questionnaire_groups
+from apps.patients.models import Participant, ScreeningOutcome
+from apps.patients.status import Status
+from apps.sites.selectors import get_pilot, sites_visible_to
+
+CASELOAD_PAGE_SIZE = 50
+
+
+def _detail(participant: Participant, anchor: str = "") -> str:
+    url = reverse("participant-detail", args=[participant.public_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _pending(participant) -> list[overview.PendingFollowUp]:
+    return [
+        overview.PendingFollowUp(f.timepoint, f.due_on, f.opens_on, f.closes_on, f.status)
+        for f in getattr(participant, "pending", [])
+    ]
+
+
+@login_required
+def caseload(request):
+    """My participants (or all at my sites) with what is due next, open alerts on top."""
+    user = request.user
+    scope = request.GET.get("scope") or ("mine" if user.role == Role.PWP else "site")
+    search = request.GET.get("q", "").strip()[:20]
+    status = request.GET.get("status", "")
+    if status not in Status.values:
+        status = ""
+    sort = request.GET.get("sort", "trial_id")
+    if sort not in selectors.CASELOAD_SORTS:
+        sort = "trial_id"
+    rows = selectors.caseload_for(
+        user, mine_only=scope == "mine", search=search, status=status, sort=sort
+    )
+    page = Paginator(rows, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    pilot = get_pilot()
+    today = timezone.localdate()
+    entries = [
+        {
+            "participant": p,
+            "next": overview.next_action(
+                status=p.status,
+                has_baseline=p.has_baseline,
+                pilot_is_randomised=pilot.is_randomised,
+                arm=p.arm,
+                attended_sessions=p.attended_sessions,
+                follow_ups=_pending(p),
+                today=today,
+            ),
+        }
+        for p in page.object_list
+    ]
+    alerts = list(selectors.open_alerts_visible_to(user)[:100])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "workspace/caseload.html",
+        {
+            "entries": entries,
+            "page": page,
+            "alerts": alerts,
+            "scope": scope,
+            "search": search,
+            "status": status,
+            "sort": sort,
+            "statuses": Status.choices,
+            "sorts": [
+                ("trial_id", "Trial ID"),
+                ("-trial_id", "Trial ID (descending)"),
+                ("status", "Status"),
+                ("last_session", "Last session (latest first)"),
+                ("screened", "Date screened (latest first)"),
+            ],
+            "query_string": query.urlencode(),
+            "can_write": can_write_clinical(user),
+        },
+    )
+
+
+@login_required
+def screening_log(request):
+    """Everyone screened at the user's sites, with the CONSORT counts."""
+    screenings = selectors.screenings_visible_to(request.user).select_related(
+        "site", "screened_by", "participant"
+    )
+    counts = {outcome: 0 for outcome in ScreeningOutcome.values}
+    for row in screenings.order_by().values("outcome").annotate(n=Count("id")):
+        counts[row["outcome"]] = row["n"]
+    page = Paginator(screenings.order_by("-screened_on", "-id"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "workspace/screening_log.html",
+        {
+            "page": page,
+            "counts": counts,
+            "total": sum(counts.values()),
+            "can_write": can_write_clinical(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screening_new(request):
+    """Log one screened person; an eligible person who agrees becomes a participant."""
+    require_clinical_write(request.user)
+    sites = sites_visible_to(request.user)
+    form = ScreeningForm(request.POST or None, user=request.user, sites=sites)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.screen_person(
+                site=data["site"],
+                screened_by=request.user,
+                screened_on=data["screened_on"],
+                criteria=form.criteria,
+                declined=data["declined"],
+                exclusion_reason=data["exclusion_reason"],
+                decline_reason=data["decline_reason"],
+                reason_detail=data["reason_detail"],
+                assigned_pwp=data["assigned_pwp"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            if result.participant is not None:
+                messages.success(
+                    request,
+                    f"Eligible: trial ID {result.participant.trial_id} created. "
+                    "Record consent next.",
+                )
+                return redirect("participant-consent", result.participant.public_id)
+            messages.success(
+                request,
+                f"Screening recorded: {result.screening.get_outcome_display().lower()}. "
+                "No contact details are kept.",
+            )
+            return redirect("screening-log")
+    return render(request, "workspace/screening_form.html", {"form": form})
+
+
+@login_required
+def participant_detail(request, public_id):
+    """Timeline, charts, outcomes, follow-ups and alerts for one participant."""
+    participant = participant_for_view(request, public_id)
+    data = selectors.participant_page_data(participant)
+    pilot = get_pilot()
+    user = request.user
+    open_alerts = [a for a in data["alerts"] if a.is_open]
+    for session in data["sessions"]:
+        session.fidelity = (
+            fidelity(
+                session.bcts_delivered, expected_bcts(session.session_type, pilot.expected_bcts)
+            )
+            if session.attendance == "attended"
+            else None
+        )
+    tt = overview.talking_therapies_summary(
+        [(r.completed_on, r.total) for r in data["phq9"]],
+        [(r.completed_on, r.total) for r in data["gad7"]],
+    )
+    four_week = overview.four_week_summary(
+        quit_date=participant.quit_date,
+        reports=[(r.completed_on, r.smoke_free_since_day_14) for r in data["smoking_reports"]],
+        co_readings=[(timezone.localtime(c.taken_at).date(), c.ppm) for c in data["co_readings"]],
+    )
+    attended = sum(1 for s in data["sessions"] if s.attendance == "attended")
+    allocation = getattr(participant, "allocation", None)
+    baseline = getattr(participant, "baseline", None)
+    next_step = overview.next_action(
+        status=participant.status,
+        has_baseline=baseline is not None,
+        pilot_is_randomised=pilot.is_randomised,
+        arm=allocation.arm if allocation else None,
+        attended_sessions=attended,
+        follow_ups=[
+            overview.PendingFollowUp(f.timepoint, f.due_on, f.opens_on, f.closes_on, f.status)
+            for f in data["follow_ups"]
+        ],
+        today=timezone.localdate(),
+    )
+    contact = None
+    if can_write_clinical(user):
+        contact = getattr(participant, "contact_details", None)
+    charts = {
+        "phq9": [
+            {"date": r.completed_on.isoformat(), "value": r.total, "band": r.severity}
+            for r in data["phq9"]
+        ],
+        "gad7": [
+            {"date": r.completed_on.isoformat(), "value": r.total, "band": r.severity}
+            for r in data["gad7"]
+        ],
+        "co": [
+            {
+                "date": timezone.localtime(c.taken_at).date().isoformat(),
+                "value": c.ppm,
+                "band": scoring.co_band(c.ppm),
+            }
+            for c in data["co_readings"]
+        ],
+    }
+    return render(
+        request,
+        "workspace/participant_detail.html",
+        {
+            "participant": participant,
+            "allocation": allocation,
+            "baseline": baseline,
+            "contact": contact,
+            "pilot": pilot,
+            "sessions": data["sessions"],
+            "phq9": data["phq9"],
+            "gad7": data["gad7"],
+            "co_readings": data["co_readings"],
+            "follow_ups": data["follow_ups"],
+            "alerts": data["alerts"],
+            "open_alerts": open_alerts,
+            "timeline": _timeline(participant, allocation, data),
+            "charts": charts,
+            "tt": tt,
+            "four_week": overview.FOUR_WEEK_LABELS.get(four_week) if four_week else None,
+            "next_step": next_step,
+            "can_write": can_write_clinical(user),
+            "can_read_history": can_read_history(user),
+            "is_active": participant.status in (Status.RANDOMISED, Status.ENROLLED),
+            "can_withdraw": participant.status
+            in (Status.SCREENED, Status.CONSENTED, Status.RANDOMISED, Status.ENROLLED, Status.LOST),
+            "can_mark_lost": participant.status in (Status.RANDOMISED, Status.ENROLLED),
+        },
+    )
+
+
+def _timeline(participant, allocation, data) -> list[overview.TimelineEvent]:
+    event = overview.TimelineEvent
+    screening = participant.screening
+    events = [
+        event(
+            screening.screened_on,
+            "screening",
+            "Screened: eligible",
+            f"by {screening.screened_by}",
+        )
+    ]
+    if participant.consented_on:
+        events.append(
+            event(
+                participant.consented_on,
+                "consent",
+                "Consented",
+                f"form {participant.consent_form_version}, taken by {participant.consent_taken_by}",
+            )
+        )
+    if allocation is not None:
+        events.append(
+            event(
+                timezone.localtime(allocation.allocated_at),
+                "allocation",
+                f"Randomised to {allocation.get_arm_display().lower()}",
+                f"by {allocation.allocated_by}",
+            )
+        )
+    elif participant.status == Status.ENROLLED or (
+        participant.randomised_on and participant.status != Status.RANDOMISED
+    ):
+        events.append(event(participant.randomised_on, "allocation", "Enrolled (single arm)"))
+    for s in data["sessions"]:
+        detail = s.get_session_type_display()
+        if s.attendance == "attended":
+            detail += f", {s.get_mode_display().lower()}, {s.duration_minutes} min"
+        events.append(
+            event(
+                s.session_date,
+                "session",
+                f"Session {s.number}: {s.get_attendance_display().lower()}",
+                detail + (" (edited)" if s.edited else ""),
+            )
+        )
+        if s.quit_date_set:
+            events.append(event(s.session_date, "quit_date", f"Quit date set: {s.quit_date_set}"))
+    for r in data["phq9"]:
+        events.append(
+            event(
+                r.completed_on,
+                "measure",
+                f"PHQ-9 {r.total} ({r.severity})",
+                f"{r.get_timepoint_display()}, {r.get_source_display().lower()}",
+                alert=r.risk,
+            )
+        )
+    for r in data["gad7"]:
+        events.append(
+            event(
+                r.completed_on,
+                "measure",
+                f"GAD-7 {r.total} ({r.severity})",
+                f"{r.get_timepoint_display()}, {r.get_source_display().lower()}",
+            )
+        )
+    for c in data["co_readings"]:
+        events.append(
+            event(
+                timezone.localtime(c.taken_at),
+                "measure",
+                f"CO {c.ppm} ppm ({scoring.co_band(c.ppm)})",
+                c.get_timepoint_display(),
+            )
+        )
+    for r in data["smoking_reports"]:
+        events.append(
+            event(
+                r.completed_on,
+                "follow_up",
+                f"Smoking status: {'smoked' if r.smoked_last_7_days else 'not smoked'} "
+                "in the last 7 days",
+                r.get_timepoint_display(),
+            )
+        )
+    for f in data["follow_ups"]:
+        if f.status == "completed" and f.completed_at:
+            events.append(
+                event(
+                    timezone.localtime(f.completed_at),
+                    "follow_up",
+                    f"{f.get_timepoint_display()} completed",
+                )
+            )
+        elif f.status in ("missed", "cancelled"):
+            events.append(
+                event(f.closes_on, "follow_up", f"{f.get_timepoint_display()} {f.status}")
+            )
+    for a in data["alerts"]:
+        events.append(
+            event(
+                timezone.localtime(a.raised_at),
+                "alert",
+                "Safety alert raised (PHQ-9 item 9)",
+                alert=True,
+            )
+        )
+        if a.acknowledged_at:
+            events.append(
+                event(
+                    timezone.localtime(a.acknowledged_at),
+                    "alert",
+                    f"Safety alert acknowledged by {a.acknowledged_by}",
+                    a.action_taken,
+                )
+            )
+    if participant.exit_on:
+        events.append(
+            event(
+                participant.exit_on,
+                "exit",
+                participant.get_status_display(),
+                participant.get_exit_reason_display(),
+            )
+        )
+    return overview.ordered_timeline(events)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_consent(request, public_id):
+    """Record informed consent: date, form version and who took it (the signed-in user)."""
+    participant = participant_for_view(request, public_id, write=True)
+    if participant.status != Status.SCREENED:
+        messages.info(request, f"{participant.trial_id} has already given consent.")
+        return redirect(_detail(participant))
+    form = ConsentForm(request.POST or None, pilot=get_pilot())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_consent(
+                participant=participant,
+                consented_on=form.cleaned_data["consented_on"],
+                consent_form_version=form.cleaned_data["consent_form_version"],
+                taken_by=request.user,
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Consent recorded for {participant.trial_id}.")
+            return redirect("participant-baseline", participant.public_id)
+    return render(
+        request, "workspace/consent_form.html", {"form": form, "participant": participant}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_baseline(request, public_id):
+    """Contact details, smoking baseline (HSI shown at once) and the baseline measures."""
+    participant = participant_for_view(request, public_id, write=True)
+    if participant.status != Status.CONSENTED:
+        messages.info(request, "The baseline is recorded after consent and before randomisation.")
+        return redirect(_detail(participant))
+    from apps.outcomes.models import PHQ9Response, Timepoint
+
+    with_measures = not PHQ9Response.objects.filter(
+        participant=participant, timepoint=Timepoint.BASELINE
+    ).exists()
+    form = BaselineForm(
+        request.POST or None, with_measures=with_measures, initial=_baseline_initial(participant)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_baseline_assessment(
+                participant=participant,
+                recorded_by=request.user,
+                recorded_on=data["recorded_on"],
+                cigarettes_per_day=data["cigarettes_per_day"],
+                minutes_to_first_cigarette=data["minutes_to_first_cigarette"],
+                sex=data["sex"],
+                year_of_birth=data["year_of_birth"],
+                email=data["email"],
+                mobile=data["mobile"],
+                preferred_channel=data["preferred_channel"],
+                consent_to_contact=data["consent_to_contact"],
+                phq9_items=data.get("phq9_items"),
+                gad7_items=data.get("gad7_items"),
+                co_ppm=data.get("co_ppm"),
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Baseline recorded for {participant.trial_id}.")
+            return redirect("participant-randomise", participant.public_id)
+    return render(
+        request,
+        "workspace/baseline_form.html",
+        {
+            "form": form,
+            "participant": participant,
+            "questionnaires": questionnaire_groups(form),
+        },
+    )
+
+
+def _baseline_initial(participant) -> dict:
+    initial = {}
+    baseline = getattr(participant, "baseline", None)
+    if baseline is not None:
+        initial.update(
+            recorded_on=baseline.recorded_on,
+            cigarettes_per_day=baseline.cigarettes_per_day,
+            minutes_to_first_cigarette=baseline.minutes_to_first_cigarette,
+            sex=baseline.sex,
+            year_of_birth=baseline.year_of_birth,
+        )
+    contact = getattr(participant, "contact_details", None)
+    if contact is not None:
+        initial.update(
+            email=contact.email,
+            mobile=contact.mobile,
+            preferred_channel=contact.preferred_channel,
+            consent_to_contact=contact.consent_to_contact,
+        )
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_randomise(request, public_id):
+    """Confirm, then randomise (or enrol in a single-arm pilot) exactly once."""
+    participant = participant_for_view(request, public_id, write=True)
+    pilot = get_pilot()
+    if participant.status in (Status.RANDOMISED, Status.ENROLLED):
+        messages.info(request, f"{participant.trial_id} is already {participant.status}.")
+        return redirect(_detail(participant, "allocation"))
+    error = ""
+    has_baseline = getattr(participant, "baseline", None) is not None
+    if request.method == "POST":
+        try:
+            allocation = services.randomise_participant(participant=participant, by=request.user)
+        except DomainError as exc:
+            error = exc.message
+        else:
+            if allocation is not None:
+                messages.success(
+                    request,
+                    f"{participant.trial_id} was randomised to the "
+                    f"{allocation.get_arm_display().lower()} arm.",
+                )
+            else:
+                messages.success(request, f"{participant.trial_id} is enrolled.")
+            return redirect(_detail(participant, "allocation"))
+    return render(
+        request,
+        "workspace/randomise_confirm.html",
+        {
+            "participant": participant,
+            "pilot": pilot,
+            "has_baseline": has_baseline,
+            "ready": participant.status == Status.CONSENTED and has_baseline,
+            "error": error,
+        },
+    )
+
+
+def _exit_view(request, public_id, *, lost: bool):
+    participant = participant_for_view(request, public_id, write=True)
+    form = ExitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        service = services.mark_lost_to_follow_up if lost else services.withdraw_participant
+        try:
+            service(
+                participant=participant,
+                on=form.cleaned_data["exit_on"],
+                reason=form.cleaned_data["reason"],
+                detail=form.cleaned_data["detail"],
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request,
+                f"{participant.trial_id} marked lost to follow-up."
+                if lost
+                else f"{participant.trial_id} withdrawn: all reminders stopped.",
+            )
+            return redirect(_detail(participant))
+    return render(
+        request,
+        "workspace/exit_form.html",
+        {"form": form, "participant": participant, "lost": lost},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_withdraw(request, public_id):
+    """Withdraw a participant with a reason; every pending reminder stops at once."""
+    return _exit_view(request, public_id, lost=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_lost(request, public_id):
+    """Mark a participant lost to follow-up (they stay in the analysis)."""
+    return _exit_view(request, public_id, lost=True)
