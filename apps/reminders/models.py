@@ -68,6 +68,15 @@ class ReminderKind(models.TextChoices):
     REMINDER_1 = "reminder_1", "Reminder 1"
     REMINDER_2 = "reminder_2", "Reminder 2"
     ESCALATION = "escalation", "Escalation: phone the participant"
+    MANUAL = "manual", "Link sent by staff"
+
+
+SCHEDULED_KINDS = (
+    ReminderKind.INVITATION,
+    ReminderKind.REMINDER_1,
+    ReminderKind.REMINDER_2,
+    ReminderKind.ESCALATION,
+)
 
 
 class ReminderStatus(models.TextChoices):
@@ -105,6 +114,22 @@ class Reminder(TimeStampedModel):
         help_text="For escalations: the PWP to phone the participant.",
     )
     done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For escalations: who recorded the phone call as done.",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For links sent by staff: who asked for it.",
+    )
 
     class Meta:
         ordering = ["due_at"]
@@ -117,7 +142,23 @@ class Reminder(TimeStampedModel):
             models.Index(fields=["status", "claimed_at"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["follow_up", "kind"], name="one_reminder_per_kind"),
+            # The cadence's rows exist once per follow-up; staff may send links many times,
+            # but only one at a time, so a double click cannot send two.
+            models.UniqueConstraint(
+                fields=["follow_up", "kind"],
+                condition=~Q(kind="manual"),
+                name="one_reminder_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["follow_up"],
+                condition=Q(kind="manual", status__in=["pending", "sending"]),
+                name="one_staff_link_in_flight",
+            ),
+            models.CheckConstraint(
+                name="reminder_escalation_is_staff_task",
+                condition=Q(kind="escalation", channel="staff_task")
+                | (~Q(kind="escalation") & ~Q(channel="staff_task")),
+            ),
             models.CheckConstraint(
                 name="reminder_sent_has_time",
                 condition=~Q(status=ReminderStatus.SENT) | Q(sent_at__isnull=False),

@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.errors import DomainError
 from apps.reminders import schedule
 from apps.reminders.models import (
     FollowUp,
@@ -104,13 +105,40 @@ def plan_reminders(*, follow_up: FollowUp, window: schedule.FollowUpWindow) -> N
                 else None,
             },
         )
-        if (
-            not created
-            and reminder.status == ReminderStatus.PENDING
-            and reminder.due_at != _due_at(day)
-        ):
-            reminder.due_at = _due_at(day)
+        if not created:
+            _move_reminder(reminder, _due_at(day))
+
+
+def _move_reminder(reminder: Reminder, due_at: datetime) -> None:
+    """Follow a moved window: pending rows move; rows already done re-arm if still to come.
+
+    A cancelled row on a follow-up that is still open was cancelled because contact consent was
+    withdrawn; planning again means consent is back, so future steps are armed again. A row sent
+    for the old window is armed again when the window moved to a later date (new quit date).
+    """
+    if reminder.status == ReminderStatus.SENDING:
+        return
+    if reminder.status == ReminderStatus.PENDING:
+        if reminder.due_at != due_at:
+            reminder.due_at = due_at
             reminder.save(update_fields=["due_at", "updated_at"])
+        return
+    now = timezone.now()
+    moved = reminder.due_at != due_at
+    rearm = due_at > now and (moved or reminder.status == ReminderStatus.CANCELLED)
+    if not rearm:
+        return
+    reminder.due_at = due_at
+    reminder.status = ReminderStatus.PENDING
+    reminder.attempts = 0
+    reminder.next_attempt_at = None
+    reminder.claimed_at = None
+    reminder.claim_token = None
+    reminder.sent_at = None
+    reminder.done_at = None
+    reminder.provider_reference = ""
+    reminder.last_error = ""
+    reminder.save()
 
 
 def cancel_pending_reminders(*, participant, follow_up: FollowUp | None = None) -> int:
@@ -161,3 +189,67 @@ def refresh_follow_up_statuses(*, today: date | None = None) -> int:
             status=ReminderStatus.CANCELLED, updated_at=timezone.now()
         )
     return changed + len(missed_ids)
+
+
+@transaction.atomic
+def request_link_send(*, follow_up: FollowUp, channel: str, requested_by) -> Reminder:
+    """Queue a questionnaire link to go out now by email or text (through the outbox).
+
+    A second click while one is still on its way returns that one instead of sending two.
+    """
+    from apps.outcomes.questionnaire_links import follow_up_accepts_links
+    from apps.patients.models import ContactDetails
+
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if channel not in (ReminderChannel.EMAIL, ReminderChannel.SMS):
+        raise DomainError("Choose email or text message.", field="channel")
+    if not follow_up_accepts_links(follow_up):
+        raise DomainError(
+            "Links can only be sent while the follow-up window is open "
+            f"({follow_up.opens_on:%d %b %Y} to {follow_up.closes_on:%d %b %Y}) "
+            "and the questionnaire is not done.",
+            field="follow_up",
+        )
+    contact = ContactDetails.objects.filter(participant_id=follow_up.participant_id).first()
+    if contact is None or not contact.consent_to_contact:
+        raise DomainError("The participant has not agreed to be contacted.", field="channel")
+    if channel == ReminderChannel.EMAIL and not contact.email:
+        raise DomainError("There is no email address for this participant.", field="channel")
+    if channel == ReminderChannel.SMS and not contact.mobile:
+        raise DomainError("There is no mobile number for this participant.", field="channel")
+    in_flight = Reminder.objects.filter(
+        follow_up=follow_up,
+        kind=ReminderKind.MANUAL,
+        status__in=[ReminderStatus.PENDING, ReminderStatus.SENDING],
+    ).first()
+    if in_flight is not None:
+        return in_flight
+    reminder = Reminder.objects.create(
+        participant_id=follow_up.participant_id,
+        follow_up=follow_up,
+        kind=ReminderKind.MANUAL,
+        channel=channel,
+        due_at=timezone.now(),
+        requested_by=requested_by,
+    )
+    from apps.reminders.tasks import dispatch_due_reminders
+
+    transaction.on_commit(dispatch_due_reminders.delay)
+    return reminder
+
+
+@transaction.atomic
+def mark_task_done(*, follow_up: FollowUp, by) -> Reminder:
+    """Record that the PWP has phoned the participant about this follow-up."""
+    task = (
+        Reminder.objects.select_for_update()
+        .filter(follow_up=follow_up, kind=ReminderKind.ESCALATION, status=ReminderStatus.SENT)
+        .first()
+    )
+    if task is None:
+        raise DomainError("There is no open phone task for this follow-up.", field="task")
+    if task.done_at is None:
+        task.done_at = timezone.now()
+        task.done_by = by
+        task.save(update_fields=["done_at", "done_by", "updated_at"])
+    return task

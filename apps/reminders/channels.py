@@ -1,0 +1,221 @@
+"""Ways a reminder goes out, behind one small interface.
+
+- email through Django's email backend (SMTP in production, file or console in development);
+- email and text messages through GOV.UK Notify when NOTIFY_API_KEY is set;
+- a development channel that writes the message to the log;
+- staff tasks, which go nowhere: the row itself is the PWP's task.
+
+Every message carries an idempotency key (`quitpilot-reminder-<id>-<due time>`). Notify stores
+it as the notification's reference and can be asked whether it already sent one; email carries
+it in the Message-ID header so a resend after an unknowable crash is recognisable as the same
+message (SMTP cannot be asked, so that one window is at-least-once).
+"""
+
+import logging
+from dataclasses import dataclass
+from email.utils import make_msgid
+from functools import cache
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+SEND_TIMEOUT_SECONDS = 20
+
+
+class SendError(Exception):
+    """A send that failed but may work later (network, provider busy): retried with backoff."""
+
+
+class PermanentSendError(SendError):
+    """A send that will never work as it stands (bad address, no provider): not retried."""
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One message for one reminder row."""
+
+    reminder_id: int
+    idempotency_key: str
+    channel: str
+    to: str
+    subject: str
+    body: str
+    sms: str
+    personalisation: dict[str, str]
+
+
+class Channel:
+    """Send a message and return the provider's reference for it."""
+
+    name = "channel"
+
+    def send(self, message: OutgoingMessage) -> str:
+        """Send once; raise SendError (transient) or PermanentSendError."""
+        raise NotImplementedError
+
+    def find_sent(self, message: OutgoingMessage) -> str | None:
+        """The provider reference if this message already went out, when the provider can say."""
+        return None
+
+
+def email_message_id(key: str) -> str:
+    """The Message-ID header for a reminder email: stable across retries of one reminder."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "quitpilot.local"
+    return f"<{key}@{domain}>"
+
+
+class DjangoEmailChannel(Channel):
+    """Email through Django's configured EMAIL_BACKEND."""
+
+    name = "django-email"
+
+    def send(self, message: OutgoingMessage) -> str:
+        """Send with a Message-ID derived from the reminder, returned as the reference."""
+        message_id = email_message_id(message.idempotency_key)
+        email = EmailMessage(
+            subject=message.subject,
+            body=message.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[message.to],
+            headers={"Message-ID": message_id, "X-QuitPilot-Reminder": message.idempotency_key},
+            connection=get_connection(timeout=SEND_TIMEOUT_SECONDS),
+        )
+        try:
+            email.send(fail_silently=False)
+        except (OSError, TimeoutError) as exc:  # smtplib errors are OSErrors
+            import smtplib
+
+            if isinstance(exc, smtplib.SMTPRecipientsRefused):
+                raise PermanentSendError(f"Email address refused: {exc}") from exc
+            raise SendError(f"Email not sent: {exc}") from exc
+        return message_id
+
+
+class NotifyChannel(Channel):
+    """Email or text message through GOV.UK Notify, with the idempotency key as reference."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.name = f"notify-{kind}"
+
+    @property
+    def template_id(self) -> str:
+        """The Notify template for this kind of message."""
+        if self.kind == "email":
+            return settings.NOTIFY_EMAIL_TEMPLATE_ID
+        return settings.NOTIFY_SMS_TEMPLATE_ID
+
+    def _call(self, func, *args, **kwargs):
+        from notifications_python_client.errors import APIError
+
+        try:
+            return func(*args, **kwargs)
+        except APIError as exc:
+            if exc.status_code == 429 or exc.status_code >= 500:
+                raise SendError(f"GOV.UK Notify busy or unreachable: {exc}") from exc
+            raise PermanentSendError(f"GOV.UK Notify refused the message: {exc}") from exc
+
+    def send(self, message: OutgoingMessage) -> str:
+        """Send through Notify; the notification id is the reference."""
+        client = notify_client()
+        if self.kind == "email":
+            response = self._call(
+                client.send_email_notification,
+                email_address=message.to,
+                template_id=self.template_id,
+                personalisation=message.personalisation,
+                reference=message.idempotency_key,
+            )
+        else:
+            response = self._call(
+                client.send_sms_notification,
+                phone_number=message.to,
+                template_id=self.template_id,
+                personalisation=message.personalisation,
+                reference=message.idempotency_key,
+            )
+        return str(response["id"])
+
+    def find_sent(self, message: OutgoingMessage) -> str | None:
+        """Ask Notify for a notification already made with this reminder's reference."""
+        response = self._call(
+            notify_client().get_all_notifications,
+            reference=message.idempotency_key,
+            template_type=self.kind,
+        )
+        notifications = response.get("notifications") or []
+        return str(notifications[0]["id"]) if notifications else None
+
+
+@cache
+def notify_client():
+    """One GOV.UK Notify client per process."""
+    from notifications_python_client.notifications import NotificationsAPIClient
+
+    return NotificationsAPIClient(settings.NOTIFY_API_KEY, timeout=SEND_TIMEOUT_SECONDS)
+
+
+class LogChannel(Channel):
+    """Development only: writes the message to the log instead of sending it."""
+
+    name = "log"
+
+    def send(self, message: OutgoingMessage) -> str:
+        """Log the message; the reference says it went nowhere."""
+        logger.info(
+            "Reminder %s (%s) to %s:\n%s",
+            message.idempotency_key,
+            message.channel,
+            message.to,
+            message.sms if message.channel == "sms" else message.body,
+        )
+        return f"log:{make_msgid(idstring=message.idempotency_key)}"
+
+
+class UnavailableChannel(Channel):
+    """No provider is configured for this channel: fails at once, visibly, without retrying."""
+
+    name = "unavailable"
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def send(self, message: OutgoingMessage) -> str:
+        """Refuse: the reason says which settings are missing."""
+        raise PermanentSendError(self.reason)
+
+
+class StaffTaskChannel(Channel):
+    """An escalation: the row becomes an open task on the PWP's caseload; nothing is sent."""
+
+    name = "staff-task"
+
+    def send(self, message: OutgoingMessage) -> str:
+        """Issue the task; the reference names the row."""
+        return f"task:{message.reminder_id}"
+
+
+def channel_for(name: str) -> Channel:
+    """The channel that delivers reminders of this kind under the current settings."""
+    override = settings.REMINDER_CHANNEL_BACKENDS.get(name)
+    if override:
+        return import_string(override)()
+    if name == "staff_task":
+        return StaffTaskChannel()
+    notify_ready = bool(settings.NOTIFY_API_KEY)
+    if name == "email":
+        if notify_ready and settings.NOTIFY_EMAIL_TEMPLATE_ID:
+            return NotifyChannel("email")
+        return DjangoEmailChannel()
+    if name == "sms":
+        if notify_ready and settings.NOTIFY_SMS_TEMPLATE_ID:
+            return NotifyChannel("sms")
+        if settings.DEBUG:
+            return LogChannel()
+        return UnavailableChannel(
+            "Text messages need GOV.UK Notify: set NOTIFY_API_KEY and NOTIFY_SMS_TEMPLATE_ID."
+        )
+    raise ValueError(f"Unknown reminder channel {name!r}")
