@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("apps.patients.urls")),
     path("", include("apps.cessation.urls")),
     path("", include("apps.outcomes.urls")),
+    path("", include("apps.dashboards.urls")),
 ]

@@ -234,7 +234,8 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
         )
     tables[site_table.key] = site_table
 
-    months = _month_axis(sites, participants, scr_rows + part_rows, as_of, filters)
+    seen_months = [r[1] for r in scr_rows] + [r[2] for r in part_rows]
+    months = _month_axis(sites, seen_months, as_of, filters)
     monthly_all = participants.group(
         _filter(participants, filters, month=False), "month"
     )  # the cumulative line counts from the start, whatever the range shown
@@ -757,9 +758,8 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def _month_axis(sites, participants: Cells, rows, as_of: date, filters: Filters) -> list[str]:
-    month_i = participants.key_index["month"]
-    seen = [row[month_i] for row in rows if row[month_i]]
+def _month_axis(sites, seen_months: list, as_of: date, filters: Filters) -> list[str]:
+    seen = [m for m in seen_months if m]
     first = min([s["opens_on"][:7] for s in sites] + seen, default=as_of.isoformat()[:7])
     last = max([as_of.isoformat()[:7]] + seen)
     if filters.month_from:

@@ -73,13 +73,22 @@ def criteria_values() -> list[dict]:
     )
 
 
-def criterion_history(limit: int = 50) -> QuerySet:
-    """Recent threshold changes from the audit trail, newest first, with who made them."""
+def criterion_history(limit: int = 50) -> list:
+    """Recent threshold changes from the audit trail, newest first, each with `by` (email)."""
+    from apps.accounts.models import User
     from apps.dashboards.models import ProgressionCriterionEvent
 
-    return ProgressionCriterionEvent.objects.select_related("pgh_context").order_by(
-        "-pgh_created_at"
-    )[:limit]
+    events = list(
+        ProgressionCriterionEvent.objects.select_related("pgh_context").order_by("-pgh_created_at")[
+            :limit
+        ]
+    )
+    ids = {e.pgh_context.metadata.get("user") for e in events if e.pgh_context is not None} - {None}
+    emails = dict(User.objects.filter(id__in=ids).values_list("id", "email"))
+    for event in events:
+        user_id = event.pgh_context.metadata.get("user") if event.pgh_context else None
+        event.by = emails.get(user_id, "system")
+    return events
 
 
 def visible_site_codes(user) -> dict[str, int]:
@@ -140,6 +149,16 @@ def export_jobs_visible_to(user) -> QuerySet[ExportJob]:
 def get_export_for(user, public_id) -> ExportJob:
     """One export the user may see, by public id; raises DoesNotExist (404) otherwise."""
     return export_jobs_visible_to(user).get(public_id=public_id)
+
+
+def latest_snapshot_finished_at() -> datetime | None:
+    """When the latest ready snapshot finished."""
+    return (
+        MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
 
 
 def building_snapshot_id() -> int | None:

@@ -1,0 +1,99 @@
+"""Forms for the dashboard filters, threshold changes and export requests."""
+
+import re
+
+from django import forms
+
+from apps.dashboards.models import ExportDataset, ExportFormat
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _style(form: forms.Form) -> None:
+    for name, field in form.fields.items():
+        css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+        if field.help_text:
+            field.widget.attrs.setdefault("aria-describedby", f"id_{name}-help")
+
+
+class DashboardFilterForm(forms.Form):
+    """Site, arm and a month range; every field optional."""
+
+    site = forms.ChoiceField(label="Site", required=False)
+    arm = forms.ChoiceField(
+        label="Arm",
+        required=False,
+        choices=[("", "Both arms"), ("intervention", "Intervention"), ("control", "Control")],
+    )
+    month_from = forms.CharField(
+        label="From month",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+        help_text="Randomised (or screened) from this month.",
+    )
+    month_to = forms.CharField(
+        label="To month",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+        help_text="Up to the end of this month.",
+    )
+
+    def __init__(self, *args, site_choices: list[tuple[str, str]], randomised: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [("", "All sites you can see"), *site_choices]
+        if not randomised:
+            self.fields["arm"].choices = [("", "Single arm")]
+        _style(self)
+
+    def _month(self, name: str) -> str:
+        value = (self.cleaned_data.get(name) or "").strip()
+        if value and not MONTH.match(value):
+            raise forms.ValidationError("Enter a month as YYYY-MM, for example 2025-03.")
+        return value
+
+    def clean_month_from(self) -> str:
+        return self._month("month_from")
+
+    def clean_month_to(self) -> str:
+        return self._month("month_to")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("month_from"), data.get("month_to")
+        if start and end and start > end:
+            self.add_error("month_to", "The end month cannot be before the start month.")
+        return data
+
+
+class CriterionForm(forms.Form):
+    """New traffic-light thresholds for one progression criterion (percentages)."""
+
+    green_from = forms.DecimalField(
+        label="Green from (%)", min_value=0, max_value=100, decimal_places=2, max_digits=5
+    )
+    amber_from = forms.DecimalField(
+        label="Amber from (%)", min_value=0, max_value=100, decimal_places=2, max_digits=5
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class ExportRequestForm(forms.Form):
+    """Which dataset, in which format, for which sites and arm."""
+
+    dataset = forms.ChoiceField(label="Dataset", choices=ExportDataset.choices)
+    file_format = forms.ChoiceField(label="File format", choices=ExportFormat.choices)
+    site = forms.ChoiceField(label="Site", required=False)
+    arm = forms.ChoiceField(
+        label="Arm",
+        required=False,
+        choices=[("", "Both arms"), ("intervention", "Intervention"), ("control", "Control")],
+    )
+
+    def __init__(self, *args, site_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [("", "All sites"), *site_choices]
+        _style(self)

@@ -1,0 +1,329 @@
+"""Dashboard pages: feasibility figures from the latest snapshot, criteria, CONSORT, exports."""
+
+import csv
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.core.errors import DomainError
+from apps.core.roles import Role, can_export, can_view_dashboards
+from apps.dashboards import selectors, services
+from apps.dashboards.consort import consort_png, consort_svg
+from apps.dashboards.forms import CriterionForm, DashboardFilterForm, ExportRequestForm
+from apps.dashboards.metrics import MeanEstimate, Proportion
+from apps.dashboards.models import ExportJob, ExportStatus, ProgressionCriterion
+from apps.dashboards.report import Report, build_report
+from apps.sites.selectors import sites_visible_to
+
+CRITERIA_EDITORS = frozenset({Role.TRIAL_MANAGER, Role.ADMIN})
+
+
+def _require_dashboard(user) -> None:
+    if not can_view_dashboards(user):
+        raise PermissionDenied("Your role cannot open the feasibility dashboards.")
+
+
+def _report_for(request) -> tuple[DashboardFilterForm, selectors.SnapshotHead, Report | None]:
+    """Filter form, snapshot head and figures for this request (3 queries)."""
+    user = request.user
+    _require_dashboard(user)
+    sites = list(sites_visible_to(user).order_by("code").values_list("code", "id", "name"))
+    visible = {code: site_id for code, site_id, _ in sites}
+    site = request.GET.get("site", "")
+    if site and site not in visible:
+        raise Http404("No such site.")
+    head = selectors.snapshot_head()
+    randomised = head.data["randomised"] if head.data else True
+    form = DashboardFilterForm(
+        request.GET or None,
+        site_choices=[(code, f"{code} {name}") for code, _, name in sites],
+        randomised=randomised,
+    )
+    chosen = {}
+    if form.is_bound:
+        form.is_valid()
+        chosen = {k: v for k, v in form.cleaned_data.items() if k not in form.errors and v}
+    filters = selectors.dashboard_filters(user, visible=visible, **chosen)
+    report = None
+    if head.data is not None:
+        report = build_report(head.data, filters, selectors.criteria_values())
+    return form, head, report
+
+
+def _chart_payload(report: Report) -> dict:
+    charts = {}
+    for key, chart in report.charts.items():
+        table = report.tables[chart["table"]]
+        datasets = []
+        for spec in chart["datasets"]:
+            values = []
+            for row in table.rows:
+                cell = row[spec["column"]]
+                if isinstance(cell, Proportion):
+                    cell = None if cell.percent is None else round(cell.percent, 1)
+                elif isinstance(cell, str):
+                    cell = None
+                values.append(cell)
+            datasets.append({**spec, "data": values})
+        charts[key] = {
+            "labels": chart["labels"],
+            "datasets": datasets,
+            "percent": chart.get("percent", False),
+        }
+    return charts
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    """The feasibility dashboard for the user's sites, from the latest snapshot."""
+    form, head, report = _report_for(request)
+    query = request.GET.urlencode()
+    context = {
+        "form": form,
+        "head": head,
+        "report": report,
+        "query": query,
+        "charts": _chart_payload(report) if report else {},
+        "consort": mark_safe(consort_svg(report.consort)) if report else "",  # noqa: S308
+        "can_edit_criteria": request.user.role in CRITERIA_EDITORS,
+        "can_export": can_export(request.user),
+    }
+    return render(request, "dashboards/dashboard.html", context)
+
+
+def _csv_cells(value) -> list:
+    if isinstance(value, Proportion):
+        pct = None if value.percent is None else round(value.percent, 2)
+        low = None if value.ci_low is None else round(value.ci_low, 2)
+        high = None if value.ci_high is None else round(value.ci_high, 2)
+        return [value.numerator, value.denominator, pct, low, high]
+    if isinstance(value, MeanEstimate):
+        return [
+            value.n,
+            *(None if v is None else round(v, 3) for v in (value.mean, value.sd)),
+            *(None if v is None else round(v, 3) for v in (value.ci_low, value.ci_high)),
+        ]
+    return [value]
+
+
+def _csv_header(name: str, sample) -> list[str]:
+    if isinstance(sample, Proportion):
+        return [f"{name}: n", f"{name}: N", f"{name}: %", f"{name}: 95% CI low",
+                f"{name}: 95% CI high"]  # fmt: skip
+    if isinstance(sample, MeanEstimate):
+        return [f"{name}: n", f"{name}: mean", f"{name}: SD", f"{name}: 95% CI low",
+                f"{name}: 95% CI high"]  # fmt: skip
+    return [name]
+
+
+@login_required
+@require_GET
+def dashboard_csv(request, key: str):
+    """One chart's table as CSV, for the same filters as the page."""
+    _form, _head, report = _report_for(request)
+    if report is None or key not in report.tables:
+        raise Http404("No such table.")
+    table = report.tables[key]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="quitpilot-{key}.csv"'
+    writer = csv.writer(response)
+    samples = [
+        next((r[i] for r in table.rows if isinstance(r[i], Proportion | MeanEstimate)), None)
+        for i in range(len(table.columns))
+    ]
+    header = []
+    for name, sample in zip(table.columns, samples, strict=True):
+        header += _csv_header(name, sample)
+    writer.writerow(header)
+    from apps.dashboards.exports import safe_cell
+
+    for row in table.rows:
+        out = []
+        for value, sample in zip(row, samples, strict=True):
+            if value is None and sample is not None:
+                out += [None] * len(_csv_header("x", sample))
+            else:
+                out += _csv_cells(value)
+        writer.writerow([safe_cell(v) for v in out])
+    return response
+
+
+@login_required
+@require_GET
+def consort_download(request, file_format: str):
+    """The CONSORT flow diagram as an SVG or PNG file for the trial report."""
+    _form, head, report = _report_for(request)
+    if report is None:
+        raise Http404("No figures yet.")
+    title = f"CONSORT flow diagram – figures as of {head.finished_at:%d %B %Y %H:%M}"
+    svg = consort_svg(report.consort, title=title)
+    if file_format == "svg":
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    else:
+        response = HttpResponse(consort_png(svg), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="quitpilot-consort.{file_format}"'
+    return response
+
+
+@login_required
+@require_POST
+def refresh(request):
+    """Start building a new snapshot now ("refresh now")."""
+    _require_dashboard(request.user)
+    snapshot = services.request_snapshot(by=request.user)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"status": snapshot.status, "progress": snapshot.progress})
+    messages.info(request, "Refreshing the figures: this page updates when they are ready.")
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/dashboard/") else "dashboard")
+
+
+@login_required
+@require_GET
+def refresh_status(request):
+    """Progress of the snapshot being built, and when the latest one finished."""
+    _require_dashboard(request.user)
+    building_id = selectors.building_snapshot_id()
+    progress = selectors.get_snapshot(building_id).progress if building_id else None
+    latest = selectors.latest_snapshot_finished_at()
+    return JsonResponse(
+        {
+            "building": building_id is not None,
+            "progress": progress,
+            "latest_finished_at": latest.isoformat() if latest else None,
+        }
+    )
+
+
+@login_required
+@require_GET
+def criteria(request):
+    """Progression thresholds and every change made to them (the audit trail)."""
+    _require_dashboard(request.user)
+    return render(
+        request,
+        "dashboards/criteria.html",
+        {
+            "criteria": ProgressionCriterion.objects.order_by("display_order", "id"),
+            "history": selectors.criterion_history(),
+            "can_edit": request.user.role in CRITERIA_EDITORS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def criterion_edit(request, key: str):
+    """Change one criterion's thresholds (trial managers)."""
+    if request.user.role not in CRITERIA_EDITORS:
+        raise PermissionDenied("Only trial managers can change progression criteria.")
+    try:
+        criterion = ProgressionCriterion.objects.get(key=key)
+    except ProgressionCriterion.DoesNotExist as exc:
+        raise Http404("No such criterion.") from exc
+    form = CriterionForm(
+        request.POST or None,
+        initial={"green_from": criterion.green_from, "amber_from": criterion.amber_from},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_progression_criterion(
+                criterion=criterion,
+                by=request.user,
+                green_from=form.cleaned_data["green_from"],
+                amber_from=form.cleaned_data["amber_from"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Thresholds for “{criterion.label}” saved.")
+            return redirect("dashboard-criteria")
+    return render(request, "dashboards/criterion_form.html", {"form": form, "criterion": criterion})
+
+
+# --------------------------------------------------------------------------------------------
+# Exports
+# --------------------------------------------------------------------------------------------
+
+
+def _require_export(user) -> None:
+    if not can_export(user):
+        raise PermissionDenied("Your role cannot export analysis datasets.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exports(request):
+    """Request an analysis export; see the export access log."""
+    _require_export(request.user)
+    site_choices = list(sites_visible_to(request.user).order_by("code").values_list("code", "code"))
+    form = ExportRequestForm(request.POST or None, site_choices=site_choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = services.request_export(
+                by=request.user,
+                dataset=data["dataset"],
+                file_format=data["file_format"],
+                filters={"site": data["site"], "arm": data["arm"]},
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Export queued: it appears below when it is ready.")
+            return redirect(f"{request.path}#export-{job.public_id}")
+    jobs = selectors.export_jobs_visible_to(request.user)[:100]
+    return render(
+        request,
+        "dashboards/exports.html",
+        {"form": form, "jobs": jobs, "now": timezone.now()},
+    )
+
+
+@login_required
+@require_GET
+def export_status(request, public_id):
+    """One export's status and progress (polled by the exports page)."""
+    _require_export(request.user)
+    job = _export_or_404(request.user, public_id)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "progress": job.progress,
+            "row_count": job.row_count,
+            "error": job.error if job.status == ExportStatus.FAILED else "",
+        }
+    )
+
+
+@login_required
+@require_GET
+def export_download(request, public_id):
+    """Download a finished export: only the person who requested it; the log records it."""
+    _require_export(request.user)
+    job = _export_or_404(request.user, public_id)
+    if job.requested_by_id != request.user.id or job.status != ExportStatus.READY:
+        raise Http404("No such export file.")
+    path = Path(job.file_path)
+    root = Path(settings.EXPORT_ROOT).resolve()
+    if not path.resolve().is_relative_to(root) or not path.exists():
+        raise Http404("The export file is no longer available.")
+    services.record_export_download(job=job)
+    filename = f"quitpilot-{job.dataset}-{job.created_at:%Y%m%d-%H%M}.{job.file_format}"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+
+
+def _export_or_404(user, public_id):
+    try:
+        return selectors.get_export_for(user, public_id)
+    except (ExportJob.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404("No such export.") from exc

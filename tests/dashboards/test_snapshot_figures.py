@@ -1,0 +1,185 @@
+"""Every dashboard figure of the hand-built pilot, counted in SQL, matches the hand count."""
+
+import math
+
+import pytest
+from django.utils import timezone
+
+from apps.dashboards import metrics
+from apps.dashboards.report import Filters, build_report
+from apps.dashboards.selectors import criteria_values
+from apps.dashboards.services import compute_snapshot_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(small_pilot):
+    return compute_snapshot_data()
+
+
+def _report(data, small_pilot, **kwargs):
+    sites = kwargs.pop("sites", [small_pilot.site_a.id, small_pilot.site_b.id])
+    return build_report(data, Filters(site_ids=frozenset(sites), **kwargs), criteria_values())
+
+
+def _row(table, label):
+    return next(row for row in table.rows if row[0] == label)
+
+
+def _p(value):
+    return (value.numerator, value.denominator)
+
+
+def test_screening_counts_and_rates(data, small_pilot):
+    report = _report(data, small_pilot)
+    h = report.headline
+    assert (h["screened"], h["eligible"], h["consented"], h["randomised"]) == (10, 8, 6, 6)
+    assert _p(h["eligibility_rate"]) == (8, 10)
+    assert h["consent_rate"].percent == pytest.approx(75.0)
+    reasons = {(row[0], row[1]): row[2] for row in report.tables["screening_reasons"].rows}
+    assert reasons[("Not eligible", "Under 18")] == 1
+    assert reasons[("Not eligible", "Does not smoke daily")] == 1
+    assert reasons[("Eligible, declined", "Not interested in research")] == 1
+    assert reasons[("Eligible, did not consent", "Consent not yet recorded")] == 1
+
+
+def test_retention_counts_only_participants_who_reached_the_timepoint(data, small_pilot):
+    table = _report(data, small_pilot).tables["retention"]
+    _week4, month3, month6 = table.rows
+    # columns: timepoint, intervention, control, all
+    assert [_p(c) for c in month3[1:]] == [(2, 3), (1, 2), (3, 5)]
+    assert [_p(c) for c in month6[1:]] == [(1, 3), (0, 2), (1, 5)]
+
+
+def test_week4_retention_excludes_participants_without_a_quit_date(data, small_pilot):
+    week4 = _report(data, small_pilot).tables["retention"].rows[0]
+    assert [_p(c) for c in week4[1:]] == [(2, 2), (1, 1), (3, 3)]
+
+
+def test_consort_flow_counts(data, small_pilot):
+    flow = _report(data, small_pilot).consort
+    assert (flow["assessed"], flow["excluded"], flow["randomised"]) == (10, 4, 6)
+    assert (flow["not_eligible"], flow["declined"], flow["other_not_randomised"]) == (2, 1, 1)
+    intervention, control = flow["arms"]
+    assert (intervention["allocated"], intervention["received"]) == (4, 2)
+    assert intervention["not_received"] == 2
+    assert (control["allocated"], control["received"]) == (2, 2)
+    m3 = intervention["timepoints"][1]
+    assert (m3["followed_up"], m3["lost"], m3["withdrew"], m3["pending"]) == (2, 1, 0, 1)
+    assert m3["lost_reasons"] == [("Could not be contacted", 1)]
+    control_m3 = control["timepoints"][1]
+    assert (control_m3["withdrew"], control_m3["withdrew_reasons"]) == (
+        1,
+        [("Participant's choice", 1)],
+    )
+    w4 = intervention["timepoints"][0]
+    assert (w4["followed_up"], w4["no_quit_date"], w4["pending"]) == (2, 2, 0)
+    assert (intervention["analysed"], control["analysed"]) == (2, 1)
+
+
+def test_smoking_outcomes_follow_the_russell_standard(data, small_pilot):
+    outcomes = _report(data, small_pilot).tables["outcomes"]
+
+    def arms(label):
+        return [_p(c) for c in _row(outcomes, label)[1:]]
+
+    assert arms("4-week quit, self-reported (Russell Standard)") == [(1, 2), (1, 1)]
+    assert arms("4-week quit, CO-verified (Russell Standard)") == [(1, 2), (0, 1)]
+    assert arms("7-day point prevalence at 3 months, self-report") == [(1, 3), (1, 2)]
+    assert arms("7-day point prevalence at 3 months, CO-verified") == [(1, 3), (0, 2)]
+    assert arms("7-day point prevalence at 6 months, CO-verified") == [(1, 3), (0, 2)]
+    assert arms("Sustained abstinence at 6 months (RS6, CO-verified)") == [(1, 3), (0, 2)]
+    assert arms("Made a quit attempt (24 hours or more)") == [(1, 4), (1, 2)]
+
+
+def test_mood_outcomes_use_first_and_last_pairs(data, small_pilot):
+    outcomes = _report(data, small_pilot).tables["outcomes"]
+    phq_i, phq_c = _row(outcomes, "PHQ-9 mean change, first to last")[1:]
+    assert (phq_i.n, phq_i.mean, phq_c.n, phq_c.mean) == (1, -8, 1, 7)
+    gad_i, gad_c = _row(outcomes, "GAD-7 mean change, first to last")[1:]
+    assert (gad_i.mean, gad_c.mean) == (-4, 5)
+    assert [_p(c) for c in _row(outcomes, "Talking Therapies recovery")[1:]] == [(1, 1), (0, 0)]
+    assert [_p(c) for c in _row(outcomes, "Reliable improvement")[1:]] == [(1, 1), (0, 1)]
+    assert [_p(c) for c in _row(outcomes, "Reliable deterioration")[1:]] == [(0, 1), (1, 1)]
+    assert [_p(c) for c in _row(outcomes, "Reliable recovery")[1:]] == [(1, 1), (0, 0)]
+
+
+def test_adherence_and_fidelity(data, small_pilot):
+    report = _report(data, small_pilot)
+    intervention = report.tables["adherence"].rows[0]
+    assert intervention[:5] == ["Intervention", 4, 3, 3, 2]
+    assert intervention[5:7] == [0.75, 0.5]
+    assert _p(intervention[7]) == (3, 5)
+    fidelity = {row[0]: row for row in report.tables["fidelity_types"].rows}
+    assert fidelity["Pre-quit"][1] == 2 and _p(fidelity["Pre-quit"][2]) == (12, 16)
+    assert fidelity["Quit day"][1] == 1 and _p(fidelity["Quit day"][2]) == (5, 7)
+    assert fidelity["Follow-up"][1] == 0 and not fidelity["Follow-up"][2].known
+    pwp = report.tables["fidelity_pwps"].rows[0]
+    assert pwp[1:5] == ["BRS", 5, 3, 2] and _p(pwp[6]) == (17, 23)
+
+
+def test_data_completeness_per_timepoint(data, small_pilot):
+    rows = {row[0]: row for row in _report(data, small_pilot).tables["completeness"].rows}
+    baseline = rows["Baseline"]
+    assert baseline[1] == 6 and [_p(c) for c in baseline[2:]] == [(3, 6), (3, 6), (6, 6), (2, 6)]
+    week4 = rows["4 weeks"]
+    assert week4[1] == 3 and week4[2] is None and [_p(c) for c in week4[4:]] == [(3, 3), (2, 3)]
+    month3 = rows["3 months"]
+    assert month3[1] == 4 and [_p(c) for c in month3[2:]] == [(2, 4), (2, 4), (3, 4), (2, 4)]
+
+
+def test_progression_lights_show_value_thresholds_and_counts(data, small_pilot):
+    lights = {c.key: c for c in _report(data, small_pilot).criteria}
+    assert (lights["enrolment"].light, _p(lights["enrolment"].value)) == ("green", (6, 8))
+    assert (lights["completeness"].light, _p(lights["completeness"].value)) == ("amber", (9, 16))
+    assert (lights["quit_attempt"].light, _p(lights["quit_attempt"].value)) == ("green", (1, 4))
+    assert (lights["retention_3m"].light, _p(lights["retention_3m"].value)) == ("amber", (3, 5))
+    today = timezone.localdate()
+    site = small_pilot.site_a
+    expected = 2 * metrics.expected_recruitment(
+        30, site.recruitment_opens_on, site.recruitment_closes_on, today
+    )
+    recruitment = lights["recruitment"]
+    assert _p(recruitment.value) == (6, math.ceil(expected))
+    assert recruitment.light == "red"
+    assert (recruitment.green_from, recruitment.amber_from) == (80, 60)
+
+
+def test_site_filter_keeps_only_that_sites_figures(data, small_pilot):
+    report = _report(data, small_pilot, sites=[small_pilot.site_b.id])
+    assert report.headline["randomised"] == 1
+    assert report.headline["screened"] == 1
+    month3 = report.tables["retention"].rows[1]
+    assert _p(month3[-1]) == (0, 0) and not month3[-1].known
+
+
+def test_arm_filter_keeps_one_arm(data, small_pilot):
+    report = _report(data, small_pilot, arm="control")
+    assert report.arms == ["control"]
+    assert report.headline["randomised"] == 2
+    assert [a["label"] for a in report.consort["arms"]] == ["Control"]
+
+
+def test_month_range_filters_by_randomisation_month(data, small_pilot):
+    recent = timezone.localdate().isoformat()[:7]
+    report = _report(data, small_pilot, month_from=recent, month_to=recent)
+    assert report.headline["randomised"] == 1
+    cumulative = report.tables["recruitment_months"].rows[-1]
+    assert cumulative[2] == 6  # the cumulative line still counts from the start
+
+
+def test_withdrawal_and_loss_reasons_by_arm(data, small_pilot):
+    rows = {row[0]: row for row in _report(data, small_pilot).tables["withdrawals"].rows}
+    # columns: reason, intervention withdrawn, control withdrawn, intervention lost, control lost
+    assert rows["Participant's choice"][1:] == [0, 1, 0, 0]
+    assert rows["Could not be contacted"][1:] == [0, 0, 1, 0]
+
+
+def test_empty_pilot_has_no_denominators_and_unknown_lights(db, criteria):
+    data = compute_snapshot_data()
+    report = build_report(data, Filters(site_ids=frozenset()), criteria_values())
+    assert report.headline["screened"] == 0
+    assert not report.headline["eligibility_rate"].known
+    assert {c.light for c in report.criteria} == {"unknown"}
+    assert report.consort["assessed"] == 0
