@@ -50,3 +50,14 @@ class RecordingChannel(Channel):
     def find_sent(self, message: OutgoingMessage) -> str | None:
         with _lock:
             return _PROVIDER.get(message.idempotency_key)
+
+
+class BlockingChannel(Channel):
+    """Never returns: stands in for a provider call the worker is killed in the middle of."""
+
+    name = "blocking"
+
+    def send(self, message: OutgoingMessage) -> str:
+        print(f"SENDING {message.reminder_id}", flush=True)
+        time.sleep(3600)
+        raise AssertionError("unreachable")
