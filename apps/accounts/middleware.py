@@ -53,7 +53,7 @@ class SessionTimeoutMiddleware:
             started = session.setdefault(SESSION_STARTED_KEY, now)
             reason = timeout_reason(
                 started=started,
-                last_seen=session.get(LAST_SEEN_KEY, now),
+                last_seen=session.get(LAST_SEEN_KEY, started),
                 now=now,
                 idle=settings.SESSION_IDLE_TIMEOUT,
                 absolute=settings.SESSION_ABSOLUTE_TIMEOUT,

@@ -5,7 +5,7 @@ import time
 from django.contrib.auth import views as auth_views
 
 from apps.accounts.forms import EmailAuthenticationForm
-from apps.accounts.middleware import SESSION_STARTED_KEY, SIGNED_OUT_REASON_KEY
+from apps.accounts.middleware import LAST_SEEN_KEY, SESSION_STARTED_KEY, SIGNED_OUT_REASON_KEY
 
 
 class SignInView(auth_views.LoginView):
@@ -21,5 +21,7 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        self.request.session[SESSION_STARTED_KEY] = time.time()
+        now = time.time()
+        self.request.session[SESSION_STARTED_KEY] = now
+        self.request.session[LAST_SEEN_KEY] = now
         return response

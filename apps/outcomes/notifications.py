@@ -27,7 +27,7 @@ def send_safety_alert_email(*, alert_id: int) -> int:
     """Send the alert email unless already sent; returns the number of recipients."""
     with transaction.atomic():
         alert = (
-            SafetyAlert.objects.select_for_update(skip_locked=True)
+            SafetyAlert.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("participant__site", "participant__assigned_pwp")
             .filter(pk=alert_id, notified_at__isnull=True)
             .first()
