@@ -1,0 +1,186 @@
+"""Dashboard pages: who may open them, what they show, their downloads and their query cost."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from apps.dashboards.models import MetricSnapshot, SnapshotStatus
+from apps.dashboards.services import build_snapshot
+
+pytestmark = pytest.mark.django_db
+
+# session, user, visible sites, snapshot, criteria, then the idle-timeout session save
+# (savepoint, update, release)
+DASHBOARD_QUERIES = 8
+
+
+@pytest.fixture
+def snapshot(small_pilot):
+    return build_snapshot()
+
+
+def _get(client, user, name="dashboard", **params):
+    if user is not None:
+        client.force_login(user)
+    return client.get(reverse(name), params)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("pwp_same_site", 403),
+        ("pwp_other_site", 403),
+        ("advisor", 403),
+        ("site_lead", 200),
+        ("trial_manager", 200),
+        ("data_manager", 200),
+    ],
+)
+def test_dashboard_access_by_role(client, cast, snapshot, who, status):
+    assert _get(client, cast[who]).status_code == status
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client, snapshot):
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_site_lead_sees_only_their_site(client, site_lead_a, snapshot):
+    report = _get(client, site_lead_a).context["report"]
+    assert report.headline["randomised"] == 5  # site A only; site B has 1
+    assert [row[0] for row in report.tables["recruitment_sites"].rows] == [
+        "BRS Bristol Talking Therapies"
+    ]
+
+
+def test_site_lead_asking_for_another_site_gets_404(client, site_lead_a, snapshot):
+    assert _get(client, site_lead_a, site="LDS").status_code == 404
+
+
+def test_trial_manager_filters_by_site_and_arm(client, trial_manager, snapshot):
+    report = _get(client, trial_manager, site="BRS", arm="intervention").context["report"]
+    assert report.headline["randomised"] == 3
+    assert report.arms == ["intervention"]
+
+
+def test_bad_month_filter_names_the_field_and_is_ignored(client, trial_manager, snapshot):
+    response = _get(client, trial_manager, month_from="March")
+    assert "From month: Enter a month as YYYY-MM" in response.content.decode()
+    assert response.context["report"].headline["randomised"] == 6
+
+
+def test_page_says_how_old_the_figures_are(client, trial_manager, snapshot):
+    html = _get(client, trial_manager).content.decode()
+    assert "Figures as of" in html and "ago" in html
+    assert "CONSORT flow diagram" in html and "<svg" in html
+
+
+def test_page_without_any_snapshot_says_so(client, trial_manager, criteria):
+    html = _get(client, trial_manager).content.decode()
+    assert "No figures have been built yet" in html
+
+
+def test_dashboard_query_count_is_fixed(client, trial_manager, snapshot, django_assert_num_queries):
+    client.force_login(trial_manager)
+    client.get(reverse("dashboard"))  # the first request after login stores the session start
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        assert client.get(reverse("dashboard")).status_code == 200
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        client.get(reverse("dashboard"), {"site": "BRS", "arm": "control"})
+
+
+def test_dashboard_query_count_does_not_grow_with_the_pilot(
+    client, trial_manager, criteria, django_assert_num_queries
+):
+    build_snapshot()
+    client.force_login(trial_manager)
+    client.get(reverse("dashboard"))
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        client.get(reverse("dashboard"))
+
+
+def test_every_table_downloads_as_csv_with_split_proportions(client, trial_manager, snapshot):
+    client.force_login(trial_manager)
+    response = client.get(reverse("dashboard-csv", args=["retention"]), {"arm": "control"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:6] == [
+        "Timepoint",
+        "Control: n",
+        "Control: N",
+        "Control: %",
+        "Control: 95% CI low",
+        "Control: 95% CI high",
+    ]
+    month3 = rows[2]
+    assert month3[:4] == ["3 months", "1", "2", "50.0"]
+
+
+def test_unknown_table_is_404(client, trial_manager, snapshot):
+    client.force_login(trial_manager)
+    assert client.get(reverse("dashboard-csv", args=["nope"])).status_code == 404
+
+
+def test_consort_downloads_as_svg_and_png(client, trial_manager, snapshot):
+    client.force_login(trial_manager)
+    svg = client.get(reverse("dashboard-consort-svg"))
+    assert svg["Content-Type"].startswith("image/svg+xml")
+    text = svg.content.decode()
+    assert "Assessed for eligibility (n=10)" in text and "Excluded (n=4)" in text
+    assert "Allocated to intervention (n=4)" in text
+    png = client.get(reverse("dashboard-consort-png"))
+    assert png["Content-Type"] == "image/png"
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_consort_download_is_forbidden_to_pwps(client, pwp_a, snapshot):
+    client.force_login(pwp_a)
+    assert client.get(reverse("dashboard-consort-svg")).status_code == 403
+
+
+def test_refresh_now_starts_one_build_and_queues_it(
+    client, trial_manager, criteria, django_capture_on_commit_callbacks
+):
+    client.force_login(trial_manager)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("dashboard-refresh"))
+        client.post(reverse("dashboard-refresh"))  # a second click joins the first build
+    assert response.status_code == 302
+    building = MetricSnapshot.objects.filter(status=SnapshotStatus.BUILDING)
+    assert building.count() == 1 and building.get().requested_by == trial_manager
+    assert len(callbacks) == 1
+    status = client.get(reverse("dashboard-refresh-status")).json()
+    assert status == {"building": True, "progress": 0, "latest_finished_at": None}
+
+
+def test_refresh_is_refused_to_pwps(client, pwp_a, criteria):
+    client.force_login(pwp_a)
+    assert client.post(reverse("dashboard-refresh")).status_code == 403
+    assert not MetricSnapshot.objects.exists()
+
+
+def test_criteria_page_lists_thresholds_for_site_leads_without_edit_links(
+    client, site_lead_a, criteria
+):
+    client.force_login(site_lead_a)
+    html = client.get(reverse("dashboard-criteria")).content.decode()
+    assert "Retention at 3 months" in html
+    assert reverse("dashboard-criterion", args=["retention_3m"]) not in html
+
+
+def test_migration_seeds_the_default_criteria_from_clinical_rules(db):
+    from apps.dashboards.models import ProgressionCriterion
+
+    values = {
+        c.key: (float(c.green_from), float(c.amber_from))
+        for c in ProgressionCriterion.objects.all()
+    }
+    assert values == {
+        "enrolment": (20, 10),
+        "recruitment": (80, 60),
+        "completeness": (70, 50),
+        "quit_attempt": (8, 4),
+        "retention_3m": (70, 50),
+    }
