@@ -1,0 +1,181 @@
+"""The demo pilot: four sites, their staff and about 135 participants, entered through services."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pghistory
+from django.db import transaction
+
+from apps.accounts.models import SiteMembership, User
+from apps.core.demo.load import SiteStaff, load_site, mark_past_reminders_sent
+from apps.core.demo.plan import SitePlan, SiteSpec, ensure_open_alerts, plan_site
+from apps.core.roles import Role
+from apps.practitioners.models import PractitionerProfile
+from apps.reminders.schedule import add_months
+from apps.sites.models import Site
+from apps.sites.selectors import get_pilot
+
+DEMO_DOMAIN = "demo.quitpilot.test"
+DEMO_PASSWORD = "quitpilot-demo"
+DEMO_SEED = 2026
+MANAGER_EMAIL = f"manager@{DEMO_DOMAIN}"
+
+# code, name, ODS code, recruitment target, randomised so far, PWPs, site lead
+DEMO_SITES = (
+    (
+        "BRS",
+        "Bristol Talking Therapies",
+        "RVN01",
+        40,
+        39,
+        ("Amira Khan", "Tom Hughes"),
+        "Sarah Collins",
+    ),
+    (
+        "LDS",
+        "Leeds Talking Therapies",
+        "RGD01",
+        35,
+        34,
+        ("Priya Patel", "James Walker"),
+        "Helen Ward",
+    ),
+    (
+        "MAN",
+        "Manchester Talking Therapies",
+        "RXV01",
+        30,
+        31,
+        ("Chloe Evans", "Daniel Okafor"),
+        "Mark Bennett",
+    ),
+    (
+        "NCL",
+        "Newcastle Talking Therapies",
+        "RX401",
+        30,
+        31,
+        ("Laura Robson", "Ben Armstrong"),
+        "Ruth Dodds",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+    sites: str
+
+
+def demo_loaded() -> bool:
+    """Whether the demo is already in this database (its trial manager is the marker)."""
+    return User.objects.filter(email=MANAGER_EMAIL).exists()
+
+
+def demo_logins() -> list[DemoLogin]:
+    """Every demo account, for the command to print."""
+    users = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").prefetch_related("sites")
+    order = [Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.SITE_LEAD, Role.PWP, Role.ADVISOR]
+    users = sorted(users, key=lambda u: (order.index(u.role) if u.role in order else 9, u.email))
+    return [
+        DemoLogin(
+            email=user.email,
+            role=user.get_role_display(),
+            sites=", ".join(site.code for site in user.sites.all()) or "all sites",
+        )
+        for user in users
+    ]
+
+
+def demo_site_specs(today: date) -> list[SiteSpec]:
+    """The four demo sites: an 18-month recruitment window that ends a fortnight from now."""
+    opens_on = add_months(today, -18)
+    closes_on = today + timedelta(days=14)
+    return [
+        SiteSpec(code, name, ods, target, opens_on, closes_on, randomised)
+        for code, name, ods, target, randomised, _, _ in DEMO_SITES
+    ]
+
+
+def demo_plans(today: date) -> tuple[list[SitePlan], random.Random]:
+    """The demo's plan for `today` (the same every time) and the generator, ready for staff."""
+    rng = random.Random(DEMO_SEED)
+    plans = [plan_site(rng, spec, today) for spec in demo_site_specs(today)]
+    ensure_open_alerts(plans, 2, today)
+    return plans, rng
+
+
+@transaction.atomic
+def build_demo(*, today: date) -> list[DemoLogin]:
+    """Create the demo sites, staff and pilot history; all or nothing, in one transaction."""
+    get_pilot()
+    plans, rng = demo_plans(today)
+    specs = [plan.spec for plan in plans]
+    with pghistory.context(command="seed_demo"):
+        sites = [_create_site(spec) for spec in specs]
+        staff = [
+            _create_site_staff(site, pwps, lead, rng, spec.opens_on)
+            for site, spec, (*_, pwps, lead) in zip(sites, specs, DEMO_SITES, strict=True)
+        ]
+        _create_central_staff(sites, rng, specs[0].opens_on)
+        for plan, site, site_staff in zip(plans, sites, staff, strict=True):
+            load_site(plan, site, site_staff, today)
+        mark_past_reminders_sent(sites)
+    return demo_logins()
+
+
+def _create_site(spec: SiteSpec) -> Site:
+    return Site.objects.create(
+        code=spec.code,
+        name=spec.name,
+        ods_code=spec.ods_code,
+        recruitment_target=spec.recruitment_target,
+        recruitment_opens_on=spec.opens_on,
+        recruitment_closes_on=spec.closes_on,
+    )
+
+
+def _user(email: str, full_name: str, role: str, sites: list[Site], joined_on: date) -> User:
+    user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name, role=role)
+    SiteMembership.objects.bulk_create(
+        SiteMembership(user=user, site=site, joined_on=joined_on) for site in sites
+    )
+    return user
+
+
+def _profile(user: User, rng: random.Random, opens_on: date, hours: str) -> None:
+    trained = opens_on - timedelta(days=rng.randint(20, 400))
+    PractitionerProfile.objects.create(
+        user=user, ncsct_trained_on=trained, hours_per_week=Decimal(hours)
+    )
+
+
+def _create_site_staff(
+    site: Site, pwps: tuple[str, str], lead: str, rng: random.Random, opens_on: date
+) -> SiteStaff:
+    joined = opens_on - timedelta(days=30)
+    code = site.code.lower()
+    practitioners = []
+    for index, name in enumerate(pwps, start=1):
+        user = _user(f"pwp{index}.{code}@{DEMO_DOMAIN}", name, Role.PWP, [site], joined)
+        _profile(user, rng, opens_on, rng.choice(["4.0", "6.0", "7.5", "10.0"]))
+        practitioners.append(user)
+    lead_user = _user(f"lead.{code}@{DEMO_DOMAIN}", f"Dr {lead}", Role.SITE_LEAD, [site], joined)
+    _profile(lead_user, rng, opens_on, "2.0")
+    return SiteStaff(pwps=practitioners, lead=lead_user)
+
+
+def _create_central_staff(sites: list[Site], rng: random.Random, opens_on: date) -> None:
+    joined = opens_on - timedelta(days=60)
+    advisor = _user(f"advisor@{DEMO_DOMAIN}", "Gareth Lewis", Role.ADVISOR, sites, joined)
+    _profile(advisor, rng, opens_on, "30.0")
+    _user(MANAGER_EMAIL, "Emma Clarke", Role.TRIAL_MANAGER, [], joined)
+    _user(f"data@{DEMO_DOMAIN}", "Owen Price", Role.DATA_MANAGER, [], joined)
+    User.objects.create_superuser(
+        f"admin@{DEMO_DOMAIN}", DEMO_PASSWORD, full_name="Demo Administrator"
+    )

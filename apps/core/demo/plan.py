@@ -1,0 +1,658 @@
+"""A pure plan of a realistic pilot: who is screened, randomised, seen and followed up, and when.
+
+No ORM, no clock: a seeded `random.Random`, the sites and `today` in, dates, answers and choices
+out, so the same inputs always give the same pilot. Two writers turn a plan into rows:
+`load.py` through the real services (the demo) and `bulk.py` with bulk inserts (the synthetic
+benchmark pilot). Every event falls on or before the day before `today`.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from apps.cessation.protocol import (
+    BCT,
+    DEFAULT_EXPECTED_BCTS,
+    Attendance,
+    SessionMode,
+    SessionType,
+    suggested_session_type,
+)
+from apps.reminders import schedule
+
+LONDON = ZoneInfo("Europe/London")
+CONSENT_FORM_VERSION = "v1.0"
+ACTIONS_TAKEN = (
+    "Phoned the participant the same day; no current plans or intent. Safety plan reviewed.",
+    "Discussed at the session; passive thoughts only, protective factors in place. "
+    "Informed the step 2 supervisor.",
+    "Called and completed a risk assessment; low risk. Crisis line details given.",
+    "Reviewed with the site lead; GP informed with consent and follow-up call booked.",
+)
+EXCLUSION_DETAILS = {
+    "under_18": "Aged 17.",
+    "not_daily_smoker": "Smokes at weekends only.",
+    "no_depression_anxiety": "Referred for sleep difficulties; PHQ-9 and GAD-7 below caseness.",
+    "not_starting_therapy": "Already discharged from Talking Therapies.",
+    "no_wish_to_quit": "Wants to cut down, not to stop.",
+    "site_exclusion": "Currently pregnant (site protocol: referred to maternity service).",
+    "other": "Insufficient English for the consent process; interpreter offered.",
+}
+
+
+@dataclass(frozen=True)
+class SiteSpec:
+    """A site to plan: how many people it randomises over its recruitment window."""
+
+    code: str
+    name: str
+    ods_code: str
+    recruitment_target: int
+    opens_on: date
+    closes_on: date
+    randomised: int
+
+
+@dataclass
+class AlertPlan:
+    raised_at: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str = "pwp"  # "pwp" (the assigned PWP) or "lead" (the site lead)
+    action_taken: str = ""
+
+
+@dataclass
+class MeasureSet:
+    """A PHQ-9 and GAD-7 taken at one contact (a "pair" in Talking Therapies terms)."""
+
+    taken_on: date
+    phq9: list[int]
+    gad7: list[int]
+    alert: AlertPlan | None = None
+
+
+@dataclass
+class SessionPlan:
+    number: int
+    session_date: date
+    session_type: str
+    attendance: str
+    practitioner: int  # index of the site's PWP who saw the participant
+    mode: str = ""
+    duration_minutes: int | None = None
+    bcts: list[str] = field(default_factory=list)
+    quit_date_set: date | None = None
+    pharmacotherapy: list[tuple[str, str]] = field(default_factory=list)
+    co_ppm: int | None = None
+    measures: MeasureSet | None = None
+
+
+@dataclass
+class FollowUpPlan:
+    window: schedule.FollowUpWindow
+    status: str  # the status the follow-up has on `today`
+    completed_on: date | None = None
+    source: str = ""
+    smoking: dict = field(default_factory=dict)
+    co_ppm: int | None = None
+    measures: MeasureSet | None = None
+
+    @property
+    def timepoint(self) -> str:
+        return self.window.timepoint
+
+    @property
+    def completed_at(self) -> datetime | None:
+        if self.completed_on is None:
+            return None
+        return datetime.combine(self.completed_on, time(14, 30), tzinfo=LONDON)
+
+
+@dataclass
+class ExitPlan:
+    status: str  # "withdrawn" or "lost"
+    on: date
+    reason: str
+    detail: str = ""
+
+
+@dataclass
+class ParticipantPlan:
+    number: int  # per-site sequence number in the trial ID
+    pwp: int
+    consented_on: date | None = None
+    withdrawn_before_randomisation: ExitPlan | None = None
+    randomised_on: date | None = None
+    arm: str | None = None
+    block_index: int | None = None
+    block_position: int | None = None
+    baseline: dict = field(default_factory=dict)
+    contact: dict = field(default_factory=dict)
+    baseline_measures: MeasureSet | None = None
+    baseline_co: int | None = None
+    quit_date: date | None = None
+    sessions: list[SessionPlan] = field(default_factory=list)
+    follow_ups: list[FollowUpPlan] = field(default_factory=list)
+    exit: ExitPlan | None = None
+    completed: bool = False
+
+    @property
+    def status(self) -> str:
+        if self.withdrawn_before_randomisation:
+            return "withdrawn"
+        if self.exit:
+            return self.exit.status
+        if self.completed:
+            return "completed"
+        if self.randomised_on:
+            return "randomised"
+        return "consented" if self.consented_on else "screened"
+
+    def measure_sets(self) -> list[MeasureSet]:
+        """Every PHQ-9/GAD-7 pair in the plan, baseline first."""
+        found = [self.baseline_measures] if self.baseline_measures else []
+        found += [s.measures for s in self.sessions if s.measures]
+        found += [f.measures for f in self.follow_ups if f.measures]
+        return found
+
+
+@dataclass
+class ScreeningPlan:
+    screened_on: date
+    screened_by: int
+    criteria: dict[str, bool]
+    declined: bool = False
+    exclusion_reason: str = ""
+    decline_reason: str = ""
+    reason_detail: str = ""
+    participant: ParticipantPlan | None = None
+
+    @property
+    def outcome(self) -> str:
+        if not all(self.criteria.values()):
+            return "not_eligible"
+        return "declined" if self.declined else "eligible"
+
+
+@dataclass
+class SitePlan:
+    spec: SiteSpec
+    screenings: list[ScreeningPlan]
+    blocks: list[list[str]]
+
+    def participants(self) -> list[ParticipantPlan]:
+        """The eligible people who became participants, in trial ID order."""
+        return [s.participant for s in self.screenings if s.participant]
+
+
+# Weights of attending 0, 1, 2, ... sessions (the protocol allows up to 12).
+ENGAGEMENT = {
+    "typical": [4, 8, 9, 11, 14, 14, 28, 7, 5],
+    "intensive": [2, 3, 3, 4, 5, 6, 10, 8, 8, 10, 12, 12, 17],
+}
+
+CRITERIA = (
+    "aged_18_or_over",
+    "smokes_daily",
+    "has_depression_or_anxiety",
+    "starting_talking_therapies",
+    "wants_help_to_quit",
+)
+_EXCLUSION_BY_CRITERION = {
+    "aged_18_or_over": "under_18",
+    "smokes_daily": "not_daily_smoker",
+    "has_depression_or_anxiety": "no_depression_anxiety",
+    "starting_talking_therapies": "not_starting_therapy",
+    "wants_help_to_quit": "no_wish_to_quit",
+}
+
+
+def plan_site(
+    rng: random.Random, spec: SiteSpec, today: date, engagement: str = "typical"
+) -> SitePlan:
+    """Plan one site's screening log and every participant's journey up to yesterday.
+
+    `engagement` picks how many sessions intervention participants attend: "typical" (a
+    pilot's spread, most stopping by session 6) or "intensive" (most using the extended
+    programme of up to 12 sessions: the heavier load the benchmarks want).
+    """
+    weights = ENGAGEMENT[engagement]
+    last_day = today - timedelta(days=1)
+    screened_total = round(spec.randomised / 0.675)
+    others = screened_total - spec.randomised
+    awaiting = 1 if others >= 4 else 0
+    withdrawn_early = 1 if others >= 6 else 0
+    not_eligible = round((others - awaiting - withdrawn_early) * 0.58)
+    declined = others - awaiting - withdrawn_early - not_eligible
+    # Recruitment runs from the window opening to a week before yesterday (so the most recent
+    # randomised people have time to consent); the person awaiting consent comes last.
+    first = spec.opens_on
+    latest = max(first, min(spec.closes_on, last_day) - timedelta(days=8))
+    span = (latest - first).days
+    days = sorted(first + timedelta(days=rng.randint(0, span)) for _ in range(screened_total))
+    kinds = (
+        ["randomised"] * spec.randomised
+        + ["withdrawn_early"] * withdrawn_early
+        + ["not_eligible"] * not_eligible
+        + ["declined"] * declined
+    )
+    rng.shuffle(kinds)
+    if awaiting:
+        kinds.append("awaiting")
+        days[-1] = max(days[-1], last_day - timedelta(days=rng.randint(1, 4)))
+        days.sort()
+    screenings: list[ScreeningPlan] = []
+    number = 0
+    for day, kind in zip(days, kinds, strict=True):
+        pwp = rng.randrange(2)
+        screening = ScreeningPlan(
+            screened_on=day, screened_by=pwp, criteria=dict.fromkeys(CRITERIA, True)
+        )
+        if kind == "not_eligible":
+            _plan_exclusion(rng, screening)
+        elif kind == "declined":
+            screening.declined = True
+            screening.decline_reason = rng.choices(
+                ["not_interested", "no_time", "prefers_other_support", "not_ready", "other"],
+                weights=[35, 20, 20, 20, 5],
+            )[0]
+            if screening.decline_reason == "other":
+                screening.reason_detail = "Wants to focus on therapy first."
+        else:
+            number += 1
+            screening.participant = ParticipantPlan(number=number, pwp=pwp)
+        screenings.append(screening)
+        if kind in ("randomised", "withdrawn_early"):
+            _plan_participant(rng, screening, kind, last_day, spec.code)
+    blocks = _assign_arms(rng, screenings)
+    for screening in screenings:
+        person = screening.participant
+        if person and person.randomised_on:
+            _plan_treatment(rng, person, last_day, today, weights)
+    return SitePlan(spec=spec, screenings=screenings, blocks=blocks)
+
+
+def _plan_exclusion(rng: random.Random, screening: ScreeningPlan) -> None:
+    criterion = rng.choices(CRITERIA, weights=[4, 25, 20, 20, 31])[0]
+    screening.criteria[criterion] = False
+    reason = _EXCLUSION_BY_CRITERION[criterion]
+    if rng.random() < 0.12:
+        reason = rng.choice(["site_exclusion", "other"])
+    screening.exclusion_reason = reason
+    if rng.random() < 0.6:
+        screening.reason_detail = EXCLUSION_DETAILS[reason]
+
+
+def _plan_participant(
+    rng: random.Random, screening: ScreeningPlan, kind: str, last: date, code: str
+) -> None:
+    person = screening.participant
+    assert person is not None
+    person.consented_on = min(last, screening.screened_on + timedelta(days=rng.randint(0, 5)))
+    year = person.consented_on.year
+    cigarettes = max(3, min(60, round(rng.gauss(18, 7))))
+    person.baseline = {
+        "cigarettes_per_day": cigarettes,
+        "minutes_to_first_cigarette": rng.choice([2, 5, 5, 10, 15, 20, 30, 30, 45, 60, 90]),
+        "sex": rng.choices(["female", "male", "other", "not_stated"], weights=[54, 42, 2, 2])[0],
+        "year_of_birth": year - rng.randint(19, 68),
+    }
+    channel = "email" if rng.random() < 0.65 else "sms"
+    person.contact = {
+        "email": f"participant.{code.lower()}{person.number:04d}@example.test",
+        "mobile": f"07700 900{rng.randint(0, 999):03d}",
+        "preferred_channel": channel,
+        "consent_to_contact": rng.random() > 0.04,
+    }
+    if kind == "withdrawn_early":
+        person.withdrawn_before_randomisation = ExitPlan(
+            status="withdrawn",
+            on=min(last, person.consented_on + timedelta(days=rng.randint(1, 6))),
+            reason="participant_choice",
+            detail="Changed their mind before randomisation.",
+        )
+        return
+    person.randomised_on = min(last, person.consented_on + timedelta(days=rng.randint(0, 2)))
+
+
+def _assign_arms(rng: random.Random, screenings: list[ScreeningPlan]) -> list[list[str]]:
+    """Permuted blocks of 2, 4 or 6 in randomisation (screening) order, as the service does."""
+    blocks: list[list[str]] = []
+    position = 0
+    for screening in screenings:
+        person = screening.participant
+        if not person or not person.randomised_on:
+            continue
+        if not blocks or position == len(blocks[-1]):
+            size = rng.choice((2, 4, 6))
+            arms = ["intervention", "control"] * (size // 2)
+            rng.shuffle(arms)
+            blocks.append(arms)
+            position = 0
+        person.arm = blocks[-1][position]
+        person.block_index = len(blocks) - 1
+        person.block_position = position
+        position += 1
+    return blocks
+
+
+# --------------------------------------------------------------------------------------------
+# Treatment and follow-up
+# --------------------------------------------------------------------------------------------
+
+
+def _spread(rng: random.Random, total: int, count: int) -> list[int]:
+    """`count` answers of 0-3 adding up to `total` (which must fit)."""
+    total = max(0, min(total, 3 * count))
+    items = [0] * count
+    for _ in range(total):
+        index = rng.choice([i for i, v in enumerate(items) if v < 3])
+        items[index] += 1
+    return items
+
+
+class _Mood:
+    """A participant's PHQ-9/GAD-7 trajectory: a starting level that drifts week by week."""
+
+    def __init__(self, rng: random.Random, start: date):
+        self.rng = rng
+        self.start = start
+        self.phq = max(4, min(25, rng.gauss(14, 4.5)))
+        self.gad = max(3, min(20, rng.gauss(12, 4)))
+        self.slope = rng.gauss(-0.4, 0.35)
+        self.risk_occasions = 0
+        if rng.random() < 0.06:
+            self.risk_occasions = rng.choice([1, 1, 2])
+
+    def measure(self, day: date, allow_risk: bool = True) -> MeasureSet:
+        weeks = (day - self.start).days / 7
+        phq = round(self.phq + self.slope * min(weeks, 20) + self.rng.gauss(0, 1.6))
+        gad = round(self.gad + self.slope * 0.8 * min(weeks, 20) + self.rng.gauss(0, 1.5))
+        phq, gad = max(0, min(26, phq)), max(0, min(21, gad))
+        item9 = 0
+        if allow_risk and self.risk_occasions and self.rng.random() < 0.35:
+            self.risk_occasions -= 1
+            item9 = self.rng.choice([1, 1, 2])
+        phq9 = _spread(self.rng, phq - item9, 8) + [item9]
+        return MeasureSet(taken_on=day, phq9=phq9, gad7=_spread(self.rng, gad, 7))
+
+
+def _alert_for(rng: random.Random, measures: MeasureSet, when: datetime, today: date) -> None:
+    if measures.phq9[8] == 0:
+        return
+    alert = AlertPlan(raised_at=when)
+    if when.date() < today - timedelta(days=2):
+        alert.acknowledged_at = when + timedelta(minutes=rng.randint(15, 26 * 60))
+        alert.acknowledged_by = "pwp" if rng.random() < 0.7 else "lead"
+        alert.action_taken = rng.choice(ACTIONS_TAKEN)
+    measures.alert = alert
+
+
+def _at(day: date, rng: random.Random) -> datetime:
+    return datetime.combine(day, time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])), LONDON)
+
+
+def _plan_treatment(
+    rng: random.Random, person: ParticipantPlan, last: date, today: date, weights: list[int]
+) -> None:
+    """Baseline measures, sessions (intervention arm), follow-ups, exit and completion."""
+    randomised_on = person.randomised_on
+    assert randomised_on is not None
+    mood = _Mood(rng, randomised_on)
+    cigarettes = person.baseline["cigarettes_per_day"]
+    person.baseline_measures = mood.measure(randomised_on, allow_risk=False)
+    person.baseline_co = max(4, min(70, round(6 + cigarettes * 0.7 + rng.gauss(0, 4))))
+    exit_roll = rng.random()
+    exit_plan = None
+    if exit_roll < 0.05:
+        on = randomised_on + timedelta(days=rng.randint(10, 150))
+        if on <= last:
+            reason = rng.choices(
+                ["participant_choice", "clinical_decision", "moved_away", "discharged"],
+                weights=[50, 20, 15, 15],
+            )[0]
+            exit_plan = ExitPlan("withdrawn", on, reason, "")
+    lost = 0.05 <= exit_roll < 0.12
+    cutoff = exit_plan.on if exit_plan else last + timedelta(days=1)
+    quitter = False
+    if person.arm == "intervention":
+        quitter = _plan_sessions(rng, person, mood, cutoff, today, weights)
+    smoking = _SmokingCourse(rng, person, quitter, cigarettes)
+    windows = schedule.follow_up_windows(randomised_on, person.quit_date)
+    for window in windows:
+        person.follow_ups.append(
+            _plan_follow_up(rng, person, window, mood, smoking, exit_plan, lost, last, today)
+        )
+    month3 = next(f for f in person.follow_ups if f.timepoint == schedule.MONTH3)
+    if lost and month3.status == schedule.MISSED:
+        on = month3.window.closes_on + timedelta(days=rng.randint(2, 14))
+        if on <= last:
+            exit_plan = ExitPlan("lost", on, "uncontactable", "No reply to calls, texts or email.")
+    person.exit = exit_plan
+    month6 = person.follow_ups[-1]
+    person.completed = exit_plan is None and month6.status in (schedule.COMPLETED, schedule.MISSED)
+
+
+def _plan_sessions(
+    rng: random.Random,
+    person: ParticipantPlan,
+    mood: _Mood,
+    cutoff: date,
+    today: date,
+    weights: list[int],
+) -> bool:
+    """Intervention sessions up to the cutoff; returns whether the participant quits."""
+    assert person.randomised_on is not None
+    engagement = rng.choices(range(len(weights)), weights=weights)[0]
+    quitter = rng.random() < min(0.55, 0.2 + 0.04 * engagement)
+    preferred_mode = rng.choices(
+        [SessionMode.FACE_TO_FACE, SessionMode.TELEPHONE, SessionMode.VIDEO], weights=[50, 35, 15]
+    )[0]
+    day = person.randomised_on + timedelta(days=rng.randint(2, 10))
+    quit_date = None
+    number = 1
+    while number <= engagement:
+        if day >= cutoff:
+            break
+        practitioner = person.pwp if rng.random() < 0.9 else 1 - person.pwp
+        session_type = suggested_session_type(number)
+        if session_type == SessionType.FINAL and number != engagement:
+            session_type = SessionType.FOLLOW_UP
+        if number == engagement and number >= 4:
+            session_type = SessionType.FINAL
+        roll = rng.random()
+        if roll < 0.12:
+            attendance = Attendance.DID_NOT_ATTEND if roll < 0.09 else Attendance.CANCELLED
+            person.sessions.append(
+                SessionPlan(number, day, session_type, attendance, practitioner=practitioner)
+            )
+            day += timedelta(days=rng.randint(3, 7))
+            continue
+        mode = preferred_mode if rng.random() < 0.8 else rng.choice(list(SessionMode.values))
+        session = SessionPlan(
+            number,
+            day,
+            session_type,
+            Attendance.ATTENDED,
+            practitioner=practitioner,
+            mode=mode,
+            duration_minutes=_duration(rng, session_type),
+            bcts=_bcts(rng, session_type),
+        )
+        if number == 1:
+            quit_date = day + timedelta(days=rng.randint(7, 14))
+            session.quit_date_set = quit_date
+            session.pharmacotherapy = _pharmacotherapy(rng)
+        if mode == SessionMode.FACE_TO_FACE:
+            after_quit = quit_date is not None and day >= quit_date
+            session.co_ppm = _co(rng, person, abstinent=after_quit and quitter)
+        session.measures = mood.measure(day)
+        _alert_for(rng, session.measures, _at(day, rng), today)
+        person.sessions.append(session)
+        if number == 1 and quit_date:
+            day = quit_date
+        else:
+            day += timedelta(days=rng.randint(6, 9))
+        number += 1
+    person.quit_date = quit_date
+    return quitter and quit_date is not None
+
+
+def _duration(rng: random.Random, session_type: str) -> int:
+    if session_type in (SessionType.PRE_QUIT, SessionType.QUIT_DAY):
+        return rng.choice([10, 12, 15, 15, 15, 20, 20, 25, 30])
+    return rng.choice([5, 5, 8, 10, 10, 10, 12, 15])
+
+
+def _bcts(rng: random.Random, session_type: str) -> list[str]:
+    expected = DEFAULT_EXPECTED_BCTS[session_type]
+    delivered = [code for code in expected if rng.random() < 0.88]
+    extras = [code for code in BCT.values if code not in expected]
+    delivered += [code for code in rng.sample(extras, 2) if rng.random() < 0.15]
+    return sorted(set(delivered))
+
+
+def _pharmacotherapy(rng: random.Random) -> list[tuple[str, str]]:
+    choice = rng.choices(
+        ["combination", "varenicline", "ecig", "patch", "none"], [45, 22, 10, 13, 10]
+    )[0]
+    if choice == "combination":
+        short = rng.choice(["nrt_gum", "nrt_lozenge", "nrt_mouth_spray", "nrt_inhalator"])
+        return [("nrt_patch", "provided"), (short, "provided")]
+    if choice == "varenicline":
+        return [("varenicline", "recommended")]
+    if choice == "ecig":
+        return [("e_cigarette", "recommended")]
+    if choice == "patch":
+        return [("nrt_patch", "provided")]
+    return []
+
+
+def _co(rng: random.Random, person: ParticipantPlan, *, abstinent: bool) -> int:
+    if abstinent:
+        return rng.randint(1, 6) if rng.random() > 0.05 else rng.randint(10, 14)
+    cigarettes = person.baseline["cigarettes_per_day"]
+    return max(7, min(70, round(6 + cigarettes * 0.7 + rng.gauss(0, 5))))
+
+
+class _SmokingCourse:
+    """Whether the participant is abstinent at each follow-up (quitters mostly stay quit)."""
+
+    def __init__(self, rng: random.Random, person: ParticipantPlan, quitter: bool, cigs: int):
+        self.cigarettes = cigs
+        self.has_quit_date = person.quit_date is not None
+        self.intervention = person.arm == "intervention"
+        self.week4 = quitter
+        if quitter:
+            self.month3 = rng.random() < 0.65
+        else:
+            self.month3 = rng.random() < (0.06 if self.intervention else 0.07)
+        self.month6 = rng.random() < (0.8 if self.month3 else 0.05)
+        self.sustained = self.week4 and self.month3 and self.month6
+
+    def abstinent(self, timepoint: str) -> bool:
+        return {"week4": self.week4, "month3": self.month3, "month6": self.month6}[timepoint]
+
+
+def _plan_follow_up(
+    rng: random.Random,
+    person: ParticipantPlan,
+    window: schedule.FollowUpWindow,
+    mood: _Mood,
+    smoking: _SmokingCourse,
+    exit_plan: ExitPlan | None,
+    lost: bool,
+    last: date,
+    today: date,
+) -> FollowUpPlan:
+    status = schedule.follow_up_status(window, today, completed=False)
+    plan = FollowUpPlan(window=window, status=status)
+    stop = exit_plan.on if exit_plan else last + timedelta(days=1)
+    chance = {"week4": 0.8, "month3": 0.74, "month6": 0.66}[window.timepoint]
+    if lost and window.timepoint != schedule.WEEK4:
+        chance = 0.0
+    latest = min(window.closes_on, last, stop - timedelta(days=1))
+    if window.opens_on <= latest and rng.random() < chance:
+        earliest = window.opens_on
+        target = window.due_on + timedelta(days=rng.randint(-3, 12))
+        plan.completed_on = max(earliest, min(latest, target))
+        plan.status = schedule.COMPLETED
+        _fill_follow_up(rng, person, plan, mood, smoking, today)
+    elif (
+        exit_plan
+        and exit_plan.status == "withdrawn"
+        and (status in (schedule.SCHEDULED, schedule.OPEN) or window.opens_on > exit_plan.on)
+    ):
+        # Withdrawal cancels what is still to come (and windows that opened after it).
+        plan.status = "cancelled"
+    return plan
+
+
+def _fill_follow_up(
+    rng: random.Random,
+    person: ParticipantPlan,
+    plan: FollowUpPlan,
+    mood: _Mood,
+    smoking: _SmokingCourse,
+    today: date,
+) -> None:
+    timepoint = plan.timepoint
+    abstinent = smoking.abstinent(timepoint)
+    if timepoint == schedule.WEEK4:
+        plan.source = "in_session" if rng.random() < 0.6 else "phone"
+    else:
+        plan.source = rng.choices(["online", "phone", "in_session"], weights=[40, 40, 20])[0]
+    cigarettes_7d = 0 if abstinent else max(1, round(smoking.cigarettes * rng.uniform(2, 7)))
+    report = {
+        "smoked_last_7_days": not abstinent,
+        "cigarettes_last_7_days": cigarettes_7d,
+        "quit_attempt_since_last_contact": abstinent or rng.random() < 0.3,
+        "uses_e_cigarette": rng.random() < 0.2,
+        "uses_stop_smoking_medication": smoking.intervention and rng.random() < 0.5,
+    }
+    if smoking.has_quit_date:
+        since_day_14 = smoking.week4 if timepoint == schedule.WEEK4 else smoking.sustained
+        report["smoke_free_since_day_14"] = since_day_14
+        report["cigarettes_since_day_14"] = (
+            rng.choice([0, 0, 0, 1, 2, 4]) if since_day_14 else rng.randint(20, 400)
+        )
+    plan.smoking = report
+    assert plan.completed_on is not None
+    if plan.source == "in_session":
+        plan.co_ppm = _co(rng, person, abstinent=abstinent)
+    if timepoint != schedule.WEEK4:
+        plan.measures = mood.measure(plan.completed_on)
+        _alert_for(rng, plan.measures, plan.completed_at, today)
+
+
+def ensure_open_alerts(site_plans: list[SitePlan], count: int, today: date) -> None:
+    """Leave `count` recent alerts open: risky answers at the latest attended sessions."""
+    sessions = [
+        (session.session_date, plan.spec.code, person.number, session)
+        for plan in site_plans
+        for person in plan.participants()
+        for session in person.sessions
+        if session.measures is not None
+    ]
+    sessions.sort(key=lambda row: row[:3], reverse=True)
+    open_now = sum(
+        1
+        for plan in site_plans
+        for person in plan.participants()
+        for measures in person.measure_sets()
+        if measures.alert and measures.alert.acknowledged_at is None
+    )
+    for _, _, _, session in sessions[: max(0, count - open_now)]:
+        measures = session.measures
+        assert measures is not None
+        if measures.phq9[8] == 0:
+            # Move one point from the highest item to item 9, so the total is unchanged.
+            top = max(range(8), key=lambda i: measures.phq9[i])
+            if measures.phq9[top]:
+                measures.phq9[top] -= 1
+            measures.phq9[8] = 1
+        hour = datetime.combine(session.session_date, time(11, 0), LONDON)
+        measures.alert = AlertPlan(raised_at=hour)
