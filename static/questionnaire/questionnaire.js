@@ -1,6 +1,26 @@
-// Starts the NHS.UK frontend components (radios with conditional questions, error summary focus).
-// A static file, not an inline script, so the Content-Security-Policy can stay 'self' only.
+// Starts the NHS.UK frontend components (radios, error summary focus) and shows a follow-up
+// question only when its "Yes" is chosen. A static file, not an inline script, so the
+// Content-Security-Policy can stay 'self' only.
+//
+// The reveal is ours rather than the library's because the library marks radios
+// aria-expanded, which is not allowed on a radio (axe: aria-allowed-attr). The revealed
+// question sits straight after its "Yes" in the page, so screen readers reach it next.
 import { initAll } from "../vendor/nhsuk-frontend/nhsuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "nhsuk-frontend-supported");
 initAll();
+
+const HIDDEN = "nhsuk-radios__conditional--hidden";
+
+function sync(input) {
+  const target = document.getElementById(input.dataset.reveal);
+  if (target) target.classList.toggle(HIDDEN, !input.checked);
+}
+
+document.querySelectorAll("input[data-reveal]").forEach((input) => {
+  sync(input);
+  document.querySelectorAll(`input[type="radio"][name="${input.name}"]`).forEach((radio) => {
+    radio.addEventListener("change", () => sync(input));
+  });
+  window.addEventListener("pageshow", () => sync(input));
+});

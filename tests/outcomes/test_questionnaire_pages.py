@@ -367,3 +367,24 @@ def test_guessing_tokens_is_rate_limited_too(client, opened, settings):
     with time_machine.travel(timezone.now().replace(second=1), tick=False):
         codes = [client.get(f"/q/guess{i}/", **address).status_code for i in range(3)]
     assert codes == [404, 404, 429]
+
+
+def test_posts_need_the_csrf_token_even_though_no_referrer_hides_the_origin(opened):
+    """Browsers send `Origin: null` and no Referer under no-referrer; the token still counts."""
+    from django.test import Client
+
+    _, _, token = opened
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(_url(token, "phq9"))
+    csrf = page.context["csrf_token"]
+    no_token = browser.post(_url(token, "phq9"), PHQ9_OK, HTTP_ORIGIN="null")
+    assert no_token.status_code == 403
+    assert QuestionnaireLink.objects.get().draft_answers == {}
+    secure = {"HTTP_ORIGIN": "null", "secure": True}
+    ok = browser.post(_url(token, "phq9"), {**PHQ9_OK, "csrfmiddlewaretoken": str(csrf)}, **secure)
+    assert ok.status_code == 302
+    assert QuestionnaireLink.objects.get().draft_answers["phq9"]["item1"] == 1
+    forged = browser.post(
+        _url(token, "gad7"), GAD7_OK, HTTP_ORIGIN="https://evil.example", secure=True
+    )
+    assert forged.status_code == 403
