@@ -31,6 +31,7 @@ class SessionSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     participant = serializers.SlugRelatedField(slug_field="trial_id", read_only=True)
     practitioner = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    mode = serializers.ChoiceField(choices=SessionMode.choices, allow_blank=True, read_only=True)
     bcts_delivered = serializers.ListField(
         child=serializers.ChoiceField(choices=BCT.choices), read_only=True
     )

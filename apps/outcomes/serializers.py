@@ -34,9 +34,11 @@ _MEASURE_FIELDS = [
 class _MeasureOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     participant = serializers.SlugRelatedField(slug_field="trial_id", read_only=True)
-    session = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    follow_up = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    recorded_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    session = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    follow_up = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
+    recorded_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
 
 
 def _items_output(count: int) -> serializers.ListField:
@@ -111,9 +113,11 @@ class COReadingSerializer(serializers.ModelSerializer):
 
     id = serializers.UUIDField(source="public_id", read_only=True)
     participant = serializers.SlugRelatedField(slug_field="trial_id", read_only=True)
-    session = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    follow_up = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    taken_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    session = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    follow_up = serializers.SlugRelatedField(
+        slug_field="public_id", read_only=True, allow_null=True
+    )
+    taken_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
     band = serializers.SerializerMethodField()
     verifies_abstinence = serializers.SerializerMethodField()
 
@@ -204,7 +208,9 @@ class SafetyAlertSerializer(serializers.ModelSerializer):
     phq9 = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
     phq9_total = serializers.IntegerField(source="phq9.total", read_only=True)
     phq9_item9 = serializers.IntegerField(source="phq9.item9", read_only=True)
-    acknowledged_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    acknowledged_by = serializers.SlugRelatedField(
+        slug_field="email", read_only=True, allow_null=True
+    )
     is_open = serializers.BooleanField(read_only=True)
     time_to_acknowledge_seconds = serializers.SerializerMethodField()
 

@@ -40,6 +40,12 @@ class ScreeningSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     site = serializers.SlugRelatedField(slug_field="code", read_only=True)
     screened_by = EmailField()
+    exclusion_reason = serializers.ChoiceField(
+        choices=ExclusionReason.choices, allow_blank=True, read_only=True
+    )
+    decline_reason = serializers.ChoiceField(
+        choices=DeclineReason.choices, allow_blank=True, read_only=True
+    )
     participant = serializers.SerializerMethodField()
 
     class Meta:
@@ -105,7 +111,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
     id = serializers.UUIDField(source="public_id", read_only=True)
     site = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    assigned_pwp = EmailField()
+    assigned_pwp = EmailField(allow_null=True)
     arm = serializers.SerializerMethodField()
 
     class Meta:
@@ -157,7 +163,10 @@ class BaselineSerializer(serializers.ModelSerializer):
 class ParticipantDetailSerializer(ParticipantSerializer):
     """One participant with consent, exit and baseline (contact details are a separate call)."""
 
-    consent_taken_by = EmailField()
+    consent_taken_by = EmailField(allow_null=True)
+    exit_reason = serializers.ChoiceField(
+        choices=ExitReason.choices, allow_blank=True, read_only=True
+    )
     baseline = serializers.SerializerMethodField()
 
     class Meta(ParticipantSerializer.Meta):
@@ -220,6 +229,8 @@ class ContactDetailsSerializer(serializers.ModelSerializer):
         r"^\+?[0-9 ]{7,20}$", max_length=20, required=False, allow_blank=True, default=""
     )
     email = serializers.EmailField(required=False, allow_blank=True, default="")
+    preferred_channel = serializers.ChoiceField(choices=Channel.choices)
+    consent_to_contact = serializers.BooleanField(default=True)
 
     class Meta:
         model = ContactDetails

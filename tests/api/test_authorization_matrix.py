@@ -1,0 +1,306 @@
+"""Every endpoint and method for every role: the status code, and nothing changed when refused.
+
+Objects belong to site A. "pwp_same" works at site A, "pwp_other" at site B; the advisor is at
+site A and may read but not record; the trial manager sees every site but records nothing.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+from django.db.models import Max
+from django.utils import timezone
+
+from apps.cessation.models import CessationSession, PharmacotherapyRecord
+from apps.core.models import IdempotencyRecord
+from apps.outcomes import services as outcome_services
+from apps.outcomes.models import (
+    COReading,
+    GAD7Response,
+    PHQ9Response,
+    QuestionnaireLink,
+    SafetyAlert,
+    SmokingStatusReport,
+)
+from apps.patients.models import (
+    Allocation,
+    Baseline,
+    ContactDetails,
+    Participant,
+    ScreeningRecord,
+)
+from apps.patients.services import set_quit_date
+from apps.reminders.models import FollowUp, Reminder
+from tests.factories import make_participant
+
+TODAY = timezone.localdate()
+ROLES = ("anonymous", "pwp_same", "pwp_other", "advisor", "trial_manager")
+WATCHED = (
+    Participant,
+    ScreeningRecord,
+    Baseline,
+    ContactDetails,
+    Allocation,
+    CessationSession,
+    PharmacotherapyRecord,
+    PHQ9Response,
+    GAD7Response,
+    SmokingStatusReport,
+    COReading,
+    SafetyAlert,
+    QuestionnaireLink,
+    FollowUp,
+    Reminder,
+    IdempotencyRecord,
+)
+
+
+def snapshot() -> dict:
+    """Row counts and latest change time of every clinical table, and open alerts."""
+    state = {}
+    for model in WATCHED:
+        stamp = "updated_at" if hasattr(model, "updated_at") else None
+        state[model.__name__] = (
+            model.objects.count(),
+            model.objects.aggregate(m=Max(stamp))["m"] if stamp else None,
+        )
+    state["open_alerts"] = SafetyAlert.objects.filter(acknowledged_at__isnull=True).count()
+    return state
+
+
+@pytest.fixture
+def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager):
+    """Site-A participants at every stage the actions need, plus one at site B."""
+    active = make_participant(
+        site=site_a, pwp=pwp_a, stage="randomised", screened_on=TODAY - dt.timedelta(days=40)
+    )
+    set_quit_date(participant=active, quit_date=TODAY - dt.timedelta(days=28))
+    session = CessationSession.objects.create(
+        participant=active,
+        practitioner=pwp_a,
+        number=1,
+        session_date=TODAY,
+        session_type="pre_quit",
+        attendance="dna",
+    )
+    phq9 = outcome_services.record_phq9(
+        participant=active, items=[0] * 8 + [1], completed_on=TODAY, recorded_by=pwp_a
+    )
+    return {
+        "active": active,
+        "screened": make_participant(site=site_a, pwp=pwp_a, stage="screened"),
+        "consented": make_participant(site=site_a, pwp=pwp_a, stage="consented"),
+        "baselined": make_participant(site=site_a, pwp=pwp_a, stage="baselined"),
+        "other_site": make_participant(site=site_b, pwp=pwp_b, stage="randomised"),
+        "session": session,
+        "screening": active.screening,
+        "follow_up": active.follow_ups.get(timepoint="week4"),
+        "alert": SafetyAlert.objects.get(phq9=phq9),
+        "users": {
+            "anonymous": None,
+            "pwp_same": pwp_a,
+            "pwp_other": pwp_b,
+            "advisor": advisor_a,
+            "trial_manager": trial_manager,
+        },
+    }
+
+
+READ_ALL = {
+    "anonymous": 401,
+    "pwp_same": 200,
+    "pwp_other": 200,
+    "advisor": 200,
+    "trial_manager": 200,
+}
+READ_SITE_A = {**READ_ALL, "pwp_other": 404}
+CLINICAL = {"anonymous": 401, "pwp_same": 0, "pwp_other": 404, "advisor": 403, "trial_manager": 403}
+
+
+@dataclass
+class Case:
+    method: str
+    url: str
+    expected: dict
+    body: dict = field(default_factory=dict)
+
+    def expect(self, role: str, success: int = 200) -> int:
+        return self.expected[role] or success
+
+
+def p(world, name: str, tail: str = "") -> str:
+    return f"/api/v1/participants/{world[name].trial_id}/{tail}"
+
+
+CASES = {
+    "token: revoke": lambda w: Case(
+        "delete",
+        "/api/v1/auth/token/",
+        {"anonymous": 401, "pwp_same": 204, "pwp_other": 204, "advisor": 204, "trial_manager": 204},
+    ),
+    "sites: list": lambda w: Case("get", "/api/v1/sites/", READ_ALL),
+    "sites: detail": lambda w: Case("get", "/api/v1/sites/BRS/", READ_SITE_A),
+    "screenings: list": lambda w: Case("get", "/api/v1/screenings/", READ_ALL),
+    "screenings: detail": lambda w: Case(
+        "get", f"/api/v1/screenings/{w['screening'].public_id}/", READ_SITE_A
+    ),
+    "screenings: create": lambda w: Case(
+        "post",
+        "/api/v1/screenings/",
+        {**CLINICAL, "pwp_other": 0},
+        {
+            "screened_on": str(TODAY),
+            "aged_18_or_over": True,
+            "smokes_daily": True,
+            "has_depression_or_anxiety": True,
+            "starting_talking_therapies": True,
+            "wants_help_to_quit": True,
+        },
+    ),
+    "participants: list": lambda w: Case("get", "/api/v1/participants/", READ_ALL),
+    "participants: detail": lambda w: Case("get", p(w, "active"), READ_SITE_A),
+    "participants: consent": lambda w: Case(
+        "post",
+        p(w, "screened", "consent/"),
+        CLINICAL,
+        {"consented_on": str(TODAY), "consent_form_version": "v1.0"},
+    ),
+    "participants: baseline": lambda w: Case(
+        "post",
+        p(w, "consented", "baseline/"),
+        CLINICAL,
+        {
+            "recorded_on": str(TODAY),
+            "cigarettes_per_day": 10,
+            "minutes_to_first_cigarette": 45,
+            "sex": "female",
+            "year_of_birth": 1970,
+            "email": "x@example.test",
+        },
+    ),
+    "participants: randomise": lambda w: Case("post", p(w, "baselined", "randomise/"), CLINICAL),
+    "participants: withdraw": lambda w: Case(
+        "post", p(w, "active", "withdraw/"), CLINICAL, {"on": str(TODAY), "reason": "other"}
+    ),
+    "participants: contact details read": lambda w: Case(
+        "get", p(w, "active", "contact-details/"), CLINICAL
+    ),
+    "participants: contact details update": lambda w: Case(
+        "put",
+        p(w, "active", "contact-details/"),
+        CLINICAL,
+        {"email": "new@example.test", "preferred_channel": "email", "consent_to_contact": True},
+    ),
+    "sessions: list": lambda w: Case("get", "/api/v1/sessions/", READ_ALL),
+    "sessions: detail": lambda w: Case(
+        "get", f"/api/v1/sessions/{w['session'].public_id}/", READ_SITE_A
+    ),
+    "sessions: correct": lambda w: Case(
+        "patch", f"/api/v1/sessions/{w['session'].public_id}/", CLINICAL, {"notes": "Rebooked"}
+    ),
+    "participant sessions: list": lambda w: Case("get", p(w, "active", "sessions/"), READ_SITE_A),
+    "participant sessions: record": lambda w: Case(
+        "post",
+        p(w, "active", "sessions/"),
+        CLINICAL,
+        {"session_date": str(TODAY), "attendance": "cancelled", "number": 2},
+    ),
+    "phq9: list": lambda w: Case("get", p(w, "active", "phq9/"), READ_SITE_A),
+    "phq9: record": lambda w: Case(
+        "post", p(w, "active", "phq9/"), CLINICAL, {"items": [1] * 9, "completed_on": str(TODAY)}
+    ),
+    "gad7: list": lambda w: Case("get", p(w, "active", "gad7/"), READ_SITE_A),
+    "gad7: record": lambda w: Case(
+        "post", p(w, "active", "gad7/"), CLINICAL, {"items": [1] * 7, "completed_on": str(TODAY)}
+    ),
+    "smoking status: list": lambda w: Case("get", p(w, "active", "smoking-status/"), READ_SITE_A),
+    "smoking status: record": lambda w: Case(
+        "post",
+        p(w, "active", "smoking-status/"),
+        CLINICAL,
+        {
+            "completed_on": str(TODAY),
+            "smoked_last_7_days": False,
+            "quit_attempt_since_last_contact": True,
+            "uses_e_cigarette": False,
+            "uses_stop_smoking_medication": True,
+            "follow_up": str(w["follow_up"].public_id),
+        },
+    ),
+    "co readings: list": lambda w: Case("get", p(w, "active", "co-readings/"), READ_SITE_A),
+    "co readings: record": lambda w: Case(
+        "post",
+        p(w, "active", "co-readings/"),
+        CLINICAL,
+        {"ppm": 4, "taken_at": timezone.now().isoformat()},
+    ),
+    "follow-ups: list": lambda w: Case("get", "/api/v1/follow-ups/", READ_ALL),
+    "follow-ups: detail": lambda w: Case(
+        "get", f"/api/v1/follow-ups/{w['follow_up'].public_id}/", READ_SITE_A
+    ),
+    "participant follow-ups: list": lambda w: Case(
+        "get", p(w, "active", "follow-ups/"), READ_SITE_A
+    ),
+    "invitations: create": lambda w: Case(
+        "post",
+        p(w, "active", "invitations/"),
+        CLINICAL,
+        {"follow_up": str(w["follow_up"].public_id)},
+    ),
+    "safety alerts: list": lambda w: Case("get", "/api/v1/safety-alerts/", READ_ALL),
+    "safety alerts: detail": lambda w: Case(
+        "get", f"/api/v1/safety-alerts/{w['alert'].public_id}/", READ_SITE_A
+    ),
+    "safety alerts: acknowledge": lambda w: Case(
+        "post",
+        f"/api/v1/safety-alerts/{w['alert'].public_id}/acknowledge/",
+        CLINICAL,
+        {"action_taken": "Called the participant and agreed a safety plan."},
+    ),
+}
+CREATED = {
+    "screenings: create",
+    "participant sessions: record",
+    "phq9: record",
+    "gad7: record",
+    "smoking status: record",
+    "co readings: record",
+    "invitations: create",
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_authorization_matrix(name, world, client_for):
+    case = CASES[name](world)
+    success = 201 if name in CREATED else 200
+    # Refusals first, on untouched data; then the roles that may write.
+    order = sorted(ROLES, key=lambda role: case.expect(role, success) < 300)
+    for role in order:
+        expected = case.expect(role, success)
+        before = snapshot()
+        client = client_for(world["users"][role])
+        response = getattr(client, case.method)(case.url, case.body or None)
+        assert response.status_code == expected, (role, response.content)
+        if expected >= 400:
+            assert snapshot() == before, f"{role} was refused but something changed"
+            assert set(response.json()) == {"errors"}
+
+
+def test_other_site_pwp_lists_never_include_site_a_rows(world, client_for):
+    client = client_for(world["users"]["pwp_other"])
+    for url in (
+        "/api/v1/participants/",
+        "/api/v1/screenings/",
+        "/api/v1/sessions/",
+        "/api/v1/follow-ups/",
+        "/api/v1/safety-alerts/",
+    ):
+        body = client.get(url).content.decode()
+        assert "BRS-" not in body, url
+    sites = client.get("/api/v1/sites/").json()["results"]
+    assert [s["code"] for s in sites] == ["LDS"]
+
+
+def test_trial_manager_lists_every_site(world, client_for):
+    listed = client_for(world["users"]["trial_manager"]).get("/api/v1/participants/").json()
+    assert {p["site"] for p in listed["results"]} == {"BRS", "LDS"}
