@@ -1,0 +1,223 @@
+"""Analysis exports: pseudonymised content, labels in Stata/SPSS, CSV safety, the access log."""
+
+import csv
+import io
+
+import pyreadstat
+import pytest
+from django.urls import reverse
+
+from apps.core.errors import DomainError
+from apps.dashboards import services
+from apps.dashboards.exports import LONG, WIDE, safe_cell
+from apps.dashboards.models import ExportJob, ExportStatus
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def export_root(settings, tmp_path):
+    settings.EXPORT_ROOT = tmp_path / "exports"
+    return settings.EXPORT_ROOT
+
+
+def _build(user, dataset, file_format="csv", **filters) -> ExportJob:
+    job = services.request_export(
+        by=user, dataset=dataset, file_format=file_format, filters=filters
+    )
+    return services.build_export(job.id)
+
+
+def _csv_rows(job) -> list[dict]:
+    with open(job.file_path, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_wide_export_has_one_row_per_participant_and_derived_outcomes(small_pilot, trial_manager):
+    job = _build(trial_manager, "wide")
+    assert job.status == ExportStatus.READY and job.row_count == 6 and job.progress == 100
+    rows = {row["trial_id"]: row for row in _csv_rows(job)}
+    a1, a2, a3, a4, a5 = (
+        rows[small_pilot.people[k].trial_id] for k in ("A1", "A2", "A3", "A4", "A5")
+    )
+    assert (a1["arm"], a1["quit4w"], a1["pp7_month3"], a1["rs6"]) == (
+        "intervention",
+        "quit_co_verified",
+        "abstinent_co_verified",
+        "1",
+    )
+    assert (a1["phq9_baseline"], a1["phq9_change"], a1["tt_recovered"]) == ("14", "-8", "1")
+    assert (a1["sess_attended"], a1["sess_dna"], a1["fidelity"]) == ("2", "1", "86.7")
+    assert a4["quit4w"] == "quit_self_report" and a4["co_week4"] == ""
+    assert a5["quit4w"] == "not_quit" and a5["co4_window"] == "12"
+    assert (a3["quit_date_set"], a3["quit4w"], a3["exit_reason"]) == (
+        "0",
+        "not_known",
+        "uncontactable",
+    )
+    assert (a2["status"], a2["exit_reason"], a2["exit_day"]) == (
+        "withdrawn",
+        "participant_choice",
+        "19",
+    )
+    assert list(rows[small_pilot.people["A1"].trial_id]) == [v.name for v in WIDE]
+
+
+def test_exports_never_contain_contact_details(small_pilot, trial_manager):
+    for dataset in ("wide", "long"):
+        job = _build(trial_manager, dataset)
+        text = open(job.file_path, encoding="utf-8").read()
+        assert "@" not in text and "example.test" not in text
+        assert "year_of_birth" not in text and "1980" not in text
+
+
+def test_long_export_has_one_row_per_measure(small_pilot, trial_manager):
+    job = _build(trial_manager, "long")
+    rows = _csv_rows(job)
+    a1 = [r for r in rows if r["trial_id"] == small_pilot.people["A1"].trial_id]
+    by_instrument = {}
+    for r in a1:
+        by_instrument[r["instrument"]] = by_instrument.get(r["instrument"], 0) + 1
+    assert by_instrument == {"phq9": 3, "gad7": 3, "co": 4, "smoking": 3}
+    co_week4 = next(r for r in a1 if r["instrument"] == "co" and r["timepoint"] == "week4")
+    assert (co_week4["value"], co_week4["band"], co_week4["day"]) == ("4", "non-smoker", "35")
+    assert list(rows[0]) == [v.name for v in LONG]
+
+
+def test_filters_limit_the_export_to_one_site_and_arm(small_pilot, trial_manager):
+    job = _build(trial_manager, "wide", site="BRS", arm="control")
+    trial_ids = {row["trial_id"] for row in _csv_rows(job)}
+    assert trial_ids == {small_pilot.people["A2"].trial_id, small_pilot.people["A4"].trial_id}
+    assert job.filters == {"site": "BRS", "arm": "control"}
+
+
+def test_dictionary_lists_every_variable_with_labels(trial_manager):
+    rows = _csv_rows(_build(trial_manager, "dictionary"))
+    arm = next(r for r in rows if r["dataset"] == "wide" and r["variable"] == "arm")
+    assert arm["label"] == "Allocated arm" and arm["type"] == "category"
+    assert "intervention = Intervention" in arm["value_labels"]
+    co = next(r for r in rows if r["variable"] == "co_month3")
+    assert (co["units"], co["allowed"]) == ("ppm", "0-100")
+    assert len(rows) == len(WIDE) + len(LONG)
+
+
+@pytest.mark.parametrize(
+    ("file_format", "reader"), [("dta", pyreadstat.read_dta), ("sav", pyreadstat.read_sav)]
+)
+def test_stata_and_spss_files_carry_variable_and_value_labels(
+    small_pilot, trial_manager, file_format, reader
+):
+    job = _build(trial_manager, "wide", file_format)
+    frame, meta = reader(job.file_path)
+    assert len(frame) == 6
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["quit4w"] == "4-week quit outcome (Russell Standard)"
+    arm_labels = meta.variable_value_labels["arm"]
+    assert arm_labels[1] == "Intervention" and arm_labels[2] == "Control"
+    a1 = frame[frame["trial_id"] == small_pilot.people["A1"].trial_id].iloc[0]
+    assert a1["arm"] == 1 and a1["rs6"] == 1 and a1["phq9_change"] == -8
+    assert meta.variable_value_labels["quit4w"][a1["quit4w"]] == "Quit, CO-verified"
+
+
+def test_csv_cells_cannot_run_as_spreadsheet_formulas():
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert [safe_cell(v) for v in ("+1", "-1", "@SUM(A1)", "\tx", "BRS-0001")] == [
+        "'+1",
+        "'-1",
+        "'@SUM(A1)",
+        "'\tx",
+        "BRS-0001",
+    ]
+    assert safe_cell(-3) == -3 and safe_cell(None) == ""
+
+
+def test_dashboard_csv_neutralises_a_formula_in_a_name(client, small_pilot, trial_manager, pwp_a):
+    pwp_a.full_name = "=2+5"
+    pwp_a.save()
+    services.build_snapshot()
+    client.force_login(trial_manager)
+    response = client.get(reverse("dashboard-csv", args=["fidelity_pwps"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][0] == "'=2+5"
+
+
+def test_pwp_cannot_request_an_export(client, pwp_a):
+    with pytest.raises(DomainError, match="cannot export"):
+        services.request_export(by=pwp_a, dataset="wide", file_format="csv")
+    client.force_login(pwp_a)
+    response = client.post(reverse("exports"), {"dataset": "wide", "file_format": "csv"})
+    assert response.status_code == 403
+    assert not ExportJob.objects.exists()
+
+
+def test_bad_export_choices_name_the_field_and_store_nothing(trial_manager):
+    with pytest.raises(DomainError) as error:
+        services.request_export(by=trial_manager, dataset="wide", file_format="xlsx")
+    assert error.value.field == "file_format"
+    with pytest.raises(DomainError) as error:
+        services.request_export(
+            by=trial_manager, dataset="wide", file_format="csv", filters={"site": "NOPE"}
+        )
+    assert error.value.field == "site"
+    assert not ExportJob.objects.exists()
+
+
+def test_export_page_queues_a_job_and_logs_it(
+    client, trial_manager, site_a, django_capture_on_commit_callbacks
+):
+    client.force_login(trial_manager)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            reverse("exports"), {"dataset": "wide", "file_format": "dta", "site": "BRS"}
+        )
+    assert response.status_code == 302 and len(callbacks) == 1
+    job = ExportJob.objects.get()
+    assert (job.requested_by, job.dataset, job.file_format, job.filters) == (
+        trial_manager,
+        "wide",
+        "dta",
+        {"site": "BRS"},
+    )
+    html = client.get(reverse("exports")).content.decode()
+    assert trial_manager.email in html and "Queued" in html
+
+
+def test_only_the_requester_downloads_and_the_download_is_logged(
+    client, small_pilot, trial_manager, data_manager
+):
+    job = _build(trial_manager, "wide")
+    url = reverse("export-download", args=[job.public_id])
+    other_manager = UserFactory(email="manager2@nhs.test", role="trial_manager")
+    client.force_login(other_manager)
+    assert client.get(url).status_code == 404
+    client.force_login(data_manager)
+    assert client.get(url).status_code == 404
+    client.force_login(trial_manager)
+    response = client.get(url)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode()
+    assert body.startswith("trial_id,site,arm")
+    job.refresh_from_db()
+    assert job.downloaded_at is not None
+
+
+def test_access_log_shows_everyone_to_trial_managers_and_own_to_data_managers(
+    client, trial_manager, data_manager, criteria
+):
+    mine = services.request_export(by=data_manager, dataset="dictionary", file_format="csv")
+    theirs = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    client.force_login(trial_manager)
+    jobs = list(client.get(reverse("exports")).context["jobs"])
+    assert {j.id for j in jobs} == {mine.id, theirs.id}
+    client.force_login(data_manager)
+    jobs = list(client.get(reverse("exports")).context["jobs"])
+    assert [j.id for j in jobs] == [mine.id]
+
+
+def test_export_status_reports_progress(client, trial_manager, small_pilot):
+    job = _build(trial_manager, "long")
+    client.force_login(trial_manager)
+    state = client.get(reverse("export-status", args=[job.public_id])).json()
+    assert state["status"] == "ready" and state["progress"] == 100
+    assert state["row_count"] == job.row_count
