@@ -1,0 +1,130 @@
+"""A PWP's day in the browser: screen, consent, baseline, randomise, log a quit-day session with
+a positive PHQ-9 item 9, see and acknowledge the alert, and see the charts; axe on every page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.outcomes.models import SafetyAlert
+from apps.patients.models import Participant
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _answer(page, prefix: str, values) -> None:
+    for number, value in enumerate(values, start=1):
+        page.locator(f"#id_{prefix}_{number}_{value}").check()
+
+
+def test_pwp_screens_randomises_logs_a_session_and_acts_on_an_alert(
+    page, live_server, sign_in, assert_accessible, screenshot, pwp_a, site_lead_a
+):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, pwp_a)
+    expect(page.get_by_role("heading", name="Caseload")).to_be_visible()
+    assert_accessible(page, "empty caseload")
+
+    # Screening: every criterion yes, not declined.
+    page.get_by_role("link", name="Screen someone").first.click()
+    expect(page.get_by_role("heading", name="Screen someone for eligibility")).to_be_visible()
+    for criterion in (
+        "aged_18_or_over",
+        "smokes_daily",
+        "has_depression_or_anxiety",
+        "starting_talking_therapies",
+        "wants_help_to_quit",
+    ):
+        page.locator(f"#id_{criterion}_0").check()
+    page.locator("#id_declined_1").check()
+    assert_accessible(page, "screening form")
+    page.get_by_role("button", name="Save screening").click()
+
+    # Consent.
+    expect(page.get_by_role("heading", name=re.compile("Record consent for"))).to_be_visible()
+    participant = Participant.objects.get()
+    assert_accessible(page, "consent form")
+    page.get_by_role("button", name="Record consent").click()
+
+    # Baseline, with the HSI shown as it is typed.
+    expect(page.get_by_role("heading", name=re.compile("Baseline for"))).to_be_visible()
+    page.get_by_label("Email address").fill("participant@example.test")
+    page.get_by_label("Cigarettes per day").fill("25")
+    page.get_by_label("Minutes from waking to first cigarette").fill("5")
+    expect(page.locator("#hsi-result")).to_contain_text("5 of 6 (high dependence)")
+    page.get_by_label("Year of birth").fill("1980")
+    page.get_by_label("Sex").select_option("female")
+    _answer(page, "phq9", [2, 2, 2, 1, 1, 1, 1, 0, 0])
+    _answer(page, "gad7", [2, 2, 1, 1, 1, 1, 1])
+    expect(page.locator('[data-score-for="phq9"]')).to_contain_text("PHQ-9 total 10: moderate")
+    page.get_by_label("CO reading (ppm)").fill("18")
+    assert_accessible(page, "baseline form")
+    page.get_by_role("button", name="Save baseline").click()
+
+    # Randomise: confirm, then the allocation is shown with who and when.
+    expect(page.get_by_role("heading", name=re.compile("Randomise"))).to_be_visible()
+    assert_accessible(page, "randomise confirmation")
+    page.get_by_role("button", name="Yes, randomise now").click()
+    participant.refresh_from_db()
+    arm = participant.allocation.get_arm_display()
+    expect(page.get_by_text(re.compile(f"randomised to the {arm.lower()} arm"))).to_be_visible()
+    expect(page.locator("#allocation + dd")).to_contain_text(str(pwp_a))
+
+    # A quit-day session: number 2 switches the type, the BCTs and shows the quit date.
+    page.get_by_role("link", name="Log a session").click()
+    expect(page.get_by_role("heading", name=re.compile("Log a session"))).to_be_visible()
+    page.get_by_label("Session number").fill("2")
+    page.get_by_label("Session number").dispatch_event("change")
+    expect(page.get_by_label("Session type")).to_have_value("quit_day")
+    expect(page.get_by_label("Quit date", exact=True)).to_be_visible()
+    expect(page.get_by_label("Change routines")).to_be_checked()
+    expect(page.get_by_label("Set quit date and prompt commitment")).not_to_be_checked()
+    page.get_by_label("Face to face").check()
+    page.get_by_label("Duration (minutes)").fill("15")
+    page.get_by_text("Stop smoking medication and products").click()
+    page.get_by_label("NRT patch").select_option("provided")
+    page.get_by_label("CO reading (ppm)").fill("5")
+    expect(page.locator("#co-result")).to_contain_text("non-smoker")
+    _answer(page, "phq9", [1, 1, 1, 1, 1, 0, 0, 0, 1])
+    _answer(page, "gad7", [1, 1, 1, 0, 0, 0, 0])
+    expect(page.locator('[data-score-for="phq9"]')).to_contain_text("PHQ-9 total 6: mild")
+    expect(page.locator('[data-risk-warning="phq9"]')).to_be_visible()
+    assert_accessible(page, "session form")
+    screenshot(page, "session-form")
+    page.get_by_role("button", name="Save session").click()
+
+    # The alert: on the participant page and at the top of the caseload.
+    banner = page.locator("#alerts")
+    expect(banner).to_contain_text("1 open safety alert")
+    assert SafetyAlert.objects.filter(participant=participant, acknowledged_at=None).count() == 1
+    page.get_by_role("link", name="Caseload").click()
+    expect(page.locator("#alerts")).to_contain_text(participant.trial_id)
+    expect(page.get_by_role("row", name=re.compile(participant.trial_id))).to_contain_text("1 open")
+    assert_accessible(page, "caseload with an alert")
+    screenshot(page, "caseload")
+
+    page.get_by_role("link", name=participant.trial_id).first.click()
+    assert_accessible(page, "participant page with an alert")
+    page.get_by_label(f"Action taken for {participant.trial_id}").fill(
+        "Phoned the participant, completed a risk assessment and agreed a safety plan"
+    )
+    page.get_by_role("button", name="Acknowledge alert").click()
+    expect(
+        page.get_by_text(f"Safety alert for {participant.trial_id} acknowledged.")
+    ).to_be_visible()
+    expect(page.locator("#alerts")).to_have_count(0)
+    alert = SafetyAlert.objects.get()
+    assert alert.acknowledged_by == pwp_a and alert.time_to_acknowledge is not None
+
+    # Charts: drawn by Chart.js, with a table view of the same values.
+    points = page.evaluate(
+        """() => ['mood-chart', 'co-chart'].map(id => {
+            const chart = window.Chart.getChart(document.getElementById(id));
+            return chart ? chart.data.datasets.map(d => d.data.length) : null;
+        })"""
+    )
+    assert points == [[2, 2, 2, 2], [2, 2]]
+    page.get_by_text("PHQ-9 and GAD-7 as a table").click()
+    expect(page.get_by_role("table").filter(has_text="At caseness")).to_contain_text("PHQ-9")
+    assert_accessible(page, "participant page")
+    screenshot(page, "participant")
