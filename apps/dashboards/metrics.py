@@ -193,10 +193,22 @@ def target_trajectory(
     return [expected_recruitment(target, opens_on, closes_on, month_end(m)) for m in months]
 
 
+def ratio_percent(numerator: int, denominator: int) -> Proportion:
+    """numerator/denominator as a percentage that may pass 100 (not binomial: no interval)."""
+    if numerator < 0 or denominator < 0:
+        raise ValueError("counts must not be negative")
+    if denominator == 0:
+        return Proportion(numerator, denominator, None, None, None)
+    return Proportion(numerator, denominator, 100 * numerator / denominator, None, None)
+
+
 def recruitment_to_target(randomised: int, expected_by_now: float) -> Proportion:
-    """Randomised against the target expected by now (whole target once the window closed)."""
+    """Randomised against the target expected by now (whole target once the window closed).
+
+    Over-recruitment shows above 100%; a target is not a sample, so there is no interval.
+    """
     # The expected count is fractional mid-window; round up so 100% means "on trajectory".
-    return proportion(randomised, math.ceil(expected_by_now - 1e-9))
+    return ratio_percent(randomised, math.ceil(expected_by_now - 1e-9))
 
 
 def months_open(opens_on: date, closes_on: date, today: date) -> float:

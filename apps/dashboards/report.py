@@ -228,7 +228,7 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
                 round(expected_now[s["id"]], 1),
                 n,
                 metrics.recruitment_to_target(n, expected_now[s["id"]]),
-                metrics.proportion(min(n, s["target"]), s["target"]),
+                metrics.ratio_percent(n, s["target"]),
                 None if rate is None else round(rate, 2),
             ]
         )

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from django.db.models import QuerySet, Subquery
+from django.db.models.fields.json import KT
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,12 +21,12 @@ LOG_ROLES = frozenset({Role.TRIAL_MANAGER, Role.ADMIN})
 
 @dataclass(frozen=True)
 class SnapshotHead:
-    """The latest ready snapshot's data and age, and whether a newer one is building."""
+    """The latest ready snapshot's id and age, and whether a newer one is building."""
 
     id: int | None
     finished_at: datetime | None
-    data: dict | None
     building_id: int | None
+    randomised: bool = True
 
     @property
     def age_seconds(self) -> float | None:
@@ -42,21 +44,31 @@ def latest_snapshot() -> MetricSnapshot | None:
 
 
 def snapshot_head() -> SnapshotHead:
-    """The latest ready snapshot with a building one's id, in one query."""
+    """The latest ready snapshot (without its data) and a building one's id, in one query."""
     building = MetricSnapshot.objects.filter(
         status=SnapshotStatus.BUILDING, started_at__gte=timezone.now() - STALE_BUILD_AFTER
     ).order_by("-started_at")
     row = (
         MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
-        .annotate(building_id=Subquery(building.values("id")[:1]))
+        .annotate(
+            building_id=Subquery(building.values("id")[:1]), randomised=KT("data__randomised")
+        )
         .order_by("-finished_at")
-        .values("id", "finished_at", "data", "building_id")
+        .values("id", "finished_at", "building_id", "randomised")
         .first()
     )
     if row is None:
         building_id = building.values_list("id", flat=True).first()
-        return SnapshotHead(None, None, None, building_id)
-    return SnapshotHead(row["id"], row["finished_at"], row["data"], row["building_id"])
+        return SnapshotHead(None, None, building_id)
+    return SnapshotHead(
+        row["id"], row["finished_at"], row["building_id"], row["randomised"] != "false"
+    )
+
+
+@lru_cache(maxsize=2)
+def snapshot_data(snapshot_id: int) -> dict:
+    """A ready snapshot's document; kept per process, since a finished snapshot never changes."""
+    return MetricSnapshot.objects.filter(id=snapshot_id).values_list("data", flat=True).get()
 
 
 def get_snapshot(snapshot_id: int) -> MetricSnapshot:
@@ -131,9 +143,9 @@ def dashboard_report(
         user, visible=visible, site=site, arm=arm, month_from=month_from, month_to=month_to
     )
     head = snapshot_head()
-    if head.data is None:
+    if head.id is None:
         return head, None
-    return head, build_report(head.data, filters, criteria_values())
+    return head, build_report(snapshot_data(head.id), filters, criteria_values())
 
 
 def export_jobs_visible_to(user) -> QuerySet[ExportJob]:

@@ -1,14 +1,19 @@
 """Dashboard pages: feasibility figures from the latest snapshot, criteria, CONSORT, exports."""
 
 import csv
+import hashlib
+import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,10 +25,12 @@ from apps.dashboards.consort import consort_png, consort_svg
 from apps.dashboards.forms import CriterionForm, DashboardFilterForm, ExportRequestForm
 from apps.dashboards.metrics import MeanEstimate, Proportion
 from apps.dashboards.models import ExportJob, ExportStatus, ProgressionCriterion
-from apps.dashboards.report import Report, build_report
+from apps.dashboards.report import Filters, Report, build_report
 from apps.sites.selectors import sites_visible_to
 
 CRITERIA_EDITORS = frozenset({Role.TRIAL_MANAGER, Role.ADMIN})
+# A rendered page body lives as long as its snapshot could be the latest (rebuilt every 10 min).
+FRAGMENT_SECONDS = 60 * 60
 
 
 def _require_dashboard(user) -> None:
@@ -31,8 +38,22 @@ def _require_dashboard(user) -> None:
         raise PermissionDenied("Your role cannot open the feasibility dashboards.")
 
 
-def _report_for(request) -> tuple[DashboardFilterForm, selectors.SnapshotHead, Report | None]:
-    """Filter form, snapshot head and figures for this request (3 queries)."""
+@dataclass(frozen=True)
+class PageState:
+    form: DashboardFilterForm
+    head: selectors.SnapshotHead
+    filters: Filters
+    criteria: list[dict]
+
+    def report(self) -> Report | None:
+        """The figures for this page's filters (None before the first snapshot)."""
+        if self.head.id is None:
+            return None
+        return build_report(selectors.snapshot_data(self.head.id), self.filters, self.criteria)
+
+
+def _page_state(request) -> PageState:
+    """Filter form, snapshot head, filters and thresholds for this request (3 queries)."""
     user = request.user
     _require_dashboard(user)
     sites = list(sites_visible_to(user).order_by("code").values_list("code", "id", "name"))
@@ -41,21 +62,22 @@ def _report_for(request) -> tuple[DashboardFilterForm, selectors.SnapshotHead, R
     if site and site not in visible:
         raise Http404("No such site.")
     head = selectors.snapshot_head()
-    randomised = head.data["randomised"] if head.data else True
     form = DashboardFilterForm(
         request.GET or None,
         site_choices=[(code, f"{code} {name}") for code, _, name in sites],
-        randomised=randomised,
+        randomised=head.randomised,
     )
     chosen = {}
     if form.is_bound:
         form.is_valid()
         chosen = {k: v for k, v in form.cleaned_data.items() if k not in form.errors and v}
     filters = selectors.dashboard_filters(user, visible=visible, **chosen)
-    report = None
-    if head.data is not None:
-        report = build_report(head.data, filters, selectors.criteria_values())
-    return form, head, report
+    return PageState(form, head, filters, selectors.criteria_values())
+
+
+def _report_for(request) -> tuple[DashboardFilterForm, selectors.SnapshotHead, Report | None]:
+    state = _page_state(request)
+    return state.form, state.head, state.report()
 
 
 def _chart_payload(report: Report) -> dict:
@@ -85,19 +107,52 @@ def _chart_payload(report: Report) -> dict:
 @require_GET
 def dashboard(request):
     """The feasibility dashboard for the user's sites, from the latest snapshot."""
-    form, head, report = _report_for(request)
+    state = _page_state(request)
     query = request.GET.urlencode()
+    can_edit = request.user.role in CRITERIA_EDITORS
+    body = ""
+    if state.head.id is not None:
+        body = report_fragment(state, query=query, can_edit_criteria=can_edit)
     context = {
-        "form": form,
-        "head": head,
-        "report": report,
-        "query": query,
-        "charts": _chart_payload(report) if report else {},
-        "consort": mark_safe(consort_svg(report.consort)) if report else "",  # noqa: S308
-        "can_edit_criteria": request.user.role in CRITERIA_EDITORS,
+        "form": state.form,
+        "head": state.head,
+        "body": mark_safe(body),  # noqa: S308 - rendered from our own template above
+        "state": state,
         "can_export": can_export(request.user),
     }
     return render(request, "dashboards/dashboard.html", context)
+
+
+def report_fragment(state: PageState, *, query: str, can_edit_criteria: bool) -> str:
+    """The rendered figures, cached per snapshot, filter and thresholds (a snapshot is fixed)."""
+    parts = [
+        state.head.id,
+        state.head.finished_at.isoformat(),
+        sorted(state.filters.site_ids),
+        state.filters.arm,
+        state.filters.month_from,
+        state.filters.month_to,
+        [(c["key"], str(c["green_from"]), str(c["amber_from"])) for c in state.criteria],
+        query,
+        can_edit_criteria,
+    ]
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    key = f"dashboards:fragment:{digest}"
+    html = cache.get(key)
+    if html is None:
+        report = state.report()
+        html = render_to_string(
+            "dashboards/_report.html",
+            {
+                "report": report,
+                "query": query,
+                "charts": _chart_payload(report),
+                "consort": mark_safe(consort_svg(report.consort)),  # noqa: S308
+                "can_edit_criteria": can_edit_criteria,
+            },
+        )
+        cache.set(key, html, FRAGMENT_SECONDS)
+    return html
 
 
 def _csv_cells(value) -> list:

@@ -238,3 +238,16 @@ def small_pilot(site_a, site_b, pwp_a, pwp_b, criteria) -> Pilot:
     b1 = make_participant(site=site_b, pwp=pwp_b, stage="randomised", screened_on=recent)
     pilot.people["B1"] = b1
     return pilot
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rendered dashboard bodies are cached per snapshot id: start every test empty."""
+    from django.core.cache import cache
+
+    from apps.dashboards.selectors import snapshot_data
+
+    cache.clear()
+    snapshot_data.cache_clear()
+    yield
+    snapshot_data.cache_clear()

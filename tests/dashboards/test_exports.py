@@ -67,7 +67,8 @@ def test_wide_export_has_one_row_per_participant_and_derived_outcomes(small_pilo
 def test_exports_never_contain_contact_details(small_pilot, trial_manager):
     for dataset in ("wide", "long"):
         job = _build(trial_manager, dataset)
-        text = open(job.file_path, encoding="utf-8").read()
+        with open(job.file_path, encoding="utf-8") as handle:
+            text = handle.read()
         assert "@" not in text and "example.test" not in text
         assert "year_of_birth" not in text and "1980" not in text
 

@@ -27,6 +27,8 @@ def format_cell(value) -> str:
     if isinstance(value, Proportion):
         if value.percent is None:
             return f"{value.numerator}/{value.denominator} (no denominator yet)"
+        if value.ci_low is None:
+            return f"{value.numerator}/{value.denominator} ({value.percent:.1f}%)"
         return (
             f"{value.numerator}/{value.denominator} ({value.percent:.1f}%; "
             f"95% CI {value.ci_low:.1f}–{value.ci_high:.1f})"

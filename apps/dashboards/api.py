@@ -1,0 +1,158 @@
+"""Dashboards API: feasibility metrics from the latest snapshot, and analysis exports."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.api_permissions import DashboardAccess, ExportAccess
+from apps.dashboards import selectors, services
+from apps.dashboards.models import ExportJob, ExportStatus
+from apps.dashboards.serializers import (
+    ExportJobSerializer,
+    ExportRequestSerializer,
+    MetricsQuerySerializer,
+    MetricsSerializer,
+    SnapshotRequestSerializer,
+)
+
+DOWNLOAD_TYPES = {
+    "csv": "text/csv",
+    "dta": "application/octet-stream",
+    "sav": "application/octet-stream",
+}
+
+
+@extend_schema(tags=["dashboards"], parameters=[MetricsQuerySerializer])
+class MetricsView(APIView):
+    """Feasibility metrics for your sites, from the latest snapshot built by Celery."""
+
+    permission_classes = [DashboardAccess]
+
+    @extend_schema(responses={200: MetricsSerializer})
+    def get(self, request):
+        query = MetricsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        chosen = dict(query.validated_data)
+        if chosen.get("site") and chosen["site"] not in selectors.visible_site_codes(request.user):
+            raise ValidationError({"site": ["Choose one of your sites."]}, code="invalid_choice")
+        head, report = selectors.dashboard_report(request.user, **chosen)
+        body = {
+            "snapshot_id": head.id,
+            "snapshot_finished_at": head.finished_at,
+            "snapshot_age_seconds": head.age_seconds,
+            "building_snapshot_id": head.building_id,
+            "as_of": report.as_of if report else None,
+            "randomised_pilot": report.randomised_pilot if report else None,
+            "arms": report.arms if report else [],
+            "headline": report.headline if report else None,
+            "criteria": report.criteria if report else [],
+            "tables": list(report.tables.values()) if report else [],
+        }
+        return Response(MetricsSerializer(body).data)
+
+
+@extend_schema(
+    tags=["dashboards"],
+    request=None,
+    responses={202: SnapshotRequestSerializer},
+    summary="Rebuild the metrics now",
+)
+class MetricsRefresh(APIView):
+    """Start building a new snapshot (or join the one already building)."""
+
+    permission_classes = [DashboardAccess]
+
+    def post(self, request):
+        snapshot = services.request_snapshot(by=request.user)
+        body = {
+            "snapshot_id": snapshot.id,
+            "status": snapshot.status,
+            "progress": snapshot.progress,
+        }
+        return Response(SnapshotRequestSerializer(body).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(tags=["exports"])
+class ExportList(generics.ListAPIView):
+    """GET: the export access log (yours; everyone's for trial managers). POST: request one."""
+
+    serializer_class = ExportJobSerializer
+    permission_classes = [ExportAccess]
+    ordering = ["-created_at"]
+    ordering_fields = ["created_at"]
+
+    def get_queryset(self):
+        return selectors.export_jobs_visible_to(self.request.user)
+
+    @extend_schema(request=ExportRequestSerializer, responses={202: ExportJobSerializer})
+    def post(self, request):
+        data = ExportRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        job = services.request_export(
+            by=request.user,
+            dataset=values["dataset"],
+            file_format=values["file_format"],
+            filters=dict(values.get("filters") or {}),
+        )
+        fresh = self.get_queryset().get(pk=job.pk)
+        return Response(ExportJobSerializer(fresh).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(tags=["exports"])
+class ExportDetail(generics.RetrieveAPIView):
+    """One export's status and progress."""
+
+    serializer_class = ExportJobSerializer
+    permission_classes = [ExportAccess]
+    lookup_field = "public_id"
+
+    def get_queryset(self):
+        return selectors.export_jobs_visible_to(self.request.user)
+
+
+@extend_schema(
+    tags=["exports"],
+    responses={
+        (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV export"),
+        (200, "application/octet-stream"): OpenApiResponse(
+            OpenApiTypes.BINARY, description="Stata or SPSS export"
+        ),
+    },
+)
+class ExportDownload(APIView):
+    """The finished file: only for the person who requested it; the access log records it."""
+
+    permission_classes = [ExportAccess]
+
+    def perform_content_negotiation(self, request, force=False):
+        # The body is a file, so an Accept of text/csv must not be refused; errors stay JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    def get(self, request, public_id):
+        try:
+            job = selectors.get_export_for(request.user, public_id)
+        except ExportJob.DoesNotExist as exc:
+            raise NotFound() from exc
+        if job.requested_by_id != request.user.id or job.status != ExportStatus.READY:
+            raise NotFound("No such export file.")
+        path = Path(job.file_path)
+        if (
+            not path.resolve().is_relative_to(Path(settings.EXPORT_ROOT).resolve())
+            or not path.exists()
+        ):
+            raise NotFound("The export file is no longer available.")
+        services.record_export_download(job=job)
+        return FileResponse(
+            path.open("rb"),
+            as_attachment=True,
+            filename=f"quitpilot-{job.dataset}-{job.created_at:%Y%m%d-%H%M}.{job.file_format}",
+            content_type=DOWNLOAD_TYPES[job.file_format],
+        )
