@@ -6,7 +6,7 @@ directly.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from apps.outcomes import scoring
 from apps.reminders import schedule
@@ -195,14 +195,44 @@ class TimelineEvent:
     alert: bool = False
 
 
+# Within one day, the order a participant's journey happens in.
+TIMELINE_RANK = {
+    "screening": 0,
+    "consent": 1,
+    "baseline": 2,
+    "allocation": 3,
+    "session": 4,
+    "quit_date": 5,
+    "measure": 6,
+    "follow_up": 7,
+    "alert": 8,
+    "exit": 9,
+}
+
+
 def ordered_timeline(events: Iterable[TimelineEvent]) -> list[TimelineEvent]:
-    """Events oldest first; on the same day, dates before times, then in the order given."""
+    """Events oldest first; within a day in journey order, then by time, then as given."""
 
     def key(item: tuple[int, TimelineEvent]):
         index, event = item
         when = event.when
         day = when.date() if isinstance(when, datetime) else when
         moment = when.timestamp() if isinstance(when, datetime) else float("-inf")
-        return (day, moment, index)
+        return (day, TIMELINE_RANK.get(event.kind, 6), moment, index)
 
     return [event for _, event in sorted(enumerate(events), key=key)]
+
+
+def human_duration(value: timedelta | None) -> str:
+    """A duration as people say it: '42 minutes', '3 hours 5 minutes', '2 days 1 hour'."""
+    if value is None:
+        return ""
+    seconds = int(value.total_seconds())
+    if seconds < 60:
+        return "under a minute"
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    named = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
+    return " ".join(named[:2])

@@ -74,13 +74,9 @@ def caseload_for(
     )
     rows = rows.select_related("site", "assigned_pwp").annotate(
         arm=F("allocation__arm"),
-        last_session_on=Subquery(
-            sessions.order_by("-session_date").values("session_date")[:1]
-        ),
+        last_session_on=Subquery(sessions.order_by("-session_date").values("session_date")[:1]),
         attended_sessions=Coalesce(
-            Subquery(
-                attended.order_by().values("participant").annotate(n=Count("id")).values("n")
-            ),
+            Subquery(attended.order_by().values("participant").annotate(n=Count("id")).values("n")),
             0,
         ),
         open_alert_count=Coalesce(
@@ -134,22 +130,26 @@ def participant_page_data(participant: Participant) -> dict:
         .select_related("practitioner")
         .prefetch_related("pharmacotherapy")
         .annotate(
-            edited=Exists(
-                session_events.objects.filter(pgh_obj=OuterRef("pk"), pgh_label="update")
-            )
+            edited=Exists(session_events.objects.filter(pgh_obj=OuterRef("pk"), pgh_label="update"))
         )
         .order_by("session_date", "number", "id")
     )
     return {
         "sessions": sessions,
         "phq9": list(
-            PHQ9Response.objects.filter(participant=participant).order_by("completed_on", "id")
+            PHQ9Response.objects.filter(participant=participant)
+            .select_related("session")
+            .order_by("completed_on", "id")
         ),
         "gad7": list(
-            GAD7Response.objects.filter(participant=participant).order_by("completed_on", "id")
+            GAD7Response.objects.filter(participant=participant)
+            .select_related("session")
+            .order_by("completed_on", "id")
         ),
         "co_readings": list(
-            COReading.objects.filter(participant=participant).order_by("taken_at", "id")
+            COReading.objects.filter(participant=participant)
+            .select_related("session")
+            .order_by("taken_at", "id")
         ),
         "smoking_reports": list(
             SmokingStatusReport.objects.filter(participant=participant).order_by(

@@ -208,24 +208,7 @@ def participant_detail(request, public_id):
     contact = None
     if can_write_clinical(user):
         contact = getattr(participant, "contact_details", None)
-    charts = {
-        "phq9": [
-            {"date": r.completed_on.isoformat(), "value": r.total, "band": r.severity}
-            for r in data["phq9"]
-        ],
-        "gad7": [
-            {"date": r.completed_on.isoformat(), "value": r.total, "band": r.severity}
-            for r in data["gad7"]
-        ],
-        "co": [
-            {
-                "date": timezone.localtime(c.taken_at).date().isoformat(),
-                "value": c.ppm,
-                "band": scoring.co_band(c.ppm),
-            }
-            for c in data["co_readings"]
-        ],
-    }
+    charts = _chart_data(data)
     return render(
         request,
         "workspace/participant_detail.html",
@@ -255,6 +238,63 @@ def participant_detail(request, public_id):
             "can_mark_lost": participant.status in (Status.RANDOMISED, Status.ENROLLED),
         },
     )
+
+
+def _contact_label(day, timepoint_label: str, session) -> tuple[tuple, str]:
+    """Chart x label for one contact, and its sort key (date, then journey order)."""
+    if session is not None:
+        return (day, 1, session.number), f"{day:%-d %b %Y} · session {session.number}"
+    rank = 0 if timepoint_label == "Baseline" else 2
+    return (day, rank, 0), f"{day:%-d %b %Y} · {timepoint_label.lower()}"
+
+
+def _chart_data(data) -> dict:
+    """Series for the charts: one x label per contact, so same-day contacts stay apart."""
+
+    def series(rows, day_of, band_of):
+        points = []
+        for row in rows:
+            day = day_of(row)
+            key, label = _contact_label(day, row.get_timepoint_display(), row.session)
+            points.append(
+                {
+                    "key": key,
+                    "x": label,
+                    "date": day.isoformat(),
+                    "value": row_value(row),
+                    "band": band_of(row),
+                }
+            )
+        return points
+
+    def row_value(row):
+        return row.ppm if hasattr(row, "ppm") else row.total
+
+    phq9 = series(data["phq9"], lambda r: r.completed_on, lambda r: r.severity)
+    gad7 = series(data["gad7"], lambda r: r.completed_on, lambda r: r.severity)
+    co = series(
+        data["co_readings"],
+        lambda r: timezone.localtime(r.taken_at).date(),
+        lambda r: scoring.co_band(r.ppm),
+    )
+
+    def labels(*groups):
+        seen = {}
+        for point in sorted((p for g in groups for p in g), key=lambda p: p["key"]):
+            seen.setdefault(point["x"], None)
+        return list(seen)
+
+    charts = {
+        "mood_labels": labels(phq9, gad7),
+        "co_labels": labels(co),
+        "phq9": phq9,
+        "gad7": gad7,
+        "co": co,
+    }
+    for group in (phq9, gad7, co):
+        for point in group:
+            del point["key"]
+    return charts
 
 
 def _timeline(participant, allocation, data) -> list[overview.TimelineEvent]:
@@ -303,12 +343,14 @@ def _timeline(participant, allocation, data) -> list[overview.TimelineEvent]:
             )
         )
         if s.quit_date_set:
-            events.append(event(s.session_date, "quit_date", f"Quit date set: {s.quit_date_set}"))
+            events.append(
+                event(s.session_date, "quit_date", f"Quit date set: {s.quit_date_set:%-d %b %Y}")
+            )
     for r in data["phq9"]:
         events.append(
             event(
                 r.completed_on,
-                "measure",
+                "baseline" if r.timepoint == "baseline" else "measure",
                 f"PHQ-9 {r.total} ({r.severity})",
                 f"{r.get_timepoint_display()}, {r.get_source_display().lower()}",
                 alert=r.risk,
@@ -318,7 +360,7 @@ def _timeline(participant, allocation, data) -> list[overview.TimelineEvent]:
         events.append(
             event(
                 r.completed_on,
-                "measure",
+                "baseline" if r.timepoint == "baseline" else "measure",
                 f"GAD-7 {r.total} ({r.severity})",
                 f"{r.get_timepoint_display()}, {r.get_source_display().lower()}",
             )
@@ -327,7 +369,7 @@ def _timeline(participant, allocation, data) -> list[overview.TimelineEvent]:
         events.append(
             event(
                 timezone.localtime(c.taken_at),
-                "measure",
+                "baseline" if c.timepoint == "baseline" else "measure",
                 f"CO {c.ppm} ppm ({scoring.co_band(c.ppm)})",
                 c.get_timepoint_display(),
             )

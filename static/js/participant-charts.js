@@ -6,16 +6,8 @@
   if (!node || typeof window.Chart === "undefined") { return; }
   var data = JSON.parse(node.textContent);
 
-  function labels() {
-    var seen = {};
-    Array.prototype.slice.call(arguments).forEach(function (series) {
-      series.forEach(function (point) { seen[point.date] = true; });
-    });
-    return Object.keys(seen).sort();
-  }
-
   function points(series) {
-    return series.map(function (p) { return { x: p.date, y: p.value }; });
+    return series.map(function (p) { return { x: p.x, y: p.value }; });
   }
 
   function threshold(label, value, days, colour) {
@@ -33,7 +25,7 @@
 
   var mood = document.getElementById("mood-chart");
   if (mood) {
-    var moodDays = labels(data.phq9, data.gad7);
+    var moodDays = data.mood_labels;
     new window.Chart(mood, {
       type: "line",
       data: {
@@ -55,7 +47,7 @@
 
   var co = document.getElementById("co-chart");
   if (co) {
-    var coDays = labels(data.co);
+    var coDays = data.co_labels;
     new window.Chart(co, {
       type: "line",
       data: {

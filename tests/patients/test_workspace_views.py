@@ -521,3 +521,65 @@ def test_open_alert_is_on_the_participant_page_and_acknowledging_it_closes_it(
         {"action_taken": "Phoned, safety plan agreed with GP", "next": url},
     )
     assert "open safety alert" not in client.get(url).content.decode()
+
+
+def test_baseline_questionnaires_are_recorded_once_and_the_page_then_corrects_only_baseline(
+    client, pwp_a, site_a
+):
+    from apps.core.errors import DomainError
+    from apps.patients.services import record_baseline_assessment
+
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="consented")
+    client.force_login(pwp_a)
+    url = reverse("participant-baseline", args=[participant.public_id])
+    client.post(url, baseline_post())
+    with pytest.raises(DomainError) as error:
+        record_baseline_assessment(
+            participant=participant,
+            recorded_by=pwp_a,
+            recorded_on=TODAY(),
+            cigarettes_per_day=10,
+            minutes_to_first_cigarette=45,
+            sex="male",
+            year_of_birth=1980,
+            email="person@example.test",
+            phq9_items=[0] * 9,
+        )
+    assert error.value.field == "phq9_items"
+    form = client.get(url).context["form"]
+    assert "phq9_1" not in form.fields
+    assert form.initial["cigarettes_per_day"] == 25
+    client.post(url, baseline_post(cigarettes_per_day="10", minutes_to_first_cigarette="45"))
+    baseline = Baseline.objects.get(participant=participant)
+    assert (baseline.cigarettes_per_day, baseline.hsi_score, baseline.hsi_band) == (10, 1, "low")
+    assert PHQ9Response.objects.filter(participant=participant).count() == 1
+
+
+def test_baseline_cannot_be_dated_before_consent(pwp_a, site_a):
+    from apps.core.errors import DomainError
+    from apps.patients.services import record_baseline_assessment
+
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="consented")
+    with pytest.raises(DomainError) as error:
+        record_baseline_assessment(
+            participant=participant,
+            recorded_by=pwp_a,
+            recorded_on=participant.consented_on - dt.timedelta(days=1),
+            cigarettes_per_day=10,
+            minutes_to_first_cigarette=45,
+            sex="male",
+            year_of_birth=1980,
+            email="person@example.test",
+        )
+    assert error.value.field == "recorded_on"
+    assert not Baseline.objects.exists()
+
+
+def test_positive_item_9_at_baseline_raises_an_alert(client, pwp_a, site_a):
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="consented")
+    client.force_login(pwp_a)
+    client.post(
+        reverse("participant-baseline", args=[participant.public_id]),
+        baseline_post(phq9_9="2"),
+    )
+    assert SafetyAlert.objects.get().participant == participant
