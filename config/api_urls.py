@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts import api as accounts_api
 from apps.cessation import api as cessation_api
+from apps.dashboards import api as dashboards_api
 from apps.outcomes import api as outcomes_api
 from apps.patients import api as patients_api
 from apps.reminders import api as reminders_api
@@ -21,7 +22,12 @@ class TrialIdConverter:
         return value
 
 
+class SiteCodeConverter(TrialIdConverter):
+    regex = r"[A-Z]{2,5}"
+
+
 register_converter(TrialIdConverter, "trial_id")
+register_converter(SiteCodeConverter, "site_code")
 
 app_name = "api"
 
@@ -30,7 +36,7 @@ P = "participants/<trial_id:trial_id>/"
 urlpatterns = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
     path("sites/", sites_api.SiteList.as_view(), name="site-list"),
-    path("sites/<str:code>/", sites_api.SiteDetail.as_view(), name="site-detail"),
+    path("sites/<site_code:code>/", sites_api.SiteDetail.as_view(), name="site-detail"),
     path("screenings/", patients_api.ScreeningList.as_view(), name="screening-list"),
     path(
         "screenings/<uuid:public_id>/",
@@ -91,6 +97,15 @@ urlpatterns = [
         "safety-alerts/<uuid:public_id>/acknowledge/",
         outcomes_api.SafetyAlertAcknowledge.as_view(),
         name="safety-alert-acknowledge",
+    ),
+    path("metrics/", dashboards_api.MetricsView.as_view(), name="metrics"),
+    path("metrics/refresh/", dashboards_api.MetricsRefresh.as_view(), name="metrics-refresh"),
+    path("exports/", dashboards_api.ExportList.as_view(), name="export-list"),
+    path("exports/<uuid:public_id>/", dashboards_api.ExportDetail.as_view(), name="export-detail"),
+    path(
+        "exports/<uuid:public_id>/download/",
+        dashboards_api.ExportDownload.as_view(),
+        name="export-download",
     ),
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -1,21 +1,12 @@
 """Follow-ups API: the schedule of the participants you can see (read-only)."""
 
-from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
 from apps.patients.api import ParticipantScoped
-from apps.patients.selectors import participants_visible_to
 from apps.reminders.filters import FollowUpFilter
-from apps.reminders.models import FollowUp
+from apps.reminders.selectors import follow_ups_visible_to
 from apps.reminders.serializers import FollowUpSerializer
-
-
-def follow_ups_visible_to(user) -> QuerySet[FollowUp]:
-    """Follow-ups of the participants the user may see."""
-    return FollowUp.objects.filter(
-        participant__in=participants_visible_to(user).values("pk")
-    ).select_related("participant")
 
 
 @extend_schema(tags=["follow-ups"])
@@ -28,7 +19,7 @@ class FollowUpList(generics.ListAPIView):
     ordering_fields = ["due_on", "created_at"]
 
     def get_queryset(self):
-        return follow_ups_visible_to(self.request.user)
+        return follow_ups_visible_to(self.request.user).select_related("participant")
 
 
 @extend_schema(tags=["follow-ups"])
@@ -39,7 +30,7 @@ class FollowUpDetail(generics.RetrieveAPIView):
     lookup_field = "public_id"
 
     def get_queryset(self):
-        return follow_ups_visible_to(self.request.user)
+        return follow_ups_visible_to(self.request.user).select_related("participant")
 
 
 @extend_schema(tags=["follow-ups"])
@@ -51,4 +42,6 @@ class ParticipantFollowUpList(ParticipantScoped, generics.ListAPIView):
     ordering_fields = ["due_on"]
 
     def get_queryset(self):
-        return self.for_participant(follow_ups_visible_to(self.request.user))
+        return self.for_participant(
+            follow_ups_visible_to(self.request.user).select_related("participant")
+        )

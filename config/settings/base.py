@@ -241,6 +241,7 @@ SPECTACULAR_SETTINGS = {
     },
     "PATH_CONVERTER_OVERRIDES": {
         "trial_id": {"type": "string", "pattern": r"^[A-Z]{2,5}-[0-9]{4,}$"},
+        "site_code": {"type": "string", "pattern": r"^[A-Z]{2,5}$"},
     },
 }
 

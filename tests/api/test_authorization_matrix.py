@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
 from apps.core.models import IdempotencyRecord
+from apps.dashboards import services as dashboard_services
+from apps.dashboards.models import ExportJob, MetricSnapshot
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import (
     COReading,
@@ -52,6 +54,8 @@ WATCHED = (
     FollowUp,
     Reminder,
     IdempotencyRecord,
+    MetricSnapshot,
+    ExportJob,
 )
 
 
@@ -69,8 +73,9 @@ def snapshot() -> dict:
 
 
 @pytest.fixture
-def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager):
-    """Site-A participants at every stage the actions need, plus one at site B."""
+def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager, settings, tmp_path):
+    """Site-A participants at every stage the actions need, one at site B, a finished export."""
+    settings.EXPORT_ROOT = tmp_path
     active = make_participant(
         site=site_a, pwp=pwp_a, stage="randomised", screened_on=TODAY - dt.timedelta(days=40)
     )
@@ -86,7 +91,12 @@ def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager):
     phq9 = outcome_services.record_phq9(
         participant=active, items=[0] * 8 + [1], completed_on=TODAY, recorded_by=pwp_a
     )
+    export = dashboard_services.request_export(
+        by=trial_manager, dataset="dictionary", file_format="csv"
+    )
+    dashboard_services.build_export(export.id)
     return {
+        "export": export,
         "active": active,
         "screened": make_participant(site=site_a, pwp=pwp_a, stage="screened"),
         "consented": make_participant(site=site_a, pwp=pwp_a, stage="consented"),
@@ -115,6 +125,7 @@ READ_ALL = {
 }
 READ_SITE_A = {**READ_ALL, "pwp_other": 404}
 CLINICAL = {"anonymous": 401, "pwp_same": 0, "pwp_other": 404, "advisor": 403, "trial_manager": 403}
+MANAGERS = {"anonymous": 401, "pwp_same": 403, "pwp_other": 403, "advisor": 403, "trial_manager": 0}
 
 
 @dataclass
@@ -257,7 +268,18 @@ CASES = {
         CLINICAL,
         {"action_taken": "Called the participant and agreed a safety plan."},
     ),
+    "metrics: read": lambda w: Case("get", "/api/v1/metrics/", MANAGERS),
+    "metrics: refresh": lambda w: Case("post", "/api/v1/metrics/refresh/", MANAGERS),
+    "exports: list": lambda w: Case("get", "/api/v1/exports/", MANAGERS),
+    "exports: request": lambda w: Case(
+        "post", "/api/v1/exports/", MANAGERS, {"dataset": "long", "file_format": "dta"}
+    ),
+    "exports: detail": lambda w: Case("get", f"/api/v1/exports/{w['export'].public_id}/", MANAGERS),
+    "exports: download": lambda w: Case(
+        "get", f"/api/v1/exports/{w['export'].public_id}/download/", MANAGERS
+    ),
 }
+ACCEPTED = {"metrics: refresh", "exports: request"}
 CREATED = {
     "screenings: create",
     "participant sessions: record",
@@ -272,7 +294,7 @@ CREATED = {
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_authorization_matrix(name, world, client_for):
     case = CASES[name](world)
-    success = 201 if name in CREATED else 200
+    success = 201 if name in CREATED else 202 if name in ACCEPTED else 200
     # Refusals first, on untouched data; then the roles that may write.
     order = sorted(ROLES, key=lambda role: case.expect(role, success) < 300)
     for role in order:

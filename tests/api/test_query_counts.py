@@ -80,3 +80,24 @@ def test_list_query_count_does_not_grow_with_data(
         response = client.get(target)
     assert response.status_code == 200
     assert response.json()["results"]
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_metrics_and_exports_cost_the_same_at_any_size(
+    size, site_a, pwp_a, trial_manager, client_for, django_assert_num_queries, settings, tmp_path
+):
+    from apps.dashboards import services as dashboard_services
+
+    settings.EXPORT_ROOT = tmp_path
+    populate(site_a, pwp_a, size)
+    dashboard_services.build_snapshot()
+    for _ in range(size):
+        dashboard_services.request_export(by=trial_manager, dataset="wide", file_format="csv")
+    client = client_for(trial_manager)
+    # token, sites, snapshot head, snapshot document, progression thresholds
+    with django_assert_num_queries(5):
+        metrics = client.get("/api/v1/metrics/")
+    assert metrics.json()["headline"]["randomised"] == size
+    with django_assert_num_queries(2):
+        exports = client.get("/api/v1/exports/")
+    assert len(exports.json()["results"]) == size

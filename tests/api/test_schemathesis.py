@@ -2,8 +2,9 @@
 
 Schemathesis generates requests from the schema drf-spectacular builds and sends them through
 Django's WSGI app, authenticated as a PWP at site A. Path identifiers point at real rows of site
-A, so generated bodies reach the services instead of stopping at a 404. Each operation gets a
-bounded, derandomised set of valid examples and of invalid ones.
+A, so generated bodies reach the services instead of stopping at a 404; metrics and exports are
+called as a trial manager. Each operation gets a bounded, derandomised set of valid examples and
+of invalid ones.
 """
 
 import datetime as dt
@@ -27,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
 
 from apps.cessation.models import CessationSession
 from apps.core.authentication import issue_token
+from apps.dashboards import services as dashboard_services
 from apps.outcomes import services as outcome_services
 from apps.patients.services import set_quit_date
 from tests.factories import make_participant
@@ -60,8 +62,9 @@ def wsgi_app(db, settings):
 
 
 @pytest.fixture
-def targets(site_a, pwp_a, participant_b):
-    """Real rows at site A for the path parameters (by path prefix), and a PWP's token."""
+def targets(site_a, pwp_a, participant_b, trial_manager, settings, tmp_path):
+    """Real rows at site A for the path parameters (by path prefix), and the callers' tokens."""
+    settings.EXPORT_ROOT = tmp_path
     participant = make_participant(
         site=site_a, pwp=pwp_a, stage="randomised", screened_on=TODAY - dt.timedelta(days=40)
     )
@@ -77,8 +80,13 @@ def targets(site_a, pwp_a, participant_b):
     phq9 = outcome_services.record_phq9(
         participant=participant, items=[0] * 8 + [1], completed_on=TODAY, recorded_by=pwp_a
     )
+    export = dashboard_services.request_export(by=trial_manager, dataset="wide", file_format="csv")
+    dashboard_services.build_export(export.id)
+    dashboard_services.build_snapshot()
     return {
         "token": issue_token(user=pwp_a).key,
+        "manager_token": issue_token(user=trial_manager).key,
+        "/api/v1/exports/": {"public_id": str(export.public_id)},
         "/api/v1/participants/": {"trial_id": participant.trial_id},
         "/api/v1/sites/": {"code": site_a.code},
         "/api/v1/sessions/": {"public_id": str(session.public_id)},
@@ -93,7 +101,8 @@ def targets(site_a, pwp_a, participant_b):
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.label)
 def test_operation_conforms_to_the_schema(operation, wsgi_app, targets):
     path_parameters = targets.get(operation.path.split("{")[0]) if "{" in operation.path else None
-    headers = {"Authorization": f"Token {targets['token']}"}
+    manager = operation.path.startswith(("/api/v1/metrics/", "/api/v1/exports/"))
+    headers = {"Authorization": f"Token {targets['manager_token' if manager else 'token']}"}
     modes = [GenerationMode.POSITIVE]
     if operation.body or operation.query:  # something left to make invalid
         modes.append(GenerationMode.NEGATIVE)
