@@ -76,3 +76,14 @@ def test_timeout_reason_rules():
     assert "30 minutes" in timeout_reason(started=0, last_seen=0, now=1801, **kwargs)
     assert "12 hours" in timeout_reason(started=0, last_seen=43000, now=43201, **kwargs)
     assert "45 minutes" in timeout_reason(started=0, last_seen=0, now=5000, idle=2700, absolute=1e6)
+
+
+def test_idle_session_no_longer_authenticates_the_api(client, pwp_a, participant_a):
+    url = f"/api/v1/participants/{participant_a.trial_id}/"
+    with time_machine.travel(START, tick=False) as clock:
+        _signed_in(client, pwp_a)
+        assert client.get(url).status_code == 200
+        clock.shift(dt.timedelta(minutes=31))
+        response = client.get(url)
+    assert response.status_code in (401, 403)
+    assert "_auth_user_id" not in client.session
