@@ -57,6 +57,10 @@ class UserAdmin(BaseUserAdmin):
     )
     filter_horizontal = ("groups", "user_permissions")
 
+    def get_inlines(self, request, obj):
+        # Site memberships are added once the account exists (the add page stays short).
+        return self.inlines if obj is not None else []
+
 
 @admin.register(SiteMembership)
 class SiteMembershipAdmin(admin.ModelAdmin):

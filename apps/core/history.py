@@ -109,10 +109,17 @@ def participant_history(participant) -> list[HistoryEntry]:
     events = participant_events(participant)
     users = _users_named_in(events)
     rank = {label: i for i, label in enumerate(_RECORD_ORDER)}
+    # Events of one transaction share its start time; the row's own save time orders them.
     events.sort(
-        key=lambda e: (e.pgh_created_at, rank.get(e.pgh_obj_model, 99), e.pgh_id), reverse=True
+        key=lambda e: (e.pgh_created_at, _saved_at(e), -rank.get(e.pgh_obj_model, 99), e.pgh_id),
+        reverse=True,
     )
     return [_entry(event, users) for event in events]
+
+
+def _saved_at(event: Events) -> str:
+    data = event.pgh_data or {}
+    return str(data.get("updated_at") or data.get("created_at") or "")
 
 
 def _user_fields(model) -> dict[str, models.Field]:
@@ -195,13 +202,16 @@ def _changes(event: Events, model, users: dict[int, str]) -> list[Change]:
         if hide_values:
             changes.append(Change(label=label, hidden=True))
             continue
-        changes.append(
-            Change(
-                label=label,
-                before=None if before is None else _display(model_field, before, users),
-                after=None if after is None else _display(model_field, after, users),
+        if event.pgh_label == "update":
+            changes.append(
+                Change(
+                    label=label,
+                    before=_display(model_field, before, users),
+                    after=_display(model_field, after, users),
+                )
             )
-        )
+        else:
+            changes.append(Change(label=label, after=_display(model_field, after, users)))
     return changes
 
 
@@ -212,6 +222,8 @@ def _field_order(fields: dict[str, models.Field], name: str) -> int:
 
 def _display(model_field: models.Field, value, users: dict[int, str]) -> str:
     """A stored value as a reader would say it: labels for choices, names for people."""
+    if value is None or value == "":
+        return "blank"
     if model_field.is_relation:
         if model_field.related_model is get_user_model():
             return users.get(value, f"user #{value}")
