@@ -2,8 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from functools import lru_cache
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.http import Http404
@@ -50,18 +53,93 @@ def snapshot_head() -> SnapshotHead:
     ).order_by("-started_at")
     row = (
         MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
-        .annotate(
-            building_id=Subquery(building.values("id")[:1]), randomised=KT("data__randomised")
-        )
+        .annotate(building_id=Subquery(building.values("id")[:1]))
         .order_by("-finished_at")
-        .values("id", "finished_at", "building_id", "randomised")
+        .values("id", "finished_at", "building_id")
         .first()
     )
     if row is None:
         building_id = building.values_list("id", flat=True).first()
         return SnapshotHead(None, None, building_id)
     return SnapshotHead(
-        row["id"], row["finished_at"], row["building_id"], row["randomised"] != "false"
+        row["id"], row["finished_at"], row["building_id"], snapshot_is_randomised(row["id"])
+    )
+
+
+def snapshot_is_randomised(snapshot_id: int) -> bool:
+    """Whether the pilot was randomised when the snapshot was built (cached: reading one key
+    of the stored document would make PostgreSQL read all of it)."""
+    key = f"dashboards:snapshot:{snapshot_id}:randomised"
+    value = cache.get(key)
+    if value is None:
+        value = (
+            MetricSnapshot.objects.filter(id=snapshot_id)
+            .values_list(KT("data__randomised"), flat=True)
+            .get()
+            != "false"
+        )
+        cache.set(key, value, 24 * 3600)
+    return value
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What every dashboard page needs before its figures, read in one round trip."""
+
+    sites: list[tuple[str, int, str]]  # (code, id, name) the user may see
+    head: SnapshotHead
+    criteria: list[dict]
+
+
+def page_state(user) -> PageState:
+    """The user's sites, the latest snapshot head and the thresholds, in one query."""
+    sites = sites_visible_to(user).values("code", "id", "name")
+    building = MetricSnapshot.objects.filter(
+        status=SnapshotStatus.BUILDING, started_at__gte=timezone.now() - STALE_BUILD_AFTER
+    ).order_by("-started_at")
+    head = (
+        MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
+        .annotate(building_id=Subquery(building.values("id")[:1]))
+        .order_by("-finished_at")
+        .values("id", "finished_at", "building_id")[:1]
+    )
+    building_only = building.values("id")[:1]
+    criteria = ProgressionCriterion.objects.values(
+        "id", "key", "label", "green_from", "amber_from", "display_order"
+    )
+    parts, params = [], []
+    for qs in (sites, head, building_only, criteria):
+        sql, qs_params = qs.query.sql_with_params()
+        parts.append(sql)
+        params.extend(qs_params)
+    sql = (
+        f"SELECT (SELECT COALESCE(json_agg(s ORDER BY s.code), '[]') FROM ({parts[0]}) s),"
+        f" (SELECT row_to_json(h) FROM ({parts[1]}) h),"
+        f" (SELECT b.id FROM ({parts[2]}) b),"
+        f" (SELECT COALESCE(json_agg(c ORDER BY c.display_order, c.id), '[]')"
+        f" FROM ({parts[3]}) c)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        site_rows, head_row, building_id, criteria_rows = cursor.fetchone()
+    if head_row is None:
+        snapshot = SnapshotHead(None, None, building_id)
+    else:
+        snapshot = SnapshotHead(
+            head_row["id"],
+            datetime.fromisoformat(head_row["finished_at"]),
+            head_row["building_id"],
+            snapshot_is_randomised(head_row["id"]),
+        )
+    for c in criteria_rows:
+        c["green_from"], c["amber_from"] = (
+            Decimal(str(c["green_from"])),
+            Decimal(str(c["amber_from"])),
+        )
+    return PageState(
+        sites=[(s["code"], s["id"], s["name"]) for s in site_rows],
+        head=snapshot,
+        criteria=criteria_rows,
     )
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -131,6 +132,7 @@ def build_snapshot(
     MetricSnapshot.objects.filter(id=snapshot.id).update(
         status=SnapshotStatus.READY, progress=100, data=data, finished_at=finished, error=""
     )
+    cache.set(f"dashboards:snapshot:{snapshot.id}:randomised", data["randomised"], 24 * 3600)
     if progress_callback is not None:
         progress_callback(100)
     _prune_snapshots()

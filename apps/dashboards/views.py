@@ -44,6 +44,7 @@ class PageState:
     head: selectors.SnapshotHead
     filters: Filters
     criteria: list[dict]
+    visible_site_ids: tuple[int, ...] = ()
 
     def report(self) -> Report | None:
         """The figures for this page's filters (None before the first snapshot)."""
@@ -53,26 +54,25 @@ class PageState:
 
 
 def _page_state(request) -> PageState:
-    """Filter form, snapshot head, filters and thresholds for this request (3 queries)."""
+    """Filter form, snapshot head, filters and thresholds for this request (1 query)."""
     user = request.user
     _require_dashboard(user)
-    sites = list(sites_visible_to(user).order_by("code").values_list("code", "id", "name"))
-    visible = {code: site_id for code, site_id, _ in sites}
+    state = selectors.page_state(user)
+    visible = {code: site_id for code, site_id, _ in state.sites}
     site = request.GET.get("site", "")
     if site and site not in visible:
         raise Http404("No such site.")
-    head = selectors.snapshot_head()
     form = DashboardFilterForm(
         request.GET or None,
-        site_choices=[(code, f"{code} {name}") for code, _, name in sites],
-        randomised=head.randomised,
+        site_choices=[(code, f"{code} {name}") for code, _, name in state.sites],
+        randomised=state.head.randomised,
     )
     chosen = {}
     if form.is_bound:
         form.is_valid()
         chosen = {k: v for k, v in form.cleaned_data.items() if k not in form.errors and v}
     filters = selectors.dashboard_filters(user, visible=visible, **chosen)
-    return PageState(form, head, filters, selectors.criteria_values())
+    return PageState(form, state.head, filters, state.criteria, tuple(sorted(visible.values())))
 
 
 def _report_for(request) -> tuple[DashboardFilterForm, selectors.SnapshotHead, Report | None]:
@@ -126,6 +126,8 @@ def dashboard(request):
 def report_fragment(state: PageState, *, query: str, can_edit_criteria: bool) -> str:
     """The rendered figures, cached per snapshot, filter and thresholds (a snapshot is fixed)."""
     parts = [
+        state.visible_site_ids,
+        state.head.randomised,
         state.head.id,
         state.head.finished_at.isoformat(),
         sorted(state.filters.site_ids),
@@ -144,6 +146,7 @@ def report_fragment(state: PageState, *, query: str, can_edit_criteria: bool) ->
         html = render_to_string(
             "dashboards/_report.html",
             {
+                "form": state.form,
                 "report": report,
                 "query": query,
                 "charts": _chart_payload(report),

@@ -1,0 +1,260 @@
+"""Run every benchmark and write the figures into docs/benchmarks.md.
+
+    python bench/run.py [--scale 150] [--fresh] [--only dashboards,exports,reminders]
+
+Needs DATABASE_URL and REDIS_URL (`make bench` sets them). The dashboard and export benches use
+a separate database, `<your database>_bench`, seeded once with `seed_demo --scale N` (about
+20,000 participants at 150) and reused by later runs; --fresh drops and reseeds it. The reminders
+bench (bench/reminders_bench.py, when present) makes and drops its own throwaway database.
+"""
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "benchmarks.md"
+RESULTS = ROOT / "var" / "bench-results.json"
+
+
+def _say(message: str) -> None:
+    print(f"[bench] {message}", flush=True)
+
+
+def bench_database_url(url: str) -> str:
+    """The bench database beside the configured one: same server, name + '_bench'."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "quitpilot"
+    return urlunsplit(parts._replace(path=f"/{name}_bench"))
+
+
+def _admin_connection(url: str):
+    import psycopg
+
+    parts = urlsplit(url)
+    return psycopg.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def _manage(url: str, *args: str) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare_database(url: str, *, scale: int, fresh: bool) -> dict:
+    """Create, migrate and seed the bench database unless a seeded one is already there."""
+    name = urlsplit(url).path.lstrip("/")
+    with _admin_connection(url) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and fresh:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    _manage(url, "migrate", "--noinput", "-v0")
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+        participants = conn.execute("SELECT COUNT(*) FROM patients_participant").fetchone()[0]
+    seeded_seconds = None
+    if participants == 0:
+        _say(f"seeding {name} with seed_demo --scale {scale} (several minutes)")
+        started = time.perf_counter()
+        _manage(url, "seed_demo", "--scale", str(scale))
+        seeded_seconds = round(time.perf_counter() - started, 1)
+    else:
+        _say(f"reusing {name} ({participants} participants); --fresh reseeds it")
+    return {"database": name, "seeded_seconds": seeded_seconds}
+
+
+def _load(name: str):
+    path = ROOT / "bench" / f"{name}.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --------------------------------------------------------------------------------------------
+# Writing docs/benchmarks.md
+# --------------------------------------------------------------------------------------------
+
+
+def _yes(flag: bool) -> str:
+    return "met" if flag else "**not met**"
+
+
+def dashboards_markdown(r: dict, when: str) -> str:
+    """The Dashboards section's figures."""
+    p, s = r["pilot"], r["snapshot"]
+    seq, health = r["dashboard_sequential"], r["health_sequential"]
+    conc = r["dashboard_concurrent"]
+    h1, h2 = r["health_concurrent"]
+    t = r["targets"]
+    cold_sites = ", ".join(f"{v:.0f}" for v in r["cold_site_filter_ms"])
+    return f"""Run {when}. Pilot: {p["sites"]} sites, {p["participants"]:,} participants,
+{p["sessions"]:,} sessions, {p["measures"]:,} measures (PHQ-9, GAD-7, smoking status, CO).
+Server: {r["server"]}. Load: {r["load"]}.
+
+| measure | figure | target |
+| --- | --- | --- |
+| snapshot build (all metrics, SQL) | {s["seconds"]} s ({s["document_bytes"] / 2**20:.1f} MB document, {s["participant_cells"]:,} participant cells) | under 30 s: {_yes(t["snapshot_under_30s"])} |
+| dashboard page, sequential | p50 {seq["p50_ms"]} ms, p95 {seq["p95_ms"]} ms, p99 {seq["p99_ms"]} ms | p95 under 150 ms: {_yes(t["page_p95_under_150ms"])} |
+| minimal JSON view (/health/), sequential | p50 {health["p50_ms"]} ms, p95 {health["p95_ms"]} ms | |
+| dashboard page, {conc["requests"]} requests, concurrent | {conc["per_second"]} requests/s (p95 {conc["p95_ms"]} ms) | |
+| minimal JSON view, concurrent (before, after) | {h1["per_second"]}, {h2["per_second"]} requests/s | |
+| dashboard throughput / minimal view throughput | {r["throughput_ratio"]} | at least 0.33: {_yes(t["throughput_at_least_a_third_of_minimal_view"])} |
+| first view of a new snapshot (document load + render) | {r["cold_first_view_ms"]} ms | |
+| first view of a site filter | {cold_sites} ms | |
+| CONSORT PNG download | {r["consort_png_ms"]} ms | |
+| per-PWP table CSV download | {r["table_csv_ms"]} ms | |
+
+The page (about {r["page_bytes"] / 1024:.0f} KB of HTML) costs 8 queries whatever the pilot size
+(session, user, visible sites, snapshot head, thresholds, and the idle-timeout session save). The
+figures are rendered once per snapshot, filter and threshold set and kept in Redis; the snapshot
+document is kept in each worker's memory. The first view of a new snapshot or filter pays the
+render (the two "first view" rows); every later view of it is the "dashboard page" rows."""
+
+
+def exports_markdown(r: dict, when: str) -> str:
+    """The Exports section's figures."""
+    rows = []
+    for key, label in (
+        ("wide_csv", "wide, CSV"),
+        ("long_csv", "long, CSV"),
+        ("wide_dta", "wide, Stata .dta"),
+        ("wide_sav", "wide, SPSS .sav"),
+    ):
+        e = r[key]
+        rows.append(
+            f"| {label} | {e['rows']:,} | {e['seconds']} s | {e['peak_rss_mb']} MB | {e['file_mb']} MB |"
+        )
+    t = r["targets"]
+    return f"""Run {when}, on the same pilot, each export built in a fresh process by
+`services.build_export` (what the Celery worker runs). Peak memory is the whole process's
+maximum resident set (Python, Django, pandas and the database driver included).
+
+| export | rows | time | peak memory | file |
+| --- | --- | --- | --- | --- |
+{chr(10).join(rows)}
+
+Targets for the wide CSV: under 60 s: {_yes(t["wide_csv_under_60s"])}; peak memory under
+300 MB: {_yes(t["wide_csv_peak_memory_under_300mb"])}. CSV rows stream from a server-side cursor
+straight to the file; Stata and SPSS files are written by pyreadstat from an in-memory frame."""
+
+
+def reminders_markdown(r: dict, when: str) -> str:
+    """The Reminders section's figures (bench/reminders_bench.py's result, as it reports it)."""
+    lines = [f"Run {when}.", "", "| measure | figure |", "| --- | --- |"]
+    lines += [f"| {key.replace('_', ' ')} | {value} |" for key, value in r.items()]
+    return "\n".join(lines)
+
+
+def write_section(text: str, section: str, body: str) -> str:
+    """Replace what is between a section's markers (added at the end if missing)."""
+    start, end = f"<!-- bench:{section}:start -->", f"<!-- bench:{section}:end -->"
+    block = f"{start}\n{body}\n{end}"
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
+    if pattern.search(text):
+        return pattern.sub(lambda _m: block, text)
+    return text.rstrip("\n") + f"\n\n## {section.capitalize()}\n\n{block}\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=150)
+    parser.add_argument("--fresh", action="store_true", help="drop and reseed the bench database")
+    parser.add_argument("--only", default="dashboards,exports,reminders")
+    args = parser.parse_args()
+    wanted = set(args.only.split(","))
+    base_url = os.environ.get("DATABASE_URL")
+    if not base_url or not os.environ.get("REDIS_URL"):
+        print("bench/run.py needs DATABASE_URL and REDIS_URL (make bench sets them)")
+        return 2
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    results: dict = {"when": when}
+    failures = []
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    if wanted & {"dashboards", "exports"}:
+        bench_url = bench_database_url(base_url)
+        results["database"] = prepare_database(bench_url, scale=args.scale, fresh=args.fresh)
+        os.environ["DATABASE_URL"] = bench_url
+        for name, module_name, render in (
+            ("dashboards", "dashboard_bench", dashboards_markdown),
+            ("exports", "export_bench", exports_markdown),
+        ):
+            if name not in wanted:
+                continue
+            _say(f"running {module_name}")
+            try:
+                results[name] = _load(module_name).run()
+                text = write_section(text, name, render(results[name], when))
+            except Exception:  # noqa: BLE001 - one failing bench must not hide the others
+                failures.append(name)
+                traceback.print_exc()
+        os.environ["DATABASE_URL"] = base_url
+    if "reminders" in wanted:
+        module = _load("reminders_bench")
+        if module is not None and hasattr(module, "run"):
+            _say("running reminders_bench")
+            try:
+                results["reminders"] = _run_reminders(module, base_url)
+                text = write_section(
+                    text, "reminders", reminders_markdown(results["reminders"], when)
+                )
+            except Exception:  # noqa: BLE001
+                failures.append("reminders")
+                traceback.print_exc()
+    DOC.write_text(text, encoding="utf-8")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    _say(f"figures written to {DOC.relative_to(ROOT)} (raw: {RESULTS.relative_to(ROOT)})")
+    for name in ("dashboards", "exports"):
+        targets = results.get(name, {}).get("targets", {})
+        missed = [k for k, ok in targets.items() if not ok]
+        if missed:
+            _say(f"{name}: targets not met: {', '.join(missed)}")
+    if failures:
+        _say(f"failed: {', '.join(failures)}")
+        return 1
+    return 0
+
+
+def _run_reminders(module, base_url: str) -> dict:
+    """The reminders bench in its own process: it sets Django up against its own database."""
+    code = (
+        "import json, sys; sys.path.insert(0, 'bench'); import reminders_bench as m; "
+        "print('BENCH-RESULT ' + json.dumps(m.run(), default=str))"
+    )
+    env = {**os.environ, "DATABASE_URL": base_url}
+    completed = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    sys.stdout.write(completed.stdout[-4000:])
+    if completed.returncode != 0:
+        raise RuntimeError(completed.stderr[-4000:])
+    line = next(
+        line for line in reversed(completed.stdout.splitlines()) if line.startswith("BENCH-RESULT ")
+    )
+    return json.loads(line.removeprefix("BENCH-RESULT "))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
