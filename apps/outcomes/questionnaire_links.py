@@ -83,6 +83,33 @@ def create_questionnaire_link(*, follow_up, created_by=None) -> tuple[Questionna
     return link, raw_token
 
 
+@transaction.atomic
+def create_questionnaire_links(*, follow_ups: list) -> list[str | None]:
+    """Make one fresh link per follow-up in one insert (the dispatcher's batch path).
+
+    Returns the raw tokens in the same order; None where the follow-up takes no links today.
+    """
+    today = timezone.localdate()
+    tokens: list[str | None] = []
+    rows = []
+    for follow_up in follow_ups:
+        if not follow_up_accepts_links(follow_up, today):
+            tokens.append(None)
+            continue
+        raw_token = secrets.token_urlsafe(TOKEN_BYTES)
+        tokens.append(raw_token)
+        rows.append(
+            QuestionnaireLink(
+                token_hash=hash_token(raw_token),
+                participant_id=follow_up.participant_id,
+                follow_up=follow_up,
+                expires_at=link_expiry(follow_up.closes_on),
+            )
+        )
+    QuestionnaireLink.objects.bulk_create(rows)
+    return tokens
+
+
 @dataclass(frozen=True)
 class LinkLookup:
     """The outcome of opening a link: the link when usable, else why not."""
@@ -112,13 +139,11 @@ def link_problem(link: QuestionnaireLink, now: datetime | None = None) -> str | 
     return None
 
 
-def find_link(raw_token: str, *, for_update: bool = False) -> LinkLookup:
+def find_link(raw_token: str) -> LinkLookup:
     """Look a raw token up by its hash; the answer says whether it can be used now."""
     if not raw_token or len(raw_token) > 100:
         return LinkLookup(None, UNKNOWN)
     links = QuestionnaireLink.objects.select_related("follow_up", "participant")
-    if for_update:
-        links = links.select_for_update(of=("self",))
     link = links.filter(token_hash=hash_token(raw_token)).first()
     if link is None:
         return LinkLookup(None, UNKNOWN)

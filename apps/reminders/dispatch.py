@@ -24,7 +24,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from apps.core.errors import DomainError
 from apps.reminders import messages
 from apps.reminders.channels import (
     OutgoingMessage,
@@ -97,18 +96,23 @@ def claim_due_reminders(*, now: datetime | None = None, limit: int | None = None
     now = now or timezone.now()
     limit = limit or settings.REMINDER_BATCH_SIZE
     lease = timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
-    due = Q(status=ReminderStatus.PENDING, due_at__lte=now) & (
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    )
-    abandoned = Q(status=ReminderStatus.SENDING, claimed_at__lt=now - lease)
     token = uuid.uuid4()
     with transaction.atomic():
+        # Two queries, each served by its own index, rather than one OR that scans the table.
         ids = list(
             Reminder.objects.select_for_update(skip_locked=True)
-            .filter(due | abandoned)
-            .order_by("due_at", "id")
+            .filter(status=ReminderStatus.SENDING, claimed_at__lt=now - lease)
+            .order_by("claimed_at", "id")
             .values_list("id", flat=True)[:limit]
         )
+        if len(ids) < limit:
+            ids += list(
+                Reminder.objects.select_for_update(skip_locked=True)
+                .filter(status=ReminderStatus.PENDING, due_at__lte=now)
+                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+                .order_by("due_at", "id")
+                .values_list("id", flat=True)[: limit - len(ids)]
+            )
         if ids:
             Reminder.objects.filter(id__in=ids).update(
                 status=ReminderStatus.SENDING,
@@ -118,12 +122,6 @@ def claim_due_reminders(*, now: datetime | None = None, limit: int | None = None
                 updated_at=now,
             )
     return Claim(token=token, reminder_ids=ids)
-
-
-def _contact(participant):
-    from apps.patients.models import ContactDetails
-
-    return ContactDetails.objects.filter(participant=participant).first()
 
 
 def _why_not(reminder: Reminder, follow_up: FollowUp, contact, today) -> str | None:
@@ -169,41 +167,61 @@ def _message(reminder: Reminder, follow_up: FollowUp, channel: str, to: str, url
     )
 
 
-def _fresh_link_url(reminder: Reminder) -> str | None:
-    """Make a fresh questionnaire link in its own committed transaction (None when closed).
+def _fresh_link_urls(reminders: list[Reminder]) -> dict[int, str]:
+    """Fresh questionnaire links for a batch, in one committed transaction, by reminder id.
 
-    Committed first on purpose: a message must never carry a token whose row was rolled back.
+    Committed before any send on purpose: a message must never carry a token whose row was
+    rolled back. Links for rows that end up not sent are never seen by anyone.
     """
-    from apps.outcomes.questionnaire_links import create_questionnaire_link, questionnaire_url
+    from apps.outcomes.questionnaire_links import create_questionnaire_links, questionnaire_url
 
-    try:
-        _, raw_token = create_questionnaire_link(follow_up=reminder.follow_up, created_by=None)
-    except DomainError:
-        return None
-    return questionnaire_url(raw_token)
+    patient_rows = [r for r in reminders if r.channel != ReminderChannel.STAFF_TASK]
+    if not patient_rows:
+        return {}
+    tokens = create_questionnaire_links(follow_ups=[r.follow_up for r in patient_rows])
+    return {
+        reminder.pk: questionnaire_url(token)
+        for reminder, token in zip(patient_rows, tokens, strict=True)
+        if token is not None
+    }
 
 
 def send_claimed(reminder_id: int, token: uuid.UUID, *, now: datetime | None = None) -> str:
     """Send one claimed reminder at most once; returns what happened to it."""
-    now = now or timezone.now()
-    reminder = Reminder.objects.select_related("follow_up").filter(pk=reminder_id).first()
-    if reminder is None or reminder.claim_token != token:
-        return SKIPPED
-    url = None
-    if reminder.channel != ReminderChannel.STAFF_TASK:
-        url = _fresh_link_url(reminder)
+    return send_claim(Claim(token=token, reminder_ids=[reminder_id]), now=now)[0]
+
+
+def send_claim(claim: Claim, *, now: datetime | None = None) -> list[str]:
+    """Send every row of a claim at most once; returns each row's outcome in claim order."""
+    rows = {
+        r.pk: r
+        for r in Reminder.objects.select_related("follow_up").filter(
+            pk__in=claim.reminder_ids, claim_token=claim.token
+        )
+    }
+    urls = _fresh_link_urls(list(rows.values()))
+    return [
+        _send_one(rows[reminder_id], claim.token, urls.get(reminder_id), now=now or timezone.now())
+        if reminder_id in rows
+        else SKIPPED
+        for reminder_id in claim.reminder_ids
+    ]
+
+
+def _send_one(row: Reminder, token: uuid.UUID, url: str | None, *, now: datetime) -> str:
+    reminder_id = row.pk
     with transaction.atomic():
         # Lock order follow-up -> reminder, the same as submission and completion.
         follow_up = (
-            FollowUp.objects.select_for_update()
-            .select_related("participant")
-            .get(pk=reminder.follow_up_id)
+            FollowUp.objects.select_for_update(of=("self",))
+            .select_related("participant__contact_details")
+            .get(pk=row.follow_up_id)
         )
         reminder = Reminder.objects.select_for_update().get(pk=reminder_id)
         if reminder.status != ReminderStatus.SENDING or reminder.claim_token != token:
             return SKIPPED
         participant = follow_up.participant
-        contact = _contact(participant)
+        contact = getattr(participant, "contact_details", None)
         reason = _why_not(reminder, follow_up, contact, timezone.localdate(now))
         if reason is None and reminder.channel != ReminderChannel.STAFF_TASK and url is None:
             reason = "Follow-up not open for links"
@@ -281,8 +299,8 @@ def dispatch_due_reminders(
         if not claim.reminder_ids:
             break
         report.claimed += len(claim.reminder_ids)
-        for reminder_id in claim.reminder_ids:
-            report.add(send_claimed(reminder_id, claim.token, now=now))
+        for outcome in send_claim(claim, now=now):
+            report.add(outcome)
         if time.monotonic() - started > budget_seconds:
             report.outcomes["more_due"] = 1
             break

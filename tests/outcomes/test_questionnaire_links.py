@@ -129,3 +129,15 @@ def test_link_expiry_follows_the_window_when_the_quit_date_moves(participant_a):
     week4.refresh_from_db()
     link.refresh_from_db()
     assert link.expires_at == links.link_expiry(week4.closes_on)
+
+
+def test_batch_links_skip_follow_ups_that_take_no_links(participant_a):
+    month3 = _month3(participant_a)
+    month6 = participant_a.follow_ups.get(timepoint="month6")
+    with _inside_window(month3):
+        tokens = links.create_questionnaire_links(follow_ups=[month3, month6, month3])
+        assert tokens[1] is None  # the 6-month window is not open yet
+        assert tokens[0] != tokens[2]
+        assert all(links.find_link(t).usable for t in (tokens[0], tokens[2]))
+    assert QuestionnaireLink.objects.filter(follow_up=month3).count() == 2
+    assert not QuestionnaireLink.objects.filter(follow_up=month6).exists()

@@ -388,3 +388,10 @@ def test_posts_need_the_csrf_token_even_though_no_referrer_hides_the_origin(open
         _url(token, "gad7"), GAD7_OK, HTTP_ORIGIN="https://evil.example", secure=True
     )
     assert forged.status_code == 403
+
+
+@pytest.mark.parametrize("page", ["", "phq9", "gad7", "smoking"])
+def test_patient_pages_cost_one_query(client, opened, page, django_assert_num_queries):
+    _, _, token = opened
+    with django_assert_num_queries(1):  # the link, with its follow-up and participant
+        assert client.get(_url(token, page)).status_code == 200

@@ -462,3 +462,37 @@ def test_idempotency_key_changes_when_a_row_is_armed_again_for_a_moved_window(op
     key = dispatch.idempotency_key(reminder)
     reminder.due_at += timedelta(days=3)
     assert dispatch.idempotency_key(reminder) != key
+
+
+def test_sending_a_claim_costs_a_fixed_number_of_queries_per_row(
+    site_a, pwp_a, django_assert_num_queries
+):
+    for _ in range(3):
+        _, follow_up = participant_with_open_month3(site_a, pwp_a)
+        only_due_invitation(follow_up)
+    claim = dispatch.claim_due_reminders()
+    assert len(claim.reminder_ids) == 3
+    # Once per claim: read the rows; insert every link in one transaction. Then per row, one
+    # transaction: lock the follow-up (with participant and contact), lock the row, record it.
+    # Inside the test's own transaction, each transaction shows as SAVEPOINT + RELEASE.
+    with django_assert_num_queries(1 + (1 + 2) + 3 * (3 + 2)):
+        assert dispatch.send_claim(claim) == [dispatch.SENT] * 3
+    assert len(mail.outbox) == 3
+
+
+def test_claiming_takes_abandoned_rows_first_then_due_ones_up_to_the_batch(site_a, pwp_a, settings):
+    rows = []
+    for _ in range(3):
+        _, follow_up = participant_with_open_month3(site_a, pwp_a)
+        rows.append(only_due_invitation(follow_up))
+    stale = timezone.now() - timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS + 5)
+    Reminder.objects.filter(pk=rows[2].pk).update(status=ReminderStatus.SENDING, claimed_at=stale)
+    fresh = timezone.now() - timedelta(seconds=5)
+    Reminder.objects.filter(pk=rows[1].pk).update(status=ReminderStatus.SENDING, claimed_at=fresh)
+
+    claim = dispatch.claim_due_reminders(limit=2)
+
+    assert claim.reminder_ids == [rows[2].pk, rows[0].pk]
+    claimed = Reminder.objects.filter(pk__in=claim.reminder_ids)
+    assert set(claimed.values_list("claim_token", flat=True)) == {claim.token}
+    assert Reminder.objects.get(pk=rows[1].pk).claim_token is None  # inside its lease
