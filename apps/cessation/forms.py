@@ -155,18 +155,15 @@ class SessionForm(SessionFieldsMixin, forms.Form):
         self._clean_core(cleaned, suggested_number=self.suggested_number)
         attended = cleaned.get("attendance") == Attendance.ATTENDED
         if not attended:
-            entered = [
-                name
-                for name in (*MEASURE_FIELDS, "quit_date_set")
-                if cleaned.get(name) not in (None, "")
-            ]
+            entered = [name for name in MEASURE_FIELDS if cleaned.get(name) not in (None, "")]
             if entered:
                 self.add_error(
                     None,
-                    "A session the participant did not attend records no measures or quit "
-                    "date: clear them or choose Attended.",
+                    "A session the participant did not attend records no measures: clear "
+                    "them or choose Attended.",
                 )
-            cleaned.update(phq9_items=None, gad7_items=None)
+            # The quit date field is pre-filled on quit-day sessions; a DNA sets no quit date.
+            cleaned.update(phq9_items=None, gad7_items=None, quit_date_set=None)
             return cleaned
         if (
             cleaned.get("session_type") == SessionType.QUIT_DAY

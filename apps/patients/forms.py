@@ -108,6 +108,9 @@ class ScreeningForm(DomainErrorFormMixin, forms.Form):
         eligible = all(cleaned.get(name) for name, _ in ELIGIBILITY_CRITERIA)
         if eligible and cleaned.get("declined") and not cleaned.get("decline_reason"):
             self.add_error("decline_reason", "Choose why the person declined.")
+        pwp, site = cleaned.get("assigned_pwp"), cleaned.get("site")
+        if pwp and site and not pwp.sites.filter(pk=site.pk).exists():
+            self.add_error("assigned_pwp", f"{pwp} does not work at {site.name}.")
         return cleaned
 
     @property

@@ -21,7 +21,14 @@
   }
 
   function showAttended() {
-    if (attendedOnly) { attendedOnly.hidden = attendance() !== "attended"; }
+    if (!attendedOnly) { return; }
+    var attended = attendance() === "attended";
+    attendedOnly.hidden = !attended;
+    // Hidden parts are not sent: a DNA or cancellation stores only its date and status.
+    Array.prototype.forEach.call(
+      attendedOnly.querySelectorAll("input, select, textarea"),
+      function (input) { input.disabled = !attended; }
+    );
   }
 
   function showQuitDate() {

@@ -259,3 +259,43 @@ def test_site_lead_may_edit_but_advisor_may_not(client, saved_session, site_lead
     assert client.post(url, edit_post(saved_session, notes="lead note")).status_code == 302
     saved_session.refresh_from_db()
     assert saved_session.notes == "lead note"
+
+
+def test_dna_with_the_prefilled_quit_date_still_saves_and_sets_no_quit_date(
+    logged_in, participant_a
+):
+    response = logged_in.post(
+        url_for(participant_a),
+        {
+            "submission_key": str(uuid.uuid4()),
+            "session_date": timezone.localdate().isoformat(),
+            "attendance": "cancelled",
+            "number": "2",
+            "session_type": "quit_day",
+            "quit_date_set": timezone.localdate().isoformat(),
+            "bcts_delivered": list(DEFAULT_EXPECTED_BCTS["quit_day"]),
+        },
+    )
+    assert response.status_code == 302
+    session = CessationSession.objects.get()
+    assert (session.attendance, session.bcts_delivered, session.quit_date_set) == (
+        "cancelled",
+        [],
+        None,
+    )
+    participant_a.refresh_from_db()
+    assert participant_a.quit_date is None
+
+
+def test_dna_with_a_typed_measure_is_refused(logged_in, participant_a):
+    response = logged_in.post(
+        url_for(participant_a),
+        {
+            "submission_key": str(uuid.uuid4()),
+            "session_date": timezone.localdate().isoformat(),
+            "attendance": "dna",
+            "co_ppm": "7",
+        },
+    )
+    assert "did not attend records no measures" in response.content.decode()
+    assert _stored() == (0, 0, 0, 0, 0)

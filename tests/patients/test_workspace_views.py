@@ -1,6 +1,7 @@
 """The practitioner workspace pages: caseload, screening, consent, baseline, randomise, exit."""
 
 import datetime as dt
+from html import escape
 
 import pytest
 from django.urls import reverse
@@ -372,7 +373,7 @@ def test_randomise_confirms_first_then_allocates_once(client, pwp_a, site_a):
     html = response.content.decode()
     assert allocation.allocated_by == pwp_a
     assert f"randomised to the {allocation.get_arm_display().lower()} arm" in html
-    assert "by " + str(pwp_a) in html
+    assert "by " + escape(str(pwp_a)) in html
     again = client.post(url)
     assert again.status_code == 302
     assert Allocation.objects.get(participant=participant).pk == allocation.pk
@@ -583,3 +584,20 @@ def test_positive_item_9_at_baseline_raises_an_alert(client, pwp_a, site_a):
         baseline_post(phq9_9="2"),
     )
     assert SafetyAlert.objects.get().participant == participant
+
+
+def test_site_lead_can_assign_a_pwp_only_from_the_screening_site(
+    client, site_lead_a, pwp_a, pwp_b, site_a, site_b
+):
+    site_lead_a.sites.add(site_b)  # leads both sites, so both PWPs are offered
+    client.force_login(site_lead_a)
+    post = {"site": site_a.pk, "screened_on": TODAY().isoformat(), "declined": "no"}
+    refused = client.post(
+        reverse("screening-new"), post | criteria_post() | {"assigned_pwp": pwp_b.pk}
+    )
+    assert refused.context["form"].errors["assigned_pwp"] == [
+        f"{pwp_b} does not work at {site_a.name}."
+    ]
+    assert not ScreeningRecord.objects.exists()
+    client.post(reverse("screening-new"), post | criteria_post() | {"assigned_pwp": pwp_a.pk})
+    assert Participant.objects.get().assigned_pwp == pwp_a
