@@ -24,8 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 SEQUENTIAL_REQUESTS = 300
-CONCURRENT_REQUESTS = 1000
+CONCURRENT_REQUESTS = 500
 CONCURRENCY = 4
+ROUNDS = 3
+# A minimal signed-in JSON view: the same middleware (session read and idle-timeout save) as the
+# dashboard, two one-row queries.
+STATUS_PATH = "/dashboard/refresh/status/"
 WORKERS = 2
 COLD_SITES = 5
 
@@ -243,13 +247,28 @@ def run() -> dict:
             port, "/dashboard/", cookie, SEQUENTIAL_REQUESTS
         )
         result["health_sequential"] = sequential(port, "/health/", "", SEQUENTIAL_REQUESTS)
-        health_1 = concurrent(port, "/health/", "", CONCURRENT_REQUESTS, CONCURRENCY)
-        dashboard = concurrent(port, "/dashboard/", cookie, CONCURRENT_REQUESTS, CONCURRENCY)
-        health_2 = concurrent(port, "/health/", "", CONCURRENT_REQUESTS, CONCURRENCY)
-        baseline = (health_1["per_second"] + health_2["per_second"]) / 2
-        result["health_concurrent"] = [health_1, health_2]
-        result["dashboard_concurrent"] = dashboard
-        result["throughput_ratio"] = round(dashboard["per_second"] / baseline, 2)
+        result["status_sequential"] = sequential(port, STATUS_PATH, cookie, SEQUENTIAL_REQUESTS)
+        # Interleaved rounds, so a burst of load from elsewhere hits every target alike.
+        rounds: dict[str, list[dict]] = {"health": [], "status": [], "dashboard": []}
+        for _ in range(ROUNDS):
+            for name, path, session in (
+                ("health", "/health/", ""),
+                ("status", STATUS_PATH, cookie),
+                ("dashboard", "/dashboard/", cookie),
+            ):
+                rounds[name].append(
+                    concurrent(port, path, session, CONCURRENT_REQUESTS, CONCURRENCY)
+                )
+        result["rounds"] = rounds
+        median = {
+            name: statistics.median(r["per_second"] for r in runs) for name, runs in rounds.items()
+        }
+        result["per_second"] = median
+        result["dashboard_concurrent"] = min(
+            rounds["dashboard"], key=lambda r: abs(r["per_second"] - median["dashboard"])
+        )
+        result["throughput_ratio"] = round(median["dashboard"] / median["health"], 2)
+        result["throughput_ratio_signed_in"] = round(median["dashboard"] / median["status"], 2)
         result["page_bytes"] = _get(port, "/dashboard/", cookie)[1]
         result["consort_png_ms"] = round(1000 * _timed(port, "/dashboard/consort.png", cookie), 1)
         result["table_csv_ms"] = round(
@@ -259,8 +278,9 @@ def run() -> dict:
         _stop(server)
     result["server"] = f"gunicorn, {WORKERS} sync workers, config.settings.prod, 127.0.0.1"
     result["load"] = (
-        f"{SEQUENTIAL_REQUESTS} sequential requests; {CONCURRENT_REQUESTS} requests from "
-        f"{CONCURRENCY} client threads (new connection each), same machine"
+        f"{SEQUENTIAL_REQUESTS} sequential requests per view; then {ROUNDS} interleaved rounds "
+        f"of {CONCURRENT_REQUESTS} requests per view from {CONCURRENCY} client threads (new "
+        "connection each, same machine), median round reported"
     )
     result["targets"] = {
         "page_p95_under_150ms": result["dashboard_sequential"]["p95_ms"] < 150,
