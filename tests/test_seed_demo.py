@@ -1,0 +1,351 @@
+"""`manage.py seed_demo`: a realistic pilot built through the real services, deterministic and
+idempotent; `--scale N` a synthetic pilot for benchmarks; never in production."""
+
+import dataclasses
+import datetime as dt
+from io import StringIO
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Q
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from pghistory.models import Context
+
+from apps.accounts.models import User
+from apps.cessation.models import CessationSession, PharmacotherapyRecord
+from apps.core.demo.build import DEMO_PASSWORD, demo_plans
+from apps.core.demo.plan import SiteSpec, plan_site
+from apps.core.demo.synthetic import synthetic_site_codes
+from apps.core.roles import Role
+from apps.outcomes.models import (
+    COReading,
+    GAD7Response,
+    PHQ9Response,
+    SafetyAlert,
+    SmokingStatusReport,
+)
+from apps.patients.models import Allocation, Participant, ScreeningRecord
+from apps.practitioners.models import PractitionerProfile
+from apps.reminders.models import FollowUp, Reminder
+from apps.reminders.schedule import add_months
+from apps.sites.models import Site
+
+DEMO_CODES = ["BRS", "LDS", "MAN", "NCL"]
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows in every table of every installed model (audit events and contexts included)."""
+    counts = {}
+    for model in apps.get_models(include_auto_created=True):
+        if not model._meta.managed or model._meta.proxy:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT count(*) FROM "{model._meta.db_table}"')
+            counts[model._meta.db_table] = cursor.fetchone()[0]
+    return counts
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The demo loaded once for this module (twice, to prove the second run changes nothing),
+    inside a transaction rolled back when the module ends."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            before = _row_counts()
+            first, second = StringIO(), StringIO()
+            call_command("seed_demo", stdout=first)
+            after_first = _row_counts()
+            call_command("seed_demo", stdout=second)
+            yield SimpleNamespace(
+                today=timezone.localdate(),
+                before=before,
+                first=first.getvalue(),
+                second=second.getvalue(),
+                after_first=after_first,
+                after_second=_row_counts(),
+            )
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _demo_participants():
+    return Participant.objects.filter(site__code__in=DEMO_CODES)
+
+
+@override_settings(ALLOW_DEMO_SEED=False)
+def test_seed_is_refused_where_demo_data_is_not_allowed(db):
+    before = _row_counts()
+    for args in ([], ["--scale", "1"]):
+        with pytest.raises(CommandError, match="ALLOW_DEMO_SEED is False"):
+            call_command("seed_demo", *args, stdout=StringIO())
+    assert _row_counts() == before
+
+
+def test_production_settings_refuse_the_seed(monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "only-to-import-the-production-settings")
+    prod = importlib.import_module("config.settings.prod")
+    assert prod.ALLOW_DEMO_SEED is False
+
+
+def test_a_negative_scale_is_refused(db):
+    with pytest.raises(CommandError, match="--scale"):
+        call_command("seed_demo", "--scale", "-2", stdout=StringIO())
+
+
+def test_demo_prints_the_logins_and_the_password(seeded):
+    for email in [
+        "manager@demo.quitpilot.test",
+        "data@demo.quitpilot.test",
+        "advisor@demo.quitpilot.test",
+        *(f"pwp{n}.{code.lower()}@demo.quitpilot.test" for code in DEMO_CODES for n in (1, 2)),
+        *(f"lead.{code.lower()}@demo.quitpilot.test" for code in DEMO_CODES),
+    ]:
+        assert email in seeded.first
+        assert email in seeded.second
+    assert f"password: {DEMO_PASSWORD}" in seeded.first
+    assert "demo loaded" in seeded.first
+
+
+def test_running_the_seed_twice_changes_nothing(seeded):
+    assert "demo already loaded" in seeded.second
+    grown = {t for t, n in seeded.after_first.items() if n != seeded.before[t]}
+    assert {"patients_participant", "patients_participantevent", "pghistory_context"} <= grown
+    assert seeded.after_second == seeded.after_first
+
+
+def test_demo_sites_have_ods_codes_targets_and_an_18_month_window(seeded, db):
+    sites = Site.objects.filter(code__in=DEMO_CODES).order_by("code")
+    assert [s.code for s in sites] == DEMO_CODES
+    assert all(s.ods_code and s.is_active for s in sites)
+    assert sum(s.recruitment_target for s in sites) == 135
+    for site in sites:
+        assert site.recruitment_opens_on == add_months(seeded.today, -18)
+        assert seeded.today <= site.recruitment_closes_on <= seeded.today + dt.timedelta(days=31)
+        last = Participant.objects.filter(site=site).aggregate(n=Max("trial_id"))["n"]
+        assert site.next_participant_number == int(last.split("-")[1]) + 1
+
+
+def test_demo_staff_sign_in_with_the_demo_password(seeded, client, db):
+    for code in DEMO_CODES:
+        site = Site.objects.get(code=code)
+        members = User.objects.filter(sites=site)
+        assert members.filter(role=Role.PWP).count() == 2
+        assert members.filter(role=Role.SITE_LEAD).count() == 1
+    assert User.objects.get(email="manager@demo.quitpilot.test").role == Role.TRIAL_MANAGER
+    assert User.objects.get(email="data@demo.quitpilot.test").role == Role.DATA_MANAGER
+    advisor = User.objects.get(email="advisor@demo.quitpilot.test")
+    assert advisor.role == Role.ADVISOR
+    profiles = PractitionerProfile.objects.filter(user__email__endswith="@demo.quitpilot.test")
+    assert profiles.count() == 13  # 8 PWPs, 4 leads, the advisor
+    assert not profiles.filter(Q(ncsct_trained_on__isnull=True) | Q(hours_per_week=0)).exists()
+    assert profiles.filter(ncsct_trained_on__gte=seeded.today).count() == 0
+    demo_users = User.objects.filter(email__endswith="@demo.quitpilot.test")
+    assert demo_users.count() == 16  # 8 PWPs, 4 leads, advisor, trial/data managers, admin
+    assert all(user.check_password(DEMO_PASSWORD) for user in demo_users)
+    response = client.post(
+        reverse("login"),
+        {"username": "pwp1.brs@demo.quitpilot.test", "password": DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(
+        User.objects.get(email="pwp1.brs@demo.quitpilot.test").pk
+    )
+
+
+def test_demo_is_a_realistic_pilot(seeded, db):
+    screenings = ScreeningRecord.objects.filter(site__code__in=DEMO_CODES)
+    assert 190 <= screenings.count() <= 210
+    outcomes = dict(screenings.values_list("outcome").annotate(n=Count("id")))
+    assert outcomes["not_eligible"] >= 20 and outcomes["declined"] >= 15
+    assert not screenings.filter(outcome="not_eligible", exclusion_reason="").exists()
+    assert not screenings.filter(outcome="declined", decline_reason="").exists()
+    assert (
+        screenings.filter(outcome="not_eligible").values("exclusion_reason").distinct().count() >= 4
+    )
+
+    participants = _demo_participants()
+    allocations = Allocation.objects.filter(participant__in=participants)
+    arms = dict(allocations.values_list("arm").annotate(n=Count("id")))
+    assert allocations.count() == 135
+    assert abs(arms["intervention"] - arms["control"]) <= 3
+    statuses = dict(participants.values_list("status").annotate(n=Count("id")))
+    assert statuses["withdrawn"] >= 3 and statuses["lost"] >= 2 and statuses["completed"] >= 40
+    assert statuses["randomised"] >= 20 and statuses["screened"] >= 1
+    assert not participants.filter(status__in=["withdrawn", "lost"], exit_reason="").exists()
+
+    sessions = CessationSession.objects.filter(participant__in=participants)
+    assert not sessions.filter(participant__allocation__arm="control").exists()
+    attended = sessions.filter(attendance="attended")
+    assert attended.count() >= 150 and sessions.exclude(attendance="attended").exists()
+    assert not attended.filter(bcts_delivered=[]).exists()
+    assert attended.values("session_type").distinct().count() == 4
+    assert PharmacotherapyRecord.objects.filter(session__in=sessions).count() >= 30
+    assert participants.filter(quit_date__isnull=False).count() >= 40
+
+    phq9 = PHQ9Response.objects.filter(participant__in=participants)
+    per_person = phq9.values("participant").annotate(n=Count("id"))
+    assert max(row["n"] for row in per_person) >= 5  # PHQ-9 over time
+    assert set(phq9.values_list("timepoint", flat=True)) == {
+        "baseline",
+        "session",
+        "month3",
+        "month6",
+    }
+    assert GAD7Response.objects.filter(participant__in=participants).count() == phq9.count()
+    assert COReading.objects.filter(participant__in=participants).count() >= 150
+
+    alerts = SafetyAlert.objects.filter(participant__in=participants)
+    assert alerts.count() == phq9.filter(risk=True).count() >= 4
+    open_alerts = alerts.filter(acknowledged_at__isnull=True)
+    assert 1 <= open_alerts.count() < alerts.count() / 2
+    assert not alerts.filter(notified_at__isnull=True).exists()
+    assert not alerts.filter(acknowledged_at__lt=F("raised_at")).exists()
+    assert not alerts.filter(raised_at__gt=timezone.now()).exists()
+
+    follow_ups = FollowUp.objects.filter(participant__in=participants)
+    statuses = dict(follow_ups.values_list("status").annotate(n=Count("id")))
+    assert statuses["completed"] >= 100 and statuses["missed"] >= 20
+    assert statuses["scheduled"] + statuses.get("open", 0) >= 10
+    reports = SmokingStatusReport.objects.filter(participant__in=participants)
+    assert reports.count() == statuses["completed"]
+    assert not follow_ups.filter(status="completed", completed_at__gt=timezone.now()).exists()
+
+
+def test_demo_matches_its_plan_row_for_row(seeded, db):
+    plans, _ = demo_plans(seeded.today)
+    planned_status, planned_follow_ups = {}, {}
+    for plan in plans:
+        for person in plan.participants():
+            trial_id = f"{plan.spec.code}-{person.number:04d}"
+            planned_status[trial_id] = person.status
+            for follow_up in person.follow_ups:
+                planned_follow_ups[(trial_id, follow_up.timepoint)] = follow_up.status
+    participants = _demo_participants()
+    assert dict(participants.values_list("trial_id", "status")) == planned_status
+    stored = {
+        (trial_id, timepoint): status
+        for trial_id, timepoint, status in FollowUp.objects.filter(
+            participant__in=participants
+        ).values_list("participant__trial_id", "timepoint", "status")
+    }
+    assert stored == planned_follow_ups
+
+
+def test_demo_dates_are_all_in_the_past(seeded, db):
+    participants = _demo_participants()
+    screened = ScreeningRecord.objects.filter(site__code__in=DEMO_CODES)
+    assert screened.aggregate(latest=Max("screened_on"))["latest"] < seeded.today
+    for model, field in (
+        (CessationSession, "session_date"),
+        (PHQ9Response, "completed_on"),
+        (SmokingStatusReport, "completed_on"),
+    ):
+        rows = model.objects.filter(participant__in=participants)
+        assert rows.aggregate(latest=Max(field))["latest"] < seeded.today, model
+    assert COReading.objects.filter(taken_at__gt=timezone.now()).count() == 0
+    # Reminders that fell due before today were sent then; the outbox only holds future ones.
+    pending = Reminder.objects.filter(participant__in=participants, status="pending")
+    assert pending.exists()
+    assert not pending.filter(due_at__lt=timezone.now()).exists()
+
+
+def test_every_demo_write_went_through_the_audited_services(seeded, db):
+    participants = _demo_participants()
+    event_model = Participant.pgh_event_model
+    inserted = event_model.objects.filter(pgh_obj__in=participants, pgh_label="insert")
+    assert inserted.count() == participants.count()
+    assert (
+        event_model.objects.filter(pgh_obj__in=participants, pgh_label="update").count()
+        >= 3 * participants.count()
+    )  # consent, randomisation, quit date, exit...
+    context = Context.objects.get(pk=inserted.first().pgh_context_id)
+    assert context.metadata == {"command": "seed_demo"}
+
+
+def test_the_demo_plan_is_the_same_every_time_for_a_given_day():
+    today = dt.date(2026, 3, 1)
+    first, _ = demo_plans(today)
+    second, _ = demo_plans(today)
+    assert [dataclasses.asdict(p) for p in first] == [dataclasses.asdict(p) for p in second]
+    other, _ = demo_plans(today + dt.timedelta(days=1))
+    assert [dataclasses.asdict(p) for p in other] != [dataclasses.asdict(p) for p in first]
+
+
+def test_planned_journeys_never_run_past_yesterday():
+    import random
+
+    today = dt.date(2026, 3, 1)
+    spec = SiteSpec("TST", "Test", "T1", 300, add_months(today, -18), today, 300)
+    plan = plan_site(random.Random(7), spec, today, engagement="intensive")
+    days = []
+    for screening in plan.screenings:
+        days.append(screening.screened_on)
+        person = screening.participant
+        if person is None:
+            continue
+        # (A quit date set at a recent session may lie ahead: it is a plan, not an event.)
+        days += [d for d in (person.consented_on, person.randomised_on) if d]
+        days += [s.session_date for s in person.sessions]
+        days += [f.completed_on for f in person.follow_ups if f.completed_on]
+        if person.exit:
+            days.append(person.exit.on)
+            assert all(s.session_date < person.exit.on for s in person.sessions)
+        numbers = [s.number for s in person.sessions if s.attendance == "attended"]
+        assert numbers == sorted(set(numbers)) and all(1 <= n <= 12 for n in numbers)
+    assert max(days) < today
+
+
+def test_synthetic_site_codes_stay_apart_from_the_demo_codes():
+    codes = synthetic_site_codes(50)
+    assert codes[:3] == ["SAA", "SAB", "SAC"] and len(set(codes)) == 50
+    assert not set(codes) & set(DEMO_CODES)
+    with pytest.raises(ValueError):
+        synthetic_site_codes(677)
+
+
+def test_scale_builds_a_separate_synthetic_pilot_once(seeded, db):
+    demo_before = _row_counts()
+    out = StringIO()
+    call_command("seed_demo", "--scale", "3", stdout=out)
+    assert "synthetic pilot (scale 3) loaded" in out.getvalue()
+    synthetic = Participant.objects.filter(site__ods_code__startswith="SYN")
+    assert Allocation.objects.filter(participant__in=synthetic).count() == 135 * 3
+    assert Site.objects.filter(ods_code__startswith="SYN").count() == 1
+    after = _row_counts()
+    again = StringIO()
+    call_command("seed_demo", "--scale", "3", stdout=again)
+    assert "synthetic pilot already loaded" in again.getvalue()
+    assert _row_counts() == after
+    # The demo is untouched and the synthetic rows were not written to the audit tables.
+    assert after["patients_participantevent"] == demo_before["patients_participantevent"]
+    assert after["patients_participant"] > demo_before["patients_participant"]
+
+
+def test_synthetic_rows_are_consistent(seeded, db):
+    call_command("seed_demo", "--scale", "3", stdout=StringIO())
+    synthetic = Participant.objects.filter(site__ods_code__startswith="SYN")
+    phq9 = PHQ9Response.objects.filter(participant__in=synthetic)
+    assert phq9.count() > 1000
+    alerts = SafetyAlert.objects.filter(participant__in=synthetic)
+    assert alerts.count() == phq9.filter(risk=True).count() > 0
+    assert alerts.filter(acknowledged_at__isnull=True).exists()
+    sessions = CessationSession.objects.filter(participant__in=synthetic)
+    assert sessions.filter(number__gte=9).exists()  # the extended programme
+    assert not sessions.filter(participant__allocation__arm="control").exists()
+    follow_ups = FollowUp.objects.filter(participant__in=synthetic)
+    assert (
+        follow_ups.filter(status="completed").count()
+        == SmokingStatusReport.objects.filter(participant__in=synthetic).count()
+    )
+    pending = Reminder.objects.filter(participant__in=synthetic, status="pending")
+    assert not pending.filter(due_at__lt=timezone.now()).exists()
