@@ -51,6 +51,13 @@ class RedisWindowThrottle(BaseThrottle):
     def wait(self) -> float | None:
         return max(self.window_ends - self.now, 1)
 
+    def get_ident(self, request) -> str:
+        # The same client address as the sign-in lockout: X-Forwarded-For is trusted only as far
+        # as our own proxies, so a client cannot pick a fresh address per request.
+        from apps.accounts.client_ip import client_ip_address
+
+        return client_ip_address(request._request) or "unknown"
+
 
 class AnonThrottle(RedisWindowThrottle):
     """Requests without credentials, per client address."""

@@ -9,13 +9,14 @@ from apps.core.authentication import issue_token
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttle_counters():
-    """Rate-limit counters live in Redis across tests; start each test with none."""
+def fresh_cache():
+    """Rate-limit counters and cached figures live in Redis across tests (and runs, whose ids
+    repeat); start each test with none of this test settings' keys."""
 
     def clear() -> None:
         client = caches["default"]._cache.get_client(None, write=True)
         prefix = settings.CACHES["default"]["KEY_PREFIX"]
-        for key in client.scan_iter(match=f"{prefix}:*:throttle:*", count=500):
+        for key in client.scan_iter(match=f"{prefix}:*", count=500):
             client.delete(key)
 
     clear()
@@ -40,3 +41,7 @@ def client_for():
         return client
 
     return make
+
+
+# The browser test here shares the launch arguments and the axe check of tests/browser.
+from tests.browser.conftest import assert_accessible, browser_type_launch_args  # noqa: E402, F401

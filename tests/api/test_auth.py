@@ -123,3 +123,14 @@ def test_token_requests_are_limited_per_client_address(api_client, pwp_a, settin
     body = {"email": "nobody@nhs.test", "password": "x"}
     statuses = [api_client.post(TOKEN_URL, body).status_code for _ in range(3)]
     assert statuses == [400, 400, 429]
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_token_limit(db, api_client, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "auth": "2/minute"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    body = {"email": "nobody@nhs.test", "password": "x"}
+    statuses = [
+        api_client.post(TOKEN_URL, body, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+        for n in range(3)
+    ]
+    assert statuses == [400, 400, 429]
