@@ -32,6 +32,7 @@
         data: { labels: spec.labels, datasets: datasets },
         options: {
           responsive: true,
+          aspectRatio: 2.5,
           animation: false,
           scales: {
             y: spec.percent

@@ -72,3 +72,11 @@ def percent(value) -> str:
     if isinstance(value, Proportion) and value.percent is not None:
         return f"{value.percent:.1f}%"
     return "–"
+
+
+@register.filter
+def opens_dashboards(user) -> bool:
+    """Whether the navigation should offer the feasibility dashboard to this user."""
+    from apps.core.roles import can_view_dashboards
+
+    return can_view_dashboards(user)
