@@ -37,6 +37,12 @@ HIDDEN_FIELDS = frozenset(
         "token_hash",
         "claim_token",
         "draft_answers",
+        # The participant's own site and screening: the page is about them already.
+        "site_id",
+        "screening_id",
+        # With the arms already drawn, a block and position would reveal the next allocation.
+        "block_id",
+        "position",
     }
 )
 # Tracked models whose values never appear in the history: only which fields changed.

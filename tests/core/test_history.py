@@ -274,3 +274,21 @@ def test_history_is_built_from_the_audit_tables_not_the_live_rows(story):
     assert (new.record, new.action) == ("Participant", "changed")
     expected = (story.screened_on + dt.timedelta(days=7)).strftime("%d %b %Y")
     assert [(c.label, c.before, c.after) for c in new.changes] == [("quit date", expected, "blank")]
+
+
+def test_allocation_entry_shows_the_arm_but_not_the_concealed_block(client, trial_manager, story):
+    client.force_login(trial_manager)
+    response = client.get(_url(story))
+    (allocation,) = [e for e in response.context["entries"] if e.record == "Allocation"]
+    labels = {c.label for c in allocation.changes}
+    assert "arm" in labels
+    assert not labels & {"block", "position"}
+
+
+def test_contact_details_first_recorded_are_listed_by_field_without_values(
+    client, trial_manager, story
+):
+    client.force_login(trial_manager)
+    content = client.get(_url(story)).content.decode()
+    assert re.search(r"Email</span>: recorded", content)
+    assert re.search(r"Preferred channel</span>: recorded", content)
