@@ -140,14 +140,24 @@ def test_redirect_back_ignores_another_site(client, pwp_a, open_month3):
     assert "evil.example" not in response["Location"]
 
 
-def _render_follow_ups(user, follow_ups):
+def _render_follow_ups(user, follow_ups, **extra):
     request = RequestFactory().get("/participants/x/")
     request.user = user
     return render_to_string(
         "reminders/_participant_follow_ups.html",
-        {"follow_ups": follow_ups, "user": user},
+        {"follow_ups": follow_ups, "user": user, **extra},
         request=request,
     )
+
+
+def test_follow_up_include_offers_only_the_channels_the_participant_has(open_month3, pwp_a):
+    participant, _ = open_month3
+    follow_ups = list(participant.follow_ups.order_by("due_on"))
+    contact = participant.contact_details  # email only
+    html = _render_follow_ups(pwp_a, follow_ups, contact=contact)
+    assert "Send link now by email" in html
+    assert "Send link now by text" not in html
+    assert "Open on clinic tablet" in html
 
 
 def test_follow_up_include_offers_actions_only_to_clinical_staff_and_open_windows(

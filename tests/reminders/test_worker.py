@@ -1,5 +1,6 @@
 """Exactly-once delivery with a real Celery worker on the real Redis and the real PostgreSQL."""
 
+import json
 import os
 import subprocess
 import sys
@@ -130,13 +131,17 @@ def test_two_dispatcher_threads_send_each_reminder_once(recorder, site_a, pwp_a,
 
 def _kill_a_worker_in_the_middle_of_sending(reminder_id: int) -> None:
     """Run a dispatcher in another process, and SIGKILL it while its provider call hangs."""
+    database = {key: connection.settings_dict[key] for key in ("NAME", "USER", "HOST", "PORT")}
+    database["PASSWORD"] = connection.settings_dict.get("PASSWORD", "")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": "postgres://{USER}@{HOST}:{PORT}/{NAME}".format(**connection.settings_dict),
+        "QP_TEST_DATABASE": json.dumps(database),
     }
     script = (
-        "import django; django.setup()\n"
+        "import json, os, django; django.setup()\n"
+        "from django.db import connection\n"
+        "connection.settings_dict.update(json.loads(os.environ['QP_TEST_DATABASE']))\n"
         "from django.conf import settings\n"
         "settings.REMINDER_CHANNEL_BACKENDS = "
         "{'email': 'tests.reminders.recording.BlockingChannel'}\n"
