@@ -27,12 +27,15 @@
           order: d.type === "line" ? 0 : 1
         };
       });
+      // Sized once from its box: a resize observer would redraw mid-print or mid-screenshot.
+      var width = canvas.parentNode.clientWidth || 600;
+      canvas.width = width;
+      canvas.height = Math.round(width / 2.5);
       new window.Chart(canvas, {
         type: "bar",
         data: { labels: spec.labels, datasets: datasets },
         options: {
-          responsive: true,
-          aspectRatio: 2.5,
+          responsive: false,
           animation: false,
           scales: {
             y: spec.percent
