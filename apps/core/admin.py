@@ -72,7 +72,6 @@ class AuditEventAdmin(EventModelAdmin):
     """An append-only event table: readable, never editable (the database refuses anyway)."""
 
     list_display = ["pgh_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "pgh_context_id"]
-    list_filter = ["pgh_label", *EventModelAdmin.list_filter]
     date_hierarchy = "pgh_created_at"
     show_full_result_count = False
 

@@ -308,3 +308,28 @@ def test_changelists_cost_the_same_queries_for_more_rows(admin_client, world, si
         )
     assert CessationSession.objects.count() >= 4
     assert {label: count(label) for label in labels} == before
+
+
+def test_the_events_across_all_tables_are_read_only(admin_client, world):
+    from pghistory.models import Events
+
+    label = Events._meta.label_lower
+    assert admin_client.get(_url(label, "changelist")).status_code == 200
+    assert admin_client.get(_url(label, "add")).status_code == 403
+
+
+def test_the_all_events_admin_is_for_superusers_only(rf, admin_user, staff_viewer):
+    from pghistory.models import Events
+
+    from apps.core.admin import AllEventsAdmin
+
+    model_admin = AllEventsAdmin(Events, admin.site)
+    request = rf.get("/admin/")
+    request.user = staff_viewer
+    assert not model_admin.has_view_permission(request)
+    assert not model_admin.has_module_permission(request)
+    request.user = admin_user
+    assert model_admin.has_view_permission(request)
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
