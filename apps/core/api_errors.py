@@ -1,5 +1,6 @@
 """One JSON error shape for the whole API: {"errors": [{"field", "code", "message"}]}."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -58,6 +59,24 @@ def flatten(detail, prefix: str | None = None) -> list[dict]:
     return [error(prefix, getattr(detail, "code", None) or "invalid", str(detail))]
 
 
+_BEFORE_SCREENING = re.compile(r"(\w+) is before the participant was screened")
+
+
+def database_rule(exc: Exception) -> dict:
+    """Name the field and rule of a write the database refused (its triggers name the column)."""
+    before = _BEFORE_SCREENING.search(str(exc))
+    if before:
+        return error(
+            before.group(1),
+            "before_screening",
+            "The date cannot be before the participant was screened.",
+        )
+    constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+    return error(
+        None, constraint or "constraint", "The values break a rule of the trial; see the docs."
+    )
+
+
 def api_exception_handler(exc, context) -> Response | None:
     """DRF exception handler: every refusal answers in the same shape."""
     headers: dict[str, str] = {}
@@ -77,14 +96,7 @@ def api_exception_handler(exc, context) -> Response | None:
     elif isinstance(exc, IntegrityError | DataError):
         # The database holds the trial's invariants too; a write that breaks one is bad input.
         set_rollback()
-        return Response(
-            {
-                "errors": [
-                    error(None, "constraint", "The values break a rule of the trial; see the docs.")
-                ]
-            },
-            status=400,
-        )
+        return Response({"errors": [database_rule(exc)]}, status=400)
     if not isinstance(exc, exceptions.APIException):
         return None
     if getattr(exc, "auth_header", None):

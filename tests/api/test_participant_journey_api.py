@@ -309,3 +309,24 @@ def test_cursor_pagination_walks_every_participant_once(client_for, pwp_a, site_
         seen += [p["trial_id"] for p in page["results"]]
         url = page["next"]
     assert seen == [f"BRS-{n:04d}" for n in range(1, 6)]
+
+
+def test_a_reading_before_screening_names_the_field_the_database_refused(
+    client_for, pwp_a, participant_a
+):
+    before = dt.datetime.combine(
+        participant_a.screened_on - dt.timedelta(days=3), dt.time(12), tzinfo=dt.UTC
+    )
+    response = client_for(pwp_a).post(
+        f"/api/v1/participants/{participant_a.trial_id}/co-readings/",
+        {"ppm": 3, "taken_at": before.isoformat()},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "field": "taken_at",
+            "code": "before_screening",
+            "message": "The date cannot be before the participant was screened.",
+        }
+    ]
+    assert COReading.objects.count() == 0
