@@ -855,3 +855,63 @@ def _consort(scr: dict, by_arm: dict, arms: list[str], randomised_pilot: bool, c
             )
         flow["arms"].append(arm)
     return flow
+
+
+def _plain(value):
+    """A figure as JSON-ready values (proportions and means become objects)."""
+    if isinstance(value, Proportion):
+        return {
+            "numerator": value.numerator,
+            "denominator": value.denominator,
+            "percent": value.percent,
+            "ci_low": value.ci_low,
+            "ci_high": value.ci_high,
+        }
+    if isinstance(value, metrics.MeanEstimate):
+        return {
+            "n": value.n,
+            "mean": value.mean,
+            "sd": value.sd,
+            "ci_low": value.ci_low,
+            "ci_high": value.ci_high,
+        }
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def report_to_dict(report: Report) -> dict:
+    """The whole report as plain JSON-ready data (for the API)."""
+    return {
+        "as_of": report.as_of.isoformat(),
+        "randomised_pilot": report.randomised_pilot,
+        "filters": {
+            "site_ids": sorted(report.filters.site_ids),
+            "arm": report.filters.arm,
+            "month_from": report.filters.month_from,
+            "month_to": report.filters.month_to,
+        },
+        "arms": report.arms,
+        "headline": _plain(report.headline),
+        "criteria": [
+            {
+                "key": c.key,
+                "label": c.label,
+                "light": c.light,
+                "value": _plain(c.value),
+                "green_from": c.green_from,
+                "amber_from": c.amber_from,
+                "explanation": c.explanation,
+            }
+            for c in report.criteria
+        ],
+        "tables": {
+            key: {"title": t.title, "columns": t.columns, "rows": _plain(t.rows), "note": t.note}
+            for key, t in report.tables.items()
+        },
+        "consort": _plain(report.consort),
+    }

@@ -183,3 +183,17 @@ def test_empty_pilot_has_no_denominators_and_unknown_lights(db, criteria):
     assert not report.headline["eligibility_rate"].known
     assert {c.light for c in report.criteria} == {"unknown"}
     assert report.consort["assessed"] == 0
+
+
+def test_report_serialises_to_plain_json_for_the_api(data, small_pilot):
+    import json
+
+    from apps.dashboards.report import report_to_dict
+
+    plain = json.loads(json.dumps(report_to_dict(_report(data, small_pilot))))
+    retention = plain["tables"]["retention"]["rows"][1]
+    assert retention[0] == "3 months"
+    assert retention[-1]["numerator"] == 3 and retention[-1]["denominator"] == 5
+    lights = {c["key"]: c for c in plain["criteria"]}
+    assert lights["retention_3m"]["light"] == "amber"
+    assert plain["consort"]["assessed"] == 10
