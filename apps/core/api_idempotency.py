@@ -7,8 +7,10 @@ both exist or neither does; a per-key advisory lock makes a concurrent retry wai
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.db import connection, transaction
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import APIException, ValidationError
@@ -20,6 +22,8 @@ from apps.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+# Long enough for any client's retries; the stored answers hold clinical data, so not for ever.
+KEY_TTL = timedelta(hours=24)
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name=HEADER,
@@ -28,7 +32,7 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     required=False,
     description=(
         "Any unique string (a UUID is ideal), up to 255 characters. Retrying the same request "
-        "with the same key returns the first answer and stores nothing new."
+        "with the same key (within 24 hours) returns the first answer and stores nothing new."
     ),
 )
 
@@ -67,9 +71,9 @@ def idempotent(request: Request, handler: Callable[[], Response]) -> Response:
     body_hash = _body_hash(request)
     with transaction.atomic():
         _lock(request.user.pk, key)
-        stored = IdempotencyRecord.objects.filter(
-            user=request.user, key=key, method_path=method_path
-        ).first()
+        mine = IdempotencyRecord.objects.filter(user=request.user)
+        mine.filter(created_at__lt=timezone.now() - KEY_TTL).delete()
+        stored = mine.filter(key=key, method_path=method_path).first()
         if stored is not None:
             if stored.request_hash != body_hash:
                 raise IdempotencyKeyReused()

@@ -1,5 +1,6 @@
 """Idempotency-Key retries store one record; server-set fields cannot be sent in a body."""
 
+import datetime as dt
 import threading
 
 import pytest
@@ -259,3 +260,14 @@ def test_screening_body_cannot_set_outcome_author_or_participant(client_for, pwp
     screening = ScreeningRecord.objects.get()
     assert (screening.outcome, screening.screened_by) == ("not_eligible", pwp_a)
     assert not Participant.objects.exists()
+
+
+def test_keys_are_forgotten_after_a_day(client_for, pwp_a, participant_a):
+    client = client_for(pwp_a)
+    client.post(phq9_url(participant_a), RISKY, HTTP_IDEMPOTENCY_KEY="old")
+    IdempotencyRecord.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
+    again = client.post(phq9_url(participant_a), RISKY, HTTP_IDEMPOTENCY_KEY="old")
+    assert again.status_code == 201
+    assert "Idempotent-Replayed" not in again.headers
+    assert PHQ9Response.objects.count() == 2
+    assert IdempotencyRecord.objects.count() == 1
