@@ -3,6 +3,8 @@
 import csv
 import hashlib
 import json
+import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +32,11 @@ from apps.sites.selectors import sites_visible_to
 
 CRITERIA_EDITORS = frozenset({Role.TRIAL_MANAGER, Role.ADMIN})
 # A rendered page body lives as long as its snapshot could be the latest (rebuilt every 10 min).
+# Bodies never change for a key (it names the snapshot), so each worker also keeps the most
+# recent ones in memory and skips the Redis round trip.
 FRAGMENT_SECONDS = 60 * 60
+LOCAL_FRAGMENTS_KEPT = 64
+_LOCAL_FRAGMENTS: OrderedDict[str, str] = OrderedDict()
 
 
 def _require_dashboard(user) -> None:
@@ -140,7 +146,12 @@ def report_fragment(state: PageState, *, query: str, can_edit_criteria: bool) ->
     ]
     digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
     key = f"dashboards:fragment:{digest}"
-    html = cache.get(key)
+    html = _LOCAL_FRAGMENTS.get(key)
+    if html is not None:
+        _LOCAL_FRAGMENTS.move_to_end(key)
+        return html
+    packed = cache.get(key)
+    html = zlib.decompress(packed).decode() if packed is not None else None
     if html is None:
         report = state.report()
         html = render_to_string(
@@ -154,7 +165,10 @@ def report_fragment(state: PageState, *, query: str, can_edit_criteria: bool) ->
                 "can_edit_criteria": can_edit_criteria,
             },
         )
-        cache.set(key, html, FRAGMENT_SECONDS)
+        cache.set(key, zlib.compress(html.encode(), 1), FRAGMENT_SECONDS)
+    _LOCAL_FRAGMENTS[key] = html
+    while len(_LOCAL_FRAGMENTS) > LOCAL_FRAGMENTS_KEPT:
+        _LOCAL_FRAGMENTS.popitem(last=False)
     return html
 
 

@@ -24,8 +24,10 @@ def _fresh_cache():
     from django.core.cache import cache
 
     from apps.dashboards.selectors import snapshot_data
+    from apps.dashboards.views import _LOCAL_FRAGMENTS
 
     cache.clear()
     snapshot_data.cache_clear()
+    _LOCAL_FRAGMENTS.clear()
     yield
     snapshot_data.cache_clear()
