@@ -1,7 +1,7 @@
 """Reads for the dashboards: the latest snapshot, figures filtered for a user, exports, criteria."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 
@@ -69,6 +69,8 @@ def snapshot_head() -> SnapshotHead:
 def snapshot_is_randomised(snapshot_id: int) -> bool:
     """Whether the pilot was randomised when the snapshot was built (cached: reading one key
     of the stored document would make PostgreSQL read all of it)."""
+    if snapshot_id in _RANDOMISED:
+        return _RANDOMISED[snapshot_id]
     key = f"dashboards:snapshot:{snapshot_id}:randomised"
     value = cache.get(key)
     if value is None:
@@ -79,6 +81,7 @@ def snapshot_is_randomised(snapshot_id: int) -> bool:
             != "false"
         )
         cache.set(key, value, 24 * 3600)
+    _RANDOMISED[snapshot_id] = value  # a snapshot never changes
     return value
 
 
@@ -91,11 +94,13 @@ class PageState:
     criteria: list[dict]
 
 
-def page_state(user) -> PageState:
-    """The user's sites, the latest snapshot head and the thresholds, in one query."""
-    sites = sites_visible_to(user).values("code", "id", "name")
+def _page_state_sql() -> tuple[str, list]:
+    """The SQL (and parameters) shared by every user: snapshot head and thresholds.
+
+    Compiled by the ORM once per process; only the "building since" time changes per request.
+    """
     building = MetricSnapshot.objects.filter(
-        status=SnapshotStatus.BUILDING, started_at__gte=timezone.now() - STALE_BUILD_AFTER
+        status=SnapshotStatus.BUILDING, started_at__gte=_EPOCH
     ).order_by("-started_at")
     head = (
         MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
@@ -103,24 +108,44 @@ def page_state(user) -> PageState:
         .order_by("-finished_at")
         .values("id", "finished_at", "building_id")[:1]
     )
-    building_only = building.values("id")[:1]
     criteria = ProgressionCriterion.objects.values(
         "id", "key", "label", "green_from", "amber_from", "display_order"
     )
     parts, params = [], []
-    for qs in (sites, head, building_only, criteria):
+    for qs in (head, building.values("id")[:1], criteria):
         sql, qs_params = qs.query.sql_with_params()
         parts.append(sql)
         params.extend(qs_params)
     sql = (
-        f"SELECT (SELECT COALESCE(json_agg(s ORDER BY s.code), '[]') FROM ({parts[0]}) s),"
-        f" (SELECT row_to_json(h) FROM ({parts[1]}) h),"
-        f" (SELECT b.id FROM ({parts[2]}) b),"
+        f"(SELECT row_to_json(h) FROM ({parts[0]}) h),"
+        f" (SELECT b.id FROM ({parts[1]}) b),"
         f" (SELECT COALESCE(json_agg(c ORDER BY c.display_order, c.id), '[]')"
-        f" FROM ({parts[3]}) c)"
+        f" FROM ({parts[2]}) c)"
+    )
+    return sql, params
+
+
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+_SHARED_SQL: list = []
+_RANDOMISED: dict[int, bool] = {}
+
+
+def page_state(user) -> PageState:
+    """The user's sites, the latest snapshot head and the thresholds, in one query."""
+    if not _SHARED_SQL:
+        _SHARED_SQL.append(_page_state_sql())
+    shared_sql, shared_params = _SHARED_SQL[0]
+    since = timezone.now() - STALE_BUILD_AFTER
+    shared_params = [since if p == _EPOCH else p for p in shared_params]
+    sites_sql, sites_params = (
+        sites_visible_to(user).values("code", "id", "name").query.sql_with_params()
+    )
+    sql = (
+        f"SELECT (SELECT COALESCE(json_agg(s ORDER BY s.code), '[]') FROM ({sites_sql}) s),"
+        f" {shared_sql}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*sites_params, *shared_params])
         site_rows, head_row, building_id, criteria_rows = cursor.fetchone()
     if head_row is None:
         snapshot = SnapshotHead(None, None, building_id)
@@ -132,10 +157,8 @@ def page_state(user) -> PageState:
             snapshot_is_randomised(head_row["id"]),
         )
     for c in criteria_rows:
-        c["green_from"], c["amber_from"] = (
-            Decimal(str(c["green_from"])),
-            Decimal(str(c["amber_from"])),
-        )
+        c["green_from"] = Decimal(str(c["green_from"]))
+        c["amber_from"] = Decimal(str(c["amber_from"]))
     return PageState(
         sites=[(s["code"], s["id"], s["name"]) for s in site_rows],
         head=snapshot,

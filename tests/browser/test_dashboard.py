@@ -23,11 +23,13 @@ def pilot(site_a, site_b, pwp_a, pwp_b, settings, tmp_path):
     from apps.dashboards.selectors import snapshot_data
 
     settings.EXPORT_ROOT = tmp_path / "exports"
+    from apps.dashboards.selectors import _RANDOMISED
     from apps.dashboards.views import _LOCAL_FRAGMENTS
 
     cache.clear()
     snapshot_data.cache_clear()
     _LOCAL_FRAGMENTS.clear()
+    _RANDOMISED.clear()
     seed_criteria()
     pilot = build_small_pilot(site_a, site_b, pwp_a, pwp_b)
     build_snapshot()

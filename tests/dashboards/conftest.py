@@ -23,11 +23,12 @@ def _fresh_cache():
     """Rendered dashboard bodies are cached per snapshot id: start every test empty."""
     from django.core.cache import cache
 
-    from apps.dashboards.selectors import snapshot_data
+    from apps.dashboards.selectors import _RANDOMISED, snapshot_data
     from apps.dashboards.views import _LOCAL_FRAGMENTS
 
     cache.clear()
     snapshot_data.cache_clear()
     _LOCAL_FRAGMENTS.clear()
+    _RANDOMISED.clear()
     yield
     snapshot_data.cache_clear()

@@ -100,11 +100,13 @@ def test_first_view_of_a_snapshot_costs_two_more_queries(
 
     client.force_login(trial_manager)
     client.get(reverse("dashboard"))
+    from apps.dashboards.selectors import _RANDOMISED
     from apps.dashboards.views import _LOCAL_FRAGMENTS
 
     cache.clear()
     snapshot_data.cache_clear()
     _LOCAL_FRAGMENTS.clear()
+    _RANDOMISED.clear()
     client.force_login(trial_manager)
     client.get(reverse("dashboard-criteria"))
     # + the snapshot's document and its randomised flag, read once per process / cache
