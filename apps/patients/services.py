@@ -213,6 +213,10 @@ def update_contact_details(
     )
     if not consent_to_contact:
         cancel_pending_reminders(participant=participant)
+    elif participant.randomised_on:
+        from apps.reminders.services import sync_follow_up_schedule
+
+        sync_follow_up_schedule(participant=participant)
     return contact
 
 

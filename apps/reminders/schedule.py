@@ -120,3 +120,15 @@ def reminder_due_dates(window: FollowUpWindow) -> list[tuple[str, date]]:
     """Return (kind, date) for each cadence step that falls on or before the window closes."""
     steps = ((kind, window.opens_on + timedelta(days=offset)) for kind, offset in REMINDER_CADENCE)
     return [(kind, day) for kind, day in steps if day <= window.closes_on]
+
+
+def steps_to_arm(window: FollowUpWindow, today: date) -> list[tuple[str, date]]:
+    """Cadence steps to create now: every future step, plus only the latest one already due.
+
+    Planning late (randomised mid-window, or contact consent given back) must not send a burst
+    of every missed step at once: one catch-up message, then the cadence carries on.
+    """
+    steps = reminder_due_dates(window)
+    past = [step for step in steps if step[1] < today]
+    future = [step for step in steps if step[1] >= today]
+    return past[-1:] + future

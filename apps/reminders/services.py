@@ -87,13 +87,20 @@ def plan_reminders(*, follow_up: FollowUp, window: schedule.FollowUpWindow) -> N
     contact = getattr(follow_up.participant, "contact_details", None)
     if contact is None or not contact.consent_to_contact:
         return
+    to_arm = {kind for kind, _ in schedule.steps_to_arm(window, timezone.localdate())}
     for kind, day in schedule.reminder_due_dates(window):
+        existing = Reminder.objects.filter(follow_up=follow_up, kind=kind).first()
+        if existing is not None:
+            _move_reminder(existing, _due_at(day))
+            continue
+        if kind not in to_arm:
+            continue
         channel = (
             ReminderChannel.STAFF_TASK
             if kind == ReminderKind.ESCALATION
             else contact.preferred_channel
         )
-        reminder, created = Reminder.objects.get_or_create(
+        Reminder.objects.get_or_create(
             follow_up=follow_up,
             kind=kind,
             defaults={
@@ -105,8 +112,6 @@ def plan_reminders(*, follow_up: FollowUp, window: schedule.FollowUpWindow) -> N
                 else None,
             },
         )
-        if not created:
-            _move_reminder(reminder, _due_at(day))
 
 
 def _move_reminder(reminder: Reminder, due_at: datetime) -> None:

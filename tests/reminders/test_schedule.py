@@ -18,6 +18,7 @@ from apps.reminders.schedule import (
     four_week_window,
     month_window,
     reminder_due_dates,
+    steps_to_arm,
 )
 
 dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1))
@@ -245,3 +246,15 @@ def test_reminder_dates_stay_inside_the_window(opens, length):
     assert all(window.opens_on <= day <= window.closes_on for _, day in reminders)
     days = [day for _, day in reminders]
     assert days == sorted(days)
+
+
+def test_planning_late_arms_one_catch_up_step_and_every_future_step():
+    window = four_week_window(date(2026, 3, 1))  # opens 26 March
+    assert [k for k, _ in steps_to_arm(window, date(2026, 3, 20))] == [
+        "invitation",
+        "reminder_1",
+        "reminder_2",
+        "escalation",
+    ]
+    assert [k for k, _ in steps_to_arm(window, date(2026, 4, 3))] == ["reminder_2", "escalation"]
+    assert [k for k, _ in steps_to_arm(window, date(2026, 4, 30))] == ["escalation"]
