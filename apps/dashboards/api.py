@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from apps.core.api_permissions import DashboardAccess, ExportAccess
 from apps.dashboards import selectors, services
 from apps.dashboards.models import ExportJob, ExportStatus
+from apps.dashboards.report import report_to_dict
 from apps.dashboards.serializers import (
     ExportJobSerializer,
     ExportRequestSerializer,
@@ -43,17 +44,18 @@ class MetricsView(APIView):
         if chosen.get("site") and chosen["site"] not in selectors.visible_site_codes(request.user):
             raise ValidationError({"site": ["Choose one of your sites."]}, code="invalid_choice")
         head, report = selectors.dashboard_report(request.user, **chosen)
+        figures = report_to_dict(report) if report else {}
         body = {
             "snapshot_id": head.id,
             "snapshot_finished_at": head.finished_at,
             "snapshot_age_seconds": head.age_seconds,
             "building_snapshot_id": head.building_id,
-            "as_of": report.as_of if report else None,
-            "randomised_pilot": report.randomised_pilot if report else None,
-            "arms": report.arms if report else [],
-            "headline": report.headline if report else None,
-            "criteria": report.criteria if report else [],
-            "tables": list(report.tables.values()) if report else [],
+            "as_of": figures.get("as_of"),
+            "randomised_pilot": figures.get("randomised_pilot"),
+            "arms": figures.get("arms", []),
+            "headline": figures.get("headline"),
+            "criteria": figures.get("criteria", []),
+            "tables": [{"key": k, **t} for k, t in figures.get("tables", {}).items()],
         }
         return Response(MetricsSerializer(body).data)
 

@@ -44,23 +44,6 @@ _MEAN = {
 }
 
 
-def cell_value(value):
-    """A table cell as JSON: proportions and means become objects, the rest stays as it is."""
-    if isinstance(value, metrics.Proportion):
-        return ProportionSerializer(value).data
-    if isinstance(value, metrics.MeanEstimate):
-        return {
-            "n": value.n,
-            "mean": value.mean,
-            "sd": value.sd,
-            "ci_low": value.ci_low,
-            "ci_high": value.ci_high,
-        }
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
-
-
 @extend_schema_field(
     {
         "nullable": True,
@@ -72,7 +55,7 @@ class CellField(serializers.Field):
     """One cell of a metrics table."""
 
     def to_representation(self, value):
-        return cell_value(value)
+        return value  # already plain: report_to_dict turns proportions and means into objects
 
 
 class TableSerializer(serializers.Serializer):
