@@ -1,5 +1,6 @@
 """Staff users: email login, one role, and memberships of the sites they work at."""
 
+import pghistory
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
@@ -29,6 +30,8 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
+# Role and membership changes are audited; password hashes and login stamps are not copied.
+@pghistory.track(exclude=["password", "last_login"])
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150, blank=True)
@@ -53,6 +56,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
 
+@pghistory.track()
 class SiteMembership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     site = models.ForeignKey("trial_sites.Site", on_delete=models.CASCADE, related_name="+")

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -9,6 +10,7 @@ from django.db.models import Q
 from apps.core.models import TimeStampedModel
 
 
+@pghistory.track()
 class PractitionerProfile(TimeStampedModel):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practitioner_profile"

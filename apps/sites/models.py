@@ -1,5 +1,6 @@
 """Sites (Talking Therapies services) and the pilot's own configuration."""
 
+import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
@@ -7,6 +8,7 @@ from django.db.models import F, Q
 from apps.core.models import TimeStampedModel
 
 
+@pghistory.track()
 class Site(TimeStampedModel):
     code = models.CharField(
         max_length=5, unique=True, help_text="Short upper-case code that prefixes trial IDs."
@@ -39,6 +41,7 @@ def default_consent_versions() -> list[str]:
     return ["v1.0"]
 
 
+@pghistory.track()
 class Pilot(TimeStampedModel):
     """The trial being run: one row; holds the switches that change how it runs."""
 

@@ -270,6 +270,7 @@ PGHISTORY_DEFAULT_TRACKERS = (
     pghistory.DeleteEvent(),
 )
 PGHISTORY_APPEND_ONLY = True
+PGHISTORY_ADMIN_CLASS = "apps.core.admin.AllEventsAdmin"
 from django.db.models import DO_NOTHING  # noqa: E402
 
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_constraint=False, on_delete=DO_NOTHING)

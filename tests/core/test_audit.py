@@ -288,3 +288,18 @@ def test_a_participant_created_outside_any_request_is_still_recorded(site_a, pwp
     assert event.pgh_label == "insert"
     assert event.pgh_context is None
     assert event.trial_id == participant.trial_id
+
+
+def test_role_and_site_membership_changes_are_audited_without_password_hashes(pwp_a, site_b):
+    from apps.accounts.models import SiteMembership
+
+    pwp_a.role = "site_lead"
+    pwp_a.set_password("a-brand-new-password-1")
+    pwp_a.save()
+    SiteMembership.objects.create(user=pwp_a, site=site_b)
+    events = pghistory.models.Events.objects.tracks(pwp_a).order_by("pgh_created_at")
+    assert events.filter(pgh_label="update", pgh_diff__has_key="role").exists()
+    assert all("password" not in (e.pgh_data or {}) for e in events)
+    assert pghistory.models.Events.objects.filter(
+        pgh_model="accounts.SiteMembershipEvent", pgh_label="insert"
+    ).exists()
