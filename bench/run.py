@@ -38,17 +38,11 @@ def bench_database_url(url: str) -> str:
 
 
 def _admin_connection(url: str):
+    """A connection to the server's `postgres` database (works for TCP and socket URLs)."""
     import psycopg
 
     parts = urlsplit(url)
-    return psycopg.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-        autocommit=True,
-    )
+    return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
 
 
 def _manage(url: str, *args: str) -> None:
@@ -69,7 +63,7 @@ def prepare_database(url: str, *, scale: int, fresh: bool) -> dict:
     _manage(url, "migrate", "--noinput", "-v0")
     import psycopg
 
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as conn:
+    with psycopg.connect(url) as conn:
         participants = conn.execute("SELECT COUNT(*) FROM patients_participant").fetchone()[0]
     seeded_seconds = None
     if participants == 0:
