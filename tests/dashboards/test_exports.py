@@ -121,6 +121,25 @@ def test_stata_and_spss_files_carry_variable_and_value_labels(
     assert meta.variable_value_labels["quit4w"][a1["quit4w"]] == "Quit, CO-verified"
 
 
+@pytest.mark.parametrize(
+    ("dataset", "file_format", "reader"),
+    [
+        ("long", "dta", pyreadstat.read_dta),
+        ("dictionary", "sav", pyreadstat.read_sav),
+    ],
+)
+def test_long_and_dictionary_open_in_stata_and_spss(
+    small_pilot, trial_manager, dataset, file_format, reader
+):
+    job = _build(trial_manager, dataset, file_format)
+    frame, meta = reader(job.file_path)
+    assert len(frame) == job.row_count > 0
+    if dataset == "long":
+        assert meta.variable_value_labels["instrument"][1] == "PHQ-9 total"
+    else:
+        assert "trial_id" in set(frame["variable"])
+
+
 def test_csv_cells_cannot_run_as_spreadsheet_formulas():
     assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert [safe_cell(v) for v in ("+1", "-1", "@SUM(A1)", "\tx", "BRS-0001")] == [

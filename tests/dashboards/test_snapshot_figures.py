@@ -197,3 +197,21 @@ def test_report_serialises_to_plain_json_for_the_api(data, small_pilot):
     lights = {c["key"]: c for c in plain["criteria"]}
     assert lights["retention_3m"]["light"] == "amber"
     assert plain["consort"]["assessed"] == 10
+
+
+def test_single_arm_pilot_shows_enrolled_participants_in_one_column(db, site_a, pwp_a, criteria):
+    from apps.dashboards.consort import consort_svg
+    from apps.sites.selectors import get_pilot
+    from tests.factories import make_participant
+
+    pilot = get_pilot()
+    pilot.is_randomised = False
+    pilot.save()
+    make_participant(site=site_a, pwp=pwp_a, stage="randomised")
+    data = compute_snapshot_data()
+    report = build_report(data, Filters(site_ids=frozenset({site_a.id})), criteria_values())
+    assert report.arms == ["single"] and report.headline["enrolled_word"] == "Enrolled"
+    assert [row[0] for row in report.tables["adherence"].rows] == ["Enrolled"]
+    assert report.consort["arms"][0]["allocated"] == 1
+    svg = consort_svg(report.consort)
+    assert "Enrolled (n=1)" in svg and "Allocated to" not in svg
