@@ -8,7 +8,12 @@ from apps.dashboards import services
 @shared_task(name="apps.dashboards.tasks.build_metric_snapshot")
 def build_metric_snapshot(snapshot_id: int | None = None) -> int:
     """Build the metric snapshot (beat passes no id: a new snapshot is started)."""
-    return services.build_snapshot(snapshot_id).id
+    snapshot = services.build_snapshot(snapshot_id)
+    if snapshot.status == "ready":
+        from apps.dashboards.views import warm_default_bodies
+
+        warm_default_bodies(snapshot.id)
+    return snapshot.id
 
 
 @shared_task(name="apps.dashboards.tasks.build_export")

@@ -140,7 +140,7 @@ def report_fragment(state: PageState, *, query: str, can_edit_criteria: bool) ->
         state.filters.arm,
         state.filters.month_from,
         state.filters.month_to,
-        [(c["key"], str(c["green_from"]), str(c["amber_from"])) for c in state.criteria],
+        [(c["key"], float(c["green_from"]), float(c["amber_from"])) for c in state.criteria],
         query,
         can_edit_criteria,
     ]
@@ -170,6 +170,29 @@ def report_fragment(state: PageState, *, query: str, can_edit_criteria: bool) ->
     while len(_LOCAL_FRAGMENTS) > LOCAL_FRAGMENTS_KEPT:
         _LOCAL_FRAGMENTS.popitem(last=False)
     return html
+
+
+def warm_default_bodies(snapshot_id: int) -> None:
+    """Render a new snapshot's unfiltered all-sites body before the first manager asks."""
+    from apps.dashboards.models import MetricSnapshot
+    from apps.sites.models import Site
+
+    finished_at = MetricSnapshot.objects.values_list("finished_at", flat=True).get(id=snapshot_id)
+    sites = list(Site.objects.order_by("code").values_list("code", "id", "name"))
+    head = selectors.SnapshotHead(
+        snapshot_id, finished_at, None, selectors.snapshot_is_randomised(snapshot_id)
+    )
+    form = DashboardFilterForm(
+        None,
+        site_choices=[(code, f"{code} {name}") for code, _, name in sites],
+        randomised=head.randomised,
+    )
+    ids = tuple(sorted(site_id for _, site_id, _ in sites))
+    state = PageState(
+        form, head, Filters(site_ids=frozenset(ids)), selectors.criteria_values(), ids
+    )
+    for can_edit in (True, False):
+        report_fragment(state, query="", can_edit_criteria=can_edit)
 
 
 def _csv_cells(value) -> list:

@@ -207,3 +207,22 @@ def test_migration_seeds_the_default_criteria_from_clinical_rules(db):
         "quit_attempt": (8, 4),
         "retention_3m": (70, 50),
     }
+
+
+def test_a_warmed_snapshot_is_served_without_reading_its_document(
+    client, trial_manager, small_pilot, django_assert_num_queries
+):
+    from apps.dashboards.selectors import _RANDOMISED, snapshot_data
+    from apps.dashboards.views import _LOCAL_FRAGMENTS, warm_default_bodies
+
+    snapshot = build_snapshot()
+    warm_default_bodies(snapshot.id)
+    _LOCAL_FRAGMENTS.clear()  # a web worker other than the one that rendered it
+    snapshot_data.cache_clear()
+    _RANDOMISED.clear()
+    client.force_login(trial_manager)
+    client.get(reverse("dashboard-criteria"))
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        html = client.get(reverse("dashboard")).content.decode()
+    assert "Assessed for eligibility (n=10)" in html
+    assert snapshot_data.cache_info().currsize == 0
