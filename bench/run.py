@@ -154,9 +154,10 @@ rendered once per snapshot, filter, site scope and threshold set and kept in Red
 worker's memory); the snapshot document is kept in each worker's memory. The build task
 pre-renders the unfiltered all-sites page, so the usual first view of a new snapshot is fast; the
 first view of another filter pays its render (the "first view of a site filter" row, the first
-of which also loads the document into the worker); every later view is the "dashboard page" rows. /health/ is
-anonymous and runs one `SELECT 1`; the signed-in view goes through the same session middleware as
-the dashboard, which saves the session (a committed write) on every signed-in request."""
+of which also loads the document into the worker); every later view is the "dashboard page"
+rows. /health/ is anonymous and runs one `SELECT 1`; the signed-in view goes through the same
+session middleware as the dashboard, which saves the session (a committed write) on every
+signed-in request."""
 
 
 def exports_markdown(r: dict, when: str) -> str:
