@@ -105,6 +105,8 @@ def test_whole_questionnaire_is_stored_at_once_with_scores_and_completes_the_fol
 ):
     participant, follow_up, token = opened
     follow_up.reminders.update(status=ReminderStatus.PENDING)
+    planned = follow_up.reminders.count()
+    assert planned >= 1
     _answer_all(client, token)
     assert _nothing_stored(participant)  # drafts only until the one submit
 
@@ -134,7 +136,7 @@ def test_whole_questionnaire_is_stored_at_once_with_scores_and_completes_the_fol
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.COMPLETED
     assert not follow_up.reminders.filter(status=ReminderStatus.PENDING).exists()
-    assert follow_up.reminders.filter(status=ReminderStatus.CANCELLED).count() == 4
+    assert follow_up.reminders.filter(status=ReminderStatus.CANCELLED).count() == planned
     link = QuestionnaireLink.objects.get()
     assert link.used_at is not None
     assert link.draft_answers == {}
