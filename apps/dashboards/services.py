@@ -114,6 +114,10 @@ def build_snapshot(
         snapshot = MetricSnapshot.objects.get(id=snapshot_id)
         if snapshot.status == SnapshotStatus.READY:
             return snapshot
+        if snapshot.status == SnapshotStatus.FAILED:  # a retry starts it again
+            MetricSnapshot.objects.filter(id=snapshot.id).update(
+                status=SnapshotStatus.BUILDING, progress=0, error="", finished_at=None
+            )
     store = _store_progress(snapshot.id)
 
     def progress(percent: int) -> None:

@@ -3,13 +3,14 @@
 from celery import shared_task
 
 from apps.dashboards import services
+from apps.dashboards.models import SnapshotStatus
 
 
 @shared_task(name="apps.dashboards.tasks.build_metric_snapshot")
 def build_metric_snapshot(snapshot_id: int | None = None) -> int:
     """Build the metric snapshot (beat passes no id: a new snapshot is started)."""
     snapshot = services.build_snapshot(snapshot_id)
-    if snapshot.status == "ready":
+    if snapshot.status == SnapshotStatus.READY:
         from apps.dashboards.views import warm_default_bodies
 
         warm_default_bodies(snapshot.id)

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.dashboards.models import MetricSnapshot, SnapshotStatus
 from apps.dashboards.services import build_snapshot
@@ -226,3 +227,26 @@ def test_a_warmed_snapshot_is_served_without_reading_its_document(
         html = client.get(reverse("dashboard")).content.decode()
     assert "Assessed for eligibility (n=10)" in html
     assert snapshot_data.cache_info().currsize == 0
+
+
+def test_a_failed_build_is_recorded_and_a_retry_completes_it(criteria, monkeypatch):
+    from apps.dashboards import counts
+
+    snapshot = MetricSnapshot.objects.create(
+        status=SnapshotStatus.BUILDING, started_at=timezone.now()
+    )
+
+    def broken(**kwargs):
+        raise RuntimeError("database went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(counts, "participant_counts", broken)
+        with pytest.raises(RuntimeError):
+            build_snapshot(snapshot.id)
+    snapshot.refresh_from_db()
+    assert (snapshot.status, snapshot.error) == (SnapshotStatus.FAILED, "database went away")
+    progress = []
+    build_snapshot(snapshot.id, progress_callback=progress.append)
+    snapshot.refresh_from_db()
+    assert (snapshot.status, snapshot.progress, snapshot.error) == (SnapshotStatus.READY, 100, "")
+    assert progress[0] == 5 and progress[-1] == 100 and progress == sorted(progress)
