@@ -5,9 +5,16 @@ import os
 import pytest
 
 from apps.core.roles import Role
+from tests.cache import clear_cache_keys
 from tests.factories import SiteFactory, UserFactory, make_participant
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache_keys():
+    """Start each test with none of this run's cache keys (rate limits, cached pages)."""
+    clear_cache_keys()
 
 
 @pytest.fixture

@@ -9,6 +9,9 @@ from django.contrib.auth.views import redirect_to_login
 SESSION_STARTED_KEY = "quitpilot_session_started"
 LAST_SEEN_KEY = "quitpilot_last_seen"
 SIGNED_OUT_REASON_KEY = "quitpilot_signed_out_reason"
+# "Last seen" is rewritten at most this often: a session write on every request would cost
+# every signed-in page a database write, and a minute is nothing against a 30-minute timeout.
+LAST_SEEN_RESOLUTION_SECONDS = 60
 
 
 def _duration(seconds: int) -> str:
@@ -65,5 +68,6 @@ class SessionTimeoutMiddleware:
                     # The API answers for itself: the request goes on, now anonymous.
                     return self.get_response(request)
                 return redirect_to_login(request.get_full_path())
-            session[LAST_SEEN_KEY] = now
+            if now - session.get(LAST_SEEN_KEY, 0) >= LAST_SEEN_RESOLUTION_SECONDS:
+                session[LAST_SEEN_KEY] = now
         return self.get_response(request)

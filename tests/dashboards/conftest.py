@@ -3,6 +3,7 @@
 import pytest
 
 from apps.dashboards.models import ProgressionCriterion
+from tests.cache import clear_cache_keys
 from tests.dashboards.pilot import Pilot, build_small_pilot, seed_criteria
 
 
@@ -21,12 +22,10 @@ def small_pilot(site_a, site_b, pwp_a, pwp_b, criteria) -> Pilot:
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rendered dashboard bodies are cached per snapshot id: start every test empty."""
-    from django.core.cache import cache
-
     from apps.dashboards.selectors import _RANDOMISED, snapshot_data
     from apps.dashboards.views import _LOCAL_FRAGMENTS
 
-    cache.clear()
+    clear_cache_keys()
     snapshot_data.cache_clear()
     _LOCAL_FRAGMENTS.clear()
     _RANDOMISED.clear()
