@@ -7,7 +7,7 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -42,7 +42,7 @@ class MetricsView(APIView):
         query.is_valid(raise_exception=True)
         chosen = dict(query.validated_data)
         if chosen.get("site") and chosen["site"] not in selectors.visible_site_codes(request.user):
-            raise ValidationError({"site": ["Choose one of your sites."]}, code="invalid_choice")
+            raise NotFound("No such site.")
         head, report = selectors.dashboard_report(request.user, **chosen)
         figures = report_to_dict(report) if report else {}
         body = {

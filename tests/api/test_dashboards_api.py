@@ -36,10 +36,12 @@ def test_metrics_come_from_the_latest_snapshot_scoped_to_the_user(
     assert only_b["headline"]["randomised"] == 1
 
 
-def test_metrics_for_a_site_you_cannot_see_is_a_400(client_for, site_lead_a, site_b):
+def test_metrics_for_a_site_you_cannot_see_is_not_found(client_for, site_lead_a, site_b):
+    services.build_snapshot()
     response = client_for(site_lead_a).get("/api/v1/metrics/?site=LDS")
-    assert response.status_code == 400
-    assert response.json()["errors"][0]["field"] == "site"
+    assert response.status_code == 404
+    assert "LDS" not in response.content.decode()
+    assert client_for(site_lead_a).get("/api/v1/metrics/?site=BRS").status_code == 200
 
 
 def test_metrics_month_filter_names_the_format(client_for, trial_manager):
