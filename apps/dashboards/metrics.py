@@ -150,11 +150,6 @@ def data_completeness(present: int, expected: int) -> Proportion:
     return proportion(present, expected)
 
 
-def month_key(day: date) -> str:
-    """The YYYY-MM key of the month a day falls in."""
-    return f"{day.year:04d}-{day.month:02d}"
-
-
 def month_keys(first: date, last: date) -> list[str]:
     """Every YYYY-MM from the month of `first` to the month of `last`, inclusive."""
     if last < first:

@@ -39,13 +39,6 @@ class SnapshotHead:
         return (timezone.now() - self.finished_at).total_seconds()
 
 
-def latest_snapshot() -> MetricSnapshot | None:
-    """The most recently finished snapshot, or None before the first build."""
-    return (
-        MetricSnapshot.objects.filter(status=SnapshotStatus.READY).order_by("-finished_at").first()
-    )
-
-
 def snapshot_head() -> SnapshotHead:
     """The latest ready snapshot (without its data) and a building one's id, in one query."""
     building = MetricSnapshot.objects.filter(
