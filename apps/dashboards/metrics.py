@@ -181,6 +181,20 @@ def expected_recruitment(target: int, opens_on: date, closes_on: date, on: date)
     return target * elapsed / window_days
 
 
+def expected_recruitment_between(
+    target: int, opens_on: date, closes_on: date, first: date | None, last: date
+) -> float:
+    """Target expected from `first` to `last` inclusive (from opening when first is None)."""
+    if first is not None and last < first:
+        return 0.0
+    before = (
+        0.0
+        if first is None
+        else expected_recruitment(target, opens_on, closes_on, first - timedelta(days=1))
+    )
+    return expected_recruitment(target, opens_on, closes_on, last) - before
+
+
 def target_trajectory(
     target: int, opens_on: date, closes_on: date, months: Sequence[str]
 ) -> list[float]:
@@ -198,7 +212,8 @@ def ratio_percent(numerator: int, denominator: int) -> Proportion:
 
 
 def recruitment_to_target(randomised: int, expected_by_now: float) -> Proportion:
-    """Randomised against the target expected by now (whole target once the window closed).
+    """Randomised against the target expected over the same period (by now, or in the months
+    shown; the whole target once the window has closed).
 
     Over-recruitment shows above 100%; a target is not a sample, so there is no interval.
     """

@@ -191,12 +191,21 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
     enrolled_word = "Randomised" if randomised_pilot else "Enrolled"
 
     # Recruitment ---------------------------------------------------------------------------
+    # The numerator counts participants randomised in the months shown, so the expected count
+    # covers the same months (up to today): the light must not change with the range chosen.
+    period_first, period_last = _recruitment_period(filters, as_of)
+    expected_label = (
+        "Expected in the months shown"
+        if filters.month_from or filters.month_to
+        else "Expected by now"
+    )
     expected_now = {
-        s["id"]: metrics.expected_recruitment(
+        s["id"]: metrics.expected_recruitment_between(
             s["target"],
             date.fromisoformat(s["opens_on"]),
             date.fromisoformat(s["closes_on"]),
-            as_of,
+            period_first,
+            period_last,
         )
         for s in sites
     }
@@ -209,9 +218,9 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
         [
             "Site",
             "Target",
-            "Expected by now",
+            expected_label,
             enrolled_word,
-            "Against expected by now",
+            f"Against {expected_label[0].lower()}{expected_label[1:]}",
             "Against full target",
             f"{enrolled_word} per month open",
         ],
@@ -687,6 +696,7 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
         "randomised": part["randomised"],
         "target": total_target,
         "expected_now": round(total_expected, 1),
+        "expected_label": expected_label,
         "recruitment": recruitment,
         "eligibility_rate": metrics.eligibility_rate(eligible, scr["screened"]),
         "consent_rate": metrics.consent_rate(scr["consented"], eligible),
@@ -709,7 +719,8 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
 
 CRITERION_EXPLANATIONS = {
     "enrolment": "Consented / eligible people screened.",
-    "recruitment": "Randomised / target expected by now (linear over each site's window).",
+    "recruitment": "Randomised / target expected over the same months, up to today (linear"
+    " over each site's window).",
     "completeness": "3-month measures present (PHQ-9, GAD-7, smoking status, CO) / expected.",
     "quit_attempt": "Intervention-arm participants reporting a quit attempt / randomised to it.",
     "retention_3m": "3-month follow-ups completed / participants who have reached 3 months.",
@@ -756,6 +767,15 @@ def _proportion_chart(table: Table, series: list[str], first_column: int = 1) ->
 
 def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
+
+
+def _recruitment_period(filters: Filters, as_of: date) -> tuple[date | None, date]:
+    """First and last day the month filter covers, never past as_of (None: from the start)."""
+    first = date.fromisoformat(filters.month_from + "-01") if filters.month_from else None
+    last = as_of
+    if filters.month_to:
+        last = min(last, metrics.month_end(filters.month_to))
+    return first, last
 
 
 def _month_axis(sites, seen_months: list, as_of: date, filters: Filters) -> list[str]:

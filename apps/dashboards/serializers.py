@@ -88,7 +88,10 @@ class HeadlineSerializer(serializers.Serializer):
     consented = serializers.IntegerField()
     randomised = serializers.IntegerField()
     target = serializers.IntegerField()
-    expected_now = serializers.FloatField()
+    expected_now = serializers.FloatField(
+        help_text="Target expected over the months shown (from each site's opening to today "
+        "without a month filter): the denominator of `recruitment`."
+    )
     recruitment = ProportionSerializer()
     eligibility_rate = ProportionSerializer()
     consent_rate = ProportionSerializer()

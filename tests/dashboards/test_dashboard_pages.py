@@ -73,6 +73,12 @@ def test_bad_month_filter_names_the_field_and_is_ignored(client, trial_manager, 
     assert response.context["state"].report().headline["randomised"] == 6
 
 
+def test_month_filter_page_names_the_expected_recruitment_period(client, trial_manager, snapshot):
+    html = _get(client, trial_manager, month_from="2025-02", month_to="2025-02").content.decode()
+    assert "of 60 target (2 expected in the months shown)" in html
+    assert "expected by now" not in html
+
+
 def test_page_says_how_old_the_figures_are(client, trial_manager, snapshot):
     html = _get(client, trial_manager).content.decode()
     assert "Figures as of" in html and "ago" in html

@@ -85,6 +85,32 @@ def test_expected_recruitment_rises_linearly_over_the_window():
     assert metrics.expected_recruitment(365, opens, closes, date(2026, 3, 1)) == 365
 
 
+def test_expected_recruitment_between_two_days_counts_only_that_period():
+    opens, closes = date(2025, 1, 1), date(2025, 12, 31)  # 365 days, target 365: 1 a day
+    assert metrics.expected_recruitment_between(365, opens, closes, None, date(2025, 1, 31)) == 31
+    feb = metrics.expected_recruitment_between(
+        365, opens, closes, date(2025, 2, 1), date(2025, 2, 28)
+    )
+    assert feb == 28
+    # before opening and after closing nothing more is expected
+    assert (
+        metrics.expected_recruitment_between(
+            365, opens, closes, date(2024, 11, 1), date(2025, 1, 10)
+        )
+        == 10
+    )
+    assert (
+        metrics.expected_recruitment_between(
+            365, opens, closes, date(2025, 12, 1), date(2026, 6, 30)
+        )
+        == 31
+    )
+    assert (
+        metrics.expected_recruitment_between(365, opens, closes, date(2025, 3, 1), date(2025, 2, 1))
+        == 0
+    )
+
+
 def test_target_trajectory_is_cumulative_at_each_month_end():
     opens, closes = date(2025, 1, 1), date(2025, 3, 31)  # 90 days, target 90
     trajectory = metrics.target_trajectory(

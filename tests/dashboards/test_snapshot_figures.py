@@ -1,5 +1,6 @@
 """Every dashboard figure of the hand-built pilot, counted in SQL, matches the hand count."""
 
+import datetime as dt
 import math
 
 import pytest
@@ -167,6 +168,36 @@ def test_month_range_filters_by_randomisation_month(data, small_pilot):
     assert report.headline["randomised"] == 1
     cumulative = report.tables["recruitment_months"].rows[-1]
     assert cumulative[2] == 6  # the cumulative line still counts from the start
+
+
+def _expected(site, first, last):
+    return metrics.expected_recruitment_between(
+        site.recruitment_target, site.recruitment_opens_on, site.recruitment_closes_on, first, last
+    )
+
+
+def test_recruitment_under_a_month_filter_compares_like_with_like(data, small_pilot):
+    a, b = small_pilot.site_a, small_pilot.site_b
+    february = _report(data, small_pilot, month_from="2025-02", month_to="2025-02")
+    recruitment = february.headline["recruitment"]
+    first, last = dt.date(2025, 2, 1), dt.date(2025, 2, 28)
+    expected = _expected(a, first, last) + _expected(b, first, last)  # 2 x 30 x 28/1095
+    assert _p(recruitment) == (5, math.ceil(expected)) == (5, 2)
+    lights = {c.key: c for c in february.criteria}
+    assert lights["recruitment"].light == "green" and lights["recruitment"].value == recruitment
+    site_a_row = february.tables["recruitment_sites"].rows[0]
+    assert february.tables["recruitment_sites"].columns[2] == "Expected in the months shown"
+    assert site_a_row[2] == round(_expected(a, first, last), 1)
+    assert _p(site_a_row[4]) == (5, math.ceil(_expected(a, first, last)))
+
+
+def test_recruitment_period_stops_at_today_when_the_range_runs_ahead(data, small_pilot):
+    today = timezone.localdate()
+    start = (today - dt.timedelta(days=10)).isoformat()[:7]  # B1's month of randomisation
+    report = _report(data, small_pilot, month_from=start, month_to="2027-12")
+    first = dt.date.fromisoformat(start + "-01")
+    expected = sum(_expected(s, first, today) for s in (small_pilot.site_a, small_pilot.site_b))
+    assert _p(report.headline["recruitment"]) == (1, math.ceil(expected))
 
 
 def test_withdrawal_and_loss_reasons_by_arm(data, small_pilot):
