@@ -16,6 +16,7 @@ from apps.outcomes.models import (
     Source,
     Timepoint,
 )
+from apps.patients.status import Status
 
 
 def _check_date(participant, completed_on: date, today: date | None, field: str = "completed_on"):
@@ -23,6 +24,18 @@ def _check_date(participant, completed_on: date, today: date | None, field: str 
         raise DomainError("The date cannot be in the future.", field=field)
     if completed_on < participant.screened_on:
         raise DomainError("The date cannot be before the participant was screened.", field=field)
+
+
+def _check_participant(participant) -> None:
+    # The in-memory status is used, not a row lock: the questionnaire submit holds the
+    # follow-up lock, and withdrawal takes participant -> follow-ups, so locking here could
+    # deadlock; callers pass a participant read in the same request.
+    if participant.status == Status.SCREENED or participant.consented_on is None:
+        raise DomainError("Measures can be recorded only after consent.", field="status")
+    if participant.status == Status.WITHDRAWN:
+        raise DomainError(
+            "The participant has withdrawn: no new measures can be recorded.", field="status"
+        )
 
 
 def _score(scorer, items, label: str):
@@ -53,6 +66,7 @@ def record_phq9(
     today: date | None = None,
 ) -> PHQ9Response:
     """Store a scored PHQ-9; a positive item 9 raises a safety alert at once."""
+    _check_participant(participant)
     result = _score(scoring.score_phq9, items, "phq9")
     _check_date(participant, completed_on, today)
     response = PHQ9Response.objects.create(
@@ -88,6 +102,7 @@ def record_gad7(
     today: date | None = None,
 ) -> GAD7Response:
     """Store a scored GAD-7."""
+    _check_participant(participant)
     result = _score(scoring.score_gad7, items, "gad7")
     _check_date(participant, completed_on, today)
     return GAD7Response.objects.create(
@@ -125,6 +140,7 @@ def record_smoking_status(
     today: date | None = None,
 ) -> SmokingStatusReport:
     """Store a smoking status report; a follow-up report completes that follow-up."""
+    _check_participant(participant)
     _check_date(participant, completed_on, today)
     if not smoked_last_7_days and cigarettes_last_7_days:
         raise DomainError(
@@ -168,6 +184,7 @@ def record_co_reading(
     follow_up=None,
 ) -> COReading:
     """Store an exhaled CO reading (integer ppm, 0-100)."""
+    _check_participant(participant)
     try:
         ppm = scoring.validate_co_ppm(ppm)
     except scoring.ScoringError as exc:

@@ -139,6 +139,19 @@ def record_consent(
     return participant
 
 
+def _consented_and_not_withdrawn(participant: Participant, what: str) -> Participant:
+    """The participant, locked, once consent is recorded and while they have not withdrawn."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.status == Status.SCREENED or participant.consented_on is None:
+        raise DomainError(f"{what} can be recorded only after consent.", field="status")
+    if participant.status == Status.WITHDRAWN:
+        raise DomainError(
+            f"The participant has withdrawn: {what[0].lower() + what[1:]} can no longer change.",
+            field="status",
+        )
+    return participant
+
+
 @transaction.atomic
 def record_baseline(
     *,
@@ -154,6 +167,9 @@ def record_baseline(
     consent_to_contact: bool = True,
 ) -> Baseline:
     """Record (or correct) the smoking baseline and the contact details kept apart from it."""
+    participant = _consented_and_not_withdrawn(participant, "The baseline")
+    if recorded_on < participant.consented_on:
+        raise DomainError("The baseline cannot be before consent.", field="recorded_on")
     if cigarettes_per_day < 1:
         raise DomainError("Cigarettes per day must be at least 1.", field="cigarettes_per_day")
     if not 1900 <= year_of_birth <= recorded_on.year - 18:
@@ -202,6 +218,7 @@ def update_contact_details(
     """Save contact details; withdrawing consent to contact cancels every pending reminder."""
     from apps.reminders.services import cancel_pending_reminders
 
+    participant = _consented_and_not_withdrawn(participant, "Contact details")
     contact, _ = ContactDetails.objects.update_or_create(
         participant=participant,
         defaults={

@@ -8,7 +8,16 @@ from django.utils import timezone
 
 from apps.core.errors import DomainError
 from apps.outcomes import services
-from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SafetyAlert
+from apps.outcomes.models import (
+    COReading,
+    GAD7Response,
+    PHQ9Response,
+    SafetyAlert,
+    SmokingStatusReport,
+    Timepoint,
+)
+from apps.patients.services import withdraw_participant
+from tests.factories import make_participant
 
 
 def test_phq9_is_scored_and_stored_with_version(participant_a):
@@ -109,3 +118,67 @@ def test_acknowledging_an_alert_needs_a_note_and_stores_time_to_acknowledge(part
     assert alert.time_to_acknowledge is not None and not alert.is_open
     with pytest.raises(DomainError):
         services.acknowledge_alert(alert=alert, by=pwp_a, action_taken="again and again")
+
+
+def _record_each_measure(participant) -> None:
+    """Try every measure service once; each must refuse before storing anything."""
+    on = participant.screened_on
+    calls = {
+        "phq9": lambda: services.record_phq9(
+            participant=participant, items=[1] * 9, completed_on=on
+        ),
+        "gad7": lambda: services.record_gad7(
+            participant=participant, items=[1] * 7, completed_on=on
+        ),
+        "smoking": lambda: services.record_smoking_status(
+            participant=participant,
+            completed_on=on,
+            timepoint=Timepoint.SESSION,
+            smoked_last_7_days=True,
+            cigarettes_last_7_days=20,
+            quit_attempt_since_last_contact=False,
+            uses_e_cigarette=False,
+            uses_stop_smoking_medication=False,
+        ),
+        "co": lambda: services.record_co_reading(
+            participant=participant, ppm=12, taken_at=timezone.now()
+        ),
+    }
+    for name, call in calls.items():
+        with pytest.raises(DomainError) as error:
+            call()
+        assert error.value.field == "status", name
+        yield name, error.value.message
+
+
+@pytest.mark.parametrize("stage", ["screened", "withdrawn"])
+def test_measures_are_refused_before_consent_and_after_withdrawal(site_a, pwp_a, stage):
+    participant = make_participant(
+        site=site_a, pwp=pwp_a, stage="screened" if stage == "screened" else "randomised"
+    )
+    if stage == "withdrawn":
+        withdraw_participant(
+            participant=participant, on=participant.screened_on, reason="participant_choice"
+        )
+        participant.refresh_from_db()
+    messages = dict(_record_each_measure(participant))
+    expected = "only after consent" if stage == "screened" else "withdrawn"
+    assert set(messages) == {"phq9", "gad7", "smoking", "co"}
+    assert all(expected in message for message in messages.values())
+    for model in (PHQ9Response, GAD7Response, SmokingStatusReport, COReading, SafetyAlert):
+        assert not model.objects.exists(), model
+
+
+def test_baseline_measures_are_accepted_once_consented(site_a, pwp_a):
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="consented")
+    services.record_phq9(
+        participant=participant,
+        items=[1] * 9,
+        completed_on=participant.consented_on,
+        timepoint=Timepoint.BASELINE,
+    )
+    services.record_co_reading(
+        participant=participant, ppm=12, taken_at=timezone.now(), timepoint=Timepoint.BASELINE
+    )
+    assert PHQ9Response.objects.filter(participant=participant).count() == 1
+    assert COReading.objects.filter(participant=participant).count() == 1

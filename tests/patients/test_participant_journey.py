@@ -5,11 +5,14 @@ from collections import Counter
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from apps.core.errors import DomainError, TransitionError
 from apps.patients import services
 from apps.patients.models import (
     Allocation,
+    Baseline,
+    ContactDetails,
     Participant,
     RandomisationBlock,
     ScreeningOutcome,
@@ -169,3 +172,77 @@ def test_database_refuses_consent_before_screening(participant_a):
         Participant.objects.filter(pk=participant_a.pk).update(
             consented_on=participant_a.screened_on - dt.timedelta(days=1)
         )
+
+
+BASELINE = {
+    "cigarettes_per_day": 20,
+    "minutes_to_first_cigarette": 10,
+    "sex": "female",
+    "year_of_birth": 1985,
+    "email": "patient@example.test",
+}
+CONTACT = {
+    "email": "new@example.test",
+    "mobile": "",
+    "preferred_channel": "email",
+    "consent_to_contact": True,
+}
+
+
+def test_baseline_and_contact_details_are_refused_before_consent(site_a, pwp_a):
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="screened")
+    with pytest.raises(DomainError, match="only after consent") as error:
+        services.record_baseline(
+            participant=participant, recorded_on=participant.screened_on, **BASELINE
+        )
+    assert error.value.field == "status"
+    with pytest.raises(DomainError, match="only after consent") as error:
+        services.update_contact_details(participant=participant, **CONTACT)
+    assert error.value.field == "status"
+    assert not Baseline.objects.exists() and not ContactDetails.objects.exists()
+
+
+def test_baseline_and_contact_details_are_refused_after_withdrawal(site_a, pwp_a):
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="baselined")
+    services.withdraw_participant(
+        participant=participant, on=participant.screened_on, reason="participant_choice"
+    )
+    before = (Baseline.objects.get().updated_at, ContactDetails.objects.get().updated_at)
+    with pytest.raises(DomainError, match="withdrawn") as error:
+        services.record_baseline(
+            participant=participant, recorded_on=participant.screened_on, **BASELINE
+        )
+    assert error.value.field == "status"
+    with pytest.raises(DomainError, match="withdrawn") as error:
+        services.update_contact_details(participant=participant, **CONTACT)
+    assert error.value.field == "status"
+    after = (Baseline.objects.get().updated_at, ContactDetails.objects.get().updated_at)
+    assert after == before
+    assert ContactDetails.objects.get().email == "patient@example.test"
+
+
+def test_baseline_dated_before_consent_is_refused(site_a, pwp_a):
+    screened_on = timezone.localdate() - dt.timedelta(days=10)
+    participant = make_participant(
+        site=site_a, pwp=pwp_a, stage="screened", screened_on=screened_on
+    )
+    participant = services.record_consent(
+        participant=participant,
+        consented_on=screened_on + dt.timedelta(days=3),
+        consent_form_version="v1.0",
+        taken_by=pwp_a,
+    )
+    with pytest.raises(DomainError, match="before consent") as error:
+        services.record_baseline(
+            participant=participant, recorded_on=screened_on + dt.timedelta(days=2), **BASELINE
+        )
+    assert error.value.field == "recorded_on"
+    assert not Baseline.objects.exists()
+
+
+def test_contact_details_change_for_a_participant_lost_to_follow_up(participant_a):
+    services.mark_lost_to_follow_up(
+        participant=participant_a, on=participant_a.screened_on, reason="uncontactable"
+    )
+    contact = services.update_contact_details(participant=participant_a, **CONTACT)
+    assert contact.email == "new@example.test"

@@ -1,0 +1,78 @@
+"""The API refuses writes the participant's status or dates forbid: 400 naming the field, nothing
+stored."""
+
+import pytest
+from django.utils import timezone
+
+from apps.patients.services import withdraw_participant
+from tests.api.test_authorization_matrix import snapshot
+from tests.factories import make_participant
+
+TODAY = timezone.localdate()
+
+WRITES = {
+    "baseline": (
+        "post",
+        "baseline/",
+        {
+            "recorded_on": str(TODAY),
+            "cigarettes_per_day": 10,
+            "minutes_to_first_cigarette": 45,
+            "sex": "female",
+            "year_of_birth": 1970,
+            "email": "x@example.test",
+        },
+    ),
+    "contact details": (
+        "put",
+        "contact-details/",
+        {"email": "new@example.test", "preferred_channel": "email", "consent_to_contact": True},
+    ),
+    "phq9": ("post", "phq9/", {"items": [1] * 9, "completed_on": str(TODAY)}),
+    "gad7": ("post", "gad7/", {"items": [1] * 7, "completed_on": str(TODAY)}),
+    "smoking status": (
+        "post",
+        "smoking-status/",
+        {
+            "completed_on": str(TODAY),
+            "smoked_last_7_days": True,
+            "cigarettes_last_7_days": 30,
+            "quit_attempt_since_last_contact": False,
+            "uses_e_cigarette": False,
+            "uses_stop_smoking_medication": False,
+        },
+    ),
+    "co reading": ("post", "co-readings/", {"ppm": 4, "taken_at": timezone.now().isoformat()}),
+}
+
+
+@pytest.fixture
+def screened(site_a, pwp_a):
+    return make_participant(site=site_a, pwp=pwp_a, stage="screened")
+
+
+@pytest.fixture
+def withdrawn(site_a, pwp_a):
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="randomised")
+    withdraw_participant(
+        participant=participant, on=participant.screened_on, reason="participant_choice"
+    )
+    return participant
+
+
+@pytest.mark.parametrize("write", sorted(WRITES))
+@pytest.mark.parametrize("stage", ["screened", "withdrawn"])
+def test_writes_for_a_participant_not_consented_or_withdrawn_are_refused(
+    request, client_for, pwp_a, stage, write
+):
+    participant = request.getfixturevalue(stage)
+    method, tail, body = WRITES[write]
+    before = snapshot()
+    response = getattr(client_for(pwp_a), method)(
+        f"/api/v1/participants/{participant.trial_id}/{tail}", body, format="json"
+    )
+    assert response.status_code == 400, response.json()
+    [error] = response.json()["errors"]
+    assert error["field"] == "status"
+    assert ("consent" if stage == "screened" else "withdrawn") in error["message"]
+    assert snapshot() == before
