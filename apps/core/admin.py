@@ -11,8 +11,11 @@ from pghistory.admin import EventModelAdmin, EventsAdmin
 
 from apps.core.models import IdempotencyRecord
 
-# Event tables holding values that only superusers may read (the participant's address book).
-SUPERUSER_ONLY_EVENT_MODELS = frozenset({"patients.ContactDetailsEvent"})
+# Event tables holding values that only superusers may read: the participant's address book,
+# and the allocation audit (its block and position would reveal the arms still to come).
+SUPERUSER_ONLY_EVENT_MODELS = frozenset(
+    {"patients.ContactDetailsEvent", "patients.AllocationEvent"}
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -27,7 +27,7 @@ from apps.patients.models import (
     Participant,
     RandomisationBlock,
 )
-from apps.reminders.models import FollowUp
+from apps.reminders.models import FollowUp, Reminder
 from tests.factories import PASSWORD, PractitionerProfileFactory, make_participant
 
 CLINICAL_ADMINS = [
@@ -334,3 +334,35 @@ def test_the_all_events_admin_is_for_superusers_only(rf, admin_user, staff_viewe
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+def test_allocation_history_is_for_superusers_only(client, admin_client, staff_viewer, world):
+    # The allocation audit carries block and position, which reveal the arms still to come.
+    label = Allocation.pgh_event_model._meta.label_lower
+    event = Allocation.pgh_event_model.objects.first()
+    assert event is not None and event.block_id is not None
+    client.force_login(staff_viewer)
+    assert client.get(_url(label, "changelist")).status_code == 403
+    assert client.get(_url(label, "change", event.pk)).status_code in (302, 403)
+    assert b"Allocation events" not in client.get(reverse("admin:index")).content
+    assert admin_client.get(_url(label, "changelist")).status_code == 200
+
+
+def test_reminder_error_text_is_shown_only_to_superusers(client, admin_client, staff_viewer, world):
+    follow_up = FollowUp.objects.filter(participant=world["participant"]).first()
+    reminder = Reminder.objects.create(
+        participant=world["participant"],
+        follow_up=follow_up,
+        channel="email",
+        kind="manual",
+        due_at=timezone.now(),
+        status="failed",
+        last_error="550 mailbox unavailable: patient@example.test",
+    )
+    client.force_login(staff_viewer)
+    page = _url("reminders.reminder", "change", reminder.pk)
+    staff_page = client.get(page)
+    assert staff_page.status_code == 200
+    assert b"patient@example.test" not in staff_page.content
+    assert b"mailbox unavailable" not in staff_page.content
+    assert b"patient@example.test" in admin_client.get(page).content
