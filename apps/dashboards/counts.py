@@ -488,15 +488,20 @@ WITH cell AS (
 
 
 def workload(*, week_starts: list[date]) -> dict:
-    """Attended-session minutes per practitioner per week, with their available hours."""
+    """Attended-session minutes per practitioner, site and week, with their available hours.
+
+    Minutes are kept per site (the participant's) so a page limited to some sites counts only
+    the sessions held there.
+    """
     first, last = week_starts[0], week_starts[-1]
     minutes = _run(
         f"""
-SELECT practitioner_id, (date_trunc('week', session_date)::date - %(first)s) / 7 AS week,
-  SUM(duration_minutes)
-FROM {_t(CessationSession)}
-WHERE attendance = 'attended' AND session_date >= %(first)s AND session_date < %(end)s
-GROUP BY 1, 2""",
+SELECT s.practitioner_id, pt.site_id,
+  (date_trunc('week', s.session_date)::date - %(first)s) / 7 AS week, SUM(s.duration_minutes)
+FROM {_t(CessationSession)} s
+JOIN {_t(Participant)} pt ON pt.id = s.participant_id
+WHERE s.attendance = 'attended' AND s.session_date >= %(first)s AND s.session_date < %(end)s
+GROUP BY 1, 2, 3""",
         {"first": first, "end": last + timedelta(days=7)},
     )
     people = _run(
@@ -510,9 +515,10 @@ WHERE u.role = %(pwp)s OR u.id IN (SELECT DISTINCT practitioner_id FROM {_t(Cess
 ORDER BY 2""",
         {"pwp": Role.PWP},
     )
-    by_person: dict[int, list[int]] = {}
-    for practitioner_id, week, total in minutes:
-        by_person.setdefault(practitioner_id, [0] * len(week_starts))[int(week)] = int(total or 0)
+    by_person: dict[int, dict[int, list[int]]] = {}
+    for practitioner_id, site_id, week, total in minutes:
+        weeks = by_person.setdefault(practitioner_id, {})
+        weeks.setdefault(site_id, [0] * len(week_starts))[int(week)] = int(total or 0)
     return {
         "weeks": [w.isoformat() for w in week_starts],
         "practitioners": [
@@ -521,7 +527,7 @@ ORDER BY 2""",
                 "name": name,
                 "hours_per_week": float(hours),
                 "site_ids": list(site_ids),
-                "minutes": by_person.get(pid, [0] * len(week_starts)),
+                "minutes_by_site": sorted(by_person.get(pid, {}).items()),
             }
             for pid, name, hours, site_ids in people
         ],

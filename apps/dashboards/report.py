@@ -12,6 +12,8 @@ from apps.dashboards import metrics
 from apps.dashboards.counts import EXPECTED_MEASURES, MEASURE_TIMEPOINTS, SESSION_TYPES
 from apps.dashboards.metrics import Proportion
 
+# Snapshot documents from this schema on keep workload minutes per site.
+WORKLOAD_BY_SITE_SCHEMA = 2
 ARM_LABELS = {"intervention": "Intervention", "control": "Control", "single": "Enrolled"}
 TIMEPOINT_LABELS = {
     "baseline": "Baseline",
@@ -459,8 +461,10 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
     site_codes = {s["id"]: s["code"] for s in data["sites"]}
     sess_by_pwp = sessions.group(sess_rows, "practitioner_id")
     pwp_sites: dict[int, set] = {}
+    pwp_site_ids: dict[int, set] = {}
     for row in sess_rows:
         pwp_sites.setdefault(row[3], set()).add(site_codes.get(row[0], "?"))
+        pwp_site_ids.setdefault(row[3], set()).add(row[0])
     fidelity_pwps = Table(
         "fidelity_pwps",
         "Sessions, adherence and fidelity per PWP",
@@ -616,7 +620,8 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
     wl = data["workload"]
     workload = Table(
         "workload",
-        f"PWP workload: minutes of cessation sessions per week (last {len(wl['weeks'])} weeks)",
+        f"PWP workload: minutes of cessation sessions per week at the sites shown"
+        f" (last {len(wl['weeks'])} weeks)",
         [
             "PWP",
             "Sites",
@@ -625,19 +630,31 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
             "Busiest week (minutes)",
             "Mean share of available time",
         ],
+        note="Only sessions with participants of the sites shown count; available time is the"
+        " PWP's whole working week.",
     )
-    for p in wl["practitioners"]:
-        if not set(p["site_ids"]) & filters.site_ids and p["id"] not in sess_by_pwp:
+    practitioners = wl["practitioners"]
+    if data.get("schema", 1) < WORKLOAD_BY_SITE_SCHEMA:
+        # An older document has each PWP's minutes at all their sites together: they cannot be
+        # limited to the sites shown, so the table waits for the next build.
+        practitioners = []
+        workload.note = "Shown from the next build of the figures (within 10 minutes)."
+    for p in practitioners:
+        # Sessions at sites outside the filter (or the user's sites) stay out of every figure.
+        by_week = [m for site_id, m in p["minutes_by_site"] if site_id in filters.site_ids]
+        shown_sites = sorted({*p["site_ids"], *pwp_site_ids.get(p["id"], ())} & filters.site_ids)
+        if not shown_sites and not by_week:
             continue
-        mean_minutes = sum(p["minutes"]) / len(p["minutes"]) if p["minutes"] else 0
+        weekly = [sum(week) for week in zip(*by_week, strict=True)] or [0] * len(wl["weeks"])
+        mean_minutes = sum(weekly) / len(weekly) if weekly else 0
         share = metrics.workload_share(mean_minutes, p["hours_per_week"])
         workload.rows.append(
             [
                 p["name"],
-                ", ".join(site_codes.get(i, "?") for i in p["site_ids"]),
+                ", ".join(site_codes.get(i, "?") for i in shown_sites),
                 round(p["hours_per_week"] * 60),
                 round(mean_minutes, 1),
-                max(p["minutes"]) if p["minutes"] else 0,
+                max(weekly, default=0),
                 None if share is None else f"{share:.0f}%",
             ]
         )

@@ -1,15 +1,20 @@
 """Dashboard pages: who may open them, what they show, their downloads and their query cost."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.models import SiteMembership
+from apps.cessation.protocol import Attendance, SessionType
+from apps.cessation.services import SessionInput, record_session
 from apps.dashboards.models import MetricSnapshot, SnapshotStatus
 from apps.dashboards.services import build_snapshot
 from tests.cache import clear_cache_keys
+from tests.factories import PractitionerProfileFactory, UserFactory, make_participant
 
 pytestmark = pytest.mark.django_db
 
@@ -255,3 +260,42 @@ def test_a_failed_build_is_recorded_and_a_retry_completes_it(criteria, monkeypat
     snapshot.refresh_from_db()
     assert (snapshot.status, snapshot.progress, snapshot.error) == (SnapshotStatus.READY, 100, "")
     assert progress[0] == 5 and progress[-1] == 100 and progress == sorted(progress)
+
+
+def test_workload_counts_only_sessions_at_the_sites_shown(
+    client, criteria, site_a, site_b, pwp_b, site_lead_a, trial_manager
+):
+    both = UserFactory(email="pwp.both@nhs.test", full_name="Pat Both", site=site_a)
+    SiteMembership.objects.create(user=both, site=site_b)
+    PractitionerProfileFactory(user=both, hours_per_week=5)
+    today = timezone.localdate()
+    last_week = today - dt.timedelta(days=today.weekday() + 7)  # Monday of last week
+    for site, minutes in ((site_a, 15), (site_b, 45)):
+        participant = make_participant(
+            site=site, pwp=both, stage="randomised", screened_on=today - dt.timedelta(days=40)
+        )
+        record_session(
+            participant=participant,
+            practitioner=both,
+            data=SessionInput(
+                session_date=last_week, attendance=Attendance.ATTENDED, number=1,
+                session_type=SessionType.PRE_QUIT, mode="face_to_face",
+                duration_minutes=minutes, bcts_delivered=[],
+            ),
+        )  # fmt: skip
+    build_snapshot()
+
+    def workload(user, **params):
+        clear_cache_keys()
+        rows = _get(client, user, **params).context["state"].report().tables["workload"].rows
+        return {row[0]: row for row in rows}
+
+    # columns: PWP, sites, available, mean per week, busiest week, share
+    lead = workload(site_lead_a)
+    assert set(lead) == {"Pat Both"}  # pwp_b works only at site B
+    assert lead["Pat Both"][1:5] == ["BRS", 300, 1.2, 15]
+    only_b = workload(trial_manager, site="LDS")
+    assert "Pat Both" in only_b and pwp_b.full_name in only_b
+    assert only_b["Pat Both"][1:5] == ["LDS", 300, 3.8, 45]
+    everyone = workload(trial_manager)
+    assert everyone["Pat Both"][1:5] == ["BRS, LDS", 300, 5.0, 60]

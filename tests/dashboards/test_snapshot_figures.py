@@ -246,3 +246,17 @@ def test_single_arm_pilot_shows_enrolled_participants_in_one_column(db, site_a, 
     assert report.consort["arms"][0]["allocated"] == 1
     svg = consort_svg(report.consort)
     assert "Enrolled (n=1)" in svg and "Allocated to" not in svg
+
+
+def test_a_snapshot_without_minutes_per_site_shows_no_workload_until_rebuilt(data, small_pilot):
+    old = {**data, "schema": 1}
+    old["workload"] = {
+        "weeks": data["workload"]["weeks"],
+        "practitioners": [
+            {**{k: v for k, v in p.items() if k != "minutes_by_site"}, "minutes": [60] * 12}
+            for p in data["workload"]["practitioners"]
+        ],
+    }
+    workload = _report(old, small_pilot, sites=[small_pilot.site_a.id]).tables["workload"]
+    assert workload.rows == [] and "next build" in workload.note
+    assert _report(data, small_pilot).tables["workload"].rows
