@@ -30,6 +30,12 @@ SNAPSHOT_SCHEMA = 2  # 2: workload minutes per site
 SNAPSHOTS_KEPT = 24
 # A build that has not finished after this long is taken to have died with its worker.
 STALE_BUILD_AFTER = timedelta(minutes=15)
+STALE_BUILD_ERROR = (
+    "The build had not finished after 15 minutes: its worker may have stopped. "
+    "A later build replaces it."
+)
+# Failed builds stay visible (with their error) this long; far longer than any build runs.
+FAILED_KEPT_FOR = timedelta(days=1)
 
 ProgressCallback = Callable[[int], None]
 
@@ -157,13 +163,24 @@ def _start_scheduled_build() -> MetricSnapshot | None:
 
 
 def _prune_snapshots() -> None:
+    """Drop finished snapshots no longer needed; a build gone quiet is marked failed, not deleted.
+
+    A build past STALE_BUILD_AFTER may only be slow: its row stays (marked failed, so a new build
+    can start), and if it does finish its result lands on that row as usual.
+    """
+    now = timezone.now()
+    MetricSnapshot.objects.filter(
+        status=SnapshotStatus.BUILDING, started_at__lt=now - STALE_BUILD_AFTER
+    ).update(status=SnapshotStatus.FAILED, error=STALE_BUILD_ERROR, finished_at=now)
     keep = list(
         MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
         .order_by("-finished_at")
         .values_list("id", flat=True)[:SNAPSHOTS_KEPT]
     )
-    cutoff = timezone.now() - STALE_BUILD_AFTER
-    MetricSnapshot.objects.exclude(id__in=keep).filter(started_at__lt=cutoff).delete()
+    MetricSnapshot.objects.filter(status=SnapshotStatus.READY).exclude(id__in=keep).delete()
+    MetricSnapshot.objects.filter(
+        status=SnapshotStatus.FAILED, started_at__lt=now - FAILED_KEPT_FOR
+    ).delete()
 
 
 # --------------------------------------------------------------------------------------------
