@@ -178,22 +178,25 @@ def complete_follow_up(*, follow_up: FollowUp, when: datetime | None = None) -> 
 def refresh_follow_up_statuses(*, today: date | None = None) -> int:
     """Open windows that have opened and mark missed those that closed; returns rows changed."""
     today = today or timezone.localdate()
+    still_to_do = [FollowUpStatus.SCHEDULED, FollowUpStatus.OPEN]
     changed = FollowUp.objects.filter(
         status=FollowUpStatus.SCHEDULED, opens_on__lte=today, closes_on__gte=today
     ).update(status=FollowUpStatus.OPEN, updated_at=timezone.now())
-    missed_ids = list(
-        FollowUp.objects.filter(
-            status__in=[FollowUpStatus.SCHEDULED, FollowUpStatus.OPEN], closes_on__lt=today
-        ).values_list("id", flat=True)
-    )
     with transaction.atomic():
-        FollowUp.objects.filter(id__in=missed_ids).update(
+        # Lock the closed windows first; a row being completed (or moved) right now is skipped
+        # and looked at again on the next run, so a completed follow-up is never marked missed.
+        missed_ids = list(
+            FollowUp.objects.select_for_update(skip_locked=True)
+            .filter(status__in=still_to_do, closes_on__lt=today)
+            .values_list("id", flat=True)
+        )
+        missed = FollowUp.objects.filter(id__in=missed_ids, status__in=still_to_do).update(
             status=FollowUpStatus.MISSED, updated_at=timezone.now()
         )
         Reminder.objects.filter(follow_up_id__in=missed_ids, status=ReminderStatus.PENDING).update(
             status=ReminderStatus.CANCELLED, updated_at=timezone.now()
         )
-    return changed + len(missed_ids)
+    return changed + missed
 
 
 @transaction.atomic
