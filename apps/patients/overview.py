@@ -118,21 +118,29 @@ class PairedOutcome:
     outcome: scoring.TalkingTherapiesOutcome
 
 
-def paired_scores(
-    phq9: Iterable[tuple[date, int]], gad7: Iterable[tuple[date, int]]
-) -> list[tuple[date, int, int]]:
-    """(date, PHQ-9, GAD-7) for every day both were taken; the later of each counts on a day."""
-    phq_by_day = dict(phq9)
-    gad_by_day = dict(gad7)
-    return [
-        (day, phq_by_day[day], gad_by_day[day]) for day in sorted(phq_by_day.keys() & gad_by_day)
-    ]
+# One questionnaire answer as the page passes it: (completed_on, timepoint, total), oldest first.
+Score = tuple[date, str, int]
 
 
-def talking_therapies_summary(
-    phq9: Iterable[tuple[date, int]], gad7: Iterable[tuple[date, int]]
-) -> PairedOutcome | None:
-    """The outcome on first and last pairs (same completed_on); None with fewer than two pairs."""
+def paired_scores(phq9: Iterable[Score], gad7: Iterable[Score]) -> list[tuple[date, int, int]]:
+    """(date, PHQ-9, GAD-7) for each contact: same completed_on AND same timepoint.
+
+    Matches the dashboard and export SQL: the later answer of each counts at a contact, and
+    contacts are ordered by date, then by when their PHQ-9 was recorded. Input is oldest first.
+    """
+    phq_by_contact: dict[tuple[date, str], tuple[int, int]] = {}
+    for position, (day, timepoint, total) in enumerate(phq9):
+        phq_by_contact[(day, timepoint)] = (position, total)
+    gad_by_contact = {(day, timepoint): total for day, timepoint, total in gad7}
+    contacts = sorted(
+        phq_by_contact.keys() & gad_by_contact.keys(),
+        key=lambda key: (key[0], phq_by_contact[key][0]),
+    )
+    return [(day, phq_by_contact[(day, tp)][1], gad_by_contact[(day, tp)]) for day, tp in contacts]
+
+
+def talking_therapies_summary(phq9: Iterable[Score], gad7: Iterable[Score]) -> PairedOutcome | None:
+    """The outcome on first and last pairs (same contact); None with fewer than two pairs."""
     pairs = paired_scores(phq9, gad7)
     if len(pairs) < 2:
         return None
@@ -149,11 +157,16 @@ def talking_therapies_summary(
     )
 
 
+# Shown before the 4-week window has closed when no report in it exists yet.
+NOT_YET_ASSESSED = "not_yet_assessed"
+
 FOUR_WEEK_LABELS = {
     scoring.QUIT_CO_VERIFIED: "Quit (CO-verified)",
     scoring.QUIT_SELF_REPORT: "Quit (self-report only)",
     scoring.NOT_QUIT: "Not quit",
-    scoring.NOT_KNOWN: "Not known",
+    # Russell Standard: not known / lost to follow-up counts as smoking.
+    scoring.NOT_KNOWN: "Not known (counts as not quit)",
+    NOT_YET_ASSESSED: "Not yet assessed",
 }
 
 
@@ -162,10 +175,13 @@ def four_week_summary(
     quit_date: date | None,
     reports: Sequence[tuple[date, bool | None]],
     co_readings: Sequence[tuple[date, int]],
+    today: date,
 ) -> str | None:
-    """The Russell Standard 4-week outcome from the last report in the window, or None if none.
+    """The Russell Standard 4-week outcome from the last report in the window.
 
-    A CO reading counts only when it was taken in the same 25-42 day window as the report.
+    None without a quit date. With no report in the 25-42 day window: not yet assessed while
+    the window has not closed, not known once it has. A CO reading counts only when it was
+    taken in the same window as the report.
     """
     if quit_date is None:
         return None
@@ -175,7 +191,8 @@ def four_week_summary(
         if scoring.is_in_four_week_window(quit_date, day)
     ]
     if not in_window:
-        return None
+        closed = scoring.days_since_quit(quit_date, today) > scoring.FOUR_WEEK_LAST_DAY
+        return scoring.NOT_KNOWN if closed else NOT_YET_ASSESSED
     assessed_on, smoke_free = max(in_window, key=lambda r: r[0])
     window_co = [
         (day, ppm) for day, ppm in co_readings if scoring.is_in_four_week_window(quit_date, day)

@@ -23,6 +23,7 @@ from apps.patients.forms import BaselineForm, ConsentForm, ExitForm, ScreeningFo
 from apps.patients.measure_fields import questionnaire_groups
 from apps.patients.models import Participant, ScreeningOutcome
 from apps.patients.status import Status
+from apps.reminders import schedule
 from apps.sites.selectors import get_pilot, sites_visible_to
 
 CASELOAD_PAGE_SIZE = 50
@@ -181,29 +182,32 @@ def participant_detail(request, public_id):
             if session.attendance == "attended"
             else None
         )
+    today = timezone.localdate()
     tt = overview.talking_therapies_summary(
-        [(r.completed_on, r.total) for r in data["phq9"]],
-        [(r.completed_on, r.total) for r in data["gad7"]],
+        [(r.completed_on, r.timepoint, r.total) for r in data["phq9"]],
+        [(r.completed_on, r.timepoint, r.total) for r in data["gad7"]],
     )
     four_week = overview.four_week_summary(
         quit_date=participant.quit_date,
         reports=[(r.completed_on, r.smoke_free_since_day_14) for r in data["smoking_reports"]],
         co_readings=[(timezone.localtime(c.taken_at).date(), c.ppm) for c in data["co_readings"]],
+        today=today,
     )
     attended = sum(1 for s in data["sessions"] if s.attendance == "attended")
     allocation = getattr(participant, "allocation", None)
     baseline = getattr(participant, "baseline", None)
+    pending = [
+        overview.PendingFollowUp(f.timepoint, f.due_on, f.opens_on, f.closes_on, f.status)
+        for f in data["follow_ups"]
+    ]
     next_step = overview.next_action(
         status=participant.status,
         has_baseline=baseline is not None,
         pilot_is_randomised=pilot.is_randomised,
         arm=allocation.arm if allocation else None,
         attended_sessions=attended,
-        follow_ups=[
-            overview.PendingFollowUp(f.timepoint, f.due_on, f.opens_on, f.closes_on, f.status)
-            for f in data["follow_ups"]
-        ],
-        today=timezone.localdate(),
+        follow_ups=pending,
+        today=today,
     )
     contact = None
     if can_write_clinical(user):
@@ -229,6 +233,7 @@ def participant_detail(request, public_id):
             "charts": charts,
             "tt": tt,
             "four_week": overview.FOUR_WEEK_LABELS.get(four_week) if four_week else None,
+            "four_week_window": _four_week_window(participant.quit_date),
             "next_step": next_step,
             "can_write": can_write_clinical(user),
             "can_read_history": can_read_history(user),
@@ -238,6 +243,10 @@ def participant_detail(request, public_id):
             "can_mark_lost": participant.status in (Status.RANDOMISED, Status.ENROLLED),
         },
     )
+
+
+def _four_week_window(quit_date):
+    return schedule.four_week_window(quit_date) if quit_date else None
 
 
 def _contact_label(day, timepoint_label: str, session) -> tuple[tuple, str]:
