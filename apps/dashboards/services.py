@@ -1,13 +1,14 @@
 """Writes for the dashboards: metric snapshots, progression thresholds and analysis exports."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from apps.core.errors import DomainError
@@ -68,20 +69,67 @@ def request_snapshot(*, by=None) -> MetricSnapshot:
     return snapshot
 
 
-def _store_progress(snapshot_id: int) -> ProgressCallback:
-    def store(percent: int) -> None:
-        MetricSnapshot.objects.filter(id=snapshot_id, status=SnapshotStatus.BUILDING).update(
-            progress=max(0, min(100, percent))
-        )
+def _counting_in_own_transaction() -> bool:
+    """Whether the counting opens its own read-only transaction (not inside a caller's)."""
+    return not connection.in_atomic_block
 
-    return store
+
+@contextmanager
+def _one_read_of_the_data() -> Iterator[None]:
+    """Run the counting queries in one REPEATABLE READ, read-only transaction.
+
+    Every query then sees the same committed data, so CONSORT boxes add up even while PWPs are
+    writing. Inside a caller's transaction (a test, a command run in one) the isolation level is
+    already fixed, so the queries simply join it.
+    """
+    if not _counting_in_own_transaction():
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+@contextmanager
+def _progress_store(snapshot_id: int) -> Iterator[ProgressCallback]:
+    """A callback saving a build's progress where the page can see it during the build.
+
+    The counting transaction is read-only and its writes would stay invisible until it ended,
+    so progress goes through a connection of its own, committed at once.
+    """
+    if not _counting_in_own_transaction():
+
+        def store_here(percent: int) -> None:
+            MetricSnapshot.objects.filter(id=snapshot_id, status=SnapshotStatus.BUILDING).update(
+                progress=max(0, min(100, percent))
+            )
+
+        yield store_here
+        return
+    own = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = own.ops.quote_name(MetricSnapshot._meta.db_table)
+    sql = f"UPDATE {table} SET progress = %s WHERE id = %s AND status = %s"
+
+    def store(percent: int) -> None:
+        with own.cursor() as cursor:
+            cursor.execute(sql, [max(0, min(100, percent)), snapshot_id, SnapshotStatus.BUILDING])
+
+    try:
+        yield store
+    finally:
+        own.close()
 
 
 def compute_snapshot_data(*, today=None, progress: ProgressCallback | None = None) -> dict:
-    """Count every metric's inputs in SQL and return the snapshot document."""
+    """Count every metric's inputs in SQL, all from one read of the data; the snapshot document."""
     progress = progress or (lambda _percent: None)
-    today = today or timezone.localdate()
-    pilot = get_pilot()
+    pilot = get_pilot()  # may create the pilot's row: before the read-only transaction
+    with _one_read_of_the_data():
+        return _count_everything(pilot, today or timezone.localdate(), progress)
+
+
+def _count_everything(pilot, today, progress: ProgressCallback) -> dict:
     tz = settings.TIME_ZONE
     data: dict = {
         "schema": SNAPSHOT_SCHEMA,
@@ -124,15 +172,15 @@ def build_snapshot(
             MetricSnapshot.objects.filter(id=snapshot.id).update(
                 status=SnapshotStatus.BUILDING, progress=0, error="", finished_at=None
             )
-    store = _store_progress(snapshot.id)
-
-    def progress(percent: int) -> None:
-        store(percent)
-        if progress_callback is not None:
-            progress_callback(percent)
-
     try:
-        data = compute_snapshot_data(progress=progress)
+        with _progress_store(snapshot.id) as store:
+
+            def progress(percent: int) -> None:
+                store(percent)
+                if progress_callback is not None:
+                    progress_callback(percent)
+
+            data = compute_snapshot_data(progress=progress)
     except Exception as exc:
         MetricSnapshot.objects.filter(id=snapshot.id).update(
             status=SnapshotStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()

@@ -1,4 +1,4 @@
-"""Staff pages for safety alerts."""
+"""Staff pages for safety alerts and follow-up assessments."""
 
 from django.urls import path
 
@@ -7,4 +7,9 @@ from apps.outcomes import views
 urlpatterns = [
     path("alerts/", views.alert_list, name="alert-list"),
     path("alerts/<uuid:public_id>/acknowledge/", views.alert_acknowledge, name="alert-acknowledge"),
+    path(
+        "participants/<uuid:public_id>/follow-ups/<uuid:follow_up_id>/record/",
+        views.follow_up_record,
+        name="follow-up-record",
+    ),
 ]

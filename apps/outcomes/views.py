@@ -1,4 +1,4 @@
-"""Staff pages for safety alerts: the list and the acknowledgement with the action taken."""
+"""Staff pages for outcomes: safety alerts, and recording a follow-up assessment."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +12,13 @@ from django.views.decorators.http import require_http_methods
 from apps.core.errors import DomainError
 from apps.core.roles import can_write_clinical
 from apps.outcomes import services
+from apps.outcomes.follow_up_assessment import record_follow_up_assessment
 from apps.outcomes.models import SafetyAlert
 from apps.patients import selectors
-from apps.patients.forms import AlertAcknowledgeForm
+from apps.patients.access import participant_for_view
+from apps.patients.forms import AlertAcknowledgeForm, FollowUpAssessmentForm
+from apps.patients.measure_fields import questionnaire_groups
+from apps.reminders.models import FollowUp, FollowUpStatus
 
 
 @login_required
@@ -66,4 +70,65 @@ def alert_acknowledge(request, public_id):
         request,
         "workspace/alert_acknowledge.html",
         {"alert": alert, "form": form, "next": next_url},
+    )
+
+
+def _follow_up_closed_message(request, follow_up: FollowUp) -> bool:
+    """Tell the user why nothing can be recorded; True when the follow-up is closed."""
+    name = follow_up.get_timepoint_display()
+    if follow_up.status == FollowUpStatus.COMPLETED:
+        messages.info(request, f"The {name.lower()} has already been recorded.")
+        return True
+    if follow_up.status == FollowUpStatus.CANCELLED:
+        messages.info(request, f"The {name.lower()} was cancelled: nothing can be recorded.")
+        return True
+    return False
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_up_record(request, public_id, follow_up_id):
+    """Record a follow-up contact (phone or in person); a repeated submission stores one."""
+    participant = participant_for_view(request, public_id, write=True)
+    follow_up = FollowUp.objects.filter(participant=participant, public_id=follow_up_id).first()
+    if follow_up is None:
+        raise Http404("No such follow-up")
+    detail = reverse("participant-detail", args=[participant.public_id])
+    if _follow_up_closed_message(request, follow_up):
+        return redirect(f"{detail}#follow-ups-heading")
+    form = FollowUpAssessmentForm(
+        request.POST or None, follow_up=follow_up, quit_date=participant.quit_date
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = record_follow_up_assessment(
+                follow_up=follow_up, recorded_by=request.user, **form.service_kwargs()
+            )
+        except DomainError as error:
+            follow_up.refresh_from_db()
+            if _follow_up_closed_message(request, follow_up):
+                return redirect(f"{detail}#follow-ups-heading")
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request,
+                f"{follow_up.get_timepoint_display()} recorded for {participant.trial_id}.",
+            )
+            if result.phq9 is not None and result.phq9.risk:
+                messages.warning(
+                    request,
+                    "PHQ-9 item 9 was answered above 0: a safety alert is open and the PWP and "
+                    "site lead have been emailed. Act on it and acknowledge it below.",
+                )
+                return redirect(f"{detail}#alerts")
+            return redirect(detail)
+    return render(
+        request,
+        "workspace/follow_up_form.html",
+        {
+            "form": form,
+            "participant": participant,
+            "follow_up": follow_up,
+            "questionnaires": questionnaire_groups(form),
+        },
     )

@@ -243,3 +243,119 @@ class AlertAcknowledgeForm(DomainErrorFormMixin, forms.Form):
             "min_length": "Describe the action taken (at least 5 characters).",
         },
     )
+
+
+def _question(label: str, error: str) -> forms.TypedChoiceField:
+    field = _yes_no(label)
+    field.error_messages["required"] = error
+    return field
+
+
+def _count_field(label: str, high: int) -> forms.IntegerField:
+    message = f"{label} must be a whole number from 1 to {high}."
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        max_value=high,
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
+    """A follow-up contact: smoking status, an optional CO reading, optional PHQ-9 and GAD-7."""
+
+    field_aliases = {"phq9_items": "phq9_1", "gad7_items": "gad7_1", "taken_at": "co_ppm"}
+
+    completed_on = forms.DateField(label="Date of the follow-up", widget=DateInput())
+    source = forms.ChoiceField(
+        label="How the participant was followed up",
+        choices=[("phone", "By phone"), ("in_session", "In person")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose by phone or in person."},
+    )
+    smoked_last_7_days = _question(
+        "Has the participant smoked at all in the last 7 days?",
+        "Answer whether the participant smoked in the last 7 days.",
+    )
+    cigarettes_last_7_days = _count_field("Cigarettes in the last 7 days", 1000)
+    quit_attempt_since_last_contact = _question(
+        "Since the last contact, has the participant tried to stop for at least 24 hours?",
+        "Answer whether the participant has tried to stop since the last contact.",
+    )
+    uses_e_cigarette = _question(
+        "Is the participant using an e-cigarette (vape)?",
+        "Answer whether the participant is using an e-cigarette.",
+    )
+    uses_stop_smoking_medication = _question(
+        "Is the participant using stop smoking medication or nicotine replacement?",
+        "Answer whether the participant is using stop smoking medication.",
+    )
+
+    def __init__(self, *args, follow_up, quit_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["completed_on"].initial = min(today, follow_up.closes_on)
+        self.fields[
+            "completed_on"
+        ].help_text = (
+            f"Inside the window: {follow_up.opens_on:%-d %b %Y} to {follow_up.closes_on:%-d %b %Y}."
+        )
+        self.asks_day_14 = quit_date is not None
+        if self.asks_day_14:
+            from apps.outcomes.questionnaire_content import since_day_14
+
+            start = since_day_14(quit_date)
+            self.fields["smoked_since_day_14"] = _question(
+                f"Has the participant smoked at all, even a puff, since {start:%-d %b %Y} "
+                "(14 days after the quit date)?",
+                "Answer whether the participant has smoked at all since 14 days after the "
+                "quit date.",
+            )
+            self.fields["cigarettes_since_day_14"] = _count_field(
+                "Cigarettes in total since then", 20000
+            )
+            self.field_aliases = self.field_aliases | {
+                "smoke_free_since_day_14": "smoked_since_day_14"
+            }
+        self.order_fields(
+            [
+                "completed_on",
+                "source",
+                "smoked_since_day_14",
+                "cigarettes_since_day_14",
+                "smoked_last_7_days",
+                "cigarettes_last_7_days",
+            ]
+        )
+        self.fields["co_ppm"] = co_field(required=False)
+        self.fields["co_ppm"].help_text = "In person only. Below 10 ppm verifies abstinence."
+        add_questionnaire_fields(self, "phq9", required=False)
+        add_questionnaire_fields(self, "gad7", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.asks_day_14 and cleaned.get("smoked_since_day_14") is not None:
+            cleaned["smoke_free_since_day_14"] = not cleaned["smoked_since_day_14"]
+        cleaned["phq9_items"] = clean_questionnaire(self, "phq9")
+        cleaned["gad7_items"] = clean_questionnaire(self, "gad7")
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        """The cleaned answers as record_follow_up_assessment takes them."""
+        data = self.cleaned_data
+        return {
+            "completed_on": data["completed_on"],
+            "source": data["source"],
+            "smoke_free_since_day_14": data.get("smoke_free_since_day_14"),
+            "cigarettes_since_day_14": data.get("cigarettes_since_day_14"),
+            "smoked_last_7_days": data["smoked_last_7_days"],
+            "cigarettes_last_7_days": data.get("cigarettes_last_7_days"),
+            "quit_attempt_since_last_contact": data["quit_attempt_since_last_contact"],
+            "uses_e_cigarette": data["uses_e_cigarette"],
+            "uses_stop_smoking_medication": data["uses_stop_smoking_medication"],
+            "co_ppm": data.get("co_ppm"),
+            "phq9_items": data.get("phq9_items"),
+            "gad7_items": data.get("gad7_items"),
+        }

@@ -128,3 +128,62 @@ def test_pwp_screens_randomises_logs_a_session_and_acts_on_an_alert(
     expect(page.get_by_role("table").filter(has_text="At caseness")).to_contain_text("PHQ-9")
     assert_accessible(page, "participant page")
     screenshot(page, "participant")
+
+
+def test_pwp_records_a_four_week_check_in_person_and_sees_the_outcome(
+    page, live_server, sign_in, assert_accessible, screenshot, pwp_a, site_a
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.patients.services import set_quit_date
+    from apps.reminders.models import FollowUp
+    from tests.factories import make_participant
+
+    quit_date = timezone.localdate() - dt.timedelta(days=29)
+    participant = make_participant(
+        site=site_a, pwp=pwp_a, stage="randomised", screened_on=quit_date - dt.timedelta(days=5)
+    )
+    set_quit_date(participant=participant, quit_date=quit_date)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(page, pwp_a)
+    page.goto(f"{live_server.url}/participants/{participant.public_id}/")
+    expect(page.locator("#four-week-outcome")).to_have_text("Not yet assessed")
+    page.get_by_role("link", name="Record follow-up for the 4-week quit check").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("Record the 4-week quit check"))
+    ).to_be_visible()
+
+    # Saved with nothing answered: the errors name each question, nothing is stored.
+    page.get_by_role("button", name="Save follow-up").click()
+    expect(page.locator("#error-summary")).to_contain_text("Choose by phone or in person.")
+    assert_accessible(page, "follow-up form with errors")
+    page.goto(page.url)  # start again on a clean form
+
+    page.get_by_label("In person").check()
+    page.locator("#id_smoked_since_day_14_1").check()  # no: not a puff
+    page.locator("#id_smoked_last_7_days_1").check()
+    page.locator("#id_quit_attempt_since_last_contact_0").check()
+    page.locator("#id_uses_e_cigarette_1").check()
+    page.locator("#id_uses_stop_smoking_medication_0").check()
+    page.get_by_label("CO reading (ppm)").fill("4")
+    _answer(page, "phq9", [1, 1, 1, 1, 0, 0, 0, 0, 0])
+    _answer(page, "gad7", [1, 1, 0, 0, 0, 0, 0])
+    expect(page.locator('[data-score-for="phq9"]')).to_contain_text("PHQ-9 total 4: minimal")
+    assert_accessible(page, "follow-up form")
+    screenshot(page, "follow-up-form")
+    page.get_by_role("button", name="Save follow-up").click()
+
+    expect(
+        page.get_by_text(f"4-week quit check recorded for {participant.trial_id}.")
+    ).to_be_visible()
+    expect(page.locator("#four-week-outcome")).to_have_text("Quit (CO-verified)")
+    expect(page.get_by_role("row", name=re.compile("4-week quit check"))).to_contain_text(
+        "Completed"
+    )
+    expect(
+        page.get_by_role("link", name="Record follow-up for the 4-week quit check")
+    ).to_have_count(0)
+    assert FollowUp.objects.get(participant=participant, timepoint="week4").status == "completed"
+    assert_accessible(page, "participant page after a follow-up")

@@ -1,12 +1,17 @@
-"""Snapshot builds: old snapshots are pruned, a slow build is never lost."""
+"""Snapshot builds: one consistent read of the data, progress the page can see, old snapshots
+pruned and a slow build never lost."""
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from apps.dashboards import services
+from apps.dashboards import counts, services
 from apps.dashboards.models import MetricSnapshot, SnapshotStatus
+from apps.patients.models import Participant
+from tests.factories import make_participant
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +60,82 @@ def test_only_the_latest_ready_snapshots_and_recent_failures_are_kept(criteria, 
     left = set(MetricSnapshot.objects.values_list("id", flat=True))
     assert left == {older.id, recent_failure.id, newest.id}
     assert not {oldest.id, old_failure.id} & left
+
+
+def _in_another_connection(work):
+    """Run work() on a connection of its own (its writes commit at once), in a thread."""
+    failures = []
+
+    def run():
+        try:
+            work()
+        except Exception as exc:  # reported to the test below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert not failures, failures
+
+
+def _randomised(table: dict) -> int:
+    column = table["columns"].index("randomised")
+    return sum(row[column] for row in table["rows"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_figure_of_a_build_comes_from_one_read_of_the_data(
+    site_a, pwp_a, criteria, monkeypatch
+):
+    make_participant(site=site_a, pwp=pwp_a, stage="randomised")
+    real_screening_counts = counts.screening_counts
+
+    def screening_counts_while_a_pwp_randomises():
+        result = real_screening_counts()
+        _in_another_connection(lambda: make_participant(site=site_a, pwp=pwp_a, stage="randomised"))
+        return result
+
+    monkeypatch.setattr(counts, "screening_counts", screening_counts_while_a_pwp_randomises)
+    snapshot = services.build_snapshot()
+    # The CONSORT "randomised" box (from screening) and the arms (from participants) agree.
+    assert _randomised(snapshot.data["screening"]) == 1
+    assert _randomised(snapshot.data["participants"]) == 1
+    assert Participant.objects.filter(randomised_on__isnull=False).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counting_reads_at_repeatable_read_and_writes_nothing(criteria):
+    seen = []
+
+    def look(percent):
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW transaction_isolation")
+            isolation = cursor.fetchone()[0]
+            cursor.execute("SHOW transaction_read_only")
+            seen.append((percent, isolation, cursor.fetchone()[0]))
+
+    services.build_snapshot(progress_callback=look)
+    during = [s for s in seen if s[0] < 100]
+    assert during and all(s[1:] == ("repeatable read", "on") for s in during)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_build_progress_is_visible_to_another_connection_while_counting(criteria):
+    seen = []
+
+    def look(percent):
+        if percent == 100:
+            return
+
+        def read():
+            snapshot = MetricSnapshot.objects.get(status=SnapshotStatus.BUILDING)
+            seen.append((percent, snapshot.progress))
+
+        _in_another_connection(read)
+
+    snapshot = services.build_snapshot(progress_callback=look)
+    assert seen and all(stored == percent for percent, stored in seen)
+    assert [p for p, _ in seen] == [5, 15, 60, 85, 90, 95]
+    assert (snapshot.status, snapshot.progress) == (SnapshotStatus.READY, 100)

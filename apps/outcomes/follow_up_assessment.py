@@ -1,0 +1,229 @@
+"""A follow-up assessment recorded by staff (phone call or clinic visit) in one transaction.
+
+At the 4-week quit check and the 3- and 6-month follow-ups a PWP phones or sees the participant
+and records their smoking status, optionally a CO reading (in person only) and optionally the
+PHQ-9 and GAD-7. Every measure is written by the outcome services with the follow-up's
+timepoint; the smoking status report completes the follow-up and cancels its pending reminders.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.errors import DomainError
+from apps.outcomes import questionnaire_content as content
+from apps.outcomes import services
+from apps.outcomes.models import (
+    COReading,
+    GAD7Response,
+    PHQ9Response,
+    SmokingStatusReport,
+    Source,
+)
+from apps.reminders.models import FollowUp, FollowUpStatus
+
+SOURCES = (Source.PHONE, Source.IN_SESSION)
+# A CO reading taken on an earlier day is dated at midday: only its day matters to the rules.
+PAST_READING_TIME = time(12, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpAssessment:
+    """What one follow-up contact stored."""
+
+    follow_up: FollowUp
+    smoking: SmokingStatusReport
+    co_reading: COReading | None
+    phq9: PHQ9Response | None
+    gad7: GAD7Response | None
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def _check_follow_up(follow_up: FollowUp, completed_on: date, today: date) -> None:
+    if follow_up.status == FollowUpStatus.CANCELLED:
+        raise DomainError(
+            f"The {follow_up.get_timepoint_display().lower()} was cancelled: nothing can be "
+            "recorded for it.",
+            field="follow_up",
+        )
+    if follow_up.status == FollowUpStatus.COMPLETED:
+        raise DomainError(
+            f"The {follow_up.get_timepoint_display().lower()} has already been recorded.",
+            field="follow_up",
+        )
+    if completed_on > today:
+        raise DomainError(
+            "The date of the follow-up cannot be in the future.", field="completed_on"
+        )
+    if not follow_up.opens_on <= completed_on <= follow_up.closes_on:
+        raise DomainError(
+            f"The date of the follow-up must be inside its window, {_day(follow_up.opens_on)} "
+            f"to {_day(follow_up.closes_on)}.",
+            field="completed_on",
+        )
+
+
+def _smoking_values(
+    *,
+    quit_date: date | None,
+    completed_on: date,
+    smoke_free_since_day_14: bool | None,
+    cigarettes_since_day_14: int | None,
+    smoked_last_7_days: bool | None,
+    cigarettes_last_7_days: int | None,
+) -> dict:
+    """Check the smoking answers against each other the way the online questionnaire does."""
+    smoke_free = cigarettes_since = None
+    if content.asks_since_day_14(quit_date, completed_on):
+        if smoke_free_since_day_14 is None:
+            raise DomainError(
+                "Answer whether the participant has smoked at all, even a puff, since 14 days "
+                "after the quit date.",
+                field="smoke_free_since_day_14",
+            )
+        smoke_free = smoke_free_since_day_14
+        if smoke_free:
+            cigarettes_since = 0
+        else:
+            cigarettes_since = cigarettes_since_day_14
+            if cigarettes_since is None or not (
+                1 <= cigarettes_since <= content.MAX_CIGARETTES_SINCE_DAY_14
+            ):
+                raise DomainError(
+                    "Cigarettes since 14 days after the quit date must be from 1 to "
+                    f"{content.MAX_CIGARETTES_SINCE_DAY_14} when the participant has smoked.",
+                    field="cigarettes_since_day_14",
+                )
+    if smoked_last_7_days is None:
+        raise DomainError(
+            "Answer whether the participant smoked in the last 7 days.",
+            field="smoked_last_7_days",
+        )
+    cigarettes_7 = 0
+    if smoked_last_7_days:
+        cigarettes_7 = cigarettes_last_7_days
+        if cigarettes_7 is None or not 1 <= cigarettes_7 <= content.MAX_CIGARETTES_7_DAYS:
+            raise DomainError(
+                "Cigarettes in the last 7 days must be from 1 to "
+                f"{content.MAX_CIGARETTES_7_DAYS} when the participant has smoked.",
+                field="cigarettes_last_7_days",
+            )
+    elif cigarettes_last_7_days:
+        raise DomainError(
+            "Cigarettes in the last 7 days must be 0 when the participant has not smoked.",
+            field="cigarettes_last_7_days",
+        )
+    if (
+        smoke_free
+        and smoked_last_7_days
+        and content.last_7_days_after_day_14(quit_date, completed_on)
+    ):
+        raise DomainError(
+            "Smoked in the last 7 days contradicts not a puff since 14 days after the quit "
+            "date: check both answers.",
+            field="smoked_last_7_days",
+        )
+    return {
+        "smoke_free_since_day_14": smoke_free,
+        "cigarettes_since_day_14": cigarettes_since,
+        "smoked_last_7_days": smoked_last_7_days,
+        "cigarettes_last_7_days": cigarettes_7,
+    }
+
+
+def _taken_at(completed_on: date, today: date) -> datetime:
+    if completed_on == today:
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(completed_on, PAST_READING_TIME))
+
+
+@transaction.atomic
+def record_follow_up_assessment(
+    *,
+    follow_up: FollowUp,
+    recorded_by,
+    completed_on: date,
+    source: str,
+    smoked_last_7_days: bool | None,
+    quit_attempt_since_last_contact: bool,
+    uses_e_cigarette: bool,
+    uses_stop_smoking_medication: bool,
+    cigarettes_last_7_days: int | None = 0,
+    smoke_free_since_day_14: bool | None = None,
+    cigarettes_since_day_14: int | None = None,
+    co_ppm: int | None = None,
+    phq9_items: list[int] | None = None,
+    gad7_items: list[int] | None = None,
+    today: date | None = None,
+) -> FollowUpAssessment:
+    """Store a follow-up contact's measures at once; the follow-up completes, reminders stop.
+
+    Refused (nothing stored) when the follow-up is cancelled or already recorded, the date is
+    in the future or outside the window, or a CO reading is given for a phone contact.
+    """
+    today = today or timezone.localdate()
+    # The lock makes a double submission wait, then see the follow-up completed and refuse.
+    follow_up = (
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("participant")
+        .get(pk=follow_up.pk)
+    )
+    _check_follow_up(follow_up, completed_on, today)
+    if source not in SOURCES:
+        raise DomainError("Choose by phone or in person.", field="source")
+    if co_ppm is not None and source != Source.IN_SESSION:
+        raise DomainError(
+            "A CO reading needs the participant in person: choose in person, or leave the CO "
+            "reading blank.",
+            field="co_ppm",
+        )
+    participant = follow_up.participant
+    smoking = _smoking_values(
+        quit_date=participant.quit_date,
+        completed_on=completed_on,
+        smoke_free_since_day_14=smoke_free_since_day_14,
+        cigarettes_since_day_14=cigarettes_since_day_14,
+        smoked_last_7_days=smoked_last_7_days,
+        cigarettes_last_7_days=cigarettes_last_7_days,
+    )
+    common = {
+        "participant": participant,
+        "timepoint": follow_up.timepoint,
+        "source": source,
+        "follow_up": follow_up,
+    }
+    measures = {"completed_on": completed_on, "recorded_by": recorded_by, "today": today}
+    phq9 = (
+        services.record_phq9(items=phq9_items, **common, **measures)
+        if phq9_items is not None
+        else None
+    )
+    gad7 = (
+        services.record_gad7(items=gad7_items, **common, **measures)
+        if gad7_items is not None
+        else None
+    )
+    co_reading = (
+        services.record_co_reading(
+            ppm=co_ppm, taken_at=_taken_at(completed_on, today), taken_by=recorded_by, **common
+        )
+        if co_ppm is not None
+        else None
+    )
+    report = services.record_smoking_status(
+        **smoking,
+        quit_attempt_since_last_contact=quit_attempt_since_last_contact,
+        uses_e_cigarette=uses_e_cigarette,
+        uses_stop_smoking_medication=uses_stop_smoking_medication,
+        **common,
+        **measures,
+    )
+    follow_up.refresh_from_db()
+    return FollowUpAssessment(
+        follow_up=follow_up, smoking=report, co_reading=co_reading, phq9=phq9, gad7=gad7
+    )
