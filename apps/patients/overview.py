@@ -202,6 +202,35 @@ def four_week_summary(
 
 
 @dataclass(frozen=True, slots=True)
+class TrialEnd:
+    """Whether trial participation may be marked complete, and if not, why not."""
+
+    allowed: bool
+    reason: str = ""
+
+
+_ENDABLE_STATUSES = frozenset({"randomised", "enrolled", "lost"})
+
+
+def trial_completion(*, status: str, month6: PendingFollowUp | None, today: date) -> TrialEnd:
+    """Participation can be marked complete once the 6-month follow-up is done or has closed."""
+    if status not in _ENDABLE_STATUSES:
+        return TrialEnd(False, "Only a randomised, enrolled or lost participant can complete.")
+    if month6 is None:
+        return TrialEnd(False, "There is no 6-month follow-up scheduled.")
+    if month6.status == "completed":
+        return TrialEnd(True)
+    if month6.status == "cancelled":
+        return TrialEnd(False, "The 6-month follow-up was cancelled.")
+    if month6.status == "missed" or today > month6.closes_on:
+        return TrialEnd(True)
+    return TrialEnd(
+        False,
+        f"The 6-month follow-up is not done yet and its window closes {_day(month6.closes_on)}.",
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class TimelineEvent:
     """One dated thing that happened to a participant."""
 

@@ -34,4 +34,9 @@ urlpatterns = [
         views.participant_lost,
         name="participant-lost",
     ),
+    path(
+        "participants/<uuid:public_id>/complete/",
+        views.participant_complete,
+        name="participant-complete",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""The practitioner workspace: caseload, screening, consent, baseline, randomisation, exit.
+"""The practitioner workspace: caseload, screening, consent, baseline, randomisation, exit,
+and marking trial participation complete.
 
 Views are thin: they scope every read to what the user may see (404 otherwise), check the role
 for writes (403), and hand the work to services and selectors.
@@ -209,6 +210,7 @@ def participant_detail(request, public_id):
         follow_ups=pending,
         today=today,
     )
+    trial_end = _trial_completion(participant.status, pending, today)
     contact = None
     if can_write_clinical(user):
         contact = getattr(participant, "contact_details", None)
@@ -234,6 +236,7 @@ def participant_detail(request, public_id):
             "tt": tt,
             "four_week": overview.FOUR_WEEK_LABELS.get(four_week) if four_week else None,
             "four_week_window": _four_week_window(participant.quit_date),
+            "can_complete": trial_end.allowed,
             "next_step": next_step,
             "can_write": can_write_clinical(user),
             "can_read_history": can_read_history(user),
@@ -243,6 +246,11 @@ def participant_detail(request, public_id):
             "can_mark_lost": participant.status in (Status.RANDOMISED, Status.ENROLLED),
         },
     )
+
+
+def _trial_completion(status: str, pending, today) -> overview.TrialEnd:
+    month6 = next((f for f in pending if f.timepoint == schedule.MONTH6), None)
+    return overview.trial_completion(status=status, month6=month6, today=today)
 
 
 def _four_week_window(quit_date):
@@ -616,3 +624,31 @@ def participant_withdraw(request, public_id):
 def participant_lost(request, public_id):
     """Mark a participant lost to follow-up (they stay in the analysis)."""
     return _exit_view(request, public_id, lost=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_complete(request, public_id):
+    """Confirm, then mark trial participation complete once the 6-month follow-up is over."""
+    participant = participant_for_view(request, public_id, write=True)
+    today = timezone.localdate()
+    pending = [
+        overview.PendingFollowUp(f.timepoint, f.due_on, f.opens_on, f.closes_on, f.status)
+        for f in participant.follow_ups.all()
+    ]
+    trial_end = _trial_completion(participant.status, pending, today)
+    if participant.status == Status.COMPLETED:
+        messages.info(request, f"{participant.trial_id} has already completed the trial.")
+        return redirect(_detail(participant))
+    if not trial_end.allowed:
+        messages.error(request, f"{participant.trial_id} cannot complete yet: {trial_end.reason}")
+        return redirect(_detail(participant))
+    if request.method == "POST":
+        try:
+            services.complete_participant(participant=participant)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"{participant.trial_id} has completed the trial.")
+        return redirect(_detail(participant))
+    return render(request, "workspace/complete_confirm.html", {"participant": participant})

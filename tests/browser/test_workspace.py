@@ -187,3 +187,30 @@ def test_pwp_records_a_four_week_check_in_person_and_sees_the_outcome(
     ).to_have_count(0)
     assert FollowUp.objects.get(participant=participant, timepoint="week4").status == "completed"
     assert_accessible(page, "participant page after a follow-up")
+
+
+def test_pwp_marks_participation_complete_after_the_six_month_window(
+    page, live_server, sign_in, assert_accessible, pwp_a, site_a
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import make_participant
+
+    participant = make_participant(
+        site=site_a,
+        pwp=pwp_a,
+        stage="randomised",
+        screened_on=timezone.localdate() - dt.timedelta(days=245),
+    )
+    sign_in(page, pwp_a)
+    page.goto(f"{live_server.url}/participants/{participant.public_id}/")
+    page.get_by_role("link", name="Mark trial participation complete").click()
+    expect(page.get_by_role("heading", name=re.compile("Mark trial participation"))).to_be_visible()
+    assert_accessible(page, "completion confirmation")
+    page.get_by_role("button", name="Yes, mark participation complete").click()
+    expect(page.get_by_text(f"{participant.trial_id} has completed the trial.")).to_be_visible()
+    expect(page.locator(".badge").first).to_have_text("Completed")
+    participant.refresh_from_db()
+    assert participant.status == "completed"

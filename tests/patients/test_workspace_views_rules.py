@@ -1,4 +1,4 @@
-"""Pure rules behind the workspace pages: next action, pairs, 4-week outcome."""
+"""Pure rules behind the workspace pages: next action, pairs, 4-week outcome, trial end."""
 
 import datetime as dt
 
@@ -11,6 +11,7 @@ from apps.patients.overview import (
     ordered_timeline,
     paired_scores,
     talking_therapies_summary,
+    trial_completion,
 )
 
 TODAY = dt.date(2026, 6, 10)
@@ -172,6 +173,35 @@ def test_four_week_outcome_is_not_known_once_the_window_closed_without_a_report(
 
 def test_four_week_outcome_needs_a_quit_date():
     assert _four_week([], quit_date=None) is None
+
+
+MONTH6 = _window("month6", dt.date(2026, 5, 27), dt.date(2026, 6, 10), dt.date(2026, 7, 8))
+
+
+def test_participation_completes_only_after_the_six_month_follow_up():
+    open_month6 = _window("month6", MONTH6.opens_on, MONTH6.due_on, MONTH6.closes_on, "open")
+    refused = trial_completion(status="randomised", month6=open_month6, today=TODAY)
+    assert not refused.allowed
+    assert "closes 8 Jul 2026" in refused.reason
+    done = _window("month6", MONTH6.opens_on, MONTH6.due_on, MONTH6.closes_on, "completed")
+    assert trial_completion(status="randomised", month6=done, today=TODAY).allowed
+    missed = _window("month6", MONTH6.opens_on, MONTH6.due_on, MONTH6.closes_on, "missed")
+    assert trial_completion(status="lost", month6=missed, today=TODAY).allowed
+    # Closed by date even if the stored status has not been refreshed yet.
+    after = dt.date(2026, 7, 9)
+    assert trial_completion(status="enrolled", month6=open_month6, today=after).allowed
+    assert not trial_completion(
+        status="enrolled", month6=open_month6, today=MONTH6.closes_on
+    ).allowed
+
+
+def test_participation_cannot_complete_without_a_six_month_follow_up_or_once_exited():
+    assert not trial_completion(status="randomised", month6=None, today=TODAY).allowed
+    done = _window("month6", MONTH6.opens_on, MONTH6.due_on, MONTH6.closes_on, "completed")
+    for status in ("screened", "consented", "withdrawn", "completed"):
+        assert not trial_completion(status=status, month6=done, today=TODAY).allowed
+    cancelled = _window("month6", MONTH6.opens_on, MONTH6.due_on, MONTH6.closes_on, "cancelled")
+    assert not trial_completion(status="randomised", month6=cancelled, today=TODAY).allowed
 
 
 def test_timeline_is_oldest_first_with_times_ordered_within_a_day():
