@@ -1,4 +1,12 @@
-"""Safety alert email: claimed in the database first so a redelivered task never sends twice."""
+"""Safety alert email: claimed in the database first so a redelivered task never sends twice.
+
+An alert is marked notified only when an email went to at least one person. With no active
+PWP or site lead the trial managers are told instead; with nobody at all the alert stays
+unnotified, an error is logged, and the beat sweep tries again.
+"""
+
+import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -6,12 +14,18 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.core.roles import Role
 from apps.outcomes.models import SafetyAlert
 
+logger = logging.getLogger(__name__)
+
+# How long an alert may wait for its own queued task before the sweep queues it again.
+REQUEUE_AFTER = timedelta(minutes=2)
+
 
 def alert_recipients(alert: SafetyAlert) -> list[str]:
-    """The participant's PWP and the site leads of the participant's site."""
+    """The participant's PWP and site leads; the pilot's trial managers when there are none."""
     participant = alert.participant
     emails = set(
         participant.site.members.filter(role=Role.SITE_LEAD, is_active=True).values_list(
@@ -20,6 +34,12 @@ def alert_recipients(alert: SafetyAlert) -> list[str]:
     )
     if participant.assigned_pwp and participant.assigned_pwp.is_active:
         emails.add(participant.assigned_pwp.email)
+    if not emails:
+        emails.update(
+            User.objects.filter(role=Role.TRIAL_MANAGER, is_active=True).values_list(
+                "email", flat=True
+            )
+        )
     return sorted(emails)
 
 
@@ -35,6 +55,14 @@ def send_safety_alert_email(*, alert_id: int) -> int:
         if alert is None:
             return 0
         recipients = alert_recipients(alert)
+        if not recipients:
+            logger.error(
+                "Safety alert %s for %s: nobody to email (no active PWP, site lead or trial "
+                "manager); it stays unnotified and will be retried.",
+                alert.public_id,
+                alert.participant.trial_id,
+            )
+            return 0
         try:
             path = reverse("participant-detail", args=[alert.participant.public_id])
         except NoReverseMatch:
@@ -53,3 +81,15 @@ def send_safety_alert_email(*, alert_id: int) -> int:
         alert.notified_at = timezone.now()
         alert.save(update_fields=["notified_at", "updated_at"])
     return len(recipients)
+
+
+def unnotified_alert_ids(*, now: datetime | None = None) -> list[int]:
+    """Open alerts whose email has not gone out although they were raised a while ago."""
+    cutoff = (now or timezone.now()) - REQUEUE_AFTER
+    return list(
+        SafetyAlert.objects.filter(
+            notified_at__isnull=True, acknowledged_at__isnull=True, raised_at__lt=cutoff
+        )
+        .order_by("raised_at")
+        .values_list("id", flat=True)
+    )

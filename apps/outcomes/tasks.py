@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from apps.outcomes.notifications import send_safety_alert_email
+from apps.outcomes.notifications import send_safety_alert_email, unnotified_alert_ids
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30, acks_late=True)
@@ -12,3 +12,16 @@ def notify_safety_alert(self, alert_id: int) -> int:
         return send_safety_alert_email(alert_id=alert_id)
     except OSError as exc:  # SMTP and network failures are worth retrying
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(acks_late=True)
+def requeue_unnotified_alerts() -> int:
+    """Queue the email again for every alert still unnotified 2 minutes after it was raised.
+
+    The first send is queued on commit; if Redis was down then, or every retry failed, this
+    beat sweep is what tries again. The claim in send_safety_alert_email keeps it to one email.
+    """
+    alert_ids = unnotified_alert_ids()
+    for alert_id in alert_ids:
+        notify_safety_alert.delay(alert_id)
+    return len(alert_ids)

@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.dashboards.tasks.build_metric_snapshot",
         "schedule": 600.0,
     },
+    "requeue-unnotified-safety-alerts": {
+        "task": "apps.outcomes.tasks.requeue_unnotified_alerts",
+        "schedule": 300.0,
+    },
 }
 
 REST_FRAMEWORK = {
