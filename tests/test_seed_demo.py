@@ -22,6 +22,7 @@ from apps.core.demo.build import DEMO_PASSWORD, demo_plans
 from apps.core.demo.plan import SiteSpec, plan_site
 from apps.core.demo.synthetic import synthetic_site_codes
 from apps.core.roles import Role
+from apps.dashboards.models import MetricSnapshot, SnapshotStatus
 from apps.outcomes.models import (
     COReading,
     GAD7Response,
@@ -121,6 +122,26 @@ def test_running_the_seed_twice_changes_nothing(seeded):
     grown = {t for t, n in seeded.after_first.items() if n != seeded.before[t]}
     assert {"patients_participant", "patients_participantevent", "pghistory_context"} <= grown
     assert seeded.after_second == seeded.after_first
+
+
+def test_seed_builds_the_dashboard_figures_once(seeded, db):
+    assert "dashboard figures built" in seeded.first
+    assert "dashboard figures already built" in seeded.second
+    snapshot = MetricSnapshot.objects.get()
+    assert snapshot.status == SnapshotStatus.READY
+    assert snapshot.data["as_of"] == seeded.today.isoformat()
+    participants = snapshot.data["participants"]
+    randomised = participants["columns"].index("randomised")
+    assert sum(row[randomised] for row in participants["rows"]) == 135
+
+
+def test_seed_on_a_loaded_demo_without_figures_builds_them(seeded, db):
+    MetricSnapshot.objects.all().delete()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "demo already loaded" in out.getvalue()
+    assert "dashboard figures built" in out.getvalue()
+    assert MetricSnapshot.objects.get().status == SnapshotStatus.READY
 
 
 def test_demo_sites_have_ods_codes_targets_and_an_18_month_window(seeded, db):
