@@ -157,3 +157,28 @@ def test_cumulative_and_mean_duration():
     assert metrics.cumulative([1, 0, 2]) == [1, 1, 3]
     assert metrics.mean_duration_hours(7200, 2) == 1
     assert metrics.mean_duration_hours(0, 0) is None
+
+
+def test_docs_list_the_measures_each_timepoint_expects():
+    from pathlib import Path
+
+    from apps.dashboards.counts import EXPECTED_MEASURES
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text()
+    section = text.split("## Data completeness", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    header, *body = ([cell.strip() for cell in row.strip("|").split("|")] for row in rows)
+    codes = {"PHQ-9": "phq9", "GAD-7": "gad7", "smoking status": "smoking", "CO": "co"}
+    documented = {
+        row[0].split(" (")[0]: tuple(
+            codes[name] for name, cell in zip(header[1:], row[1:], strict=True) if cell != "-"
+        )
+        for row in body
+    }
+    labels = {
+        "baseline": "baseline",
+        "week4": "4 weeks",
+        "month3": "3 months",
+        "month6": "6 months",
+    }
+    assert documented == {labels[tp]: measures for tp, measures in EXPECTED_MEASURES.items()}
