@@ -172,6 +172,13 @@ class SmokingStatusReport(Measure):
                 name="smoking_cigarettes_7d_plausible",
                 condition=Q(cigarettes_last_7_days__lte=1000),
             ),
+            # "Smoke free since day 14" is not a puff; a count above 0 contradicts it.
+            models.CheckConstraint(
+                name="smoking_smoke_free_means_no_cigarettes",
+                condition=~Q(smoke_free_since_day_14=True)
+                | Q(cigarettes_since_day_14__isnull=True)
+                | Q(cigarettes_since_day_14=0),
+            ),
         ]
         triggers = [not_before_screening("completed_on")]
 

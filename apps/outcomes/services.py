@@ -16,6 +16,7 @@ from apps.outcomes.models import (
     Source,
     Timepoint,
 )
+from apps.outcomes.questionnaire_content import last_7_days_after_day_14
 from apps.patients.status import Status
 
 
@@ -120,6 +121,36 @@ def record_gad7(
     )
 
 
+def _check_since_day_14(
+    participant,
+    completed_on: date,
+    *,
+    smoke_free: bool | None,
+    cigarettes: int | None,
+    smoked_last_7_days: bool,
+) -> None:
+    if cigarettes is not None and cigarettes < 0:
+        raise DomainError(
+            "Cigarettes since day 14 cannot be negative.", field="cigarettes_since_day_14"
+        )
+    if not smoke_free:
+        return
+    if cigarettes:
+        raise DomainError(
+            "Smoke free since day 14 means not a puff: cigarettes since day 14 must be 0 "
+            "(record smoke free as No; up to 5 cigarettes can still count as sustained "
+            "abstinence at 6 months).",
+            field="cigarettes_since_day_14",
+        )
+    # Only when the whole of the last 7 days lies after day 14 must the two answers agree.
+    if smoked_last_7_days and last_7_days_after_day_14(participant.quit_date, completed_on):
+        raise DomainError(
+            "Smoke free since day 14 contradicts smoking in the last 7 days, which all fall "
+            "after day 14.",
+            field="smoked_last_7_days",
+        )
+
+
 @transaction.atomic
 def record_smoking_status(
     *,
@@ -151,6 +182,13 @@ def record_smoking_status(
         raise DomainError(
             "Cigarettes in the last 7 days must be 0 to 1000.", field="cigarettes_last_7_days"
         )
+    _check_since_day_14(
+        participant,
+        completed_on,
+        smoke_free=smoke_free_since_day_14,
+        cigarettes=cigarettes_since_day_14,
+        smoked_last_7_days=smoked_last_7_days,
+    )
     report = SmokingStatusReport.objects.create(
         participant=participant,
         completed_on=completed_on,

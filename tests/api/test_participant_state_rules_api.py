@@ -76,3 +76,23 @@ def test_writes_for_a_participant_not_consented_or_withdrawn_are_refused(
     assert error["field"] == "status"
     assert ("consent" if stage == "screened" else "withdrawn") in error["message"]
     assert snapshot() == before
+
+
+def test_smoke_free_with_cigarettes_since_day_14_is_a_400_naming_the_field(
+    client_for, pwp_a, participant_a
+):
+    before = snapshot()
+    response = client_for(pwp_a).post(
+        f"/api/v1/participants/{participant_a.trial_id}/smoking-status/",
+        {
+            **WRITES["smoking status"][2],
+            "smoked_last_7_days": False,
+            "cigarettes_last_7_days": 0,
+            "smoke_free_since_day_14": True,
+            "cigarettes_since_day_14": 4,
+        },
+        format="json",
+    )
+    assert response.status_code == 400, response.json()
+    assert [e["field"] for e in response.json()["errors"]] == ["cigarettes_since_day_14"]
+    assert snapshot() == before

@@ -16,7 +16,7 @@ from apps.outcomes.models import (
     SmokingStatusReport,
     Timepoint,
 )
-from apps.patients.services import withdraw_participant
+from apps.patients.services import set_quit_date, withdraw_participant
 from tests.factories import make_participant
 
 
@@ -182,3 +182,80 @@ def test_baseline_measures_are_accepted_once_consented(site_a, pwp_a):
     )
     assert PHQ9Response.objects.filter(participant=participant).count() == 1
     assert COReading.objects.filter(participant=participant).count() == 1
+
+
+@pytest.fixture
+def quitter(site_a, pwp_a):
+    """A participant screened 40 days ago, randomised, with a quit date set per test."""
+    today = timezone.localdate()
+    return make_participant(
+        site=site_a, pwp=pwp_a, stage="randomised", screened_on=today - dt.timedelta(days=40)
+    )
+
+
+def _report(participant, **answers) -> SmokingStatusReport:
+    values = {
+        "completed_on": timezone.localdate(),
+        "timepoint": Timepoint.WEEK4,
+        "smoked_last_7_days": False,
+        "quit_attempt_since_last_contact": True,
+        "uses_e_cigarette": False,
+        "uses_stop_smoking_medication": True,
+    }
+    return services.record_smoking_status(participant=participant, **(values | answers))
+
+
+def _quit_days_ago(participant, days: int):
+    return set_quit_date(
+        participant=participant, quit_date=timezone.localdate() - dt.timedelta(days=days)
+    )
+
+
+def test_smoke_free_since_day_14_with_cigarettes_since_day_14_is_refused(quitter):
+    quitter = _quit_days_ago(quitter, 30)
+    with pytest.raises(DomainError, match="not a puff") as error:
+        _report(quitter, smoke_free_since_day_14=True, cigarettes_since_day_14=3)
+    assert error.value.field == "cigarettes_since_day_14"
+    assert not SmokingStatusReport.objects.exists()
+
+
+def test_a_few_cigarettes_since_day_14_are_stored_as_not_smoke_free(quitter):
+    # Up to 5 cigarettes still count towards sustained abstinence (RS6), but not smoke free.
+    quitter = _quit_days_ago(quitter, 30)
+    report = _report(quitter, smoke_free_since_day_14=False, cigarettes_since_day_14=3)
+    assert (report.smoke_free_since_day_14, report.cigarettes_since_day_14) == (False, 3)
+    zero = _report(quitter, smoke_free_since_day_14=True, cigarettes_since_day_14=0)
+    assert zero.smoke_free_since_day_14 is True
+
+
+def test_smoke_free_since_day_14_and_smoking_in_the_last_7_days_after_it_is_refused(quitter):
+    quitter = _quit_days_ago(quitter, 30)  # day 14 was 16 days ago: the last 7 days follow it
+    with pytest.raises(DomainError, match="contradicts") as error:
+        _report(
+            quitter,
+            smoke_free_since_day_14=True,
+            smoked_last_7_days=True,
+            cigarettes_last_7_days=2,
+        )
+    assert error.value.field == "smoked_last_7_days"
+    assert not SmokingStatusReport.objects.exists()
+
+
+def test_smoking_in_the_last_7_days_before_day_14_fits_smoke_free_since_day_14(quitter):
+    quitter = _quit_days_ago(quitter, 18)  # day 14 was 4 days ago: the last 7 days straddle it
+    report = _report(
+        quitter,
+        timepoint=Timepoint.SESSION,
+        smoke_free_since_day_14=True,
+        smoked_last_7_days=True,
+        cigarettes_last_7_days=2,
+    )
+    assert report.smoke_free_since_day_14 is True
+
+
+def test_database_refuses_smoke_free_with_cigarettes_since_day_14(quitter):
+    quitter = _quit_days_ago(quitter, 30)
+    report = _report(quitter, smoke_free_since_day_14=True, cigarettes_since_day_14=0)
+    refused = pytest.raises(IntegrityError, match="smoking_smoke_free_means_no_cigarettes")
+    with refused, transaction.atomic():
+        SmokingStatusReport.objects.filter(pk=report.pk).update(cigarettes_since_day_14=1)

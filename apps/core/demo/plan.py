@@ -615,10 +615,12 @@ def _fill_follow_up(
     }
     if smoking.has_quit_date:
         since_day_14 = smoking.week4 if timepoint == schedule.WEEK4 else smoking.sustained
-        report["smoke_free_since_day_14"] = since_day_14
-        report["cigarettes_since_day_14"] = (
-            rng.choice([0, 0, 0, 1, 2, 4]) if since_day_14 else rng.randint(20, 400)
-        )
+        cigarettes = rng.choice([0, 0, 0, 1, 2, 4]) if since_day_14 else rng.randint(20, 400)
+        if timepoint == schedule.WEEK4 and since_day_14:
+            cigarettes = 0  # a 4-week quitter has not had a puff since day 14
+        # Smoke free means not a puff; up to 5 cigarettes still count as sustained (RS6).
+        report["smoke_free_since_day_14"] = cigarettes == 0
+        report["cigarettes_since_day_14"] = cigarettes
     plan.smoking = report
     assert plan.completed_on is not None
     if plan.source == "in_session":
