@@ -156,7 +156,10 @@ def _record_session_measures(session, participant, practitioner, data: SessionIn
 
 @transaction.atomic
 def update_session(*, session: CessationSession, editor, changes: dict) -> CessationSession:
-    """Correct a saved session's own fields; the audit trail records who changed what."""
+    """Correct a saved session's own fields; measures taken in it move with its date.
+
+    The audit trail records who changed what.
+    """
     allowed = {
         "session_date",
         "session_type",
@@ -170,7 +173,12 @@ def update_session(*, session: CessationSession, editor, changes: dict) -> Cessa
     unknown = set(changes) - allowed
     if unknown:
         raise DomainError(f"{sorted(unknown)[0]} cannot be edited here.", field=sorted(unknown)[0])
-    session = CessationSession.objects.select_for_update().get(pk=session.pk)
+    session = (
+        CessationSession.objects.select_for_update(of=("self",))
+        .select_related("participant")
+        .get(pk=session.pk)
+    )
+    old_date = session.session_date
     for name, value in changes.items():
         setattr(session, name, value)
     data = SessionInput(
@@ -183,9 +191,30 @@ def update_session(*, session: CessationSession, editor, changes: dict) -> Cessa
         bcts_delivered=session.bcts_delivered,
     )
     _validate(data, timezone.localdate())
+    if session.session_date < session.participant.screened_on:
+        raise DomainError("Session date cannot be before screening.", field="session_date")
     try:
         with transaction.atomic():
             session.save()
     except IntegrityError as exc:
         raise DomainError("Those values break a rule of the trial.", field="number") from exc
+    if session.session_date != old_date:
+        _move_session_measures(session)
     return session
+
+
+def _move_session_measures(session: CessationSession) -> None:
+    """Give the PHQ-9, GAD-7 and CO taken in a session the session's (corrected) date."""
+    from apps.outcomes.models import COReading, GAD7Response, PHQ9Response
+
+    now = timezone.now()
+    for model in (PHQ9Response, GAD7Response):
+        model.objects.filter(session=session).update(
+            completed_on=session.session_date, updated_at=now
+        )
+    for reading in COReading.objects.filter(session=session):
+        # Keep the time of day it was taken; a reading cannot be later than now.
+        at = timezone.localtime(reading.taken_at).time()
+        moved = timezone.make_aware(datetime.combine(session.session_date, at))
+        reading.taken_at = min(moved, now)
+        reading.save(update_fields=["taken_at", "updated_at"])

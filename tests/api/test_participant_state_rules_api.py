@@ -1,9 +1,12 @@
 """The API refuses writes the participant's status or dates forbid: 400 naming the field, nothing
 stored."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
+from apps.cessation.models import CessationSession
 from apps.patients.services import withdraw_participant
 from tests.api.test_authorization_matrix import snapshot
 from tests.factories import make_participant
@@ -95,4 +98,26 @@ def test_smoke_free_with_cigarettes_since_day_14_is_a_400_naming_the_field(
     )
     assert response.status_code == 400, response.json()
     assert [e["field"] for e in response.json()["errors"]] == ["cigarettes_since_day_14"]
+    assert snapshot() == before
+
+
+def test_correcting_a_session_to_before_screening_is_a_400_naming_the_date(
+    client_for, pwp_a, participant_a
+):
+    session = CessationSession.objects.create(
+        participant=participant_a,
+        practitioner=pwp_a,
+        number=1,
+        session_date=participant_a.screened_on,
+        session_type="pre_quit",
+        attendance="dna",
+    )
+    before = snapshot()
+    response = client_for(pwp_a).patch(
+        f"/api/v1/sessions/{session.public_id}/",
+        {"session_date": str(participant_a.screened_on - dt.timedelta(days=1))},
+        format="json",
+    )
+    assert response.status_code == 400, response.json()
+    assert [e["field"] for e in response.json()["errors"]] == ["session_date"]
     assert snapshot() == before

@@ -4,12 +4,18 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from apps.cessation.models import CessationSession
 from apps.cessation.protocol import expected_bcts, fidelity, suggested_session_type
-from apps.cessation.services import SessionInput, record_session, suggested_session_number
+from apps.cessation.services import (
+    SessionInput,
+    record_session,
+    suggested_session_number,
+    update_session,
+)
 from apps.core.errors import DomainError
-from apps.outcomes.models import COReading, PHQ9Response, SafetyAlert
+from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SafetyAlert
 from apps.reminders.models import FollowUp
 
 
@@ -118,3 +124,55 @@ def test_protocol_defaults_and_fidelity():
     expected = expected_bcts("final")
     assert fidelity(list(expected[:2]), expected) == pytest.approx(0.5)
     assert fidelity([], ()) is None
+
+
+def test_moving_a_session_before_screening_is_refused_naming_the_date(participant_a, pwp_a):
+    session = record_session(
+        participant=participant_a, practitioner=pwp_a, data=_quit_day(participant_a)
+    )
+    with pytest.raises(DomainError, match="before screening") as error:
+        update_session(
+            session=session,
+            editor=pwp_a,
+            changes={"session_date": participant_a.screened_on - dt.timedelta(days=1)},
+        )
+    assert error.value.field == "session_date"
+    session.refresh_from_db()
+    assert session.session_date == participant_a.randomised_on
+
+
+def test_measures_taken_in_a_session_move_with_its_corrected_date(participant_a, pwp_a):
+    session = record_session(
+        participant=participant_a,
+        practitioner=pwp_a,
+        data=_quit_day(
+            participant_a, session_date=participant_a.screened_on + dt.timedelta(days=2)
+        ),
+    )
+    other = record_session(
+        participant=participant_a,
+        practitioner=pwp_a,
+        data=_quit_day(
+            participant_a,
+            number=3,
+            session_type="follow_up",
+            quit_date_set=None,
+            session_date=participant_a.screened_on + dt.timedelta(days=3),
+        ),
+    )
+    reading = COReading.objects.get(session=session)
+    time_of_day = timezone.localtime(reading.taken_at).time()
+    new_date = participant_a.screened_on + dt.timedelta(days=1)
+
+    update_session(session=session, editor=pwp_a, changes={"session_date": new_date})
+
+    assert PHQ9Response.objects.get(session=session).completed_on == new_date
+    assert GAD7Response.objects.get(session=session).completed_on == new_date
+    reading.refresh_from_db()
+    assert timezone.localtime(reading.taken_at).date() == new_date
+    assert timezone.localtime(reading.taken_at).time() == time_of_day
+    # Measures of other sessions keep their dates.
+    assert PHQ9Response.objects.get(session=other).completed_on == other.session_date
+    assert timezone.localtime(COReading.objects.get(session=other).taken_at).date() == (
+        other.session_date
+    )
