@@ -17,6 +17,7 @@ from apps.outcomes.models import (
     Timepoint,
 )
 from apps.outcomes.questionnaire_content import last_7_days_after_day_14
+from apps.patients.models import Participant
 from apps.patients.status import Status
 
 
@@ -36,6 +37,19 @@ def _check_participant(participant) -> None:
     if participant.status == Status.WITHDRAWN:
         raise DomainError(
             "The participant has withdrawn: no new measures can be recorded.", field="status"
+        )
+
+
+def _check_one_baseline(model, participant, timepoint: str, name: str) -> None:
+    if timepoint != Timepoint.BASELINE:
+        return
+    # Lock the participant so two baseline submissions at once cannot both pass the check
+    # (follow-up questionnaires never carry the baseline timepoint, so they never wait here).
+    Participant.objects.select_for_update().get(pk=participant.pk)
+    if model.objects.filter(participant=participant, timepoint=Timepoint.BASELINE).exists():
+        raise DomainError(
+            f"The baseline {name} is already recorded; record this one at another timepoint.",
+            field="timepoint",
         )
 
 
@@ -70,6 +84,7 @@ def record_phq9(
     _check_participant(participant)
     result = _score(scoring.score_phq9, items, "phq9")
     _check_date(participant, completed_on, today)
+    _check_one_baseline(PHQ9Response, participant, timepoint, "PHQ-9")
     response = PHQ9Response.objects.create(
         participant=participant,
         completed_on=completed_on,
@@ -106,6 +121,7 @@ def record_gad7(
     _check_participant(participant)
     result = _score(scoring.score_gad7, items, "gad7")
     _check_date(participant, completed_on, today)
+    _check_one_baseline(GAD7Response, participant, timepoint, "GAD-7")
     return GAD7Response.objects.create(
         participant=participant,
         completed_on=completed_on,

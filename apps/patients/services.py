@@ -307,13 +307,17 @@ def set_quit_date(*, participant: Participant, quit_date: date) -> Participant:
     return participant
 
 
-def _exit(participant: Participant, target: str, on: date, reason: str, detail: str) -> Participant:
+def _exit(
+    participant: Participant, target: str, on: date, reason: str, detail: str, today: date | None
+) -> Participant:
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     check_transition(participant.status, target)
     if not reason:
         raise DomainError("Choose a reason.", field="reason")
     if on < participant.screened_on:
         raise DomainError("The date cannot be before screening.", field="on")
+    if on > (today or timezone.localdate()):
+        raise DomainError("The date cannot be in the future.", field="on")
     participant.status = target
     participant.exit_on = on
     participant.exit_reason = reason
@@ -324,22 +328,22 @@ def _exit(participant: Participant, target: str, on: date, reason: str, detail: 
 
 @transaction.atomic
 def withdraw_participant(
-    *, participant: Participant, on: date, reason: str, detail: str = ""
+    *, participant: Participant, on: date, reason: str, detail: str = "", today: date | None = None
 ) -> Participant:
     """Withdraw a participant: open follow-ups and every pending reminder stop at once."""
     from apps.reminders.services import cancel_follow_ups
 
-    participant = _exit(participant, Status.WITHDRAWN, on, reason, detail)
+    participant = _exit(participant, Status.WITHDRAWN, on, reason, detail, today)
     cancel_follow_ups(participant=participant)
     return participant
 
 
 @transaction.atomic
 def mark_lost_to_follow_up(
-    *, participant: Participant, on: date, reason: str, detail: str = ""
+    *, participant: Participant, on: date, reason: str, detail: str = "", today: date | None = None
 ) -> Participant:
     """Record that the participant can no longer be reached (they stay in the analysis)."""
-    return _exit(participant, Status.LOST, on, reason, detail)
+    return _exit(participant, Status.LOST, on, reason, detail, today)
 
 
 @transaction.atomic

@@ -121,3 +121,30 @@ def test_correcting_a_session_to_before_screening_is_a_400_naming_the_date(
     assert response.status_code == 400, response.json()
     assert [e["field"] for e in response.json()["errors"]] == ["session_date"]
     assert snapshot() == before
+
+
+def test_withdrawal_dated_in_the_future_is_a_400_naming_the_date(client_for, pwp_a, participant_a):
+    before = snapshot()
+    response = client_for(pwp_a).post(
+        f"/api/v1/participants/{participant_a.trial_id}/withdraw/",
+        {"on": str(TODAY + dt.timedelta(days=1)), "reason": "participant_choice"},
+        format="json",
+    )
+    assert response.status_code == 400, response.json()
+    assert [e["field"] for e in response.json()["errors"]] == ["on"]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("measure, items", [("phq9", [1] * 9), ("gad7", [1] * 7)])
+def test_a_second_baseline_questionnaire_is_a_400_naming_the_timepoint(
+    client_for, pwp_a, participant_a, measure, items
+):
+    client = client_for(pwp_a)
+    url = f"/api/v1/participants/{participant_a.trial_id}/{measure}/"
+    body = {"items": items, "completed_on": str(TODAY), "timepoint": "baseline"}
+    assert client.post(url, body, format="json").status_code == 201
+    before = snapshot()
+    response = client.post(url, body, format="json")
+    assert response.status_code == 400, response.json()
+    assert [e["field"] for e in response.json()["errors"]] == ["timepoint"]
+    assert snapshot() == before

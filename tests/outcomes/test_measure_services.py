@@ -259,3 +259,20 @@ def test_database_refuses_smoke_free_with_cigarettes_since_day_14(quitter):
     refused = pytest.raises(IntegrityError, match="smoking_smoke_free_means_no_cigarettes")
     with refused, transaction.atomic():
         SmokingStatusReport.objects.filter(pk=report.pk).update(cigarettes_since_day_14=1)
+
+
+@pytest.mark.parametrize(
+    "record, items, name",
+    [(services.record_phq9, [1] * 9, "PHQ-9"), (services.record_gad7, [1] * 7, "GAD-7")],
+)
+def test_a_second_baseline_questionnaire_is_refused(participant_a, record, items, name):
+    on = participant_a.screened_on
+    first = record(participant=participant_a, items=items, completed_on=on, timepoint="baseline")
+    with pytest.raises(DomainError, match=f"baseline {name} is already recorded") as error:
+        record(participant=participant_a, items=items, completed_on=on, timepoint="baseline")
+    assert error.value.field == "timepoint"
+    assert type(first).objects.filter(participant=participant_a).count() == 1
+    # Later timepoints are not limited to one.
+    record(participant=participant_a, items=items, completed_on=on, timepoint="session")
+    record(participant=participant_a, items=items, completed_on=on, timepoint="session")
+    assert type(first).objects.filter(participant=participant_a).count() == 3

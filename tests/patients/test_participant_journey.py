@@ -246,3 +246,16 @@ def test_contact_details_change_for_a_participant_lost_to_follow_up(participant_
     )
     contact = services.update_contact_details(participant=participant_a, **CONTACT)
     assert contact.email == "new@example.test"
+
+
+@pytest.mark.parametrize(
+    "service", [services.withdraw_participant, services.mark_lost_to_follow_up]
+)
+def test_withdrawal_or_loss_dated_in_the_future_is_refused(participant_a, service):
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(DomainError, match="future") as error:
+        service(participant=participant_a, on=tomorrow, reason="uncontactable")
+    assert error.value.field == "on"
+    participant_a.refresh_from_db()
+    assert participant_a.status == Status.RANDOMISED and participant_a.exit_on is None
+    assert "cancelled" not in set(participant_a.follow_ups.values_list("status", flat=True))
