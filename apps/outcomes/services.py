@@ -264,7 +264,9 @@ def raise_safety_alert(*, phq9: PHQ9Response) -> SafetyAlert:
     )
     from apps.outcomes.tasks import notify_safety_alert
 
-    transaction.on_commit(lambda: notify_safety_alert.delay(alert.id))
+    # robust: a broker outage must not turn a stored PHQ-9 into an error page; the beat sweep
+    # re-queues alerts that were never notified.
+    transaction.on_commit(lambda: notify_safety_alert.delay(alert.id), robust=True)
     return alert
 
 
