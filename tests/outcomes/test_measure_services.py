@@ -276,3 +276,21 @@ def test_a_second_baseline_questionnaire_is_refused(participant_a, record, items
     record(participant=participant_a, items=items, completed_on=on, timepoint="session")
     record(participant=participant_a, items=items, completed_on=on, timepoint="session")
     assert type(first).objects.filter(participant=participant_a).count() == 3
+
+
+def test_broker_outage_keeps_the_phq9_and_leaves_the_alert_for_the_sweep(
+    participant_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    from apps.outcomes import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OSError("broker unreachable")
+
+    monkeypatch.setattr(tasks.notify_safety_alert, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.record_phq9(
+            participant=participant_a, items=[0] * 8 + [1], completed_on=participant_a.screened_on
+        )
+    assert len(callbacks) == 1
+    alert = SafetyAlert.objects.get()
+    assert alert.notified_at is None  # the beat sweep will queue it again
