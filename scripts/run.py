@@ -240,7 +240,11 @@ def wait_for_worker(env: dict[str, str], children: list[Child], timeout: float) 
             raise RuntimeError(f"{', '.join(dead)} exited during start-up")
         result = subprocess.run(
             [PYTHON, "-m", "celery", "-A", "config", "inspect", "ping", "--timeout", "5"],
-            cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if result.returncode == 0 and "pong" in result.stdout:
             return
@@ -257,7 +261,11 @@ def check_cache(env: dict[str, str]) -> None:
     )
     result = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(f"the Django cache check failed:\n{result.stderr[-2000:]}")
@@ -278,7 +286,11 @@ def demo_logins(env: dict[str, str]) -> list[str]:
     )
     result = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         return []
@@ -304,8 +316,12 @@ def print_banner(url: str, logins: list[str]) -> None:
     else:
         lines.append(f"    PWPs           pwp1.<site code, lower case>@{DEMO_DOMAIN}")
     lines += [f"    other          {e}" for e in others[:10]]
-    lines += ["", "  Ctrl-C stops the server, the worker, beat and the embedded services.",
-              "=" * 72, ""]
+    lines += [
+        "",
+        "  Ctrl-C stops the server, the worker, beat and the embedded services.",
+        "=" * 72,
+        "",
+    ]
     print("\n".join(lines), flush=True)
 
 
@@ -349,10 +365,33 @@ def _cmd_run(args: argparse.Namespace) -> int:
             web.append("--noreload")
         plan = [
             ("web", web),
-            ("worker", [PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO",
-                        "--concurrency=2", "--hostname=quitpilot@%h"]),
-            ("beat", [PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",
-                      f"--schedule={EMBEDDED_DIR / 'celerybeat-schedule'}"]),
+            (
+                "worker",
+                [
+                    PYTHON,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--loglevel=INFO",
+                    "--concurrency=2",
+                    "--hostname=quitpilot@%h",
+                ],
+            ),
+            (
+                "beat",
+                [
+                    PYTHON,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "beat",
+                    "--loglevel=INFO",
+                    f"--schedule={EMBEDDED_DIR / 'celerybeat-schedule'}",
+                ],
+            ),
         ]
         children: list[Child] = []
         try:
@@ -426,20 +465,32 @@ def cmd_exec(args: argparse.Namespace) -> int:
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="scripts/run.py", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="scripts/run.py",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="serve the app with a worker and beat (default)")
     run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    run.add_argument("--check", action="store_true",
-                     help="start everything, wait until it answers, stop, exit 0 (smoke test)")
+    run.add_argument(
+        "--check",
+        action="store_true",
+        help="start everything, wait until it answers, stop, exit 0 (smoke test)",
+    )
     run.add_argument("--no-seed", action="store_true", help="skip manage.py seed_demo")
     run.add_argument("--reload", action="store_true", help="let runserver auto-reload")
-    run.add_argument("--timeout", type=float, default=90.0,
-                     help="seconds to wait for the web server / worker (default 90)")
-    for name, text in (("test", "python -m pytest [ARGS] (also $PYTEST_ARGS)"),
-                       ("manage", "manage.py COMMAND [ARGS]"),
-                       ("exec", "run any command beside the services")):
+    run.add_argument(
+        "--timeout",
+        type=float,
+        default=90.0,
+        help="seconds to wait for the web server / worker (default 90)",
+    )
+    for name, text in (
+        ("test", "python -m pytest [ARGS] (also $PYTEST_ARGS)"),
+        ("manage", "manage.py COMMAND [ARGS]"),
+        ("exec", "run any command beside the services"),
+    ):
         p = sub.add_parser(name, help=text)
         p.add_argument("rest", nargs=argparse.REMAINDER)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):

@@ -178,8 +178,9 @@ def backing_services(*, redis_db: int = 0, announce: bool = True) -> Iterator[di
         else:
             env["DATABASE_URL"] = stack.enter_context(embedded_postgres())
             if announce:
-                print(f"services: embedded PostgreSQL  DATABASE_URL={env['DATABASE_URL']}",
-                      flush=True)
+                print(
+                    f"services: embedded PostgreSQL  DATABASE_URL={env['DATABASE_URL']}", flush=True
+                )
         if is_configured("REDIS_URL"):
             if announce:
                 print("services: using REDIS_URL from the environment", flush=True)
@@ -188,8 +189,10 @@ def backing_services(*, redis_db: int = 0, announce: bool = True) -> Iterator[di
             env.update(redis_env(socket_path, redis_db))
             if announce:
                 print(f"services: embedded Redis       REDIS_URL={env['REDIS_URL']}", flush=True)
-                print(f"services:                      CELERY_BROKER_URL="
-                      f"{env['CELERY_BROKER_URL']}", flush=True)
+                print(
+                    f"services:                      CELERY_BROKER_URL={env['CELERY_BROKER_URL']}",
+                    flush=True,
+                )
         try:
             yield env
         finally:

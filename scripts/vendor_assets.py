@@ -27,21 +27,33 @@ VENDOR = ROOT / "static" / "vendor"
 
 # name, version, {path in the package: path under static/vendor/<name>/}
 PACKAGES: list[tuple[str, str, dict[str, str]]] = [
-    ("bootstrap", "5.3.8", {
-        "dist/css/bootstrap.min.css": "css/bootstrap.min.css",
-        "dist/js/bootstrap.bundle.min.js": "js/bootstrap.bundle.min.js",
-        "LICENSE": "LICENSE",
-    }),
-    ("chart.js", "4.6.1", {
-        "dist/chart.umd.min.js": "chart.umd.min.js",
-        "LICENSE.md": "LICENSE.md",
-    }),
-    ("nhsuk-frontend", "10.6.1", {
-        "dist/nhsuk/nhsuk-frontend.min.css": "nhsuk-frontend.min.css",
-        "dist/nhsuk/nhsuk-frontend.min.js": "nhsuk-frontend.min.js",
-        "dist/nhsuk/assets/": "assets/",
-        # The package ships no licence file; its README: MIT (see static/vendor/README.md).
-    }),
+    (
+        "bootstrap",
+        "5.3.8",
+        {
+            "dist/css/bootstrap.min.css": "css/bootstrap.min.css",
+            "dist/js/bootstrap.bundle.min.js": "js/bootstrap.bundle.min.js",
+            "LICENSE": "LICENSE",
+        },
+    ),
+    (
+        "chart.js",
+        "4.6.1",
+        {
+            "dist/chart.umd.min.js": "chart.umd.min.js",
+            "LICENSE.md": "LICENSE.md",
+        },
+    ),
+    (
+        "nhsuk-frontend",
+        "10.6.1",
+        {
+            "dist/nhsuk/nhsuk-frontend.min.css": "nhsuk-frontend.min.css",
+            "dist/nhsuk/nhsuk-frontend.min.js": "nhsuk-frontend.min.js",
+            "dist/nhsuk/assets/": "assets/",
+            # The package ships no licence file; its README: MIT (see static/vendor/README.md).
+        },
+    ),
 ]
 
 SOURCE_MAP = re.compile(r"\n?/[/*]# sourceMappingURL=[^\n]*?(\*/)?\s*$")
@@ -51,7 +63,9 @@ FONT_FACE_FROM_CDN = re.compile(r"@font-face\{[^}]*url\(https?://[^}]*\}")
 def npm_pack(spec: str, into: Path) -> Path:
     result = subprocess.run(
         ["npm", "pack", spec, "--silent", "--pack-destination", str(into)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return into / result.stdout.strip().splitlines()[-1]
 

@@ -228,7 +228,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Smoking cessation pilot inside NHS Talking Therapies.\n\n"
         "Authenticate with `POST /api/v1/auth/token/` and send `Authorization: Token <token>`. "
-        "Every refusal answers `{\"errors\": [{\"field\", \"code\", \"message\"}]}`. "
+        'Every refusal answers `{"errors": [{"field", "code", "message"}]}`. '
         "POSTs that record clinical data accept an `Idempotency-Key` header: a retry with the "
         "same key returns the first answer and stores nothing new. See docs/api.md."
     ),
