@@ -147,17 +147,16 @@ Server: {r["server"]}. Load: {r["load"]}.
 | --- | --- | --- |
 {table}
 
-The page (about {r["page_bytes"] / 1024:.0f} KB of HTML) costs 6 queries whatever the pilot size:
-session, user, one query for the page state (visible sites, snapshot head, thresholds), and the
-idle-timeout session save (savepoint, update, release). The figures and the filter form are
-rendered once per snapshot, filter, site scope and threshold set and kept in Redis (and in each
-worker's memory); the snapshot document is kept in each worker's memory. The build task
-pre-renders the unfiltered all-sites page, so the usual first view of a new snapshot is fast; the
-first view of another filter pays its render (the "first view of a site filter" row, the first
-of which also loads the document into the worker); every later view is the "dashboard page"
-rows. /health/ is anonymous and runs one `SELECT 1`; the signed-in view goes through the same
-session middleware as the dashboard, which saves the session (a committed write) on every
-signed-in request."""
+The page (about {r["page_bytes"] / 1024:.0f} KB of HTML) costs 2 queries whatever the pilot size:
+the user, and one query for the page state (visible sites, snapshot head, thresholds); the
+session is read from Redis and "last seen" is rewritten at most once a minute. The figures and
+the filter form are rendered once per snapshot, filter, site scope and threshold set and kept in
+Redis (and in each worker's memory); the snapshot document is kept in each worker's memory. The
+build task pre-renders the unfiltered all-sites page, so the usual first view of a new snapshot
+is fast; the first view of another filter pays its render (the "first view of a site filter"
+row, the first of which also loads the document into the worker); every later view is the
+"dashboard page" rows. /health/ is anonymous and runs one `SELECT 1`; the signed-in view goes
+through the same session and authentication middleware as the dashboard."""
 
 
 def exports_markdown(r: dict, when: str) -> str:
