@@ -31,6 +31,7 @@ check: venv
 	$(PY) scripts/run.py run --check --port $(PORT) $(RUN_ARGS)
 
 test: venv
+	@sh scripts/ensure_chromium.sh
 	$(PY) scripts/run.py test
 
 bench: venv
