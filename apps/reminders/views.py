@@ -1,6 +1,7 @@
 """Staff actions on a follow-up: send a link now, open it on a clinic tablet, close a phone task."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
@@ -62,13 +63,17 @@ def send_link(request, public_id):
 @login_required
 @require_POST
 def open_on_tablet(request, public_id):
-    """Make a fresh link and open the questionnaire in this browser for the participant."""
+    """Hand this browser to the participant: sign the staff user out, open the questionnaire.
+
+    Signing out first means the participant holding the tablet cannot reach any staff page.
+    """
     follow_up = _writable_follow_up(request, public_id)
     try:
         _, raw_token = create_questionnaire_link(follow_up=follow_up, created_by=request.user)
     except DomainError as exc:
         messages.error(request, f"Questionnaire not opened: {exc.message}")
         return _back(request, follow_up)
+    logout(request)
     return redirect(reverse("questionnaire:start", args=[raw_token]))
 
 

@@ -71,6 +71,9 @@ def test_open_on_tablet_access_matrix(client, cast, open_month3, role):
         link = QuestionnaireLink.objects.get()
         assert link.created_by == cast[role]
         assert response["Location"].startswith("/q/")
+        # The tablet is handed over signed out: no staff page is reachable from it.
+        assert "_auth_user_id" not in client.session
+        assert client.get("/caseload/")["Location"].startswith("/accounts/login/")
         page = client.get(response["Location"])
         assert page.status_code == 200
         assert "Start now" in page.content.decode()
