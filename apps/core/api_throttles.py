@@ -1,22 +1,13 @@
-"""Rate limits counted in Redis with one atomic INCR per request (fixed windows).
-
-DRF's stock throttles read, modify and write a list of timestamps, so two workers can both
-see room for one more request; an atomic counter cannot be overtaken that way.
-"""
+"""DRF throttles on the shared Redis fixed-window counter (apps.core.rate_limit)."""
 
 import time
 
-from django.core.cache import caches
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from apps.core.rate_limit import count_request, parse_rate
+
 KEY_PREFIX = "throttle"
-
-
-def parse_rate(rate: str) -> tuple[int, int]:
-    """'30/minute' -> (30, 60)."""
-    number, period = rate.split("/")
-    return int(number), {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
 
 
 class RedisWindowThrottle(BaseThrottle):
@@ -33,20 +24,11 @@ class RedisWindowThrottle(BaseThrottle):
         ident = self.identity(request)
         if not rate or ident is None:
             return True
-        self.limit, self.duration = parse_rate(rate)
-        now = time.time()
-        window = int(now // self.duration)
-        self.window_ends = (window + 1) * self.duration
-        self.now = now
-        cache = caches["default"]
-        key = f"{KEY_PREFIX}:{self.scope}:{ident}:{window}"
-        cache.add(key, 0, timeout=self.duration + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the key expired between add and incr: a fresh window
-            cache.add(key, 1, timeout=self.duration + 1)
-            count = 1
-        return count <= self.limit
+        parsed = parse_rate(rate)
+        self.now = time.time()
+        counted = count_request(f"{KEY_PREFIX}:{self.scope}:{ident}", parsed, now=self.now)
+        self.window_ends = self.now + counted.seconds_left
+        return counted.count <= parsed.limit
 
     def wait(self) -> float | None:
         return max(self.window_ends - self.now, 1)

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from apps.core.rate_limit import Rate, parse_rate
 from apps.outcomes import questionnaire_content as content
-from apps.outcomes.questionnaire_ratelimit import Rate, parse_rate
 
 TODAY = date(2026, 4, 1)
 PHQ9 = {f"item{i}": 1 for i in range(1, 10)}
@@ -94,6 +94,7 @@ def test_since_day_14_answer_is_required_when_asked():
         ("100/h", Rate(100, 3600)),
         ("5/10s", Rate(5, 10)),
         ("2/day", Rate(2, 86400)),
+        ("600/minute", Rate(600, 60)),
     ],
 )
 def test_rate_limit_setting_is_parsed(text, rate):
