@@ -4,19 +4,10 @@ import django_filters
 
 from apps.cessation.models import CessationSession
 from apps.cessation.protocol import Attendance, SessionMode, SessionType
-from apps.patients.filters import visible_sites, visible_staff
+from apps.patients.filters import ParticipantRecordFilter, visible_staff
 
 
-class SessionFilter(django_filters.FilterSet):
-    site = django_filters.ModelChoiceFilter(
-        field_name="participant__site",
-        queryset=visible_sites,
-        to_field_name="code",
-        help_text="Site code.",
-    )
-    participant = django_filters.CharFilter(
-        field_name="participant__trial_id", help_text="Trial ID."
-    )
+class SessionFilter(ParticipantRecordFilter):
     practitioner = django_filters.ModelChoiceFilter(
         queryset=visible_staff, to_field_name="email", help_text="Practitioner's email."
     )

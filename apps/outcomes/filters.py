@@ -3,7 +3,7 @@
 import django_filters
 
 from apps.outcomes.models import SafetyAlert, Source, Timepoint
-from apps.patients.filters import visible_sites
+from apps.patients.filters import ParticipantRecordFilter
 
 
 class MeasureFilter(django_filters.FilterSet):
@@ -13,16 +13,7 @@ class MeasureFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(choices=Source.choices)
 
 
-class SafetyAlertFilter(django_filters.FilterSet):
-    site = django_filters.ModelChoiceFilter(
-        field_name="participant__site",
-        queryset=visible_sites,
-        to_field_name="code",
-        help_text="Site code.",
-    )
-    participant = django_filters.CharFilter(
-        field_name="participant__trial_id", help_text="Trial ID."
-    )
+class SafetyAlertFilter(ParticipantRecordFilter):
     open = django_filters.BooleanFilter(
         field_name="acknowledged_at", lookup_expr="isnull", help_text="true: not yet acknowledged."
     )

@@ -65,3 +65,17 @@ class ScreeningFilter(django_filters.FilterSet):
     class Meta:
         model = ScreeningRecord
         fields = ["site", "outcome", "exclusion_reason", "decline_reason"]
+
+
+class ParticipantRecordFilter(django_filters.FilterSet):
+    """Site and trial ID filters for any list of records that belong to a participant."""
+
+    site = django_filters.ModelChoiceFilter(
+        field_name="participant__site",
+        queryset=visible_sites,
+        to_field_name="code",
+        help_text="Site code.",
+    )
+    participant = django_filters.CharFilter(
+        field_name="participant__trial_id", help_text="Trial ID."
+    )

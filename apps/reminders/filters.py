@@ -2,20 +2,11 @@
 
 import django_filters
 
-from apps.patients.filters import visible_sites
+from apps.patients.filters import ParticipantRecordFilter
 from apps.reminders.models import FollowUp, FollowUpStatus, FollowUpTimepoint
 
 
-class FollowUpFilter(django_filters.FilterSet):
-    site = django_filters.ModelChoiceFilter(
-        field_name="participant__site",
-        queryset=visible_sites,
-        to_field_name="code",
-        help_text="Site code.",
-    )
-    participant = django_filters.CharFilter(
-        field_name="participant__trial_id", help_text="Trial ID."
-    )
+class FollowUpFilter(ParticipantRecordFilter):
     status = django_filters.MultipleChoiceFilter(choices=FollowUpStatus.choices)
     timepoint = django_filters.ChoiceFilter(choices=FollowUpTimepoint.choices)
     due_from = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
