@@ -96,7 +96,7 @@ def _session_cookie() -> str:
         user = User.objects.create_user("bench.manager@nhs.test", None, role=Role.TRIAL_MANAGER)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store["quitpilot_session_started"] = time.time()
     store.create()

@@ -251,14 +251,14 @@ def test_history_page_costs_a_fixed_number_of_queries(
     client, trial_manager, story, pwp_a, django_assert_num_queries
 ):
     client.force_login(trial_manager)
-    client.get(_url(story))  # warm the session
-    # user, participant, 3 event queries (records, screening, pharmacotherapy) and the people
-    # named in them; the session comes from the cache.
-    with django_assert_num_queries(6):
+    client.get(_url(story))  # warm the session and the cached user
+    # participant, 3 event queries (records, screening, pharmacotherapy) and the people named in
+    # them; the session and the signed-in user come from the cache.
+    with django_assert_num_queries(5):
         first = client.get(_url(story))
     for number in (2, 3, 4):
         _session(story, pwp_a, number)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         more = client.get(_url(story))
     # Three more sessions, each with its PHQ-9, GAD-7 and CO reading.
     assert len(more.context["entries"]) == len(first.context["entries"]) + 12
