@@ -147,16 +147,21 @@ Server: {r["server"]}. Load: {r["load"]}.
 | --- | --- | --- |
 {table}
 
-The page (about {r["page_bytes"] / 1024:.0f} KB of HTML) costs 2 queries whatever the pilot size:
-the user, and one query for the page state (visible sites, snapshot head, thresholds); the
-session is read from Redis and "last seen" is rewritten at most once a minute. The figures and
-the filter form are rendered once per snapshot, filter, site scope and threshold set and kept in
-Redis (and in each worker's memory); the snapshot document is kept in each worker's memory. The
-build task pre-renders the unfiltered all-sites page, so the usual first view of a new snapshot
-is fast; the first view of another filter pays its render (the "first view of a site filter"
-row, the first of which also loads the document into the worker); every later view is the
-"dashboard page" rows. /health/ is anonymous and runs one `SELECT 1`; the signed-in view goes
-through the same session and authentication middleware as the dashboard."""
+The page (about {r["page_bytes"] / 1024:.0f} KB of HTML) costs no query once a worker has served
+it, whatever the pilot size. The session, the signed-in user (dropped on any change to the user,
+kept a minute at most) and a version stamp come from Redis; the page state (visible sites,
+snapshot head, thresholds) stays in the worker's memory until that stamp changes (any write to a
+snapshot's status, a threshold, a site, a membership or a user) or for 30 s at most, and is then
+one query; the first page after signing in costs 2. The figures and the filter form are rendered
+once per snapshot, filter, site scope and threshold set and kept in Redis and in each worker's
+memory; the page around them (navigation, freshness line) once per user, page, snapshot and
+minute of age, with the CSRF token filled in per response; the snapshot document is kept in each
+worker's memory. The build task pre-renders the unfiltered all-sites page, so the usual first
+view of a new snapshot is fast; the first view of another filter pays its render (the "first
+view of a site filter" row, the first of which also loads the document into the worker); every
+later view is the "dashboard page" rows. /health/ is anonymous and runs one `SELECT 1`; the
+signed-in JSON view (two one-row queries) goes through the same session and authentication
+middleware as the dashboard."""
 
 
 def exports_markdown(r: dict, when: str) -> str:

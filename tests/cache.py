@@ -1,4 +1,5 @@
-"""Clearing the test run's cache keys without flushing the Redis database the broker may share."""
+"""Clearing the test run's cache keys without flushing the Redis database the broker may share,
+and what this process keeps between requests."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -10,3 +11,12 @@ def clear_cache_keys() -> None:
     keys = list(client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"))
     if keys:
         client.delete(*keys)
+
+
+def clear_process_memos() -> None:
+    """Forget the dashboards' per-process page states, snapshot documents and rendered pages."""
+    from apps.dashboards.selectors import forget_process_memos
+    from apps.dashboards.views import forget_rendered_pages
+
+    forget_process_memos()
+    forget_rendered_pages()

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from apps.core.roles import Role
-from tests.cache import clear_cache_keys
+from tests.cache import clear_cache_keys, clear_process_memos
 from tests.factories import SiteFactory, UserFactory, make_participant
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -13,8 +13,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _fresh_cache_keys():
-    """Start each test with none of this run's cache keys (rate limits, cached pages)."""
+    """Start each test with none of this run's cache keys (rate limits, cached pages) and none of
+    the dashboards' per-process memos."""
     clear_cache_keys()
+    clear_process_memos()
 
 
 @pytest.fixture

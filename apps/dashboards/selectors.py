@@ -1,12 +1,15 @@
 """Reads for the dashboards: the latest snapshot, figures filtered for a user, exports, criteria."""
 
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
+from uuid import uuid4
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.http import Http404
@@ -123,7 +126,49 @@ _SHARED_SQL: list = []
 _RANDOMISED: dict[int, bool] = {}
 
 
+# Each process keeps the page states it has read while their sources stay unchanged: every
+# write to a snapshot's status, a threshold, a site, a membership or a user sets a new version
+# in the shared cache (forget_page_states). The age limit bounds anything that changes without
+# a write (a build passing STALE_BUILD_AFTER) or a version lost with the cache.
+PAGE_STATE_VERSION_KEY = "dashboards:page-state-version"
+PAGE_STATE_MAX_AGE_SECONDS = 30
+PAGE_STATES_KEPT = 512
+_PAGE_STATES: OrderedDict[tuple, tuple[str | None, float, PageState]] = OrderedDict()
+
+
 def page_state(user) -> PageState:
+    """The user's sites, the latest snapshot head and the thresholds: one cache read while
+    nothing they come from has changed, else one query."""
+    version = cache.get(PAGE_STATE_VERSION_KEY)
+    key = (user.pk, user.role)
+    now = time.monotonic()
+    kept = _PAGE_STATES.get(key)
+    if kept is not None and kept[0] == version and now - kept[1] < PAGE_STATE_MAX_AGE_SECONDS:
+        return kept[2]
+    state = read_page_state(user)
+    _PAGE_STATES[key] = (version, now, state)
+    _PAGE_STATES.move_to_end(key)
+    while len(_PAGE_STATES) > PAGE_STATES_KEPT:
+        _PAGE_STATES.popitem(last=False)
+    return state
+
+
+def forget_page_states(**_signal_kwargs) -> None:
+    """Make every process read page states afresh, now and again once the writer commits."""
+    cache.set(PAGE_STATE_VERSION_KEY, uuid4().hex, None)
+    # A reader between now and the commit still sees the old rows: the second version makes
+    # it read them again.
+    transaction.on_commit(lambda: cache.set(PAGE_STATE_VERSION_KEY, uuid4().hex, None))
+
+
+def forget_process_memos() -> None:
+    """Drop what this process keeps between requests (page states, snapshot documents)."""
+    _PAGE_STATES.clear()
+    _RANDOMISED.clear()
+    snapshot_data.cache_clear()
+
+
+def read_page_state(user) -> PageState:
     """The user's sites, the latest snapshot head and the thresholds, in one query."""
     if not _SHARED_SQL:
         _SHARED_SQL.append(_page_state_sql())

@@ -63,6 +63,7 @@ def request_snapshot(*, by=None) -> MetricSnapshot:
     snapshot = MetricSnapshot.objects.create(
         status=SnapshotStatus.BUILDING, progress=0, started_at=now, requested_by=by
     )
+    _snapshots_changed()
     from apps.dashboards.tasks import build_metric_snapshot
 
     transaction.on_commit(lambda: build_metric_snapshot.delay(snapshot.id))
@@ -172,6 +173,7 @@ def build_snapshot(
             MetricSnapshot.objects.filter(id=snapshot.id).update(
                 status=SnapshotStatus.BUILDING, progress=0, error="", finished_at=None
             )
+            _snapshots_changed()
     try:
         with _progress_store(snapshot.id) as store:
 
@@ -185,11 +187,13 @@ def build_snapshot(
         MetricSnapshot.objects.filter(id=snapshot.id).update(
             status=SnapshotStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
+        _snapshots_changed()
         raise
     finished = timezone.now()
     MetricSnapshot.objects.filter(id=snapshot.id).update(
         status=SnapshotStatus.READY, progress=100, data=data, finished_at=finished, error=""
     )
+    _snapshots_changed()
     cache.set(f"dashboards:snapshot:{snapshot.id}:randomised", data["randomised"], 24 * 3600)
     if progress_callback is not None:
         progress_callback(100)
@@ -207,7 +211,18 @@ def _start_scheduled_build() -> MetricSnapshot | None:
     )
     if building.exists():
         return None
-    return MetricSnapshot.objects.create(status=SnapshotStatus.BUILDING, progress=0, started_at=now)
+    snapshot = MetricSnapshot.objects.create(
+        status=SnapshotStatus.BUILDING, progress=0, started_at=now
+    )
+    _snapshots_changed()
+    return snapshot
+
+
+def _snapshots_changed() -> None:
+    """A snapshot started, finished or failed: dashboard pages must read the head again."""
+    from apps.dashboards.selectors import forget_page_states
+
+    forget_page_states()
 
 
 def _prune_snapshots() -> None:
@@ -217,9 +232,10 @@ def _prune_snapshots() -> None:
     can start), and if it does finish its result lands on that row as usual.
     """
     now = timezone.now()
-    MetricSnapshot.objects.filter(
+    if MetricSnapshot.objects.filter(
         status=SnapshotStatus.BUILDING, started_at__lt=now - STALE_BUILD_AFTER
-    ).update(status=SnapshotStatus.FAILED, error=STALE_BUILD_ERROR, finished_at=now)
+    ).update(status=SnapshotStatus.FAILED, error=STALE_BUILD_ERROR, finished_at=now):
+        _snapshots_changed()
     keep = list(
         MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
         .order_by("-finished_at")

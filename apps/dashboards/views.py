@@ -6,6 +6,7 @@ import json
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from django.conf import settings
@@ -14,9 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -37,6 +40,12 @@ CRITERIA_EDITORS = frozenset({Role.TRIAL_MANAGER, Role.ADMIN})
 FRAGMENT_SECONDS = 60 * 60
 LOCAL_FRAGMENTS_KEPT = 64
 _LOCAL_FRAGMENTS: OrderedDict[str, str] = OrderedDict()
+# The page around the figures costs as much to render as the rest of the request, and changes
+# only with the user, the page, the snapshot and the minute ("built 3 minutes ago").
+PAGE_SHELLS_KEPT = 256
+_PAGE_SHELLS: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+_BODY_SLOT = "<!--quitpilot:figures-->"
+_CSRF_SLOT = "quitpilot-csrf-slot"
 
 
 def _require_dashboard(user) -> None:
@@ -46,11 +55,21 @@ def _require_dashboard(user) -> None:
 
 @dataclass(frozen=True)
 class PageState:
-    form: DashboardFilterForm
     head: selectors.SnapshotHead
     filters: Filters
     criteria: list[dict]
-    visible_site_ids: tuple[int, ...] = ()
+    visible_site_ids: tuple[int, ...]
+    site_choices: list[tuple[str, str]]
+    bound_form: DashboardFilterForm | None = None
+
+    @cached_property
+    def form(self) -> DashboardFilterForm:
+        """The filter form: the request's, or (built only when a page renders it) an empty one."""
+        if self.bound_form is not None:
+            return self.bound_form
+        return DashboardFilterForm(
+            None, site_choices=self.site_choices, randomised=self.head.randomised
+        )
 
     def report(self) -> Report | None:
         """The figures for this page's filters (None before the first snapshot)."""
@@ -60,7 +79,7 @@ class PageState:
 
 
 def _page_state(request) -> PageState:
-    """Filter form, snapshot head, filters and thresholds for this request (1 query)."""
+    """Snapshot head, filters and thresholds for this request (1 query)."""
     user = request.user
     _require_dashboard(user)
     state = selectors.page_state(user)
@@ -68,22 +87,23 @@ def _page_state(request) -> PageState:
     site = request.GET.get("site", "")
     if site and site not in visible:
         raise Http404("No such site.")
-    form = DashboardFilterForm(
-        request.GET or None,
-        site_choices=[(code, f"{code} {name}") for code, _, name in state.sites],
-        randomised=state.head.randomised,
-    )
-    chosen = {}
-    if form.is_bound:
+    site_choices = [(code, f"{code} {name}") for code, _, name in state.sites]
+    form, chosen = None, {}
+    if request.GET:
+        # Django forms are costly to build; the unfiltered page (the usual one) needs none.
+        form = DashboardFilterForm(
+            request.GET, site_choices=site_choices, randomised=state.head.randomised
+        )
         form.is_valid()
         chosen = {k: v for k, v in form.cleaned_data.items() if k not in form.errors and v}
     filters = selectors.dashboard_filters(user, visible=visible, **chosen)
-    return PageState(form, state.head, filters, state.criteria, tuple(sorted(visible.values())))
+    visible_ids = tuple(sorted(visible.values()))
+    return PageState(state.head, filters, state.criteria, visible_ids, site_choices, form)
 
 
-def _report_for(request) -> tuple[DashboardFilterForm, selectors.SnapshotHead, Report | None]:
+def _report_for(request) -> tuple[selectors.SnapshotHead, Report | None]:
     state = _page_state(request)
-    return state.form, state.head, state.report()
+    return state.head, state.report()
 
 
 def _chart_payload(report: Report) -> dict:
@@ -120,13 +140,54 @@ def dashboard(request):
     if state.head.id is not None:
         body = report_fragment(state, query=query, can_edit_criteria=can_edit)
     context = {
-        "form": state.form,
+        "form": SimpleLazyObject(lambda: state.form),
         "head": state.head,
         "body": mark_safe(body),  # noqa: S308 - rendered from our own template above
         "state": state,
         "can_export": can_export(request.user),
     }
-    return render(request, "dashboards/dashboard.html", context)
+    if not body or _has_messages(request):
+        return render(request, "dashboards/dashboard.html", context)
+    before, after = _page_shell(request, state.head, context)
+    token = get_token(request)
+    page = "".join((before.replace(_CSRF_SLOT, token), body, after.replace(_CSRF_SLOT, token)))
+    return HttpResponse(page)
+
+
+def forget_rendered_pages() -> None:
+    """Drop the figures and page shells this process has rendered."""
+    _LOCAL_FRAGMENTS.clear()
+    _PAGE_SHELLS.clear()
+
+
+def _has_messages(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def _page_shell(request, head: selectors.SnapshotHead, context: dict) -> tuple[str, str]:
+    """The page around the figures (navigation, freshness line, refresh form), rendered once per
+    user, page, snapshot and minute of age; the CSRF token is filled in per response."""
+    user = request.user
+    minutes_old = int(head.age_seconds // 60)
+    key = (
+        user.pk, user.email, user.role, head.id, head.building_id is not None, minutes_old,
+        request.get_full_path(),
+    )  # fmt: skip
+    shell = _PAGE_SHELLS.get(key)
+    if shell is not None:
+        _PAGE_SHELLS.move_to_end(key)
+        return shell
+    page = render_to_string(
+        "dashboards/dashboard.html",
+        {**context, "body": mark_safe(_BODY_SLOT), "csrf_token": _CSRF_SLOT},  # noqa: S308
+        request,
+    )
+    before, after = page.split(_BODY_SLOT)
+    _PAGE_SHELLS[key] = (before, after)
+    while len(_PAGE_SHELLS) > PAGE_SHELLS_KEPT:
+        _PAGE_SHELLS.popitem(last=False)
+    return before, after
 
 
 def report_fragment(state: PageState, *, query: str, can_edit_criteria: bool) -> str:
@@ -182,14 +243,10 @@ def warm_default_bodies(snapshot_id: int) -> None:
     head = selectors.SnapshotHead(
         snapshot_id, finished_at, None, selectors.snapshot_is_randomised(snapshot_id)
     )
-    form = DashboardFilterForm(
-        None,
-        site_choices=[(code, f"{code} {name}") for code, _, name in sites],
-        randomised=head.randomised,
-    )
     ids = tuple(sorted(site_id for _, site_id, _ in sites))
+    site_choices = [(code, f"{code} {name}") for code, _, name in sites]
     state = PageState(
-        form, head, Filters(site_ids=frozenset(ids)), selectors.criteria_values(), ids
+        head, Filters(site_ids=frozenset(ids)), selectors.criteria_values(), ids, site_choices
     )
     for can_edit in (True, False):
         report_fragment(state, query="", can_edit_criteria=can_edit)
@@ -224,7 +281,7 @@ def _csv_header(name: str, sample) -> list[str]:
 @require_GET
 def dashboard_csv(request, key: str):
     """One chart's table as CSV, for the same filters as the page."""
-    _form, _head, report = _report_for(request)
+    _head, report = _report_for(request)
     if report is None or key not in report.tables:
         raise Http404("No such table.")
     table = report.tables[key]
@@ -256,7 +313,7 @@ def dashboard_csv(request, key: str):
 @require_GET
 def consort_download(request, file_format: str):
     """The CONSORT flow diagram as an SVG or PNG file for the trial report."""
-    _form, head, report = _report_for(request)
+    head, report = _report_for(request)
     if report is None:
         raise Http404("No figures yet.")
     title = f"CONSORT flow diagram – figures as of {head.finished_at:%d %B %Y %H:%M}"

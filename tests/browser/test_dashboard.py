@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.dashboards.services import build_snapshot
-from tests.cache import clear_cache_keys
+from tests.cache import clear_cache_keys, clear_process_memos
 from tests.dashboards.pilot import build_small_pilot, seed_criteria
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,16 +19,9 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def pilot(site_a, site_b, pwp_a, pwp_b, settings, tmp_path):
-    from apps.dashboards.selectors import snapshot_data
-
     settings.EXPORT_ROOT = tmp_path / "exports"
-    from apps.dashboards.selectors import _RANDOMISED
-    from apps.dashboards.views import _LOCAL_FRAGMENTS
-
     clear_cache_keys()
-    snapshot_data.cache_clear()
-    _LOCAL_FRAGMENTS.clear()
-    _RANDOMISED.clear()
+    clear_process_memos()
     seed_criteria()
     pilot = build_small_pilot(site_a, site_b, pwp_a, pwp_b)
     build_snapshot()
