@@ -156,13 +156,23 @@ def participant_page_data(participant: Participant) -> dict:
                 "completed_on", "id"
             )
         ),
-        "follow_ups": list(participant.follow_ups.order_by("due_on")),
+        "follow_ups": list(
+            participant.follow_ups.order_by("due_on").prefetch_related(
+                Prefetch("reminders", queryset=_messages_to_participant(), to_attr="messages")
+            )
+        ),
         "alerts": list(
             participant.safety_alerts.select_related("phq9", "acknowledged_by").order_by(
                 "-raised_at"
             )
         ),
     }
+
+
+def _messages_to_participant():
+    from apps.reminders.models import Reminder, ReminderChannel
+
+    return Reminder.objects.exclude(channel=ReminderChannel.STAFF_TASK).order_by("due_at", "id")
 
 
 def get_participant_with_journey(user, *, public_id) -> Participant:

@@ -221,6 +221,8 @@ def _send_one(row: Reminder, token: uuid.UUID, url: str | None, *, now: datetime
         if reminder.status != ReminderStatus.SENDING or reminder.claim_token != token:
             return SKIPPED
         participant = follow_up.participant
+        # The participant's PWP makes the call, and hears of a message that could not go.
+        reminder.assigned_to_id = participant.assigned_pwp_id
         contact = getattr(participant, "contact_details", None)
         reason = _why_not(reminder, follow_up, contact, timezone.localdate(now))
         if reason is None and reminder.channel != ReminderChannel.STAFF_TASK and url is None:
@@ -237,8 +239,6 @@ def _send_one(row: Reminder, token: uuid.UUID, url: str | None, *, now: datetime
                 outcome=FAILED,
             )
         reminder.channel = channel_name
-        if reminder.kind == ReminderKind.ESCALATION:
-            reminder.assigned_to_id = participant.assigned_pwp_id
         message = _message(reminder, follow_up, channel_name, to, url or "")
         channel = channel_for(channel_name)
         try:

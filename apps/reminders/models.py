@@ -111,7 +111,8 @@ class Reminder(TimeStampedModel):
         null=True,
         blank=True,
         related_name="reminder_tasks",
-        help_text="For escalations: the PWP to phone the participant.",
+        help_text="The participant's PWP when it was sent: who makes the call for an escalation, "
+        "and who is told when a message could not be delivered.",
     )
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
@@ -120,7 +121,8 @@ class Reminder(TimeStampedModel):
         null=True,
         blank=True,
         related_name="+",
-        help_text="For escalations: who recorded the phone call as done.",
+        help_text="Who recorded the phone call as done (escalations), or who saw that a message "
+        "could not be delivered.",
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -8,6 +8,7 @@ from apps.reminders.models import (
     FollowUp,
     FollowUpStatus,
     Reminder,
+    ReminderChannel,
     ReminderKind,
     ReminderStatus,
 )
@@ -24,29 +25,38 @@ def get_follow_up_for(user, public_id) -> FollowUp:
 
 
 def open_tasks_for(user) -> QuerySet[Reminder]:
-    """Escalations issued and not yet done whose follow-up is still open: 'phone the participant'.
+    """What the user must act on while the follow-up is still open: escalations issued and not
+    yet done ('phone the participant'), and messages to the participant that could not be
+    delivered and nobody has looked at yet.
 
-    A PWP sees the tasks assigned to them; clinical staff also see unassigned ones at their sites.
+    A PWP sees those of their own participants; clinical staff also see unassigned ones at
+    their sites.
     """
     if not user.is_authenticated:
         return Reminder.objects.none()
     mine = Q(assigned_to=user)
     if can_write_clinical(user):
         mine |= Q(assigned_to__isnull=True)
+    phone_call = Q(kind=ReminderKind.ESCALATION, status=ReminderStatus.SENT)
+    undelivered = Q(status=ReminderStatus.FAILED) & ~Q(channel=ReminderChannel.STAFF_TASK)
     return (
         Reminder.objects.filter(
             mine,
-            kind=ReminderKind.ESCALATION,
-            status=ReminderStatus.SENT,
+            phone_call | undelivered,
             done_at__isnull=True,
             follow_up__status__in=[FollowUpStatus.SCHEDULED, FollowUpStatus.OPEN],
             participant__in=participants_visible_to(user),
         )
         .select_related("participant", "follow_up")
-        .order_by("sent_at", "id")
+        .order_by("due_at", "id")
     )
 
 
 def my_tasks_context(user) -> dict:
-    """Context for templates/reminders/_my_tasks.html: {'my_tasks': [...]} in one query."""
-    return {"my_tasks": list(open_tasks_for(user))}
+    """Context for templates/reminders/_my_tasks.html, in one query: the calls to make
+    ('my_tasks') and the messages that did not reach the participant ('undelivered')."""
+    tasks = list(open_tasks_for(user))
+    return {
+        "my_tasks": [t for t in tasks if t.kind == ReminderKind.ESCALATION],
+        "undelivered": [t for t in tasks if t.kind != ReminderKind.ESCALATION],
+    }

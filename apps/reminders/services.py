@@ -261,3 +261,16 @@ def mark_task_done(*, follow_up: FollowUp, by) -> Reminder:
         task.done_by = by
         task.save(update_fields=["done_at", "done_by", "updated_at"])
     return task
+
+
+@transaction.atomic
+def mark_undelivered_seen(*, follow_up: FollowUp, by) -> int:
+    """Record that staff have seen every message of this follow-up that could not be delivered
+    (so they leave the task list); returns how many were marked."""
+    return (
+        Reminder.objects.filter(
+            follow_up=follow_up, status=ReminderStatus.FAILED, done_at__isnull=True
+        )
+        .exclude(channel=ReminderChannel.STAFF_TASK)
+        .update(done_at=timezone.now(), done_by=by, updated_at=timezone.now())
+    )

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<uuid:public_id>/send-link/", views.send_link, name="send-link"),
     path("<uuid:public_id>/tablet/", views.open_on_tablet, name="open-on-tablet"),
     path("<uuid:public_id>/task-done/", views.task_done, name="task-done"),
+    path("<uuid:public_id>/undelivered-seen/", views.undelivered_seen, name="undelivered-seen"),
 ]

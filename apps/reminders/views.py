@@ -1,4 +1,5 @@
-"""Staff actions on a follow-up: send a link now, open it on a clinic tablet, close a phone task."""
+"""Staff actions on a follow-up: send a link now, open it on a clinic tablet, close a phone task,
+note that undelivered messages have been seen."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -88,4 +89,19 @@ def task_done(request, public_id):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Phone task for {follow_up.participant.trial_id} marked done.")
+    return _back(request, follow_up)
+
+
+@login_required
+@require_POST
+def undelivered_seen(request, public_id):
+    """Take this follow-up's undelivered messages off the task list: staff have seen them."""
+    follow_up = _writable_follow_up(request, public_id)
+    if services.mark_undelivered_seen(follow_up=follow_up, by=request.user):
+        messages.success(
+            request,
+            f"Undelivered messages for {follow_up.participant.trial_id} marked as seen.",
+        )
+    else:
+        messages.info(request, "There were no undelivered messages left to mark.")
     return _back(request, follow_up)

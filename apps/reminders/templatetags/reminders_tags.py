@@ -23,10 +23,10 @@ def accepts_links(follow_up) -> bool:
 
 @register.inclusion_tag("reminders/_my_tasks.html", takes_context=True)
 def my_tasks(context) -> dict:
-    """Render the signed-in user's open 'phone the participant' tasks (one query)."""
+    """Render the signed-in user's calls to make and undelivered messages (one query)."""
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
-    tasks = context.get("my_tasks")
-    if tasks is None:
-        tasks = my_tasks_context(user)["my_tasks"] if user is not None else []
-    return {"my_tasks": tasks, "request": request, "csrf_token": context.get("csrf_token")}
+    tasks = {"my_tasks": context.get("my_tasks"), "undelivered": context.get("undelivered")}
+    if tasks["my_tasks"] is None:
+        tasks = my_tasks_context(user) if user is not None else {"my_tasks": [], "undelivered": []}
+    return {**tasks, "request": request, "csrf_token": context.get("csrf_token")}

@@ -1,0 +1,134 @@
+"""Messages that could not reach the participant are shown to their PWP until someone has seen
+them, and on the participant's follow-up table with the reason."""
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.core.roles import Role
+from apps.reminders import dispatch
+from apps.reminders.models import (
+    FollowUpStatus,
+    Reminder,
+    ReminderChannel,
+    ReminderKind,
+    ReminderStatus,
+)
+from tests.factories import UserFactory
+from tests.reminders import recording
+from tests.reminders.helpers import RECORDING, only_due_invitation, participant_with_open_month3
+
+pytestmark = pytest.mark.django_db
+
+TASKS = Template("{% load reminders_tags %}{% my_tasks %}")
+ALLOWED = {"pwp_same_site": 302, "site_lead": 302}
+REFUSED = {"pwp_other_site": 404, "advisor": 403, "trial_manager": 403, "data_manager": 403}
+
+
+@pytest.fixture
+def recorder(settings):
+    recording.reset()
+    settings.REMINDER_CHANNEL_BACKENDS = {"email": RECORDING, "sms": RECORDING}
+    yield recording
+    recording.reset()
+
+
+@pytest.fixture
+def open_month3(site_a, pwp_a):
+    return participant_with_open_month3(site_a, pwp_a)
+
+
+@pytest.fixture
+def refused(open_month3, recorder):
+    """The month-3 invitation, refused for good by the provider."""
+    _, follow_up = open_month3
+    reminder = only_due_invitation(follow_up)
+    recorder.BEHAVIOUR["fail"] = "permanent"
+    assert dispatch.dispatch_due_reminders().as_dict() == {"claimed": 1, "failed": 1}
+    reminder.refresh_from_db()
+    return reminder
+
+
+def _tasks(user) -> str:
+    return TASKS.render(Context({"user": user, "csrf_token": "t"}))
+
+
+def test_a_refused_message_is_a_task_for_the_participants_pwp_only(refused, pwp_a, site_a):
+    colleague = UserFactory(email="colleague@nhs.test", role=Role.PWP, site=site_a)
+    assert refused.assigned_to == pwp_a
+    html = _tasks(pwp_a)
+    assert "Messages that did not reach the participant" in html
+    assert refused.participant.trial_id in html and "address refused" in html
+    assert "Invitation by email" in html
+    assert refused.participant.trial_id not in _tasks(colleague)
+
+
+def test_a_missing_address_is_reported_with_the_reason(open_month3, recorder, pwp_a):
+    participant, follow_up = open_month3
+    # a link by text asked for before the mobile number was taken off the record (email only)
+    reminder = only_due_invitation(follow_up)
+    Reminder.objects.filter(pk=reminder.pk).update(
+        kind=ReminderKind.MANUAL, channel=ReminderChannel.SMS
+    )
+    dispatch.dispatch_due_reminders()
+    reminder.refresh_from_db()
+    assert reminder.status == ReminderStatus.FAILED
+    assert "No text message address on file" in _tasks(pwp_a)
+    assert recorder.SENT == []
+
+
+def test_tasks_and_undelivered_messages_cost_one_query(refused, pwp_a, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        html = _tasks(pwp_a)
+    assert "No follow-up calls to make." in html and "address refused" in html
+
+
+def test_nothing_is_listed_once_the_follow_up_is_closed(refused, pwp_a):
+    refused.follow_up.status = FollowUpStatus.COMPLETED
+    refused.follow_up.completed_at = timezone.now()
+    refused.follow_up.save()
+    assert "Messages that did not reach the participant" not in _tasks(pwp_a)
+
+
+@pytest.mark.parametrize("role", [*ALLOWED, *REFUSED])
+def test_mark_seen_access_matrix(client, cast, refused, role):
+    client.force_login(cast[role])
+    url = reverse("reminders:undelivered-seen", args=[refused.follow_up.public_id])
+    response = client.post(url)
+    assert response.status_code == {**ALLOWED, **REFUSED}[role]
+    refused.refresh_from_db()
+    if role in ALLOWED:
+        assert refused.done_by == cast[role] and refused.done_at is not None
+    else:
+        assert refused.done_at is None and refused.done_by is None
+
+
+def test_a_seen_message_leaves_the_list_but_stays_on_the_participant_page(client, refused, pwp_a):
+    client.force_login(pwp_a)
+    caseload = client.get(reverse("caseload")).content.decode()
+    assert "address refused" in caseload
+    client.post(
+        reverse("reminders:undelivered-seen", args=[refused.follow_up.public_id]),
+        {"next": reverse("caseload")},
+    )
+    after = client.get(reverse("caseload")).content.decode()
+    assert "Undelivered messages for" in after and "marked as seen" in after
+    assert "Messages that did not reach the participant" not in after
+    page = client.get(reverse("participant-detail", args=[refused.participant.public_id]))
+    html = page.content.decode()
+    assert "not delivered" in html and "address refused" in html and ", seen " in html
+
+
+def test_participant_page_lists_each_message_and_its_outcome(client, open_month3, recorder, pwp_a):
+    participant, follow_up = open_month3
+    reminder = only_due_invitation(follow_up)
+    dispatch.dispatch_due_reminders()
+    reminder.refresh_from_db()
+    assert reminder.status == ReminderStatus.SENT
+    client.force_login(pwp_a)
+    html = client.get(reverse("participant-detail", args=[participant.public_id])).content.decode()
+    assert "Messages to the participant" in html
+    sent = timezone.localtime(reminder.sent_at).strftime("%-d %b %Y %H:%M")
+    assert f"sent {sent}" in " ".join(html.split())
+    assert "not delivered" not in html
