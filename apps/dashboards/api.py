@@ -1,19 +1,16 @@
 """Dashboards API: feasibility metrics from the latest snapshot, and analysis exports."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api_permissions import DashboardAccess, ExportAccess
 from apps.dashboards import selectors, services
-from apps.dashboards.models import ExportJob, ExportStatus
+from apps.dashboards.models import ExportJob
 from apps.dashboards.report import report_to_dict
 from apps.dashboards.serializers import (
     ExportJobSerializer,
@@ -81,6 +78,14 @@ class MetricsRefresh(APIView):
         return Response(SnapshotRequestSerializer(body).data, status=status.HTTP_202_ACCEPTED)
 
 
+class Gone(APIException):
+    """410: the thing existed and has been deleted (an export file past its retention time)."""
+
+    status_code = status.HTTP_410_GONE
+    default_detail = "This no longer exists."
+    default_code = "gone"
+
+
 @extend_schema(tags=["exports"])
 class ExportList(generics.ListAPIView):
     """GET: the export access log (yours; everyone's for trial managers). POST: request one."""
@@ -143,14 +148,10 @@ class ExportDownload(APIView):
             job = selectors.get_export_for(request.user, public_id)
         except ExportJob.DoesNotExist as exc:
             raise NotFound() from exc
-        if job.requested_by_id != request.user.id or job.status != ExportStatus.READY:
-            raise NotFound("No such export file.")
-        path = Path(job.file_path)
-        if (
-            not path.resolve().is_relative_to(Path(settings.EXPORT_ROOT).resolve())
-            or not path.exists()
-        ):
-            raise NotFound("The export file is no longer available.")
+        try:
+            path = selectors.export_file_for(request.user, job)
+        except selectors.ExportFileUnavailable as exc:
+            raise (Gone(exc.message) if exc.gone else NotFound(exc.message)) from exc
         services.record_export_download(job=job)
         return FileResponse(
             path.open("rb"),

@@ -76,6 +76,7 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", "Running"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
+    EXPIRED = "expired", "File deleted"
 
 
 class ExportJob(PublicModel):
@@ -95,6 +96,9 @@ class ExportJob(PublicModel):
     file_path = models.CharField(max_length=500, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     downloaded_at = models.DateTimeField(null=True, blank=True)
+    file_deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the file was deleted under the retention rule."
+    )
     error = models.TextField(blank=True)
 
     class Meta:

@@ -6,8 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from uuid import uuid4
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import QuerySet, Subquery
@@ -16,7 +18,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from apps.core.roles import Role, can_export, can_view_dashboards
-from apps.dashboards.models import ExportJob, MetricSnapshot, ProgressionCriterion, SnapshotStatus
+from apps.dashboards.models import (
+    ExportJob,
+    ExportStatus,
+    MetricSnapshot,
+    ProgressionCriterion,
+    SnapshotStatus,
+)
 from apps.dashboards.report import Filters, Report, build_report
 from apps.dashboards.services import STALE_BUILD_AFTER
 from apps.sites.selectors import sites_visible_to
@@ -300,6 +308,36 @@ def export_jobs_visible_to(user) -> QuerySet[ExportJob]:
 def get_export_for(user, public_id) -> ExportJob:
     """One export the user may see, by public id; raises DoesNotExist (404) otherwise."""
     return export_jobs_visible_to(user).get(public_id=public_id)
+
+
+class ExportFileUnavailable(Exception):
+    """An export file that cannot be downloaded; `gone` when it existed and was deleted."""
+
+    def __init__(self, message: str, *, gone: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.gone = gone
+
+
+def export_file_for(user, job: ExportJob) -> Path:
+    """The file of a finished export that this user requested; raises ExportFileUnavailable."""
+    if job.requested_by_id != user.id:
+        raise ExportFileUnavailable("No such export file.")
+    if job.status == ExportStatus.EXPIRED:
+        deleted = timezone.localtime(job.file_deleted_at).strftime("%-d %b %Y")
+        raise ExportFileUnavailable(
+            f"This export's file was deleted on {deleted}: files are kept for "
+            f"{settings.EXPORT_RETENTION_DAYS} days after they are built. Build it again.",
+            gone=True,
+        )
+    if job.status != ExportStatus.READY:
+        raise ExportFileUnavailable("No such export file.")
+    path = Path(job.file_path)
+    if not path.resolve().is_relative_to(Path(settings.EXPORT_ROOT).resolve()):
+        raise ExportFileUnavailable("No such export file.")
+    if not path.exists():
+        raise ExportFileUnavailable("The export file is no longer available.", gone=True)
+    return path
 
 
 def latest_snapshot_finished_at() -> datetime | None:

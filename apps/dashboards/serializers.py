@@ -156,6 +156,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
             "created_at",
             "finished_at",
             "downloaded_at",
+            "file_deleted_at",
             "download_ready",
         ]
         read_only_fields = fields

@@ -3,8 +3,9 @@
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -343,6 +344,30 @@ def build_export(job_id: int) -> ExportJob:
     )
     job.refresh_from_db()
     return job
+
+
+def delete_expired_export_files(*, now: datetime | None = None) -> int:
+    """Delete the files of exports built more than EXPORT_RETENTION_DAYS ago and mark them
+    deleted in the access log; returns how many were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    root = Path(settings.EXPORT_ROOT).resolve()
+    deleted = 0
+    expired = ExportJob.objects.filter(status=ExportStatus.READY, finished_at__lt=cutoff)
+    for job_id in expired.values_list("id", flat=True):
+        with transaction.atomic():
+            job = ExportJob.objects.select_for_update().get(id=job_id)
+            if job.status != ExportStatus.READY:  # another worker got there first
+                continue
+            path = Path(job.file_path)
+            # Only ever delete inside the export folder, whatever the row says.
+            if job.file_path and path.resolve().is_relative_to(root):
+                path.unlink(missing_ok=True)
+            job.status = ExportStatus.EXPIRED
+            job.file_deleted_at = now
+            job.save(update_fields=["status", "file_deleted_at", "updated_at"])
+            deleted += 1
+    return deleted
 
 
 def record_export_download(*, job: ExportJob) -> ExportJob:

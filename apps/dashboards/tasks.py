@@ -21,3 +21,9 @@ def build_metric_snapshot(snapshot_id: int | None = None) -> int:
 def build_export(job_id: int) -> int:
     """Build one requested export file."""
     return services.build_export(job_id).id
+
+
+@shared_task(name="apps.dashboards.tasks.delete_expired_export_files")
+def delete_expired_export_files() -> int:
+    """Delete export files past their retention time (beat runs it hourly)."""
+    return services.delete_expired_export_files()

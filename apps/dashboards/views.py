@@ -7,14 +7,13 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseGone, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -437,7 +436,12 @@ def exports(request):
     return render(
         request,
         "dashboards/exports.html",
-        {"form": form, "jobs": jobs, "now": timezone.now()},
+        {
+            "form": form,
+            "jobs": jobs,
+            "now": timezone.now(),
+            "retention_days": settings.EXPORT_RETENTION_DAYS,
+        },
     )
 
 
@@ -463,12 +467,12 @@ def export_download(request, public_id):
     """Download a finished export: only the person who requested it; the log records it."""
     _require_export(request.user)
     job = _export_or_404(request.user, public_id)
-    if job.requested_by_id != request.user.id or job.status != ExportStatus.READY:
-        raise Http404("No such export file.")
-    path = Path(job.file_path)
-    root = Path(settings.EXPORT_ROOT).resolve()
-    if not path.resolve().is_relative_to(root) or not path.exists():
-        raise Http404("The export file is no longer available.")
+    try:
+        path = selectors.export_file_for(request.user, job)
+    except selectors.ExportFileUnavailable as exc:
+        if exc.gone:
+            return HttpResponseGone(exc.message, content_type="text/plain; charset=utf-8")
+        raise Http404(exc.message) from exc
     services.record_export_download(job=job)
     filename = f"quitpilot-{job.dataset}-{job.created_at:%Y%m%d-%H%M}.{job.file_format}"
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename)

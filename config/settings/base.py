@@ -147,6 +147,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(env("QUITPILOT_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 EXPORT_ROOT = Path(env("QUITPILOT_EXPORT_ROOT", default=str(BASE_DIR / "var" / "exports")))
+# Export files (pseudonymised analysis data) are deleted this many days after they were built;
+# the access log keeps the row.
+EXPORT_RETENTION_DAYS = env.int("QUITPILOT_EXPORT_RETENTION_DAYS", default=7)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -192,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-unnotified-safety-alerts": {
         "task": "apps.outcomes.tasks.requeue_unnotified_alerts",
         "schedule": 300.0,
+    },
+    "delete-expired-export-files": {
+        "task": "apps.dashboards.tasks.delete_expired_export_files",
+        "schedule": crontab(minute=17),
     },
 }
 

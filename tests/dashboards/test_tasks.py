@@ -2,12 +2,15 @@
 
 import csv
 import time
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from apps.dashboards import services
 from apps.dashboards.models import ExportJob, ExportStatus, MetricSnapshot, SnapshotStatus
-from apps.dashboards.tasks import build_metric_snapshot
+from apps.dashboards.tasks import build_metric_snapshot, delete_expired_export_files
 from tests.factories import make_participant
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -71,3 +74,17 @@ def test_export_is_built_by_the_worker(
         rows = list(csv.DictReader(handle))
     assert [r["trial_id"] for r in rows] == [participant.trial_id]
     assert done.file_path.startswith(str(tmp_path))
+
+
+def test_expired_export_files_are_deleted_by_the_worker(
+    celery_worker_real, settings, tmp_path, trial_manager
+):
+    settings.EXPORT_ROOT = tmp_path
+    job = services.build_export(
+        services.request_export(by=trial_manager, dataset="dictionary", file_format="csv").id
+    )
+    ExportJob.objects.filter(id=job.id).update(finished_at=timezone.now() - timedelta(days=30))
+    assert delete_expired_export_files.delay().get(timeout=60) == 1
+    assert not Path(job.file_path).exists()
+    assert ExportJob.objects.get(id=job.id).status == ExportStatus.EXPIRED
+    assert "delete-expired-export-files" in settings.CELERY_BEAT_SCHEDULE
