@@ -19,8 +19,7 @@ from apps.reminders.models import (
     ReminderStatus,
 )
 from apps.reminders.selectors import open_tasks_for
-from tests.reminders import recording
-from tests.reminders.helpers import RECORDING, only_due_invitation, participant_with_open_month3
+from tests.reminders.helpers import only_due_invitation, participant_with_open_month3
 
 pytestmark = pytest.mark.django_db
 
@@ -30,19 +29,6 @@ URL = re.compile(r"http://testserver/q/([A-Za-z0-9_-]{43})/")
 @pytest.fixture(autouse=True)
 def _site_url(settings):
     settings.SITE_URL = "http://testserver"
-
-
-@pytest.fixture
-def recorder(settings):
-    recording.reset()
-    settings.REMINDER_CHANNEL_BACKENDS = {"email": RECORDING, "sms": RECORDING}
-    yield recording
-    recording.reset()
-
-
-@pytest.fixture
-def open_month3(site_a, pwp_a):
-    return participant_with_open_month3(site_a, pwp_a)
 
 
 def test_due_invitation_is_emailed_once_with_a_fresh_working_link(open_month3):

@@ -10,7 +10,6 @@ from django.utils import timezone
 from apps.outcomes.models import QuestionnaireLink
 from apps.patients.services import update_contact_details
 from apps.reminders.models import Reminder, ReminderKind, ReminderStatus
-from tests.reminders.helpers import participant_with_open_month3
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +21,6 @@ REFUSED = {
     "trial_manager": 403,
     "data_manager": 403,
 }
-
-
-@pytest.fixture
-def open_month3(site_a, pwp_a):
-    return participant_with_open_month3(site_a, pwp_a)
 
 
 def _client_for(client, user):

@@ -16,27 +16,13 @@ from apps.reminders.models import (
     ReminderStatus,
 )
 from tests.factories import UserFactory
-from tests.reminders import recording
-from tests.reminders.helpers import RECORDING, only_due_invitation, participant_with_open_month3
+from tests.reminders.helpers import only_due_invitation
 
 pytestmark = pytest.mark.django_db
 
 TASKS = Template("{% load reminders_tags %}{% my_tasks %}")
 ALLOWED = {"pwp_same_site": 302, "site_lead": 302}
 REFUSED = {"pwp_other_site": 404, "advisor": 403, "trial_manager": 403, "data_manager": 403}
-
-
-@pytest.fixture
-def recorder(settings):
-    recording.reset()
-    settings.REMINDER_CHANNEL_BACKENDS = {"email": RECORDING, "sms": RECORDING}
-    yield recording
-    recording.reset()
-
-
-@pytest.fixture
-def open_month3(site_a, pwp_a):
-    return participant_with_open_month3(site_a, pwp_a)
 
 
 @pytest.fixture
@@ -61,6 +47,8 @@ def test_a_refused_message_is_a_task_for_the_participants_pwp_only(refused, pwp_
     assert "Messages that did not reach the participant" in html
     assert refused.participant.trial_id in html and "address refused" in html
     assert "Invitation by email" in html
+    button = f'Mark seen<span class="visually-hidden"> for {refused.participant.trial_id}, 3-month'
+    assert button in html
     assert refused.participant.trial_id not in _tasks(colleague)
 
 

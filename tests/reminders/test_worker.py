@@ -17,22 +17,12 @@ from apps.outcomes import questionnaire_links as links
 from apps.reminders import dispatch
 from apps.reminders.models import Reminder, ReminderKind, ReminderStatus
 from apps.reminders.tasks import dispatch_due_reminders
-from tests.reminders import recording
-from tests.reminders.helpers import RECORDING, only_due_invitation, participant_with_open_month3
+from tests.reminders.helpers import only_due_invitation, participant_with_open_month3
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
-
-
-@pytest.fixture
-def recorder(settings):
-    recording.reset()
-    settings.REMINDER_CHANNEL_BACKENDS = {"email": RECORDING, "sms": RECORDING}
-    settings.SITE_URL = "http://testserver"
-    yield recording
-    recording.reset()
 
 
 def _run_task() -> dict:
