@@ -91,6 +91,7 @@ class ParticipantSessionList(ParticipantScoped, generics.ListCreateAPIView):
                     notes=values["notes"],
                     co_ppm=values["co_ppm"],
                     phq9_items=values["phq9_items"],
+                    phq9_difficulty=values["phq9_difficulty"],
                     gad7_items=values["gad7_items"],
                 ),
             )

@@ -19,6 +19,7 @@ from apps.cessation.protocol import (
 from apps.cessation.services import SessionInput
 from apps.patients.forms import DomainErrorFormMixin
 from apps.patients.measure_fields import (
+    DIFFICULTY,
     DateInput,
     add_questionnaire_fields,
     clean_questionnaire,
@@ -28,7 +29,7 @@ from apps.patients.measure_fields import (
 
 DURATION_MESSAGE = "An attended session lasts 1 to 240 minutes."
 NUMBER_MESSAGE = f"Session number must be 1 to {MAX_SESSIONS}."
-MEASURE_FIELDS = ("co_ppm", *item_field_names("phq9"), *item_field_names("gad7"))
+MEASURE_FIELDS = ("co_ppm", *item_field_names("phq9"), DIFFICULTY, *item_field_names("gad7"))
 
 
 def _pharmacotherapy_name(product: str) -> str:
@@ -163,7 +164,9 @@ class SessionForm(SessionFieldsMixin, forms.Form):
                     "them or choose Attended.",
                 )
             # The quit date field is pre-filled on quit-day sessions; a DNA sets no quit date.
-            cleaned.update(phq9_items=None, gad7_items=None, quit_date_set=None)
+            cleaned.update(
+                phq9_items=None, phq9_difficulty=None, gad7_items=None, quit_date_set=None
+            )
             return cleaned
         if (
             cleaned.get("session_type") == SessionType.QUIT_DAY
@@ -195,6 +198,7 @@ class SessionForm(SessionFieldsMixin, forms.Form):
             notes=data.get("notes", ""),
             co_ppm=data.get("co_ppm"),
             phq9_items=data.get("phq9_items"),
+            phq9_difficulty=data.get("phq9_difficulty"),
             gad7_items=data.get("gad7_items"),
         )
 

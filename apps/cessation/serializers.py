@@ -12,6 +12,7 @@ from apps.cessation.protocol import (
     SessionMode,
     SessionType,
 )
+from apps.outcomes.serializers import difficulty_input
 
 
 class PharmacotherapySerializer(serializers.ModelSerializer):
@@ -101,6 +102,7 @@ class SessionInputSerializer(serializers.Serializer):
         allow_null=True,
         default=None,
     )
+    phq9_difficulty = difficulty_input()
     gad7_items = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=3, allow_null=True),
         min_length=7,

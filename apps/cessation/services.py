@@ -12,6 +12,7 @@ from apps.cessation.protocol import BCT, MAX_SESSIONS, Attendance, Product, Prod
 from apps.core.errors import DomainError
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import Source, Timepoint
+from apps.outcomes.scoring import PHQ9_DIFFICULTY_WITHOUT_ITEMS
 from apps.patients.status import ACTIVE_STATUSES
 
 
@@ -31,6 +32,7 @@ class SessionInput:
     notes: str = ""
     co_ppm: int | None = None
     phq9_items: list[int] | None = None
+    phq9_difficulty: int | None = None
     gad7_items: list[int] | None = None
 
 
@@ -56,6 +58,8 @@ def _validate(data: SessionInput, today: date) -> None:
         raise DomainError("Choose how the session was delivered.", field="mode")
     if not data.duration_minutes or not 1 <= data.duration_minutes <= 240:
         raise DomainError("An attended session lasts 1 to 240 minutes.", field="duration_minutes")
+    if data.phq9_items is None and data.phq9_difficulty is not None:
+        raise DomainError(PHQ9_DIFFICULTY_WITHOUT_ITEMS, field="phq9_difficulty")
     unknown = set(data.bcts_delivered) - set(BCT.values)
     if unknown:
         raise DomainError(
@@ -140,7 +144,9 @@ def _record_session_measures(session, participant, practitioner, data: SessionIn
         "today": today,
     }
     if data.phq9_items is not None:
-        outcome_services.record_phq9(items=data.phq9_items, **common)
+        outcome_services.record_phq9(
+            items=data.phq9_items, difficulty=data.phq9_difficulty, **common
+        )
     if data.gad7_items is not None:
         outcome_services.record_gad7(items=data.gad7_items, **common)
     if data.co_ppm is not None:

@@ -72,6 +72,7 @@ TIMEPOINTS = {
     "month6": "6-month follow-up",
 }
 YES_NO = {1: "Yes", 0: "No"}
+PHQ9_DIFFICULTY = dict(scoring.PHQ9_DIFFICULTY_CHOICES)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PROGRESS_EVERY = 1000
 
@@ -124,6 +125,13 @@ for _tp in MEASURE_TIMEPOINTS:
     if _tp != "week4":
         WIDE += [
             _v(f"phq9_{_tp}", f"PHQ-9 total, {_label}", "integer", "points", allowed="0-27"),
+            _v(
+                f"phq9_difficulty_{_tp}",
+                f"PHQ-9 difficulty (not scored), {_label}",
+                "integer",
+                values=PHQ9_DIFFICULTY,
+                allowed="0-3",
+            ),
             _v(f"gad7_{_tp}", f"GAD-7 total, {_label}", "integer", "points", allowed="0-21"),
         ]
     WIDE.append(_v(f"co_{_tp}", f"Exhaled CO, {_label}", "integer", "ppm", allowed="0-100"))
@@ -174,6 +182,13 @@ LONG: list[Variable] = [
     _v("value", "Value (PHQ-9/GAD-7 total, CO ppm, cigarettes in 7 days)", "integer"),
     _v("smoked7d", "Smoked in the last 7 days (smoking reports)", "boolean", values=YES_NO),
     _v("band", "Severity or CO band", "string"),
+    _v(
+        "phq9_difficulty",
+        "PHQ-9 difficulty, not scored (PHQ-9 rows)",
+        "integer",
+        values=PHQ9_DIFFICULTY,
+        allowed="0-3",
+    ),
 ]
 
 DICTIONARY: list[Variable] = [
@@ -224,13 +239,18 @@ def _where(filters: dict) -> tuple[str, dict]:
     return " AND ".join(clauses), params
 
 
-def _per_timepoint(table: str, column: str, alias: str) -> str:
+def _per_timepoint(table: str, columns: dict[str, str]) -> str:
+    """Per participant, each column (-> alias) of the latest record at each timepoint."""
     cols = ", ".join(
         f"(array_agg({column} ORDER BY completed_on DESC, id DESC) "
         f"FILTER (WHERE timepoint = '{tp}'))[1] AS {alias}_{tp}"
+        for column, alias in columns.items()
         for tp in MEASURE_TIMEPOINTS
     )
     return f"SELECT participant_id, {cols} FROM {table} GROUP BY participant_id"
+
+
+PHQ9_COLUMNS = {"total": "phq9", "difficulty": "phq9_difficulty"}
 
 
 def wide_sql(filters: dict) -> tuple[str, dict]:
@@ -271,8 +291,8 @@ fu AS (
     MAX(status) FILTER (WHERE timepoint = 'month6') AS fu_month6
   FROM reminders_followup GROUP BY participant_id
 ),
-phq AS ({_per_timepoint("outcomes_phq9response", "total", "phq9")}),
-gad AS ({_per_timepoint("outcomes_gad7response", "total", "gad7")}),
+phq AS ({_per_timepoint("outcomes_phq9response", PHQ9_COLUMNS)}),
+gad AS ({_per_timepoint("outcomes_gad7response", {"total": "gad7"})}),
 phq_fl AS (
   SELECT participant_id, COUNT(*) AS n,
     (array_agg(total ORDER BY completed_on, id))[1] AS first,
@@ -340,6 +360,7 @@ SELECT p.trial_id, p.site, p.arm, p.status, p.randomised_on, p.quit_date, p.exit
   phq_fl.n AS phq_n, phq_fl.first AS phq_first, phq_fl.last AS phq_last,
   gad_fl.n AS gad_n, gad_fl.first AS gad_first, gad_fl.last AS gad_last,
   pairs.n AS pairs_n, pairs.p1, pairs.g1, pairs.pl, pairs.gl,
+  phq.phq9_difficulty_baseline, phq.phq9_difficulty_month3, phq.phq9_difficulty_month6,
   p.id AS participant_pk
 FROM p
 LEFT JOIN patients_baseline b ON b.participant_id = p.id
@@ -400,22 +421,23 @@ WITH p AS (
 ),
 m AS (
   SELECT participant_id, 'phq9' AS instrument, timepoint, completed_on AS day, total AS value,
-    NULL::boolean AS smoked, severity AS band, id FROM outcomes_phq9response
+    NULL::boolean AS smoked, severity AS band, difficulty, id FROM outcomes_phq9response
   UNION ALL
-  SELECT participant_id, 'gad7', timepoint, completed_on, total, NULL, severity, id
+  SELECT participant_id, 'gad7', timepoint, completed_on, total, NULL, severity, NULL, id
   FROM outcomes_gad7response
   UNION ALL
   SELECT participant_id, 'co', timepoint, (taken_at AT TIME ZONE %(tz)s)::date, ppm, NULL,
     CASE WHEN ppm >= {scoring.CO_SMOKER_FROM_PPM} THEN '{scoring.CO_SMOKER}'
          WHEN ppm >= {scoring.CO_BORDERLINE_FROM_PPM} THEN '{scoring.CO_BORDERLINE}'
-         ELSE '{scoring.CO_NON_SMOKER}' END, id
+         ELSE '{scoring.CO_NON_SMOKER}' END, NULL, id
   FROM outcomes_coreading
   UNION ALL
   SELECT participant_id, 'smoking', timepoint, completed_on, cigarettes_last_7_days,
-    smoked_last_7_days, '', id FROM outcomes_smokingstatusreport
+    smoked_last_7_days, '', NULL, id FROM outcomes_smokingstatusreport
 )
 SELECT p.trial_id, p.site, p.arm, m.instrument, m.timepoint, m.day - p.randomised_on,
-  m.value, CASE WHEN m.smoked IS NULL THEN NULL WHEN m.smoked THEN 1 ELSE 0 END, m.band
+  m.value, CASE WHEN m.smoked IS NULL THEN NULL WHEN m.smoked THEN 1 ELSE 0 END, m.band,
+  m.difficulty
 FROM m JOIN p ON p.id = m.participant_id
 ORDER BY p.trial_id, m.day, m.instrument, m.id"""
     params["tz"] = settings.TIME_ZONE
@@ -453,7 +475,7 @@ def wide_row(r: tuple, fidelity: dict[str, tuple[int, int]]) -> list:
      phq_b, gad_b, phq_3, gad_3, phq_6, gad_6, co_b, co_4, co_3, co_6,
      sm4, c4, sm3, c3, sm6, c6, attempt, cigs14_6, check4_on, smoke_free14, co4,
      phq_n, phq_first, phq_last, gad_n, gad_first, gad_last,
-     pairs_n, p1, g1, pl, gl, _pk) = r  # fmt: skip
+     pairs_n, p1, g1, pl, gl, phq_d_b, phq_d_3, phq_d_6, _pk) = r  # fmt: skip
     if quit_date is not None and check4_on is not None:
         quit4 = scoring.four_week_quit_outcome(quit_date, check4_on, smoke_free14, co4)
     else:
@@ -486,17 +508,20 @@ def wide_row(r: tuple, fidelity: dict[str, tuple[int, int]]) -> list:
         "fu_month3": fu3,
         "fu_month6": fu6,
         "phq9_baseline": phq_b,
+        "phq9_difficulty_baseline": phq_d_b,
         "gad7_baseline": gad_b,
         "co_baseline": co_b,
         "co_week4": co_4,
         "smoked7d_week4": _flag(sm4),
         "cigs7d_week4": c4,
         "phq9_month3": phq_3,
+        "phq9_difficulty_month3": phq_d_3,
         "gad7_month3": gad_3,
         "co_month3": co_3,
         "smoked7d_month3": _flag(sm3),
         "cigs7d_month3": c3,
         "phq9_month6": phq_6,
+        "phq9_difficulty_month6": phq_d_6,
         "gad7_month6": gad_6,
         "co_month6": co_6,
         "smoked7d_month6": _flag(sm6),
@@ -628,8 +653,9 @@ def _write_labelled(path: Path, variables: list[Variable], rows: Iterator[list],
                 float(i): label[:80]
                 for label, i in zip(v.values.values(), _codes(v).values(), strict=True)
             }
-        elif v.type == "boolean":
-            value_labels[v.name] = {float(k): label for k, label in v.values.items()}
+        elif v.values:
+            # Booleans and coded integers (PHQ-9 difficulty 0-3) are labelled as stored.
+            value_labels[v.name] = {float(k): label[:80] for k, label in v.values.items()}
     if fmt == ExportFormat.STATA:
         pyreadstat.write_dta(
             frame,

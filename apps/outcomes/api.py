@@ -123,7 +123,7 @@ class PHQ9List(MeasureList):
     serializer_class = PHQ9Serializer
     input_serializer = PHQ9InputSerializer
     related = (*MeasureList.related, "safety_alert")
-    field_names = {"phq9_items": "items"}
+    field_names = {"phq9_items": "items", "phq9_difficulty": "difficulty"}
 
     def record(self, participant, values):
         return services.record_phq9(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.core.errors import DomainError
 from apps.outcomes import questionnaire_content as content
-from apps.outcomes import services
+from apps.outcomes import scoring, services
 from apps.outcomes.models import (
     COReading,
     GAD7Response,
@@ -158,6 +158,7 @@ def record_follow_up_assessment(
     cigarettes_since_day_14: int | None = None,
     co_ppm: int | None = None,
     phq9_items: list[int] | None = None,
+    phq9_difficulty: int | None = None,
     gad7_items: list[int] | None = None,
     today: date | None = None,
 ) -> FollowUpAssessment:
@@ -176,6 +177,8 @@ def record_follow_up_assessment(
     _check_follow_up(follow_up, completed_on, today)
     if source not in SOURCES:
         raise DomainError("Choose by phone or in person.", field="source")
+    if phq9_items is None and phq9_difficulty is not None:
+        raise DomainError(scoring.PHQ9_DIFFICULTY_WITHOUT_ITEMS, field="phq9_difficulty")
     if co_ppm is not None and source != Source.IN_SESSION:
         raise DomainError(
             "A CO reading needs the participant in person: choose in person, or leave the CO "
@@ -199,7 +202,7 @@ def record_follow_up_assessment(
     }
     measures = {"completed_on": completed_on, "recorded_by": recorded_by, "today": today}
     phq9 = (
-        services.record_phq9(items=phq9_items, **common, **measures)
+        services.record_phq9(items=phq9_items, difficulty=phq9_difficulty, **common, **measures)
         if phq9_items is not None
         else None
     )

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 
 from apps.core.models import PublicModel, TimeStampedModel
 from apps.core.triggers import not_before_screening
+from apps.outcomes.scoring import PHQ9_DIFFICULTY_CHOICES
 
 
 class Timepoint(models.TextChoices):
@@ -85,6 +86,10 @@ class PHQ9Response(Measure):
     item7 = models.SmallIntegerField()
     item8 = models.SmallIntegerField()
     item9 = models.SmallIntegerField()
+    # The optional "how difficult" question: recorded, never part of total, severity or risk.
+    difficulty = models.SmallIntegerField(
+        "difficulty (not scored)", choices=PHQ9_DIFFICULTY_CHOICES, null=True, blank=True
+    )
     total = models.SmallIntegerField()
     severity = models.CharField(max_length=20)
     risk = models.BooleanField()
@@ -101,6 +106,10 @@ class PHQ9Response(Measure):
                 name="phq9_severity_valid", condition=Q(severity__in=PHQ9_SEVERITIES)
             ),
             models.CheckConstraint(name="phq9_risk_is_item9", condition=Q(risk=Q(item9__gt=0))),
+            models.CheckConstraint(
+                name="phq9_difficulty_null_or_0_to_3",
+                condition=Q(difficulty__isnull=True) | Q(difficulty__gte=0, difficulty__lte=3),
+            ),
         ]
         triggers = [not_before_screening("completed_on")]
 

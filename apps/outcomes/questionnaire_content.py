@@ -13,6 +13,7 @@ PHQ9 = "phq9"
 GAD7 = "gad7"
 SMOKING = "smoking"
 SECTIONS: tuple[str, ...] = (PHQ9, GAD7, SMOKING)
+PHQ9_DIFFICULTY = "difficulty"  # the PHQ-9 page's optional, unscored last question
 SECTION_TITLES: dict[str, str] = {
     PHQ9: "How you have been feeling",
     GAD7: "Worry and anxiety",
@@ -58,6 +59,15 @@ def item_fields(section: str) -> list[str]:
     """The field names of a scored questionnaire's items (item1..itemN)."""
     count = {PHQ9: len(scoring.PHQ9_ITEMS), GAD7: len(scoring.GAD7_ITEMS)}[section]
     return [f"item{i}" for i in range(1, count + 1)]
+
+
+def _difficulty(draft: dict) -> int | None:
+    """The optional PHQ-9 difficulty answer of a draft (None when skipped)."""
+    value = (draft.get(PHQ9) or {}).get(PHQ9_DIFFICULTY)
+    try:
+        return scoring.check_phq9_difficulty(value)
+    except scoring.ScoringError as exc:
+        raise DraftError("Choose one of the answers, or leave it blank.", section=PHQ9) from exc
 
 
 def smoking_fields(asks_day_14: bool) -> list[str]:
@@ -156,6 +166,7 @@ class CompleteAnswers:
     phq9: list[int]
     gad7: list[int]
     smoking: SmokingAnswers
+    phq9_difficulty: int | None = None
 
 
 def complete_answers(draft: dict, *, quit_date: date | None, today: date) -> CompleteAnswers:
@@ -163,6 +174,7 @@ def complete_answers(draft: dict, *, quit_date: date | None, today: date) -> Com
     draft = draft if isinstance(draft, dict) else {}
     return CompleteAnswers(
         phq9=_items(draft, PHQ9),
+        phq9_difficulty=_difficulty(draft),
         gad7=_items(draft, GAD7),
         smoking=smoking_answers(draft, quit_date=quit_date, today=today),
     )

@@ -127,6 +127,20 @@ class ItemsForm(StrictForm):
                     "invalid_choice": f"Select one of the 4 answers for question {number}",
                 },
             )
+        if section == content.PHQ9:
+            self.fields[content.PHQ9_DIFFICULTY] = forms.TypedChoiceField(
+                label=scoring.PHQ9_DIFFICULTY_QUESTION,
+                help_text="You do not have to answer this question.",
+                choices=[(str(value), label) for value, label in scoring.PHQ9_DIFFICULTY_CHOICES],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": "Select one of the 4 answers to the last question, or "
+                    "leave it blank",
+                },
+            )
 
     @property
     def stem(self) -> str:
@@ -134,20 +148,28 @@ class ItemsForm(StrictForm):
         return scoring.PHQ9_STEM if self.section == content.PHQ9 else scoring.GAD7_STEM
 
     def questions(self) -> list[Question]:
-        """The items as the template draws them."""
-        return [
+        """The items as the template draws them; the PHQ-9's optional question comes last."""
+        questions = [
             self._radios(name, number)
             for number, name in enumerate(content.item_fields(self.section), start=1)
         ]
+        if content.PHQ9_DIFFICULTY in self.fields:
+            questions.append(self._radios(content.PHQ9_DIFFICULTY))
+        return questions
 
     def draft(self) -> dict:
         """The cleaned answers as stored in the link's draft."""
-        return {name: self.cleaned_data[name] for name in content.item_fields(self.section)}
+        names = content.item_fields(self.section)
+        if content.PHQ9_DIFFICULTY in self.fields:
+            names.append(content.PHQ9_DIFFICULTY)
+        return {name: self.cleaned_data[name] for name in names}
 
     @staticmethod
     def initial_from(draft_section: dict | None) -> dict:
         """Form initial values from a stored draft section."""
-        return {key: str(value) for key, value in (draft_section or {}).items()}
+        return {
+            key: str(value) for key, value in (draft_section or {}).items() if value is not None
+        }
 
 
 def _yes_no_field(label: str, required_message: str, hint: str = "") -> forms.ChoiceField:

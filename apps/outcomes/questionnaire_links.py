@@ -213,7 +213,7 @@ def submit_questionnaire(*, link: QuestionnaireLink, today: date | None = None) 
         "follow_up": follow_up,
         "today": today,
     }
-    phq9 = record_phq9(items=answers.phq9, **common)
+    phq9 = record_phq9(items=answers.phq9, difficulty=answers.phq9_difficulty, **common)
     record_gad7(items=answers.gad7, **common)
     smoking = answers.smoking
     record_smoking_status(

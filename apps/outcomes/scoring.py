@@ -61,6 +61,9 @@ PHQ9_DIFFICULTY_CHOICES: list[tuple[int, str]] = [
     (2, "Very difficult"),
     (3, "Extremely difficult"),
 ]
+PHQ9_DIFFICULTY_WITHOUT_ITEMS = (
+    "PHQ-9 difficulty is asked only with the PHQ-9: give the nine items too, or leave it blank."
+)
 PHQ9_RISK_ITEM = 9  # 1-based: "Thoughts that you would be better off dead ..."
 PHQ9_MAX_TOTAL = 27
 
@@ -261,6 +264,19 @@ def score_phq9(items: Sequence[int | None]) -> PHQ9Score:
         severity=phq9_severity(total),
         risk=answers[PHQ9_RISK_ITEM - 1] > 0,
     )
+
+
+def check_phq9_difficulty(value: object) -> int | None:
+    """Return the optional, unscored difficulty answer (0-3 or None); raise ScoringError else."""
+    if value is None:
+        return None
+    low, high = PHQ9_DIFFICULTY_CHOICES[0][0], PHQ9_DIFFICULTY_CHOICES[-1][0]
+    if not _is_int(value) or not low <= value <= high:
+        raise ScoringError(
+            f"PHQ-9 difficulty must be an integer from {low} to {high} "
+            f"({PHQ9_DIFFICULTY_CHOICES[0][1]} to {PHQ9_DIFFICULTY_CHOICES[-1][1]}), or blank"
+        )
+    return int(value)
 
 
 def score_gad7(items: Sequence[int | None]) -> GAD7Score:

@@ -60,16 +60,58 @@ def _items_input(count: int) -> serializers.ListField:
     )
 
 
+DIFFICULTY_HELP = (
+    "Optional, not scored: "
+    + scoring.PHQ9_DIFFICULTY_QUESTION
+    + " "
+    + ", ".join(f"{value} {label}" for value, label in scoring.PHQ9_DIFFICULTY_CHOICES)
+    + "; null when not asked."
+)
+DIFFICULTY_MESSAGE = (
+    "PHQ-9 difficulty must be an integer from 0 to 3 (0 Not difficult at all to 3 Extremely "
+    "difficult), or null."
+)
+
+
+def difficulty_input() -> serializers.IntegerField:
+    """The optional, unscored PHQ-9 difficulty answer as API input (0-3 or null)."""
+    return serializers.IntegerField(
+        min_value=0,
+        max_value=3,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=DIFFICULTY_HELP,
+        error_messages={
+            "invalid": DIFFICULTY_MESSAGE,
+            "min_value": DIFFICULTY_MESSAGE,
+            "max_value": DIFFICULTY_MESSAGE,
+            "max_string_length": DIFFICULTY_MESSAGE,
+        },
+    )
+
+
 class PHQ9Serializer(_MeasureOutput):
     """A scored PHQ-9; risk is true when item 9 is above 0 (a safety alert is raised)."""
 
     items = _items_output(9)
+    difficulty = serializers.IntegerField(
+        min_value=0, max_value=3, allow_null=True, read_only=True, help_text=DIFFICULTY_HELP
+    )
     severity = serializers.ChoiceField(choices=scoring.PHQ9_SEVERITIES, read_only=True)
     safety_alert = serializers.SerializerMethodField()
 
     class Meta:
         model = PHQ9Response
-        fields = [*_MEASURE_FIELDS, "items", "total", "severity", "risk", "safety_alert"]
+        fields = [
+            *_MEASURE_FIELDS,
+            "items",
+            "difficulty",
+            "total",
+            "severity",
+            "risk",
+            "safety_alert",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.UUIDField(allow_null=True))
@@ -171,6 +213,7 @@ class _MeasureInput(serializers.Serializer):
 
 class PHQ9InputSerializer(_MeasureInput):
     items = _items_input(9)
+    difficulty = difficulty_input()
     completed_on = serializers.DateField()
 
 

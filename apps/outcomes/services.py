@@ -79,10 +79,15 @@ def record_phq9(
     follow_up=None,
     recorded_by=None,
     today: date | None = None,
+    difficulty: int | None = None,
 ) -> PHQ9Response:
     """Store a scored PHQ-9; a positive item 9 raises a safety alert at once."""
     _check_participant(participant)
     result = _score(scoring.score_phq9, items, "phq9")
+    try:
+        difficulty = scoring.check_phq9_difficulty(difficulty)
+    except scoring.ScoringError as exc:
+        raise DomainError(str(exc), field="phq9_difficulty") from exc
     _check_date(participant, completed_on, today)
     _check_one_baseline(PHQ9Response, participant, timepoint, "PHQ-9")
     response = PHQ9Response.objects.create(
@@ -94,6 +99,7 @@ def record_phq9(
         follow_up=follow_up,
         recorded_by=recorded_by,
         **{f"item{i}": v for i, v in enumerate(result.items, start=1)},
+        difficulty=difficulty,
         total=result.total,
         severity=result.severity,
         risk=result.risk,

@@ -357,5 +357,6 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
             "uses_stop_smoking_medication": data["uses_stop_smoking_medication"],
             "co_ppm": data.get("co_ppm"),
             "phq9_items": data.get("phq9_items"),
+            "phq9_difficulty": data.get("phq9_difficulty"),
             "gad7_items": data.get("gad7_items"),
         }

@@ -9,6 +9,14 @@ from django import forms
 from apps.outcomes import scoring
 
 ANSWERS = [(str(value), f"{value} {label}") for value, label in scoring.ANSWER_CHOICES]
+DIFFICULTY = "phq9_difficulty"
+DIFFICULTY_ANSWERS = [
+    (str(value), f"{value} {label}") for value, label in scoring.PHQ9_DIFFICULTY_CHOICES
+]
+DIFFICULTY_MESSAGE = (
+    "PHQ-9 difficulty: choose one of the 4 answers (0 Not difficult at all to 3 Extremely "
+    "difficult), or leave it blank."
+)
 QUESTIONNAIRES = {
     "phq9": ("PHQ-9", scoring.PHQ9_ITEMS, scoring.PHQ9_STEM),
     "gad7": ("GAD-7", scoring.GAD7_ITEMS, scoring.GAD7_STEM),
@@ -35,6 +43,22 @@ def add_questionnaire_fields(form: forms.Form, prefix: str, *, required: bool) -
             ),
             error_messages={"required": f"Answer {label} item {number}."},
         )
+    if prefix == "phq9":
+        form.fields[DIFFICULTY] = difficulty_field()
+
+
+def difficulty_field() -> forms.TypedChoiceField:
+    """The optional, unscored PHQ-9 difficulty question (0-3); blank stores nothing."""
+    return forms.TypedChoiceField(
+        label=scoring.PHQ9_DIFFICULTY_QUESTION,
+        choices=DIFFICULTY_ANSWERS,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        help_text="Optional; not part of the PHQ-9 score.",
+        error_messages={"invalid_choice": DIFFICULTY_MESSAGE},
+    )
 
 
 def clean_questionnaire(form: forms.Form, prefix: str) -> list[int] | None:
@@ -43,6 +67,8 @@ def clean_questionnaire(form: forms.Form, prefix: str) -> list[int] | None:
     names = item_field_names(prefix)
     values = [form.cleaned_data.get(name) for name in names]
     if all(value is None for value in values) and not any(name in form.errors for name in names):
+        if form.cleaned_data.get(DIFFICULTY) is not None and prefix == "phq9":
+            form.add_error(DIFFICULTY, scoring.PHQ9_DIFFICULTY_WITHOUT_ITEMS)
         return None
     missing = [
         (number, name)
@@ -72,6 +98,7 @@ def questionnaire_groups(form: forms.Form) -> list[dict]:
                 "stem": stem,
                 "fields": [form[name] for name in names],
                 "risk_field": form[names[-1]].name if prefix == "phq9" else "",
+                "difficulty": form[DIFFICULTY] if prefix == "phq9" else None,
             }
         )
     return groups

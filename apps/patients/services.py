@@ -371,6 +371,7 @@ def record_baseline_assessment(
     preferred_channel: str = "email",
     consent_to_contact: bool = True,
     phq9_items: list[int] | None = None,
+    phq9_difficulty: int | None = None,
     gad7_items: list[int] | None = None,
     co_ppm: int | None = None,
     today: date | None = None,
@@ -378,6 +379,7 @@ def record_baseline_assessment(
     """Record the baseline visit: smoking baseline, contact details, PHQ-9, GAD-7 and CO."""
     from datetime import datetime, time
 
+    from apps.outcomes import scoring
     from apps.outcomes import services as outcome_services
     from apps.outcomes.models import GAD7Response, PHQ9Response, Source, Timepoint
 
@@ -390,6 +392,8 @@ def record_baseline_assessment(
     _not_in_future(recorded_on, "recorded_on", today)
     if recorded_on < participant.consented_on:
         raise DomainError("The baseline cannot be before consent.", field="recorded_on")
+    if phq9_items is None and phq9_difficulty is not None:
+        raise DomainError(scoring.PHQ9_DIFFICULTY_WITHOUT_ITEMS, field="phq9_difficulty")
     taking_measures = any(m is not None for m in (phq9_items, gad7_items, co_ppm))
     if taking_measures and (
         PHQ9Response.objects.filter(participant=participant, timepoint=Timepoint.BASELINE).exists()
@@ -419,7 +423,7 @@ def record_baseline_assessment(
         "today": today,
     }
     if phq9_items is not None:
-        outcome_services.record_phq9(items=phq9_items, **common)
+        outcome_services.record_phq9(items=phq9_items, difficulty=phq9_difficulty, **common)
     if gad7_items is not None:
         outcome_services.record_gad7(items=gad7_items, **common)
     if co_ppm is not None:

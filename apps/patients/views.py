@@ -364,12 +364,15 @@ def _timeline(participant, allocation, data) -> list[overview.TimelineEvent]:
                 event(s.session_date, "quit_date", f"Quit date set: {s.quit_date_set:%-d %b %Y}")
             )
     for r in data["phq9"]:
+        detail = f"{r.get_timepoint_display()}, {r.get_source_display().lower()}"
+        if r.difficulty is not None:
+            detail += f"; difficulty: {r.get_difficulty_display().lower()}"
         events.append(
             event(
                 r.completed_on,
                 "baseline" if r.timepoint == "baseline" else "measure",
                 f"PHQ-9 {r.total} ({r.severity})",
-                f"{r.get_timepoint_display()}, {r.get_source_display().lower()}",
+                detail,
                 alert=r.risk,
             )
         )
@@ -503,6 +506,7 @@ def participant_baseline(request, public_id):
                 preferred_channel=data["preferred_channel"],
                 consent_to_contact=data["consent_to_contact"],
                 phq9_items=data.get("phq9_items"),
+                phq9_difficulty=data.get("phq9_difficulty"),
                 gad7_items=data.get("gad7_items"),
                 co_ppm=data.get("co_ppm"),
             )

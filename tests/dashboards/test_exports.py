@@ -11,6 +11,7 @@ from apps.core.errors import DomainError
 from apps.dashboards import services
 from apps.dashboards.exports import LONG, WIDE, safe_cell
 from apps.dashboards.models import ExportJob, ExportStatus
+from apps.outcomes.models import PHQ9Response
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +139,78 @@ def test_long_and_dictionary_open_in_stata_and_spss(
         assert meta.variable_value_labels["instrument"][1] == "PHQ-9 total"
     else:
         assert "trial_id" in set(frame["variable"])
+
+
+DIFFICULTY_LABELS = {
+    0: "Not difficult at all",
+    1: "Somewhat difficult",
+    2: "Very difficult",
+    3: "Extremely difficult",
+}
+
+
+@pytest.fixture
+def a1_difficulty(small_pilot):
+    """A1 answered the PHQ-9 difficulty question at baseline (2) and 3 months (1), not at 6."""
+    a1 = small_pilot.people["A1"]
+    PHQ9Response.objects.filter(participant=a1, timepoint="baseline").update(difficulty=2)
+    PHQ9Response.objects.filter(participant=a1, timepoint="month3").update(difficulty=1)
+    return a1
+
+
+def test_wide_export_carries_the_phq9_difficulty_beside_each_phq9(a1_difficulty, trial_manager):
+    rows = {row["trial_id"]: row for row in _csv_rows(_build(trial_manager, "wide"))}
+    a1 = rows[a1_difficulty.trial_id]
+    names = list(a1)
+    for timepoint in ("baseline", "month3", "month6"):
+        assert names.index(f"phq9_difficulty_{timepoint}") == names.index(f"phq9_{timepoint}") + 1
+    assert "phq9_difficulty_week4" not in names
+    assert (a1["phq9_difficulty_baseline"], a1["phq9_difficulty_month3"]) == ("2", "1")
+    assert a1["phq9_difficulty_month6"] == ""
+    assert (a1["phq9_baseline"], a1["phq9_change"], a1["tt_recovered"]) == ("14", "-8", "1")
+
+
+def test_long_export_carries_the_phq9_difficulty_on_phq9_rows(a1_difficulty, trial_manager):
+    rows = _csv_rows(_build(trial_manager, "long"))
+    a1 = [r for r in rows if r["trial_id"] == a1_difficulty.trial_id]
+    phq9 = {r["timepoint"]: r["phq9_difficulty"] for r in a1 if r["instrument"] == "phq9"}
+    assert phq9 == {"baseline": "2", "month3": "1", "month6": ""}
+    assert {r["phq9_difficulty"] for r in a1 if r["instrument"] != "phq9"} == {""}
+
+
+def test_dictionary_gives_the_phq9_difficulty_label_type_and_value_labels(trial_manager):
+    rows = _csv_rows(_build(trial_manager, "dictionary"))
+    entries = {(r["dataset"], r["variable"]): r for r in rows if "phq9_difficulty" in r["variable"]}
+    assert set(entries) == {
+        ("wide", "phq9_difficulty_baseline"),
+        ("wide", "phq9_difficulty_month3"),
+        ("wide", "phq9_difficulty_month6"),
+        ("long", "phq9_difficulty"),
+    }
+    baseline = entries[("wide", "phq9_difficulty_baseline")]
+    assert baseline["label"] == "PHQ-9 difficulty (not scored), Baseline"
+    assert (baseline["type"], baseline["allowed"]) == ("integer", "0-3")
+    expected = "; ".join(f"{code} = {label}" for code, label in DIFFICULTY_LABELS.items())
+    assert all(entry["value_labels"] == expected for entry in entries.values())
+
+
+@pytest.mark.parametrize(
+    ("file_format", "reader"), [("dta", pyreadstat.read_dta), ("sav", pyreadstat.read_sav)]
+)
+def test_stata_and_spss_label_the_phq9_difficulty_codes_0_to_3(
+    a1_difficulty, trial_manager, file_format, reader
+):
+    frame, meta = reader(_build(trial_manager, "wide", file_format).file_path)
+    labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
+    assert labels["phq9_difficulty_month3"] == "PHQ-9 difficulty (not scored), 3-month follow-up"
+    for timepoint in ("baseline", "month3", "month6"):
+        assert meta.variable_value_labels[f"phq9_difficulty_{timepoint}"] == DIFFICULTY_LABELS
+    a1 = frame[frame["trial_id"] == a1_difficulty.trial_id].iloc[0]
+    assert (a1["phq9_difficulty_baseline"], a1["phq9_difficulty_month3"]) == (2, 1)
+    assert a1["phq9_baseline"] == 14
+    frame, meta = reader(_build(trial_manager, "long", file_format).file_path)
+    assert meta.variable_value_labels["phq9_difficulty"] == DIFFICULTY_LABELS
+    assert sorted(frame["phq9_difficulty"].dropna().tolist()) == [1, 2]
 
 
 def test_csv_cells_cannot_run_as_spreadsheet_formulas():

@@ -109,6 +109,7 @@ def _load_participant(
                 pharmacotherapy=session.pharmacotherapy,
                 co_ppm=session.co_ppm,
                 phq9_items=session.measures.phq9 if session.measures else None,
+                phq9_difficulty=session.measures.phq9_difficulty if session.measures else None,
                 gad7_items=session.measures.gad7 if session.measures else None,
             ),
             today=today,
@@ -144,7 +145,11 @@ def _load_baseline_measures(participant: Participant, person: ParticipantPlan, p
         "recorded_by": pwp,
         "today": today,
     }
-    outcome_services.record_phq9(items=person.baseline_measures.phq9, **common)
+    outcome_services.record_phq9(
+        items=person.baseline_measures.phq9,
+        difficulty=person.baseline_measures.phq9_difficulty,
+        **common,
+    )
     outcome_services.record_gad7(items=person.baseline_measures.gad7, **common)
     outcome_services.record_co_reading(
         participant=participant,
@@ -204,7 +209,7 @@ def _record_pair(participant, measures: MeasureSet, timepoint, source, follow_up
         "recorded_by": recorder,
         "today": measures.taken_on,
     }
-    outcome_services.record_phq9(items=measures.phq9, **common)
+    outcome_services.record_phq9(items=measures.phq9, difficulty=measures.phq9_difficulty, **common)
     outcome_services.record_gad7(items=measures.gad7, **common)
 
 

@@ -72,6 +72,7 @@ class MeasureSet:
     phq9: list[int]
     gad7: list[int]
     alert: AlertPlan | None = None
+    phq9_difficulty: int | None = None
 
 
 @dataclass
@@ -377,7 +378,22 @@ class _Mood:
             self.risk_occasions -= 1
             item9 = self.rng.choice([1, 1, 2])
         phq9 = _spread(self.rng, phq - item9, 8) + [item9]
-        return MeasureSet(taken_on=day, phq9=phq9, gad7=_spread(self.rng, gad, 7))
+        return MeasureSet(
+            taken_on=day,
+            phq9=phq9,
+            gad7=_spread(self.rng, gad, 7),
+            phq9_difficulty=_difficulty(phq, day),
+        )
+
+
+def _difficulty(phq9_total: int, day: date) -> int | None:
+    """The optional difficulty answer: skipped below 5 and on one day in three, else by total.
+
+    Derived without the random stream, so adding it left every other planned value unchanged.
+    """
+    if phq9_total < 5 or day.toordinal() % 3 == 0:
+        return None
+    return min(3, phq9_total // 7)
 
 
 def _alert_for(rng: random.Random, measures: MeasureSet, when: datetime, today: date) -> None:

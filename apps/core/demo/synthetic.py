@@ -466,6 +466,7 @@ class _Measures:
             PHQ9Response(
                 **common,
                 **{f"item{i}": v for i, v in enumerate(phq9.items, start=1)},
+                difficulty=scoring.check_phq9_difficulty(plan.phq9_difficulty),
                 total=phq9.total,
                 severity=phq9.severity,
                 risk=phq9.risk,
