@@ -32,7 +32,7 @@ from apps.outcomes.models import (
 )
 from apps.patients.models import Allocation, Participant, ScreeningRecord
 from apps.practitioners.models import PractitionerProfile
-from apps.reminders.models import FollowUp, Reminder
+from apps.reminders.models import FollowUp, Reminder, ReminderStatus
 from apps.reminders.schedule import add_months
 from apps.sites.models import Site
 
@@ -240,6 +240,17 @@ def test_demo_is_a_realistic_pilot(seeded, db):
     reports = SmokingStatusReport.objects.filter(participant__in=participants)
     assert reports.count() == statuses["completed"]
     assert not follow_ups.filter(status="completed", completed_at__gt=timezone.now()).exists()
+
+
+def test_each_demo_site_shows_one_undelivered_text_to_its_pwp(seeded, db):
+    undelivered = Reminder.objects.filter(
+        participant__in=_demo_participants(), status=ReminderStatus.FAILED
+    )
+    assert undelivered.count() == len(DEMO_CODES)
+    for message in undelivered.select_related("participant", "follow_up"):
+        assert message.assigned_to_id == message.participant.assigned_pwp_id is not None
+        assert message.follow_up.status in ("scheduled", "open") and message.last_error
+        assert message.channel == "sms" and message.sent_at is None
 
 
 def test_demo_matches_its_plan_row_for_row(seeded, db):

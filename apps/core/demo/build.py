@@ -11,7 +11,12 @@ import pghistory
 from django.db import transaction
 
 from apps.accounts.models import SiteMembership, User
-from apps.core.demo.load import SiteStaff, load_site, mark_past_reminders_sent
+from apps.core.demo.load import (
+    SiteStaff,
+    load_site,
+    mark_one_message_undelivered_per_site,
+    mark_past_reminders_sent,
+)
 from apps.core.demo.plan import SitePlan, SiteSpec, ensure_open_alerts, plan_site
 from apps.core.roles import Role
 from apps.practitioners.models import PractitionerProfile
@@ -126,6 +131,7 @@ def build_demo(*, today: date) -> list[DemoLogin]:
         for plan, site, site_staff in zip(plans, sites, staff, strict=True):
             load_site(plan, site, site_staff, today)
         mark_past_reminders_sent(sites)
+        mark_one_message_undelivered_per_site(sites)
     return demo_logins()
 
 

@@ -22,7 +22,13 @@ from apps.outcomes.models import SafetyAlert, Source, Timepoint
 from apps.patients import services as patient_services
 from apps.patients.models import Allocation, Participant, RandomisationBlock
 from apps.reminders import services as reminder_services
-from apps.reminders.models import FollowUp, FollowUpStatus, Reminder, ReminderStatus
+from apps.reminders.models import (
+    FollowUp,
+    FollowUpStatus,
+    Reminder,
+    ReminderChannel,
+    ReminderStatus,
+)
 from apps.sites.models import Site
 
 
@@ -262,6 +268,38 @@ def mark_past_reminders_sent(sites) -> int:
     return Reminder.objects.filter(
         participant__site__in=sites, status=ReminderStatus.PENDING, due_at__lt=timezone.now()
     ).update(status=ReminderStatus.SENT, sent_at=F("due_at"), attempts=1, updated_at=timezone.now())
+
+
+DEMO_UNDELIVERED_REASON = "The text service did not recognise the mobile number (demo)"
+
+
+def mark_one_message_undelivered_per_site(sites) -> int:
+    """One sent message per site to a follow-up still open becomes undelivered, so PWPs' task
+    lists show what a failed text looks like."""
+    marked = 0
+    for site in sites:
+        message = (
+            Reminder.objects.filter(
+                participant__site=site,
+                status=ReminderStatus.SENT,
+                follow_up__status__in=[FollowUpStatus.SCHEDULED, FollowUpStatus.OPEN],
+                participant__assigned_pwp__isnull=False,
+            )
+            .exclude(channel=ReminderChannel.STAFF_TASK)
+            .select_related("participant")
+            .order_by("-due_at", "id")
+            .first()
+        )
+        if message is None:
+            continue
+        message.status = ReminderStatus.FAILED
+        message.channel = ReminderChannel.SMS
+        message.sent_at = None
+        message.last_error = DEMO_UNDELIVERED_REASON
+        message.assigned_to_id = message.participant.assigned_pwp_id
+        message.save()
+        marked += 1
+    return marked
 
 
 def allocation_count(sites) -> int:
