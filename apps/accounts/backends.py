@@ -1,12 +1,13 @@
 """Signed-in staff users read from the shared cache instead of the database on every request.
 
-Every page load asks the session's backend for its user. The cached copy is dropped whenever
-the user row is saved or deleted (deactivation, role or password change, sign-in stamp), right
-away and again once the transaction commits (a request that read the old row before the commit
-cannot leave it behind), and every copy lives at most a minute: that bounds the one remaining
-race (a reader storing its old row in the instant after the commit) and any change made
-without `save()`.
+Every page load asks the session's backend for its user. Each cached row is stored with the
+user's generation stamp, read before the row was read from the database; every save or delete
+of the user (deactivation, role or password change, sign-in stamp) sets a new stamp, right away
+and again when the transaction commits. A row read before a change therefore never matches the
+stamp after it, whenever it reaches the cache, and is read again. Rows also expire after a minute.
 """
+
+from uuid import uuid4
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -17,8 +18,13 @@ USER_CACHE_SECONDS = 60
 
 
 def user_cache_key(user_id) -> str:
-    """The cache key holding one signed-in user's row."""
+    """The cache key holding one signed-in user's row (and the stamp it was read under)."""
     return f"accounts:user:{user_id}"
+
+
+def user_stamp_key(user_id) -> str:
+    """The cache key holding the user's current generation stamp."""
+    return f"accounts:user-stamp:{user_id}"
 
 
 class CachedUserBackend(ModelBackend):
@@ -26,19 +32,23 @@ class CachedUserBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The active user with this id, or None."""
-        key = user_cache_key(user_id)
-        user = cache.get(key)
-        if user is None:
+        row_key, stamp_key = user_cache_key(user_id), user_stamp_key(user_id)
+        found = cache.get_many([row_key, stamp_key])  # one round trip
+        stamp = found.get(stamp_key)
+        cached = found.get(row_key)
+        if cached is not None and cached[0] == stamp:
+            user = cached[1]
+        else:
             try:
                 user = get_user_model()._default_manager.get(pk=user_id)
             except get_user_model().DoesNotExist:
                 return None
-            cache.set(key, user, USER_CACHE_SECONDS)
+            cache.set(row_key, (stamp, user), USER_CACHE_SECONDS)
         return user if self.user_can_authenticate(user) else None
 
 
 def forget_cached_user(sender, instance, **kwargs) -> None:
-    """Drop a saved or deleted user's cached row now and after the transaction commits."""
-    key = user_cache_key(instance.pk)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """A user row changed: give the user a new stamp now and again after the commit."""
+    key = user_stamp_key(instance.pk)
+    cache.set(key, uuid4().hex, None)
+    transaction.on_commit(lambda: cache.set(key, uuid4().hex, None))

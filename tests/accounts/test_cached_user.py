@@ -2,9 +2,10 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.urls import reverse
 
-from apps.accounts.backends import CachedUserBackend, user_cache_key
+from apps.accounts.backends import CachedUserBackend, user_cache_key, user_stamp_key
 from apps.accounts.models import User
 from apps.core.roles import Role
 
@@ -36,8 +37,10 @@ def test_a_deactivated_user_is_signed_out_on_the_next_request(signed_in, trial_m
 
 
 def test_a_cached_inactive_row_is_still_refused(trial_manager):
-    trial_manager.is_active = False
-    cache.set(user_cache_key(trial_manager.pk), trial_manager)
+    CachedUserBackend().get_user(trial_manager.pk)  # caches the row under the current stamp
+    stamp, row = cache.get(user_cache_key(trial_manager.pk))
+    row.is_active = False
+    cache.set(user_cache_key(trial_manager.pk), (stamp, row))
     assert CachedUserBackend().get_user(trial_manager.pk) is None
 
 
@@ -53,17 +56,46 @@ def test_a_deleted_user_is_signed_out(signed_in, trial_manager):
     assert response.status_code == 302
 
 
-def test_an_old_row_stored_before_the_commit_is_dropped_when_it_commits(
-    trial_manager, django_capture_on_commit_callbacks
+def _change_while_a_reader_caches_the_old_row(change, user, capture, *, after_commit: bool):
+    """A request reads the user row (and its stamp) before `change` commits, and stores it in
+    the cache either before the commit or after it (after the commit's own callbacks ran)."""
+    stamp = cache.get(user_stamp_key(user.pk))
+    stale = User.objects.get(pk=user.pk)
+    with capture() as committed, transaction.atomic():
+        change()
+        if not after_commit:
+            cache.set(user_cache_key(user.pk), (stamp, stale))
+    for callback in committed:  # the commit
+        callback()
+    if after_commit:
+        cache.set(user_cache_key(user.pk), (stamp, stale))
+
+
+@pytest.mark.parametrize("after_commit", [False, True])
+def test_a_row_read_before_a_change_is_never_served_after_it(
+    trial_manager, django_capture_on_commit_callbacks, after_commit
 ):
-    stale = User.objects.get(pk=trial_manager.pk)
-    with django_capture_on_commit_callbacks(execute=True):
+    def demote():
         trial_manager.role = Role.DATA_MANAGER
         trial_manager.save()
-        # another request read the row before this transaction committed, and caches it now
-        cache.set(user_cache_key(trial_manager.pk), stale)
-    assert cache.get(user_cache_key(trial_manager.pk)) is None
+
+    _change_while_a_reader_caches_the_old_row(
+        demote, trial_manager, django_capture_on_commit_callbacks, after_commit=after_commit
+    )
     assert CachedUserBackend().get_user(trial_manager.pk).role == Role.DATA_MANAGER
+
+
+def test_a_deactivation_is_not_undone_by_a_slow_reader(
+    trial_manager, django_capture_on_commit_callbacks
+):
+    def deactivate():
+        trial_manager.is_active = False
+        trial_manager.save()
+
+    _change_while_a_reader_caches_the_old_row(
+        deactivate, trial_manager, django_capture_on_commit_callbacks, after_commit=True
+    )
+    assert CachedUserBackend().get_user(trial_manager.pk) is None
 
 
 def test_the_cache_holds_a_user_for_a_minute_at_most(signed_in, trial_manager):
