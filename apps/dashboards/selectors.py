@@ -1,7 +1,6 @@
 """Reads for the dashboards: the latest snapshot, figures filtered for a user, exports, criteria."""
 
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -17,6 +16,7 @@ from django.db.models.fields.json import KT
 from django.http import Http404
 from django.utils import timezone
 
+from apps.core.memo import LocalLRU
 from apps.core.roles import Role, can_export, can_view_dashboards
 from apps.dashboards.models import (
     ExportJob,
@@ -140,8 +140,7 @@ _RANDOMISED: dict[int, bool] = {}
 # a write (a build passing STALE_BUILD_AFTER) or a version lost with the cache.
 PAGE_STATE_VERSION_KEY = "dashboards:page-state-version"
 PAGE_STATE_MAX_AGE_SECONDS = 30
-PAGE_STATES_KEPT = 512
-_PAGE_STATES: OrderedDict[tuple, tuple[str | None, float, PageState]] = OrderedDict()
+_PAGE_STATES = LocalLRU(512)  # (user id, role) -> (version, read at, PageState)
 
 
 def page_state(user) -> PageState:
@@ -154,15 +153,14 @@ def page_state(user) -> PageState:
     if kept is not None and kept[0] == version and now - kept[1] < PAGE_STATE_MAX_AGE_SECONDS:
         return kept[2]
     state = read_page_state(user)
-    _PAGE_STATES[key] = (version, now, state)
-    _PAGE_STATES.move_to_end(key)
-    while len(_PAGE_STATES) > PAGE_STATES_KEPT:
-        _PAGE_STATES.popitem(last=False)
+    _PAGE_STATES.put(key, (version, now, state))
     return state
 
 
-def forget_page_states(**_signal_kwargs) -> None:
+def forget_page_states(*, update_fields=None, **_signal_kwargs) -> None:
     """Make every process read page states afresh, now and again once the writer commits."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # signing in touches nothing a page state holds
     cache.set(PAGE_STATE_VERSION_KEY, uuid4().hex, None)
     # A reader between now and the commit still sees the old rows: the second version makes
     # it read them again.

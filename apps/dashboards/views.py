@@ -3,8 +3,8 @@
 import csv
 import hashlib
 import json
+import secrets
 import zlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -23,6 +23,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.errors import DomainError
+from apps.core.memo import LocalLRU
 from apps.core.roles import Role, can_export, can_view_dashboards
 from apps.dashboards import selectors, services
 from apps.dashboards.consort import consort_png, consort_svg
@@ -37,14 +38,13 @@ CRITERIA_EDITORS = frozenset({Role.TRIAL_MANAGER, Role.ADMIN})
 # Bodies never change for a key (it names the snapshot), so each worker also keeps the most
 # recent ones in memory and skips the Redis round trip.
 FRAGMENT_SECONDS = 60 * 60
-LOCAL_FRAGMENTS_KEPT = 64
-_LOCAL_FRAGMENTS: OrderedDict[str, str] = OrderedDict()
+_LOCAL_FRAGMENTS = LocalLRU(64)
 # The page around the figures costs as much to render as the rest of the request, and changes
 # only with the user, the page, the snapshot and the minute ("built 3 minutes ago").
-PAGE_SHELLS_KEPT = 256
-_PAGE_SHELLS: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
-_BODY_SLOT = "<!--quitpilot:figures-->"
-_CSRF_SLOT = "quitpilot-csrf-slot"
+_PAGE_SHELLS = LocalLRU(256)
+# Random per process, so nothing a visitor types (a query string) can stand in for them.
+_BODY_SLOT = f"<!--quitpilot:figures:{secrets.token_hex(16)}-->"
+_CSRF_SLOT = f"quitpilot-csrf-{secrets.token_hex(16)}"
 
 
 def _require_dashboard(user) -> None:
@@ -175,7 +175,6 @@ def _page_shell(request, head: selectors.SnapshotHead, context: dict) -> tuple[s
     )  # fmt: skip
     shell = _PAGE_SHELLS.get(key)
     if shell is not None:
-        _PAGE_SHELLS.move_to_end(key)
         return shell
     page = render_to_string(
         "dashboards/dashboard.html",
@@ -183,9 +182,7 @@ def _page_shell(request, head: selectors.SnapshotHead, context: dict) -> tuple[s
         request,
     )
     before, after = page.split(_BODY_SLOT)
-    _PAGE_SHELLS[key] = (before, after)
-    while len(_PAGE_SHELLS) > PAGE_SHELLS_KEPT:
-        _PAGE_SHELLS.popitem(last=False)
+    _PAGE_SHELLS.put(key, (before, after))
     return before, after
 
 
@@ -208,7 +205,6 @@ def report_fragment(state: PageState, *, query: str, can_edit_criteria: bool) ->
     key = f"dashboards:fragment:{digest}"
     html = _LOCAL_FRAGMENTS.get(key)
     if html is not None:
-        _LOCAL_FRAGMENTS.move_to_end(key)
         return html
     packed = cache.get(key)
     html = zlib.decompress(packed).decode() if packed is not None else None
@@ -226,9 +222,7 @@ def report_fragment(state: PageState, *, query: str, can_edit_criteria: bool) ->
             },
         )
         cache.set(key, zlib.compress(html.encode(), 1), FRAGMENT_SECONDS)
-    _LOCAL_FRAGMENTS[key] = html
-    while len(_LOCAL_FRAGMENTS) > LOCAL_FRAGMENTS_KEPT:
-        _LOCAL_FRAGMENTS.popitem(last=False)
+    _LOCAL_FRAGMENTS.put(key, html)
     return html
 
 

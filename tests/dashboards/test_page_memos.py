@@ -91,3 +91,24 @@ def test_the_age_of_the_figures_moves_with_the_clock(client, trial_manager, snap
     assert "(0\xa0minutes ago)" in _page(client)
     with time_machine.travel(snapshot.finished_at + timezone.timedelta(minutes=7, seconds=5)):
         assert "(7\xa0minutes ago)" in _page(client)
+
+
+def test_another_user_signing_in_keeps_the_page_state(
+    client, trial_manager, data_manager, snapshot, django_assert_num_queries
+):
+    client.force_login(trial_manager)
+    _page(client)
+    Client().force_login(data_manager)  # saves data_manager.last_login only
+    with django_assert_num_queries(0):
+        _page(client)
+
+
+def test_a_query_string_cannot_stand_in_for_the_token(client, trial_manager, snapshot):
+    from apps.dashboards import views
+
+    client.force_login(trial_manager)
+    slot = "quitpilot-csrf-slot"  # the old fixed placeholder, and the real one's prefix
+    html = _page(client, x=slot) + _page(client, x=views._CSRF_SLOT[:20])
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert token not in html.split('name="next"')[1].split(">")[0]
+    assert views._CSRF_SLOT not in html and "quitpilot-csrf-" in html  # the visitor's text stays
