@@ -230,6 +230,7 @@ def _send_one(row: Reminder, token: uuid.UUID, url: str | None, *, now: datetime
         if reason is not None:
             return _finish(reminder, ReminderStatus.CANCELLED, now, error=reason, outcome=CANCELLED)
         channel_name, to = _address(reminder, contact)
+        reminder.channel = channel_name  # what was tried, sent or not
         if channel_name != ReminderChannel.STAFF_TASK and not to:
             return _finish(
                 reminder,
@@ -238,7 +239,6 @@ def _send_one(row: Reminder, token: uuid.UUID, url: str | None, *, now: datetime
                 error=f"No {dict(ReminderChannel.choices)[channel_name].lower()} address on file",
                 outcome=FAILED,
             )
-        reminder.channel = channel_name
         message = _message(reminder, follow_up, channel_name, to, url or "")
         channel = channel_for(channel_name)
         try:

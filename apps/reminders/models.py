@@ -111,8 +111,8 @@ class Reminder(TimeStampedModel):
         null=True,
         blank=True,
         related_name="reminder_tasks",
-        help_text="The participant's PWP when it was sent: who makes the call for an escalation, "
-        "and who is told when a message could not be delivered.",
+        help_text="The participant's PWP when it was sent (for an escalation, who makes the call; "
+        "an undelivered message goes to the participant's PWP of the day).",
     )
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(

@@ -1,8 +1,11 @@
 """Reads of follow-ups and reminder tasks; every query starts from what the user may see."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from apps.core.roles import can_write_clinical
+from apps.patients.models import Participant
 from apps.patients.selectors import participants_visible_to
 from apps.reminders.models import (
     FollowUp,
@@ -27,21 +30,27 @@ def get_follow_up_for(user, public_id) -> FollowUp:
 def open_tasks_for(user) -> QuerySet[Reminder]:
     """What the user must act on while the follow-up is still open: escalations issued and not
     yet done ('phone the participant'), and messages to the participant that could not be
-    delivered and nobody has looked at yet.
+    delivered and nobody has marked seen.
 
-    A PWP sees those of their own participants; clinical staff also see unassigned ones at
-    their sites.
+    A PWP sees the calls assigned to them and the undelivered messages of the participants they
+    care for now; clinical staff also see unassigned calls at their sites, and undelivered
+    messages of participants with no active PWP.
     """
     if not user.is_authenticated:
         return Reminder.objects.none()
-    mine = Q(assigned_to=user)
-    if can_write_clinical(user):
-        mine |= Q(assigned_to__isnull=True)
-    phone_call = Q(kind=ReminderKind.ESCALATION, status=ReminderStatus.SENT)
-    undelivered = Q(status=ReminderStatus.FAILED) & ~Q(channel=ReminderChannel.STAFF_TASK)
+    writer = can_write_clinical(user)
+    my_call = Q(assigned_to=user) | (Q(assigned_to__isnull=True) if writer else Q(pk__in=[]))
+    my_participant = Q(participant__assigned_pwp=user)
+    if writer:
+        my_participant |= Q(participant__assigned_pwp__isnull=True) | Q(
+            participant__assigned_pwp__is_active=False
+        )
+    phone_call = Q(kind=ReminderKind.ESCALATION, status=ReminderStatus.SENT) & my_call
+    undelivered = (
+        Q(status=ReminderStatus.FAILED) & ~Q(channel=ReminderChannel.STAFF_TASK) & my_participant
+    )
     return (
         Reminder.objects.filter(
-            mine,
             phone_call | undelivered,
             done_at__isnull=True,
             follow_up__status__in=[FollowUpStatus.SCHEDULED, FollowUpStatus.OPEN],
@@ -52,11 +61,32 @@ def open_tasks_for(user) -> QuerySet[Reminder]:
     )
 
 
+@dataclass(frozen=True)
+class UndeliveredFollowUp:
+    """One follow-up's messages that did not reach the participant, in the order they were due."""
+
+    participant: Participant
+    follow_up: FollowUp
+    messages: list[Reminder]
+
+    @property
+    def reminder_ids(self) -> list[int]:
+        """The ids of the messages shown, which "Mark seen" marks (and no later failure)."""
+        return [m.id for m in self.messages]
+
+
 def my_tasks_context(user) -> dict:
     """Context for templates/reminders/_my_tasks.html, in one query: the calls to make
-    ('my_tasks') and the messages that did not reach the participant ('undelivered')."""
+    ('my_tasks') and, per follow-up, the messages that did not reach the participant
+    ('undelivered')."""
     tasks = list(open_tasks_for(user))
+    by_follow_up: dict[int, list[Reminder]] = {}
+    for task in tasks:
+        if task.kind != ReminderKind.ESCALATION:
+            by_follow_up.setdefault(task.follow_up_id, []).append(task)
     return {
         "my_tasks": [t for t in tasks if t.kind == ReminderKind.ESCALATION],
-        "undelivered": [t for t in tasks if t.kind != ReminderKind.ESCALATION],
+        "undelivered": [
+            UndeliveredFollowUp(m[0].participant, m[0].follow_up, m) for m in by_follow_up.values()
+        ],
     }

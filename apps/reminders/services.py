@@ -264,13 +264,16 @@ def mark_task_done(*, follow_up: FollowUp, by) -> Reminder:
 
 
 @transaction.atomic
-def mark_undelivered_seen(*, follow_up: FollowUp, by) -> int:
-    """Record that staff have seen every message of this follow-up that could not be delivered
-    (so they leave the task list); returns how many were marked."""
+def mark_undelivered_seen(*, follow_up: FollowUp, reminder_ids, by) -> int:
+    """Record that staff have seen these undelivered messages of this follow-up (so they leave
+    the task list); a failure that came after the page was shown is left for them to see.
+    Returns how many were marked."""
+    ids = [int(i) for i in reminder_ids if str(i).isdigit()]
+    now = timezone.now()
     return (
         Reminder.objects.filter(
-            follow_up=follow_up, status=ReminderStatus.FAILED, done_at__isnull=True
+            follow_up=follow_up, id__in=ids, status=ReminderStatus.FAILED, done_at__isnull=True
         )
         .exclude(channel=ReminderChannel.STAFF_TASK)
-        .update(done_at=timezone.now(), done_by=by, updated_at=timezone.now())
+        .update(done_at=now, done_by=by, updated_at=now)
     )

@@ -97,7 +97,10 @@ def task_done(request, public_id):
 def undelivered_seen(request, public_id):
     """Take this follow-up's undelivered messages off the task list: staff have seen them."""
     follow_up = _writable_follow_up(request, public_id)
-    if services.mark_undelivered_seen(follow_up=follow_up, by=request.user):
+    marked = services.mark_undelivered_seen(
+        follow_up=follow_up, reminder_ids=request.POST.getlist("reminder"), by=request.user
+    )
+    if marked:
         messages.success(
             request,
             f"Undelivered messages for {follow_up.participant.trial_id} marked as seen.",

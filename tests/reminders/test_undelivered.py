@@ -1,6 +1,8 @@
 """Messages that could not reach the participant are shown to their PWP until someone has seen
 them, and on the participant's follow-up table with the reason."""
 
+import re
+
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
@@ -16,7 +18,7 @@ from apps.reminders.models import (
     ReminderStatus,
 )
 from tests.factories import UserFactory
-from tests.reminders.helpers import only_due_invitation
+from tests.reminders.helpers import only_due_invitation, participant_with_open_month3
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +64,8 @@ def test_a_missing_address_is_reported_with_the_reason(open_month3, recorder, pw
     dispatch.dispatch_due_reminders()
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.FAILED
+    assert reminder.channel == ReminderChannel.SMS  # the channel tried, not the one before
+    assert "Link sent by staff by text message" in _tasks(pwp_a)
     assert "No text message address on file" in _tasks(pwp_a)
     assert recorder.SENT == []
 
@@ -83,7 +87,7 @@ def test_nothing_is_listed_once_the_follow_up_is_closed(refused, pwp_a):
 def test_mark_seen_access_matrix(client, cast, refused, role):
     client.force_login(cast[role])
     url = reverse("reminders:undelivered-seen", args=[refused.follow_up.public_id])
-    response = client.post(url)
+    response = client.post(url, {"reminder": [refused.id]})
     assert response.status_code == {**ALLOWED, **REFUSED}[role]
     refused.refresh_from_db()
     if role in ALLOWED:
@@ -96,9 +100,11 @@ def test_a_seen_message_leaves_the_list_but_stays_on_the_participant_page(client
     client.force_login(pwp_a)
     caseload = client.get(reverse("caseload")).content.decode()
     assert "address refused" in caseload
+    shown = re.findall(r'name="reminder" value="(\d+)"', caseload)
+    assert shown == [str(refused.id)]
     client.post(
         reverse("reminders:undelivered-seen", args=[refused.follow_up.public_id]),
-        {"next": reverse("caseload")},
+        {"next": reverse("caseload"), "reminder": shown},
     )
     after = client.get(reverse("caseload")).content.decode()
     assert "Undelivered messages for" in after and "marked as seen" in after
@@ -120,3 +126,69 @@ def test_participant_page_lists_each_message_and_its_outcome(client, open_month3
     sent = timezone.localtime(reminder.sent_at).strftime("%-d %b %Y %H:%M")
     assert f"sent {sent}" in " ".join(html.split())
     assert "not delivered" not in html
+
+
+def _fail(follow_up, kind, reason: str) -> Reminder:
+    return Reminder.objects.create(
+        participant=follow_up.participant,
+        follow_up=follow_up,
+        kind=kind,
+        channel=ReminderChannel.SMS,
+        due_at=timezone.now(),
+        status=ReminderStatus.FAILED,
+        last_error=reason,
+    )
+
+
+def test_a_follow_ups_failures_share_one_row_and_one_button(refused, pwp_a):
+    second = _fail(refused.follow_up, ReminderKind.MANUAL, "number barred")
+    html = _tasks(pwp_a)
+    assert html.count("Mark seen<span") == 1
+    assert "address refused" in html and "number barred" in html
+    assert re.findall(r'name="reminder" value="(\d+)"', html) == [str(refused.id), str(second.id)]
+
+
+def test_mark_seen_marks_only_the_messages_shown(client, refused, pwp_a):
+    client.force_login(pwp_a)
+    shown = re.findall(r'name="reminder" value="(\d+)"', _tasks(pwp_a))
+    later = _fail(refused.follow_up, ReminderKind.MANUAL, "failed after the page was drawn")
+    other_participant, other_follow_up = participant_with_open_month3(
+        refused.participant.site, pwp_a
+    )
+    elsewhere = _fail(other_follow_up, ReminderKind.MANUAL, "another follow-up")
+    client.post(
+        reverse("reminders:undelivered-seen", args=[refused.follow_up.public_id]),
+        {"reminder": [*shown, str(elsewhere.id), "not-a-number"]},
+    )
+    refused.refresh_from_db()
+    later.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert refused.done_by == pwp_a
+    assert later.done_at is None and elsewhere.done_at is None
+    assert "failed after the page was drawn" in _tasks(pwp_a)
+
+
+def test_undelivered_messages_follow_the_participants_current_pwp(refused, pwp_a, site_a):
+    new_pwp = UserFactory(email="new.pwp@nhs.test", role=Role.PWP, site=site_a)
+    refused.participant.assigned_pwp = new_pwp
+    refused.participant.save()
+    assert refused.participant.trial_id in _tasks(new_pwp)
+    assert "Messages that did not reach the participant" not in _tasks(pwp_a)
+
+
+def test_without_an_active_pwp_the_site_sees_them(refused, pwp_a, site_a, site_lead_a):
+    colleague = UserFactory(email="colleague@nhs.test", role=Role.PWP, site=site_a)
+    assert refused.participant.trial_id not in _tasks(colleague)
+    pwp_a.is_active = False
+    pwp_a.save()
+    assert refused.participant.trial_id in _tasks(colleague)
+    assert refused.participant.trial_id in _tasks(site_lead_a)
+
+
+def test_a_failure_recorded_before_pwps_were_noted_reaches_the_participants_pwp(
+    refused, pwp_a, site_a
+):
+    Reminder.objects.filter(pk=refused.pk).update(assigned_to=None)  # rows from before the change
+    colleague = UserFactory(email="colleague@nhs.test", role=Role.PWP, site=site_a)
+    assert refused.participant.trial_id in _tasks(pwp_a)
+    assert refused.participant.trial_id not in _tasks(colleague)

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name="assigned_to",
             field=models.ForeignKey(
                 blank=True,
-                help_text="The participant's PWP when it was sent: who makes the call for an escalation, and who is told when a message could not be delivered.",
+                help_text="The participant's PWP when it was sent (for an escalation, who makes the call; an undelivered message goes to the participant's PWP of the day).",
                 null=True,
                 on_delete=django.db.models.deletion.SET_NULL,
                 related_name="reminder_tasks",
