@@ -603,10 +603,14 @@ def write_export(job: ExportJob, progress: Callable[[int], None]) -> tuple[Path,
     path = root / f"{job.public_id}-{job.dataset}.{job.file_format}"
     partial = path.with_suffix(path.suffix + ".part")
     variables, rows, _total = dataset_rows(job.dataset, job.filters or {}, progress)
-    if job.file_format == ExportFormat.CSV:
-        count = _write_csv(partial, variables, rows)
-    else:
-        count = _write_labelled(partial, variables, rows, job.file_format)
+    try:
+        if job.file_format == ExportFormat.CSV:
+            count = _write_csv(partial, variables, rows)
+        else:
+            count = _write_labelled(partial, variables, rows, job.file_format)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # half a file of participant data is still data
+        raise
     os.replace(partial, path)
     return path, count
 

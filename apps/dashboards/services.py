@@ -320,7 +320,7 @@ def build_export(job_id: int) -> ExportJob:
     from apps.dashboards import exports
 
     job = ExportJob.objects.get(id=job_id)
-    if job.status == ExportStatus.READY:
+    if job.status in (ExportStatus.READY, ExportStatus.EXPIRED):  # built (and perhaps deleted)
         return job
     ExportJob.objects.filter(id=job.id).update(status=ExportStatus.RUNNING, progress=0, error="")
 
@@ -347,8 +347,9 @@ def build_export(job_id: int) -> ExportJob:
 
 
 def delete_expired_export_files(*, now: datetime | None = None) -> int:
-    """Delete the files of exports built more than EXPORT_RETENTION_DAYS ago and mark them
-    deleted in the access log; returns how many were deleted."""
+    """Delete the files of exports built more than EXPORT_RETENTION_DAYS ago (marking them
+    deleted in the access log) and any partial file a crashed build left behind that long;
+    returns how many exports' files were deleted."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.EXPORT_RETENTION_DAYS)
     root = Path(settings.EXPORT_ROOT).resolve()
@@ -359,15 +360,25 @@ def delete_expired_export_files(*, now: datetime | None = None) -> int:
             job = ExportJob.objects.select_for_update().get(id=job_id)
             if job.status != ExportStatus.READY:  # another worker got there first
                 continue
-            path = Path(job.file_path)
-            # Only ever delete inside the export folder, whatever the row says.
-            if job.file_path and path.resolve().is_relative_to(root):
-                path.unlink(missing_ok=True)
+            if job.file_path:
+                _delete_export_file(Path(job.file_path), root)
             job.status = ExportStatus.EXPIRED
             job.file_deleted_at = now
             job.save(update_fields=["status", "file_deleted_at", "updated_at"])
             deleted += 1
+    if root.is_dir():
+        for partial in root.glob("*.part"):
+            if partial.stat().st_mtime < cutoff.timestamp():
+                partial.unlink(missing_ok=True)
     return deleted
+
+
+def _delete_export_file(path: Path, root: Path) -> None:
+    # Only ever delete inside the export folder, whatever the row says.
+    if path.resolve().is_relative_to(root):
+        path.unlink(missing_ok=True)
+    else:
+        logger.warning("Export file %s is outside EXPORT_ROOT: not deleted", path)
 
 
 def record_export_download(*, job: ExportJob) -> ExportJob:

@@ -1,6 +1,7 @@
 """Export files (pseudonymised analysis data) are deleted after the retention time; the access log
 keeps the row, and a download of a deleted file says so (410) instead of failing."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -53,13 +54,14 @@ def test_the_retention_time_is_a_setting(trial_manager, settings):
     assert not Path(job.file_path).exists()
 
 
-def test_a_path_outside_the_export_folder_is_never_deleted(trial_manager, tmp_path):
+def test_a_path_outside_the_export_folder_is_never_deleted(trial_manager, tmp_path, caplog):
     job = _built(trial_manager, days_ago=30)
     outside = tmp_path / "not-an-export.csv"
     outside.write_text("keep me")
     ExportJob.objects.filter(id=job.id).update(file_path=str(outside))
     assert services.delete_expired_export_files() == 1
     assert outside.read_text() == "keep me"
+    assert "outside EXPORT_ROOT: not deleted" in caplog.text
     assert ExportJob.objects.get(id=job.id).status == ExportStatus.EXPIRED
 
 
@@ -99,3 +101,35 @@ def test_a_file_missing_before_its_time_is_gone_too(client, trial_manager):
     response = client.get(reverse("export-download", args=[job.public_id]))
     assert response.status_code == 410
     assert "no longer available" in response.content.decode()
+
+
+def test_partial_files_left_by_a_crash_are_deleted_after_the_retention_time(export_root):
+    export_root.mkdir(parents=True, exist_ok=True)
+    old, new = export_root / "old-wide.csv.part", export_root / "new-wide.csv.part"
+    old.write_text("trial_id\nBRS-0001\n")
+    new.write_text("trial_id\nBRS-0002\n")
+    eight_days_ago = (timezone.now() - timedelta(days=8)).timestamp()
+    os.utime(old, (eight_days_ago, eight_days_ago))
+    services.delete_expired_export_files()
+    assert not old.exists() and new.exists()
+
+
+def test_a_failed_build_leaves_no_partial_file(trial_manager, export_root, monkeypatch):
+    from apps.dashboards import exports
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports, "_write_csv", broken)
+    job = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    with pytest.raises(OSError):
+        services.build_export(job.id)
+    assert list(export_root.glob("*")) == []
+    assert ExportJob.objects.get(id=job.id).status == ExportStatus.FAILED
+
+
+def test_a_deleted_export_is_not_rebuilt_by_a_redelivered_task(trial_manager):
+    job = _built(trial_manager, days_ago=9)
+    services.delete_expired_export_files()
+    again = services.build_export(job.id)  # the broker delivered the build task once more
+    assert again.status == ExportStatus.EXPIRED and not Path(job.file_path).exists()
