@@ -14,6 +14,11 @@ TAMPERED_MESSAGE = (
     "The form contained answers we did not expect, so nothing was saved. "
     "Go back to the questions and try again."
 )
+PREFER_NOT_TO_SAY = "skip"
+
+
+def _difficulty_answer(value: str) -> int | None:
+    return None if value == PREFER_NOT_TO_SAY else int(value)
 
 
 @dataclass
@@ -131,8 +136,13 @@ class ItemsForm(StrictForm):
             self.fields[content.PHQ9_DIFFICULTY] = forms.TypedChoiceField(
                 label=scoring.PHQ9_DIFFICULTY_QUESTION,
                 help_text="You do not have to answer this question.",
-                choices=[(str(value), label) for value, label in scoring.PHQ9_DIFFICULTY_CHOICES],
-                coerce=int,
+                # "Prefer not to say" lets a tapped answer be taken back; it has a value of its
+                # own so that no answer is ever ticked for the patient in advance.
+                choices=[
+                    *((str(value), label) for value, label in scoring.PHQ9_DIFFICULTY_CHOICES),
+                    (PREFER_NOT_TO_SAY, "Prefer not to say"),
+                ],
+                coerce=_difficulty_answer,
                 empty_value=None,
                 required=False,
                 widget=forms.RadioSelect,

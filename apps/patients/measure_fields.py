@@ -10,8 +10,10 @@ from apps.outcomes import scoring
 
 ANSWERS = [(str(value), f"{value} {label}") for value, label in scoring.ANSWER_CHOICES]
 DIFFICULTY = "phq9_difficulty"
+# "Not asked" is an answer too, so a click on the wrong radio can be undone.
 DIFFICULTY_ANSWERS = [
-    (str(value), f"{value} {label}") for value, label in scoring.PHQ9_DIFFICULTY_CHOICES
+    ("", "Not asked"),
+    *((str(value), f"{value} {label}") for value, label in scoring.PHQ9_DIFFICULTY_CHOICES),
 ]
 DIFFICULTY_MESSAGE = (
     "PHQ-9 difficulty: choose one of the 4 answers (0 Not difficult at all to 3 Extremely "

@@ -33,7 +33,9 @@ def test_patient_answers_the_difficulty_question_on_a_phone(
 
     group = page.get_by_role("group", name=scoring.PHQ9_DIFFICULTY_QUESTION)
     expect(group).to_be_visible()
-    expect(group.get_by_role("radio")).to_have_count(4)
+    expect(group.get_by_role("radio")).to_have_count(5)  # the four answers, "Prefer not to say"
+    for radio in group.get_by_role("radio").all():
+        expect(radio).not_to_be_checked()  # nothing is chosen for the patient
     expect(group).to_contain_text("You do not have to answer this question.")
     _answer_phq9(page, ["Several days"] * 8 + ["Not at all"])
     group.get_by_label("Somewhat difficult", exact=True).check()
@@ -47,6 +49,14 @@ def test_patient_answers_the_difficulty_question_on_a_phone(
     expect(group.get_by_label("Somewhat difficult", exact=True)).to_be_checked()
     assert not PHQ9Response.objects.exists()  # only a draft until the patient sends it
 
+    # The patient takes the answer back.
+    group.get_by_label("Prefer not to say", exact=True).check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("Part 2 of 3")).to_be_visible()
+    page.goto(f"{live_server.url}/q/{token}/phq9/")
+    group = page.get_by_role("group", name=re.compile("^If you checked off any problems"))
+    expect(group.get_by_label("Somewhat difficult", exact=True)).not_to_be_checked()
+
 
 def test_pwp_answers_the_difficulty_question_in_the_session_form_on_a_phone(
     page, live_server, sign_in, pwp_a, participant_a, assert_accessible
@@ -58,6 +68,8 @@ def test_pwp_answers_the_difficulty_question_in_the_session_form_on_a_phone(
     labels = [f"{value} {label}" for value, label in scoring.PHQ9_DIFFICULTY_CHOICES]
     for label in labels:
         expect(group.get_by_label(label, exact=True)).to_be_visible()
+    expect(group.get_by_label("Not asked", exact=True)).to_be_checked()
     group.get_by_label("3 Extremely difficult", exact=True).check()
+    expect(group.get_by_label("Not asked", exact=True)).not_to_be_checked()
     _fits_the_screen(page)
     assert_accessible(page, "session form with the difficulty question")

@@ -176,6 +176,26 @@ def test_questionnaire_left_blank_stores_null(client, opened):
     assert PHQ9Response.objects.get(participant=participant).difficulty is None
 
 
+def test_questionnaire_prefer_not_to_say_stores_null(client, opened):
+    participant, _, token = opened
+    _answer_all(client, token, phq9={**PHQ9_OK, "difficulty": "skip"})
+    assert "Not answered" in client.get(_url(token, "check")).content.decode()
+    client.post(_url(token, "check"))
+    assert PHQ9Response.objects.get(participant=participant).difficulty is None
+
+
+def test_follow_up_page_not_asked_stores_null(client, pwp_a, week4):
+    participant, follow_up = week4
+    client.force_login(pwp_a)
+    page = client.get(follow_up_url(participant, follow_up)).content.decode()
+    assert 'name="phq9_difficulty"' in page and 'value="" checked' in page  # "Not asked"
+    client.post(
+        follow_up_url(participant, follow_up),
+        follow_up_post(**_phq9_post([1] * 8 + [0]), phq9_difficulty=""),
+    )
+    assert PHQ9Response.objects.get(follow_up=follow_up).difficulty is None
+
+
 def test_questionnaire_refuses_an_answer_that_is_not_offered(client, opened):
     _, follow_up, token = opened
     response = client.post(_url(token, "phq9"), {**PHQ9_OK, "difficulty": "4"})
