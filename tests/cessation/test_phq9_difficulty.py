@@ -22,7 +22,8 @@ def test_session_form_asks_the_difficulty_question_after_item_9(logged_in, parti
     question = html.index(scoring.PHQ9_DIFFICULTY_QUESTION)
     assert html.index('name="phq9_9"') < question < html.index('name="gad7_1"')
     fieldset = html[html.rindex("<fieldset", 0, question) : html.index("</fieldset>", question)]
-    assert "<legend>" in fieldset and "not part of the PHQ-9 score" in fieldset
+    assert '<legend class="form-label fs-6 mb-1">' in fieldset
+    assert "not part of the PHQ-9 score" in fieldset
     for value, label in scoring.PHQ9_DIFFICULTY_CHOICES:
         assert f'type="radio" name="phq9_difficulty" id="id_phq9_difficulty_{value}"' in fieldset
         assert f">{value} {label}</label>" in fieldset

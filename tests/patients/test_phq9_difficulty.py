@@ -27,7 +27,7 @@ def test_baseline_form_asks_the_difficulty_question_after_item_9(client, consent
     question = html.index(scoring.PHQ9_DIFFICULTY_QUESTION)
     assert html.index('name="phq9_9"') < question < html.index('name="gad7_1"')
     fieldset = html[html.rindex("<fieldset", 0, question) : html.index("</fieldset>", question)]
-    assert "<legend>" in fieldset
+    assert '<legend class="form-label fs-6 mb-1">' in fieldset
     for value, label in scoring.PHQ9_DIFFICULTY_CHOICES:
         assert f">{value} {label}</label>" in fieldset
 
