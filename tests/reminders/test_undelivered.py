@@ -192,3 +192,17 @@ def test_a_failure_recorded_before_pwps_were_noted_reaches_the_participants_pwp(
     colleague = UserFactory(email="colleague@nhs.test", role=Role.PWP, site=site_a)
     assert refused.participant.trial_id in _tasks(pwp_a)
     assert refused.participant.trial_id not in _tasks(colleague)
+
+
+def test_an_address_in_the_providers_error_is_never_shown(client, refused, pwp_a, trial_manager):
+    Reminder.objects.filter(pk=refused.pk).update(
+        last_error="550 <typo.address@example.org>: mailbox unavailable"
+    )
+    assert "typo.address@example.org" not in _tasks(pwp_a)
+    assert "[email address]" in _tasks(pwp_a)
+    for user in (pwp_a, trial_manager):  # the manager may not see contact details at all
+        client.force_login(user)
+        page = client.get(reverse("participant-detail", args=[refused.participant.public_id]))
+        html = page.content.decode()
+        assert page.status_code == 200 and "mailbox unavailable" in html
+        assert "typo.address@example.org" not in html and "[email address]" in html

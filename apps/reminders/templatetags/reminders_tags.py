@@ -2,6 +2,7 @@
 
 from django import template
 
+from apps.core.redact import redact_contact_details
 from apps.core.roles import can_write_clinical as _can_write_clinical
 from apps.outcomes.questionnaire_links import follow_up_accepts_links
 from apps.reminders.selectors import my_tasks_context
@@ -13,6 +14,12 @@ register = template.Library()
 def can_write_clinical(user) -> bool:
     """Whether the user may record clinical data (and so send questionnaire links)."""
     return _can_write_clinical(user)
+
+
+@register.filter
+def without_contact_details(text: str) -> str:
+    """A provider's error with any email address or phone number taken out."""
+    return redact_contact_details(text)
 
 
 @register.filter
