@@ -237,22 +237,7 @@ gad AS (
     {presence("gad7")}
   FROM {_t(GAD7Response)} GROUP BY participant_id
 ),
-pair AS (
-  SELECT DISTINCT ON (q.participant_id, q.completed_on, q.timepoint)
-    q.participant_id, q.completed_on, q.id, q.total AS phq, g.total AS gad
-  FROM {_t(PHQ9Response)} q
-  JOIN {_t(GAD7Response)} g ON g.participant_id = q.participant_id
-    AND g.completed_on = q.completed_on AND g.timepoint = q.timepoint
-  ORDER BY q.participant_id, q.completed_on, q.timepoint, q.id DESC, g.id DESC
-),
-pairs AS (
-  SELECT participant_id, COUNT(*) AS n,
-    (array_agg(phq ORDER BY completed_on, id))[1] AS p1,
-    (array_agg(gad ORDER BY completed_on, id))[1] AS g1,
-    (array_agg(phq ORDER BY completed_on DESC, id DESC))[1] AS pl,
-    (array_agg(gad ORDER BY completed_on DESC, id DESC))[1] AS gl
-  FROM pair GROUP BY participant_id
-),
+{rules_sql.PAIRED_SCORES_CTES},
 cell AS (
   SELECT p.site_id, p.arm, p.month, p.status, p.exit_reason,
     p.quit_date IS NOT NULL AS has_quit_date,

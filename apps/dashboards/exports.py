@@ -16,36 +16,30 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from apps.core.errors import DomainError
+from apps.dashboards import rules_sql
 from apps.dashboards.models import ExportDataset, ExportFormat, ExportJob
 from apps.outcomes import scoring
+from apps.patients.models import ExitReason, Sex
+from apps.patients.status import Status
+from apps.reminders.models import FollowUpStatus
 from apps.sites.selectors import sites_visible_to
 
 ARMS = {"intervention": "Intervention", "control": "Control", "single": "Single arm (enrolled)"}
+# The statuses a randomised (or enrolled) participant can have.
 STATUSES = {
-    "randomised": "Randomised",
-    "enrolled": "Enrolled (single arm)",
-    "completed": "Completed",
-    "withdrawn": "Withdrawn",
-    "lost": "Lost to follow-up",
+    status.value: status.label
+    for status in (
+        Status.RANDOMISED,
+        Status.ENROLLED,
+        Status.COMPLETED,
+        Status.WITHDRAWN,
+        Status.LOST,
+    )
 }
-SEXES = {"female": "Female", "male": "Male", "other": "Other", "not_stated": "Prefer not to say"}
+SEXES = dict(Sex.choices)
 HSI_BANDS = {"low": "Low (0-1)", "medium": "Medium (2-4)", "high": "High (5-6)"}
-EXIT_REASONS = {
-    "participant_choice": "Participant's choice",
-    "clinical_decision": "Clinical decision",
-    "moved_away": "Moved away",
-    "uncontactable": "Could not be contacted",
-    "discharged": "Discharged from Talking Therapies",
-    "died": "Died",
-    "other": "Other",
-}
-FOLLOW_UP_STATUSES = {
-    "scheduled": "Scheduled",
-    "open": "Open",
-    "completed": "Completed",
-    "missed": "Missed",
-    "cancelled": "Cancelled",
-}
+EXIT_REASONS = dict(ExitReason.choices)
+FOLLOW_UP_STATUSES = dict(FollowUpStatus.choices)
 QUIT4 = {
     scoring.QUIT_CO_VERIFIED: "Quit, CO-verified",
     scoring.QUIT_SELF_REPORT: "Quit, self-report only",
@@ -331,22 +325,7 @@ co4 AS (
       AND p.quit_date + {scoring.FOUR_WEEK_LAST_DAY}
   ORDER BY c.participant_id, c.taken_at DESC, c.id DESC
 ),
-pair AS (
-  SELECT DISTINCT ON (q.participant_id, q.completed_on, q.timepoint)
-    q.participant_id, q.completed_on, q.id, q.total AS phq, g.total AS gad
-  FROM outcomes_phq9response q
-  JOIN outcomes_gad7response g ON g.participant_id = q.participant_id
-    AND g.completed_on = q.completed_on AND g.timepoint = q.timepoint
-  ORDER BY q.participant_id, q.completed_on, q.timepoint, q.id DESC, g.id DESC
-),
-pairs AS (
-  SELECT participant_id, COUNT(*) AS n,
-    (array_agg(phq ORDER BY completed_on, id))[1] AS p1,
-    (array_agg(gad ORDER BY completed_on, id))[1] AS g1,
-    (array_agg(phq ORDER BY completed_on DESC, id DESC))[1] AS pl,
-    (array_agg(gad ORDER BY completed_on DESC, id DESC))[1] AS gl
-  FROM pair GROUP BY participant_id
-)
+{rules_sql.PAIRED_SCORES_CTES}
 SELECT p.trial_id, p.site, p.arm, p.status, p.randomised_on, p.quit_date, p.exit_on,
   p.exit_reason, b.year_of_birth, b.sex, b.cigarettes_per_day, b.minutes_to_first_cigarette,
   b.hsi_score, b.hsi_band, sess.offered, sess.attended, sess.dna,

@@ -8,9 +8,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from apps.cessation.protocol import SessionType
 from apps.dashboards import metrics
 from apps.dashboards.counts import EXPECTED_MEASURES, MEASURE_TIMEPOINTS, SESSION_TYPES
 from apps.dashboards.metrics import Proportion
+from apps.patients.models import DeclineReason, ExclusionReason, ExitReason
 
 # Snapshot documents from this schema on keep workload minutes per site.
 WORKLOAD_BY_SITE_SCHEMA = 2
@@ -22,37 +24,10 @@ TIMEPOINT_LABELS = {
     "month6": "6 months",
 }
 MEASURE_LABELS = {"phq9": "PHQ-9", "gad7": "GAD-7", "smoking": "Smoking status", "co": "CO"}
-SESSION_TYPE_LABELS = {
-    "pre_quit": "Pre-quit",
-    "quit_day": "Quit day",
-    "follow_up": "Follow-up",
-    "final": "Final",
-}
-EXCLUSION_LABELS = {
-    "under_18": "Under 18",
-    "not_daily_smoker": "Does not smoke daily",
-    "no_depression_anxiety": "No depression or anxiety",
-    "not_starting_therapy": "Not about to start Talking Therapies",
-    "no_wish_to_quit": "Does not want help to quit",
-    "site_exclusion": "Site-specific exclusion",
-    "other": "Other",
-}
-DECLINE_LABELS = {
-    "not_interested": "Not interested in research",
-    "no_time": "No time",
-    "prefers_other_support": "Prefers other stop smoking support",
-    "not_ready": "Not ready to quit now",
-    "other": "Other",
-}
-EXIT_LABELS = {
-    "participant_choice": "Participant's choice",
-    "clinical_decision": "Clinical decision",
-    "moved_away": "Moved away",
-    "uncontactable": "Could not be contacted",
-    "discharged": "Discharged from Talking Therapies",
-    "died": "Died",
-    "other": "Other",
-}
+SESSION_TYPE_LABELS = dict(SessionType.choices)
+EXCLUSION_LABELS = dict(ExclusionReason.choices)
+DECLINE_LABELS = dict(DeclineReason.choices)
+EXIT_LABELS = dict(ExitReason.choices)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,26 @@ runs every combination of inputs through both and requires the same answer.
 
 from apps.outcomes import scoring as s
 
+# Talking Therapies outcomes compare a participant's first and last paired PHQ-9/GAD-7 contact
+# (both taken the same day at the same timepoint; the latest entry of a duplicated pair wins).
+# `pairs` holds, per participant, the number of pairs and the first (p1, g1) and last (pl, gl).
+PAIRED_SCORES_CTES = """pair AS (
+  SELECT DISTINCT ON (q.participant_id, q.completed_on, q.timepoint)
+    q.participant_id, q.completed_on, q.id, q.total AS phq, g.total AS gad
+  FROM outcomes_phq9response q
+  JOIN outcomes_gad7response g ON g.participant_id = q.participant_id
+    AND g.completed_on = q.completed_on AND g.timepoint = q.timepoint
+  ORDER BY q.participant_id, q.completed_on, q.timepoint, q.id DESC, g.id DESC
+),
+pairs AS (
+  SELECT participant_id, COUNT(*) AS n,
+    (array_agg(phq ORDER BY completed_on, id))[1] AS p1,
+    (array_agg(gad ORDER BY completed_on, id))[1] AS g1,
+    (array_agg(phq ORDER BY completed_on DESC, id DESC))[1] AS pl,
+    (array_agg(gad ORDER BY completed_on DESC, id DESC))[1] AS gl
+  FROM pair GROUP BY participant_id
+)"""
+
 
 def four_week_outcome(days_since_quit: str, smoke_free_since_day_14: str, co_ppm: str) -> str:
     """SQL CASE giving scoring.four_week_quit_outcome's category (days = assessed - quit date)."""
