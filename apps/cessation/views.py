@@ -13,6 +13,7 @@ from apps.cessation.models import CessationSession
 from apps.cessation.protocol import DEFAULT_EXPECTED_BCTS, SessionType, expected_bcts
 from apps.core.errors import DomainError
 from apps.outcomes.models import SafetyAlert
+from apps.outcomes.views import redirect_to_new_alert
 from apps.patients import selectors
 from apps.patients.access import participant_for_view, require_clinical_write
 from apps.patients.measure_fields import questionnaire_groups
@@ -66,12 +67,7 @@ def session_create(request, public_id):
             messages.success(request, f"Session {session.number} saved for {participant.trial_id}.")
             raised = SafetyAlert.objects.filter(phq9__session=session).exists()
             if raised:
-                messages.warning(
-                    request,
-                    "PHQ-9 item 9 was answered above 0: a safety alert is open and the PWP and "
-                    "site lead have been emailed. Act on it and acknowledge it below.",
-                )
-                return redirect(f"{detail}#alerts")
+                return redirect_to_new_alert(request, detail)
             return redirect(detail)
     return render(
         request,

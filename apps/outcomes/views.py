@@ -21,6 +21,16 @@ from apps.patients.measure_fields import questionnaire_groups
 from apps.reminders.models import FollowUp, FollowUpStatus
 
 
+def redirect_to_new_alert(request, detail_url: str):
+    """Tell the PWP a PHQ-9 just raised a safety alert and take them to it."""
+    messages.warning(
+        request,
+        "PHQ-9 item 9 was answered above 0: a safety alert is open and the PWP and site lead "
+        "have been emailed. Act on it and acknowledge it below.",
+    )
+    return redirect(f"{detail_url}#alerts")
+
+
 @login_required
 def alert_list(request):
     """Open alerts first (oldest first), then the most recent acknowledged ones."""
@@ -115,12 +125,7 @@ def follow_up_record(request, public_id, follow_up_id):
                 f"{follow_up.get_timepoint_display()} recorded for {participant.trial_id}.",
             )
             if result.phq9 is not None and result.phq9.risk:
-                messages.warning(
-                    request,
-                    "PHQ-9 item 9 was answered above 0: a safety alert is open and the PWP and "
-                    "site lead have been emailed. Act on it and acknowledge it below.",
-                )
-                return redirect(f"{detail}#alerts")
+                return redirect_to_new_alert(request, detail)
             return redirect(detail)
     return render(
         request,
