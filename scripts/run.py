@@ -252,14 +252,9 @@ def wait_for_worker(env: dict[str, str], children: list[Child], timeout: float) 
     raise RuntimeError(f"the Celery worker did not answer a ping within {timeout:.0f}s")
 
 
-def check_cache(env: dict[str, str]) -> None:
-    code = (
-        "from django.core.cache import cache\n"
-        "cache.set('quitpilot-run-check', 42, 30)\n"
-        "assert cache.get('quitpilot-run-check') == 42\n"
-        "cache.delete('quitpilot-run-check')\n"
-    )
-    result = subprocess.run(
+def django_shell(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
+    """Run Python code in `manage.py shell` with this environment; output captured."""
+    return subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code],
         cwd=ROOT,
         env=env,
@@ -267,6 +262,16 @@ def check_cache(env: dict[str, str]) -> None:
         text=True,
         check=False,
     )
+
+
+def check_cache(env: dict[str, str]) -> None:
+    code = (
+        "from django.core.cache import cache\n"
+        "cache.set('quitpilot-run-check', 42, 30)\n"
+        "assert cache.get('quitpilot-run-check') == 42\n"
+        "cache.delete('quitpilot-run-check')\n"
+    )
+    result = django_shell(env, code)
     if result.returncode != 0:
         raise RuntimeError(f"the Django cache check failed:\n{result.stderr[-2000:]}")
 
@@ -284,14 +289,7 @@ def demo_logins(env: dict[str, str]) -> list[str]:
         f"q = U.objects.filter(**{{f + '__iendswith': '@{DEMO_DOMAIN}'}}).order_by(f)\n"
         "print('\\n'.join(q.values_list(f, flat=True)))\n"
     )
-    result = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = django_shell(env, code)
     if result.returncode != 0:
         return []
     lines = (line.strip() for line in result.stdout.splitlines())
