@@ -136,14 +136,7 @@ def build_demo(*, today: date) -> list[DemoLogin]:
 
 
 def _create_site(spec: SiteSpec) -> Site:
-    return Site.objects.create(
-        code=spec.code,
-        name=spec.name,
-        ods_code=spec.ods_code,
-        recruitment_target=spec.recruitment_target,
-        recruitment_opens_on=spec.opens_on,
-        recruitment_closes_on=spec.closes_on,
-    )
+    return Site.objects.create(**spec.site_fields())
 
 
 def _user(email: str, full_name: str, role: str, sites: list[Site], joined_on: date) -> User:

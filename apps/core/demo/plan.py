@@ -55,6 +55,17 @@ class SiteSpec:
     closes_on: date
     randomised: int
 
+    def site_fields(self) -> dict:
+        """The Site model's fields for this site."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "ods_code": self.ods_code,
+            "recruitment_target": self.recruitment_target,
+            "recruitment_opens_on": self.opens_on,
+            "recruitment_closes_on": self.closes_on,
+        }
+
 
 @dataclass
 class AlertPlan:

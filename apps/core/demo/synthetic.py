@@ -163,17 +163,7 @@ class _Writer:
         spec = plan.spec
         site = self._save(
             Site,
-            [
-                Site(
-                    code=spec.code,
-                    name=spec.name,
-                    ods_code=spec.ods_code,
-                    recruitment_target=spec.recruitment_target,
-                    recruitment_opens_on=spec.opens_on,
-                    recruitment_closes_on=spec.closes_on,
-                    next_participant_number=len(plan.participants()) + 1,
-                )
-            ],
+            [Site(**spec.site_fields(), next_participant_number=len(plan.participants()) + 1)],
         )[0]
         pwps, lead = self._staff(site, password)
         screenings = [
