@@ -7,6 +7,7 @@ no contact details, no names, no year of birth (age at randomisation instead).
 
 import csv
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -580,7 +581,9 @@ def write_export(job: ExportJob, progress: Callable[[int], None]) -> tuple[Path,
     root = Path(settings.EXPORT_ROOT)
     root.mkdir(parents=True, exist_ok=True)
     path = root / f"{job.public_id}-{job.dataset}.{job.file_format}"
-    partial = path.with_suffix(path.suffix + ".part")
+    # Each attempt writes its own partial file: a build taken over from a stalled worker never
+    # shares one with the worker it replaced.
+    partial = path.with_suffix(f"{path.suffix}.{secrets.token_hex(4)}.part")
     variables, rows, _total = dataset_rows(job.dataset, job.filters or {}, progress)
     try:
         if job.file_format == ExportFormat.CSV:

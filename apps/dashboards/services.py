@@ -10,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.errors import DomainError
@@ -316,16 +317,19 @@ def request_export(*, by, dataset: str, file_format: str, filters: dict | None =
 
 
 def build_export(job_id: int) -> ExportJob:
-    """Write the export file under EXPORT_ROOT with progress; a finished job is left alone."""
+    """Write the export file under EXPORT_ROOT with progress; a job that is finished, or being
+    built by another worker, is left alone."""
     from apps.dashboards import exports
 
+    if not _claim_export(job_id):
+        return ExportJob.objects.get(id=job_id)
     job = ExportJob.objects.get(id=job_id)
-    if job.status in (ExportStatus.READY, ExportStatus.EXPIRED):  # built (and perhaps deleted)
-        return job
-    ExportJob.objects.filter(id=job.id).update(status=ExportStatus.RUNNING, progress=0, error="")
 
     def progress(percent: int) -> None:
-        ExportJob.objects.filter(id=job.id).update(progress=max(0, min(99, percent)))
+        # updated_at doubles as the heartbeat that keeps other workers off this build.
+        ExportJob.objects.filter(id=job.id, status=ExportStatus.RUNNING).update(
+            progress=max(0, min(99, percent)), updated_at=timezone.now()
+        )
 
     try:
         path, rows = exports.write_export(job, progress=progress)
@@ -341,9 +345,24 @@ def build_export(job_id: int) -> ExportJob:
         row_count=rows,
         file_path=str(path),
         finished_at=timezone.now(),
+        updated_at=timezone.now(),
     )
     job.refresh_from_db()
     return job
+
+
+def _claim_export(job_id: int) -> bool:
+    """Mark the job as being built by this worker; False when it is finished or another worker
+    is building it (a redelivered task, or the on-commit task racing a direct call)."""
+    now = timezone.now()
+    claimable = Q(status__in=[ExportStatus.QUEUED, ExportStatus.FAILED]) | Q(
+        status=ExportStatus.RUNNING, updated_at__lt=now - STALE_BUILD_AFTER
+    )
+    return bool(
+        ExportJob.objects.filter(claimable, id=job_id).update(
+            status=ExportStatus.RUNNING, progress=0, error="", updated_at=now
+        )
+    )
 
 
 def delete_expired_export_files(*, now: datetime | None = None) -> int:

@@ -2,10 +2,13 @@
 
 import csv
 import io
+from datetime import timedelta
+from pathlib import Path
 
 import pyreadstat
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.core.errors import DomainError
 from apps.dashboards import services
@@ -314,3 +317,20 @@ def test_export_status_reports_progress(client, trial_manager, small_pilot):
     state = client.get(reverse("export-status", args=[job.public_id])).json()
     assert state["status"] == "ready" and state["progress"] == 100
     assert state["row_count"] == job.row_count
+
+
+def test_a_build_another_worker_is_running_is_left_to_it(trial_manager, export_root):
+    job = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    ExportJob.objects.filter(id=job.id).update(status=ExportStatus.RUNNING, progress=40)
+    again = services.build_export(job.id)  # a redelivered task while the first still runs
+    assert (again.status, again.progress, again.file_path) == (ExportStatus.RUNNING, 40, "")
+    assert not export_root.exists() or list(export_root.glob("*")) == []
+
+
+def test_a_build_whose_worker_went_quiet_is_taken_over(trial_manager, export_root):
+    job = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    quiet_since = timezone.now() - services.STALE_BUILD_AFTER - timedelta(seconds=1)
+    ExportJob.objects.filter(id=job.id).update(status=ExportStatus.RUNNING, updated_at=quiet_since)
+    again = services.build_export(job.id)
+    assert again.status == ExportStatus.READY and Path(again.file_path).exists()
+    assert list(export_root.glob("*.part")) == []

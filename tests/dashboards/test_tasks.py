@@ -80,9 +80,12 @@ def test_expired_export_files_are_deleted_by_the_worker(
     celery_worker_real, settings, tmp_path, trial_manager
 ):
     settings.EXPORT_ROOT = tmp_path
-    job = services.build_export(
-        services.request_export(by=trial_manager, dataset="dictionary", file_format="csv").id
+    requested = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    job = _wait(  # the worker builds it (a direct build here would race the worker's)
+        lambda: ExportJob.objects.get(id=requested.id),
+        lambda j: j.status in (ExportStatus.READY, ExportStatus.FAILED),
     )
+    assert job.status == ExportStatus.READY
     ExportJob.objects.filter(id=job.id).update(finished_at=timezone.now() - timedelta(days=30))
     assert delete_expired_export_files.delay().get(timeout=60) == 1
     assert not Path(job.file_path).exists()
