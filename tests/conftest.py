@@ -99,3 +99,32 @@ def celery_worker_real(transactional_db):
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
     app.control.purge()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_connections_at_teardown(django_db_setup, django_db_blocker):
+    """Close connections left open to the test database before it is dropped.
+
+    A connection opened in another context (a worker or live-server thread, Playwright's
+    greenlets) can outlive its test; PostgreSQL then refuses to drop the test database.
+    """
+    yield
+    from django.db import connection
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+
+    if not connection.settings_dict["NAME"].startswith(TEST_DATABASE_PREFIX):
+        return  # no test here used the database, so none was created
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@pytest.fixture(scope="session")
+def base_url() -> None:
+    """No base URL for Playwright pages (tests use the live server's).
+
+    Replaces pytest-playwright's fallback fixture, a method on a class that pytest 9 warns about.
+    """
+    return None
