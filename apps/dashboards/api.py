@@ -149,12 +149,12 @@ class ExportDownload(APIView):
         except ExportJob.DoesNotExist as exc:
             raise NotFound() from exc
         try:
-            path = selectors.export_file_for(request.user, job)
+            handle = selectors.open_export_file(request.user, job)
         except selectors.ExportFileUnavailable as exc:
             raise (Gone(exc.message) if exc.gone else NotFound(exc.message)) from exc
         services.record_export_download(job=job)
         return FileResponse(
-            path.open("rb"),
+            handle,
             as_attachment=True,
             filename=f"quitpilot-{job.dataset}-{job.created_at:%Y%m%d-%H%M}.{job.file_format}",
             content_type=DOWNLOAD_TYPES[job.file_format],

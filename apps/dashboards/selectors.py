@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 from uuid import uuid4
 
 from django.conf import settings
@@ -317,8 +318,9 @@ class ExportFileUnavailable(Exception):
         self.gone = gone
 
 
-def export_file_for(user, job: ExportJob) -> Path:
-    """The file of a finished export that this user requested; raises ExportFileUnavailable."""
+def open_export_file(user, job: ExportJob) -> BinaryIO:
+    """The open file of a finished export that this user requested; raises
+    ExportFileUnavailable (gone when the file was deleted, even while this request ran)."""
     if job.requested_by_id != user.id:
         raise ExportFileUnavailable("No such export file.")
     if job.status == ExportStatus.EXPIRED:
@@ -333,9 +335,11 @@ def export_file_for(user, job: ExportJob) -> Path:
     path = Path(job.file_path)
     if not path.resolve().is_relative_to(Path(settings.EXPORT_ROOT).resolve()):
         raise ExportFileUnavailable("No such export file.")
-    if not path.exists():
-        raise ExportFileUnavailable("The export file is no longer available.", gone=True)
-    return path
+    try:
+        # Opened here rather than checked for: the retention task may delete it at any moment.
+        return path.open("rb")
+    except FileNotFoundError as exc:
+        raise ExportFileUnavailable("The export file is no longer available.", gone=True) from exc
 
 
 def latest_snapshot_finished_at() -> datetime | None:

@@ -37,6 +37,9 @@ STALE_BUILD_ERROR = (
     "The build had not finished after 15 minutes: its worker may have stopped. "
     "A later build replaces it."
 )
+STALE_EXPORT_ERROR = (
+    "The export stopped before it finished: its worker may have stopped. Request it again."
+)
 # Failed builds stay visible (with their error) this long; far longer than any build runs.
 FAILED_KEPT_FOR = timedelta(days=1)
 
@@ -331,15 +334,18 @@ def build_export(job_id: int) -> ExportJob:
             progress=max(0, min(99, percent)), updated_at=timezone.now()
         )
 
+    # The last writes only land while the job is still running: a build that another worker
+    # took over and finished must not be marked failed (or its file lost to the retention rule).
+    running = ExportJob.objects.filter(id=job.id, status=ExportStatus.RUNNING)
     try:
         path, rows = exports.write_export(job, progress=progress)
     except Exception as exc:
         logger.exception("export %s failed", job.id)
-        ExportJob.objects.filter(id=job.id).update(
+        running.update(
             status=ExportStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
         raise
-    ExportJob.objects.filter(id=job.id).update(
+    running.update(
         status=ExportStatus.READY,
         progress=100,
         row_count=rows,
@@ -367,8 +373,9 @@ def _claim_export(job_id: int) -> bool:
 
 def delete_expired_export_files(*, now: datetime | None = None) -> int:
     """Delete the files of exports built more than EXPORT_RETENTION_DAYS ago (marking them
-    deleted in the access log) and any partial file a crashed build left behind that long;
-    returns how many exports' files were deleted."""
+    deleted in the access log), fail builds whose worker went quiet, and delete any other file
+    in the export folder older than the retention time; returns how many exports' files were
+    deleted."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.EXPORT_RETENTION_DAYS)
     root = Path(settings.EXPORT_ROOT).resolve()
@@ -385,11 +392,21 @@ def delete_expired_export_files(*, now: datetime | None = None) -> int:
             job.file_deleted_at = now
             job.save(update_fields=["status", "file_deleted_at", "updated_at"])
             deleted += 1
-    if root.is_dir():
-        for partial in root.glob("*.part"):
-            if partial.stat().st_mtime < cutoff.timestamp():
-                partial.unlink(missing_ok=True)
+    ExportJob.objects.filter(
+        status=ExportStatus.RUNNING, updated_at__lt=now - STALE_BUILD_AFTER
+    ).update(status=ExportStatus.FAILED, error=STALE_EXPORT_ERROR, finished_at=now)
+    _delete_stray_export_files(root, cutoff)
     return deleted
+
+
+def _delete_stray_export_files(root: Path, cutoff: datetime) -> None:
+    # Partial files of crashed builds, and files whose build stopped before its job said
+    # ready: participant-level data with no job row to expire them.
+    if not root.is_dir():
+        return
+    for path in root.iterdir():
+        if path.is_file() and path.stat().st_mtime < cutoff.timestamp():
+            path.unlink(missing_ok=True)
 
 
 def _delete_export_file(path: Path, root: Path) -> None:

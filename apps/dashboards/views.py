@@ -462,14 +462,14 @@ def export_download(request, public_id):
     _require_export(request.user)
     job = _export_or_404(request.user, public_id)
     try:
-        path = selectors.export_file_for(request.user, job)
+        handle = selectors.open_export_file(request.user, job)
     except selectors.ExportFileUnavailable as exc:
         if exc.gone:
             return HttpResponseGone(exc.message, content_type="text/plain; charset=utf-8")
         raise Http404(exc.message) from exc
     services.record_export_download(job=job)
     filename = f"quitpilot-{job.dataset}-{job.created_at:%Y%m%d-%H%M}.{job.file_format}"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=filename)
+    return FileResponse(handle, as_attachment=True, filename=filename)
 
 
 def _export_or_404(user, public_id):

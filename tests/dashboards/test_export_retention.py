@@ -103,15 +103,69 @@ def test_a_file_missing_before_its_time_is_gone_too(client, trial_manager):
     assert "no longer available" in response.content.decode()
 
 
-def test_partial_files_left_by_a_crash_are_deleted_after_the_retention_time(export_root):
+@pytest.mark.parametrize("name", ["wide.csv.1a2b3c4d.part", "wide.csv"])
+def test_files_a_crashed_build_left_are_deleted_after_the_retention_time(export_root, name):
+    # A partial file, or a finished file whose worker died before the job said ready.
     export_root.mkdir(parents=True, exist_ok=True)
-    old, new = export_root / "old-wide.csv.part", export_root / "new-wide.csv.part"
+    old, new = export_root / f"old-{name}", export_root / f"new-{name}"
     old.write_text("trial_id\nBRS-0001\n")
     new.write_text("trial_id\nBRS-0002\n")
     eight_days_ago = (timezone.now() - timedelta(days=8)).timestamp()
     os.utime(old, (eight_days_ago, eight_days_ago))
     services.delete_expired_export_files()
     assert not old.exists() and new.exists()
+
+
+def test_a_build_whose_worker_went_quiet_is_marked_failed_by_the_sweep(trial_manager):
+    job = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    quiet_since = timezone.now() - services.STALE_BUILD_AFTER - timedelta(seconds=1)
+    ExportJob.objects.filter(id=job.id).update(status=ExportStatus.RUNNING, updated_at=quiet_since)
+    busy = services.request_export(by=trial_manager, dataset="wide", file_format="csv")
+    ExportJob.objects.filter(id=busy.id).update(status=ExportStatus.RUNNING)
+    services.delete_expired_export_files()
+    job.refresh_from_db()
+    assert (job.status, job.error) == (ExportStatus.FAILED, services.STALE_EXPORT_ERROR)
+    assert ExportJob.objects.get(id=busy.id).status == ExportStatus.RUNNING
+
+
+def test_a_build_taken_over_and_finished_is_not_marked_failed_by_the_first_worker(
+    trial_manager, monkeypatch
+):
+    from apps.dashboards import exports
+
+    job = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    real_write = exports.write_export
+
+    def stalls_then_fails(job_row, progress):
+        # While this worker stalled, another took the build over and finished it.
+        monkeypatch.setattr(exports, "write_export", real_write)
+        ExportJob.objects.filter(id=job_row.id).update(
+            updated_at=timezone.now() - services.STALE_BUILD_AFTER - timedelta(seconds=1)
+        )
+        assert services.build_export(job_row.id).status == ExportStatus.READY
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports, "write_export", stalls_then_fails)
+    with pytest.raises(OSError):
+        services.build_export(job.id)
+    job.refresh_from_db()
+    assert job.status == ExportStatus.READY and Path(job.file_path).exists()
+
+
+def test_a_file_deleted_while_the_download_starts_answers_410(client, trial_manager, monkeypatch):
+    job = _built(trial_manager, days_ago=1)
+    real_open = Path.open
+
+    def deleted_first(path, *args, **kwargs):
+        if str(path) == job.file_path:
+            os.unlink(path)  # the retention task got there between the checks and the open
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", deleted_first)
+    client.force_login(trial_manager)
+    response = client.get(reverse("export-download", args=[job.public_id]))
+    assert response.status_code == 410
+    assert ExportJob.objects.get(id=job.id).downloaded_at is None
 
 
 def test_a_failed_build_leaves_no_partial_file(trial_manager, export_root, monkeypatch):
