@@ -124,6 +124,15 @@ class MetricsQuerySerializer(serializers.Serializer):
     month_from = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
     month_to = serializers.RegexField(r"^\d{4}-(0[1-9]|1[0-2])$", required=False)
 
+    def validate(self, attrs: dict) -> dict:
+        """The end month may not come before the start month (the dashboard form's rule)."""
+        start, end = attrs.get("month_from"), attrs.get("month_to")
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"month_to": "The end month cannot be before the start month."}
+            )
+        return attrs
+
 
 class SnapshotRequestSerializer(serializers.Serializer):
     """A snapshot build that has been started (or was already running)."""

@@ -50,6 +50,13 @@ def test_metrics_month_filter_names_the_format(client_for, trial_manager):
     assert response.json()["errors"][0]["field"] == "month_from"
 
 
+def test_metrics_month_range_must_run_forwards(client_for, trial_manager):
+    response = client_for(trial_manager).get("/api/v1/metrics/?month_from=2026-05&month_to=2026-03")
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["field"] == "month_to" and "before the start month" in error["message"]
+
+
 def test_refresh_starts_one_build(client_for, trial_manager):
     client = client_for(trial_manager)
     first = client.post("/api/v1/metrics/refresh/")
