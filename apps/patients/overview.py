@@ -177,11 +177,13 @@ def four_week_summary(
     co_readings: Sequence[tuple[date, int]],
     today: date,
 ) -> str | None:
-    """The Russell Standard 4-week outcome from the last report in the window.
+    """The Russell Standard 4-week outcome from the last 4-week check report in the window.
 
-    None without a quit date. With no report in the 25-42 day window: not yet assessed while
-    the window has not closed, not known once it has. A CO reading counts only when it was
-    taken in the same window as the report.
+    `reports` are the week-4 reports and `co_readings` every CO reading, each in the order they
+    were recorded: the latest in the window wins, and on one day the one recorded last (as in
+    the dashboard and the export). None without a quit date. With no report in the 25-42 day
+    window: not yet assessed while the window has not closed, not known once it has. A CO
+    reading counts only when it was taken in the same window as the report.
     """
     if quit_date is None:
         return None
@@ -193,11 +195,12 @@ def four_week_summary(
     if not in_window:
         closed = scoring.days_since_quit(quit_date, today) > scoring.FOUR_WEEK_LAST_DAY
         return scoring.NOT_KNOWN if closed else NOT_YET_ASSESSED
-    assessed_on, smoke_free = max(in_window, key=lambda r: r[0])
+    # A stable sort keeps recording order within a day, so the last entry is the latest.
+    assessed_on, smoke_free = sorted(in_window, key=lambda r: r[0])[-1]
     window_co = [
         (day, ppm) for day, ppm in co_readings if scoring.is_in_four_week_window(quit_date, day)
     ]
-    co_ppm = max(window_co, key=lambda r: r[0])[1] if window_co else None
+    co_ppm = sorted(window_co, key=lambda r: r[0])[-1][1] if window_co else None
     return scoring.four_week_quit_outcome(quit_date, assessed_on, smoke_free, co_ppm)
 
 

@@ -190,7 +190,11 @@ def participant_detail(request, public_id):
     )
     four_week = overview.four_week_summary(
         quit_date=participant.quit_date,
-        reports=[(r.completed_on, r.smoke_free_since_day_14) for r in data["smoking_reports"]],
+        reports=[
+            (r.completed_on, r.smoke_free_since_day_14)
+            for r in data["smoking_reports"]
+            if r.timepoint == schedule.WEEK4
+        ],
         co_readings=[(timezone.localtime(c.taken_at).date(), c.ppm) for c in data["co_readings"]],
         today=today,
     )

@@ -493,6 +493,31 @@ def test_participant_page_shows_four_week_quit_outcome_when_known(client, pwp_a,
     assert response.context["four_week"] == "Quit (CO-verified)"
 
 
+def test_only_the_four_week_check_decides_the_four_week_outcome(client, pwp_a, site_a):
+    # A report at another timepoint that falls in days 25-42 is not the 4-week check, on this
+    # page as on the dashboard and in the export.
+    quit_date = TODAY() - dt.timedelta(days=50)
+    participant = make_participant(
+        site=site_a, pwp=pwp_a, stage="randomised", screened_on=quit_date - dt.timedelta(days=5)
+    )
+    from apps.patients.services import set_quit_date
+
+    set_quit_date(participant=participant, quit_date=quit_date)
+    outcome_services.record_smoking_status(
+        participant=participant,
+        completed_on=quit_date + dt.timedelta(days=29),
+        timepoint="session",
+        smoked_last_7_days=False,
+        smoke_free_since_day_14=True,
+        quit_attempt_since_last_contact=True,
+        uses_e_cigarette=False,
+        uses_stop_smoking_medication=True,
+    )
+    client.force_login(pwp_a)
+    response = client.get(reverse("participant-detail", args=[participant.public_id]))
+    assert response.context["four_week"] == "Not known (counts as not quit)"
+
+
 def test_history_link_is_for_managers_only(client, pwp_a, trial_manager, participant_a):
     from django.urls import NoReverseMatch
 

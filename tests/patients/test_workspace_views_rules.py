@@ -171,6 +171,13 @@ def test_four_week_outcome_is_not_known_once_the_window_closed_without_a_report(
     assert FOUR_WEEK_LABELS["not_known"] == "Not known (counts as not quit)"
 
 
+def test_four_week_outcome_takes_the_entry_recorded_last_on_the_same_day():
+    # As the dashboard and the export do: a corrected report or a later reading wins.
+    assert _four_week([(DAY29, True), (DAY29, False)]) == "not_quit"
+    assert _four_week([(DAY29, True)], [(DAY29, 12), (DAY29, 4)]) == "quit_co_verified"
+    assert _four_week([(DAY29, True)], [(DAY29, 4), (DAY29, 12)]) == "not_quit"
+
+
 def test_four_week_outcome_needs_a_quit_date():
     assert _four_week([], quit_date=None) is None
 
