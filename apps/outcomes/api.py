@@ -3,6 +3,7 @@ and questionnaire invitations for clinic tablets."""
 
 from collections.abc import Callable
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
@@ -15,6 +16,7 @@ from apps.core.api_idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from apps.core.api_permissions import ClinicalWrite
 from apps.outcomes import services
 from apps.outcomes.filters import MeasureFilter, SafetyAlertFilter
+from apps.outcomes.follow_up_assessment import check_recordable
 from apps.outcomes.models import (
     COReading,
     GAD7Response,
@@ -74,6 +76,10 @@ class MeasureList(ParticipantScoped, generics.ListCreateAPIView):
     def record(self, participant, values: dict):
         raise NotImplementedError
 
+    def check_follow_up_date(self, follow_up, values: dict) -> None:
+        """A measure given for a follow-up must be dated inside its window (as on the form)."""
+        check_recordable(follow_up, values["completed_on"])
+
     def post(self, request, trial_id: str):
         participant = self.get_participant()
 
@@ -93,6 +99,8 @@ class MeasureList(ParticipantScoped, generics.ListCreateAPIView):
                 )
             values["timepoint"] = timepoint
             with domain_fields(self.field_names):
+                if follow_up:
+                    self.check_follow_up_date(follow_up, values)
                 record = self.record(participant, values)
             fresh = self.get_queryset().get(pk=record.pk)
             return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
@@ -171,6 +179,11 @@ class COReadingList(MeasureList):
     ordering_fields = ["taken_at", "created_at"]
     related = ("participant", "session", "follow_up", "taken_by")
     field_names = {"co_ppm": "ppm"}
+
+    def check_follow_up_date(self, follow_up, values: dict) -> None:
+        """A reading given for a follow-up must be taken inside its window."""
+        day = timezone.localtime(values["taken_at"]).date()
+        check_recordable(follow_up, day, field="taken_at")
 
     def record(self, participant, values):
         return services.record_co_reading(

@@ -44,13 +44,24 @@ def _day(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
-def _check_follow_up(follow_up: FollowUp, completed_on: date, today: date) -> None:
+def check_recordable(follow_up: FollowUp, day: date, *, field: str = "completed_on") -> None:
+    """Refuse a measure for a cancelled follow-up or dated outside the follow-up's window
+    (`field` names the date field in the message)."""
     if follow_up.status == FollowUpStatus.CANCELLED:
         raise DomainError(
             f"The {follow_up.get_timepoint_display().lower()} was cancelled: nothing can be "
             "recorded for it.",
             field="follow_up",
         )
+    if not follow_up.opens_on <= day <= follow_up.closes_on:
+        raise DomainError(
+            f"The date of the follow-up must be inside its window, {_day(follow_up.opens_on)} "
+            f"to {_day(follow_up.closes_on)}.",
+            field=field,
+        )
+
+
+def _check_follow_up(follow_up: FollowUp, completed_on: date, today: date) -> None:
     if follow_up.status == FollowUpStatus.COMPLETED:
         raise DomainError(
             f"The {follow_up.get_timepoint_display().lower()} has already been recorded.",
@@ -60,12 +71,7 @@ def _check_follow_up(follow_up: FollowUp, completed_on: date, today: date) -> No
         raise DomainError(
             "The date of the follow-up cannot be in the future.", field="completed_on"
         )
-    if not follow_up.opens_on <= completed_on <= follow_up.closes_on:
-        raise DomainError(
-            f"The date of the follow-up must be inside its window, {_day(follow_up.opens_on)} "
-            f"to {_day(follow_up.closes_on)}.",
-            field="completed_on",
-        )
+    check_recordable(follow_up, completed_on)
 
 
 def _smoking_values(

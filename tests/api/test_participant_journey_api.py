@@ -330,3 +330,44 @@ def test_a_reading_before_screening_names_the_field_the_database_refused(
         }
     ]
     assert COReading.objects.count() == 0
+
+
+def test_a_measure_for_a_follow_up_must_be_dated_inside_its_window(client_for, pwp_a, site_a):
+    participant = make_participant(
+        site=site_a, pwp=pwp_a, stage="randomised", screened_on=TODAY - dt.timedelta(days=40)
+    )
+    set_quit_date(participant=participant, quit_date=TODAY - dt.timedelta(days=28))
+    week4 = participant.follow_ups.get(timepoint="week4")
+    client = client_for(pwp_a)
+    base = f"/api/v1/participants/{participant.trial_id}"
+    report = {
+        "follow_up": str(week4.public_id),
+        "completed_on": str(TODAY - dt.timedelta(days=8)),  # day 20: before the window opens
+        "smoked_last_7_days": False,
+        "cigarettes_last_7_days": 0,
+        "smoke_free_since_day_14": True,
+        "cigarettes_since_day_14": 0,
+        "quit_attempt_since_last_contact": True,
+        "uses_e_cigarette": False,
+        "uses_stop_smoking_medication": False,
+    }
+    early = client.post(f"{base}/smoking-status/", report, format="json")
+    assert early.status_code == 400, early.json()
+    assert early.json()["errors"][0]["field"] == "completed_on"
+    assert "inside its window" in early.json()["errors"][0]["message"]
+    reading = {"follow_up": str(week4.public_id), "ppm": 4}
+    late_co = client.post(
+        f"{base}/co-readings/",
+        {**reading, "taken_at": (timezone.now() - dt.timedelta(days=8)).isoformat()},
+        format="json",
+    )
+    assert late_co.status_code == 400 and late_co.json()["errors"][0]["field"] == "taken_at"
+    week4.refresh_from_db()
+    assert week4.status != FollowUpStatus.COMPLETED
+    assert not participant.smoking_reports.exists() and not COReading.objects.exists()
+    in_window = client.post(
+        f"{base}/smoking-status/", {**report, "completed_on": str(TODAY)}, format="json"
+    )
+    assert in_window.status_code == 201, in_window.json()
+    week4.refresh_from_db()
+    assert week4.status == FollowUpStatus.COMPLETED
