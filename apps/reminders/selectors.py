@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from apps.core.roles import can_write_clinical
+from apps.accounts.models import SiteMembership
+from apps.core.roles import CLINICAL_WRITE_ROLES, can_write_clinical
 from apps.patients.models import Participant
 from apps.patients.selectors import participants_visible_to
 from apps.reminders.models import (
@@ -27,31 +28,40 @@ def get_follow_up_for(user, public_id) -> FollowUp:
     return follow_ups_visible_to(user).select_related("participant").get(public_id=public_id)
 
 
+def _pwp_can_act() -> Exists:
+    """The participant's current PWP is active, a member of their site and in a clinical role."""
+    return Exists(
+        SiteMembership.objects.filter(
+            user_id=OuterRef("participant__assigned_pwp_id"),
+            site_id=OuterRef("participant__site_id"),
+            user__is_active=True,
+            user__role__in=CLINICAL_WRITE_ROLES,
+        )
+    )
+
+
 def open_tasks_for(user) -> QuerySet[Reminder]:
     """What the user must act on while the follow-up is still open: escalations issued and not
     yet done ('phone the participant'), and messages to the participant that could not be
     delivered and nobody has marked seen.
 
-    A PWP sees the calls assigned to them and the undelivered messages of the participants they
-    care for now; clinical staff also see unassigned calls at their sites, and undelivered
-    messages of participants with no active PWP.
+    Both go to the participant's current PWP while that PWP can act on them (active, a member of
+    the participant's site, a clinical role), otherwise to the clinical staff of the site.
     """
     if not user.is_authenticated:
         return Reminder.objects.none()
-    writer = can_write_clinical(user)
-    my_call = Q(assigned_to=user) | (Q(assigned_to__isnull=True) if writer else Q(pk__in=[]))
-    my_participant = Q(participant__assigned_pwp=user)
-    if writer:
-        my_participant |= Q(participant__assigned_pwp__isnull=True) | Q(
-            participant__assigned_pwp__is_active=False
-        )
-    phone_call = Q(kind=ReminderKind.ESCALATION, status=ReminderStatus.SENT) & my_call
-    undelivered = (
-        Q(status=ReminderStatus.FAILED) & ~Q(channel=ReminderChannel.STAFF_TASK) & my_participant
-    )
+    # A call's assignee counts only while still the participant's PWP and able to act, and is
+    # then the current PWP: routing by the current PWP alone means a call assigned to someone
+    # who left, moved site or handed the participant on is never lost.
+    pwp_can_act = Q(_pwp_can_act())
+    mine = pwp_can_act & Q(participant__assigned_pwp=user)
+    if can_write_clinical(user):
+        mine |= ~pwp_can_act
+    phone_call = Q(kind=ReminderKind.ESCALATION, status=ReminderStatus.SENT)
+    undelivered = Q(status=ReminderStatus.FAILED) & ~Q(channel=ReminderChannel.STAFF_TASK)
     return (
         Reminder.objects.filter(
-            phone_call | undelivered,
+            (phone_call | undelivered) & mine,
             done_at__isnull=True,
             follow_up__status__in=[FollowUpStatus.SCHEDULED, FollowUpStatus.OPEN],
             participant__in=participants_visible_to(user),
