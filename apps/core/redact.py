@@ -1,13 +1,42 @@
-"""Taking contact details out of free text (provider errors) before it is shown to staff."""
+"""Taking contact details out of free text (provider errors) before it is shown or logged."""
 
 import re
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-# A phone number: 10 or more digits, perhaps with a leading + and spaces, dots or dashes.
-_PHONE = re.compile(r"(?<![\w])\+?\d(?:[\s.-]?\d){9,}(?![\w])")
+# Local parts may hold non-ASCII letters and apostrophes; "%40" is an "@" in a URL or a query.
+_EMAIL = re.compile(r"[\w!#$%&*+-][\w.!#$%&'*+-]*(?:@|%40)[\w-]+(?:\.[\w-]+)+")
+
+# Numbers that are not contact details, kept whole so no phone number is read across them:
+# dates (ISO with any time, and day-month-year), times of day, SMTP reply and status codes, UUIDs.
+_KEEP = re.compile(
+    r"""(
+        (?<!\d)(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])
+            (?:[T\x20](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?
+                (?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)
+      | (?<!\d)(?:[0-2]?\d|3[01])[./-](?:[0-2]?\d|3[01])[./-](?:19|20)\d{2}(?!\d)
+      | (?<!\d)(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?!\d)
+      | (?<!\d)[245]\d{2}[\x20-][245]\.\d{1,3}\.\d{1,3}(?!\d)
+      | (?<![0-9a-f])[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}(?![0-9a-f])
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# Digits with up to two spaces, a dot, a dash or brackets between them, perhaps after a "+" or an
+# area code in brackets, glued to letters or "_" or not. Seven digits or more are a phone number.
+_DIGITS = re.compile(
+    r"""(?:\+|\(\+?(?=\d+\)))?\d+
+        (?:(?!\d)\)?[^\S\r\n]{0,2}[.-]?[^\S\r\n]{0,2}\(?\d+)*""",
+    re.VERBOSE,
+)
+PHONE_MIN_DIGITS = 7
+
+
+def _phone(match: re.Match) -> str:
+    text = match.group()
+    return "[phone number]" if sum(c.isdecimal() for c in text) >= PHONE_MIN_DIGITS else text
 
 
 def redact_contact_details(text: str | None) -> str:
     """The text with email addresses and phone numbers replaced by a placeholder."""
-    text = _EMAIL.sub("[email address]", text or "")
-    return _PHONE.sub("[phone number]", text)
+    parts = _KEEP.split(_EMAIL.sub("[email address]", text or ""))
+    # split() with one group alternates text to redact and numbers to keep.
+    return "".join(part if i % 2 else _DIGITS.sub(_phone, part) for i, part in enumerate(parts))
