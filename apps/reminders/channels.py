@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.utils.module_loading import import_string
 
+from apps.core.redact import redact_contact_details
+
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT_SECONDS = 20
@@ -164,12 +166,12 @@ class LogChannel(Channel):
     name = "log"
 
     def send(self, message: OutgoingMessage) -> str:
-        """Log the message; the reference says it went nowhere."""
+        """Log the message but not the address; the reference says it went nowhere."""
         logger.info(
             "Reminder %s (%s) to %s:\n%s",
             message.idempotency_key,
             message.channel,
-            message.to,
+            redact_contact_details(message.to),
             message.sms if message.channel == "sms" else message.body,
         )
         return f"log:{make_msgid(idstring=message.idempotency_key)}"

@@ -15,6 +15,7 @@
 
 import logging
 import time
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from apps.core.redact import redact_contact_details
 from apps.reminders import messages
 from apps.reminders.channels import (
     OutgoingMessage,
@@ -251,7 +253,12 @@ def _send_one(row: Reminder, token: uuid.UUID, url: str | None, *, now: datetime
             return _finish(reminder, ReminderStatus.FAILED, now, error=str(exc), outcome=FAILED)
         except Exception as exc:  # noqa: BLE001 - any other provider failure is worth a retry
             if not isinstance(exc, SendError):
-                logger.exception("Reminder %s: unexpected send failure", reminder_id)
+                # The traceback's message can quote the address, so it is logged redacted.
+                logger.error(
+                    "Reminder %s: unexpected send failure\n%s",
+                    reminder_id,
+                    redact_contact_details("".join(traceback.format_exception(exc))),
+                )
             return _retry_or_fail(reminder, now, str(exc) or exc.__class__.__name__)
         reminder.status = ReminderStatus.SENT
         reminder.sent_at = now
@@ -268,7 +275,8 @@ def _finish(reminder: Reminder, status: str, now: datetime, *, error: str, outco
     reminder.next_attempt_at = None
     reminder.save()
     if status == ReminderStatus.FAILED:
-        logger.warning("Reminder %s failed: %s", reminder.pk, error)
+        # The database keeps the provider's words (staff pages redact them); logs never do.
+        logger.warning("Reminder %s failed: %s", reminder.pk, redact_contact_details(error))
     return outcome
 
 
