@@ -268,7 +268,8 @@ def mark_undelivered_seen(*, follow_up: FollowUp, reminder_ids, by) -> int:
     """Record that staff have seen these undelivered messages of this follow-up (so they leave
     the task list); a failure that came after the page was shown is left for them to see.
     Returns how many were marked."""
-    ids = [int(i) for i in reminder_ids if str(i).isdigit()]
+    # isdigit() alone accepts "²", which int() refuses.
+    ids = [int(i) for i in map(str, reminder_ids) if i.isascii() and i.isdigit()]
     now = timezone.now()
     return (
         Reminder.objects.filter(

@@ -206,3 +206,15 @@ def test_an_address_in_the_providers_error_is_never_shown(client, refused, pwp_a
         html = page.content.decode()
         assert page.status_code == 200 and "mailbox unavailable" in html
         assert "typo.address@example.org" not in html and "[email address]" in html
+
+
+@pytest.mark.parametrize("odd", ["²", "١٢", "-1", "", " 1", "9" * 30])
+def test_mark_seen_ignores_ids_that_are_not_plain_numbers(client, refused, pwp_a, odd):
+    client.force_login(pwp_a)
+    response = client.post(
+        reverse("reminders:undelivered-seen", args=[refused.follow_up.public_id]),
+        {"reminder": [odd]},
+    )
+    assert response.status_code == 302
+    refused.refresh_from_db()
+    assert refused.done_at is None and refused.done_by is None
