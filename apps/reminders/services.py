@@ -10,6 +10,7 @@ from apps.reminders import schedule
 from apps.reminders.models import (
     FollowUp,
     FollowUpStatus,
+    FollowUpTimepoint,
     Reminder,
     ReminderChannel,
     ReminderKind,
@@ -32,7 +33,8 @@ def sync_follow_up_schedule(*, participant, today: date | None = None) -> list[F
     today = today or timezone.localdate()
     follow_ups = []
     for window in schedule.follow_up_windows(participant.randomised_on, participant.quit_date):
-        follow_up, created = FollowUp.objects.get_or_create(
+        # Locked, so a follow-up completed (or marked missed) meanwhile is seen as it now is.
+        follow_up, created = FollowUp.objects.select_for_update().get_or_create(
             participant=participant,
             timepoint=window.timepoint,
             defaults={
@@ -41,20 +43,33 @@ def sync_follow_up_schedule(*, participant, today: date | None = None) -> list[F
                 "closes_on": window.closes_on,
             },
         )
+        reopened = False
         if (
             not created
-            and follow_up.status not in _CLOSED
+            and _follows_its_window(follow_up)
             and (follow_up.due_on, follow_up.opens_on, follow_up.closes_on)
             != (window.due_on, window.opens_on, window.closes_on)
         ):
+            reopened = follow_up.status == FollowUpStatus.MISSED
             follow_up.due_on, follow_up.opens_on = window.due_on, window.opens_on
             follow_up.closes_on = window.closes_on
-            follow_up.save()
+            follow_up.save(update_fields=["due_on", "opens_on", "closes_on", "updated_at"])
             _move_link_expiry(follow_up)
         _refresh_status(follow_up, today)
-        plan_reminders(follow_up=follow_up, window=window)
+        plan_reminders(follow_up=follow_up, window=window, reopened=reopened)
         follow_ups.append(follow_up)
     return follow_ups
+
+
+def _follows_its_window(follow_up: FollowUp) -> bool:
+    """Whether the follow-up moves when its window does.
+
+    A missed 4-week check is done again in the window of a new quit date (the only window that
+    moves: the month windows follow randomisation); completed and cancelled ones never move.
+    """
+    if follow_up.status == FollowUpStatus.MISSED:
+        return follow_up.timepoint == FollowUpTimepoint.WEEK4
+    return follow_up.status not in _CLOSED
 
 
 def _move_link_expiry(follow_up: FollowUp) -> None:
@@ -80,8 +95,15 @@ def _refresh_status(follow_up: FollowUp, today: date) -> None:
             cancel_pending_reminders(participant=follow_up.participant, follow_up=follow_up)
 
 
-def plan_reminders(*, follow_up: FollowUp, window: schedule.FollowUpWindow) -> None:
-    """Create the cadence's reminder rows (or move pending ones when the window moved)."""
+def plan_reminders(
+    *, follow_up: FollowUp, window: schedule.FollowUpWindow, reopened: bool = False
+) -> None:
+    """Create the cadence's reminder rows (or move pending ones when the window moved).
+
+    A follow-up reopened in a new window (a missed 4-week check after a new quit date) is
+    planned as if new: its rows from the old window are armed again for the steps still to
+    come plus the latest one already due, so the new window never goes without a message.
+    """
     if follow_up.status in _CLOSED:
         return
     contact = getattr(follow_up.participant, "contact_details", None)
@@ -91,7 +113,7 @@ def plan_reminders(*, follow_up: FollowUp, window: schedule.FollowUpWindow) -> N
     for kind, day in schedule.reminder_due_dates(window):
         existing = Reminder.objects.filter(follow_up=follow_up, kind=kind).first()
         if existing is not None:
-            _move_reminder(existing, _due_at(day))
+            _move_reminder(existing, _due_at(day), catch_up=reopened and kind in to_arm)
             continue
         if kind not in to_arm:
             continue
@@ -114,12 +136,13 @@ def plan_reminders(*, follow_up: FollowUp, window: schedule.FollowUpWindow) -> N
         )
 
 
-def _move_reminder(reminder: Reminder, due_at: datetime) -> None:
+def _move_reminder(reminder: Reminder, due_at: datetime, *, catch_up: bool = False) -> None:
     """Follow a moved window: pending rows move; rows already done re-arm if still to come.
 
     A cancelled row on a follow-up that is still open was cancelled because contact consent was
     withdrawn; planning again means consent is back, so future steps are armed again. A row sent
     for the old window is armed again when the window moved to a later date (new quit date).
+    `catch_up` arms a moved row even though its new time has passed (it goes out at once).
     """
     if reminder.status == ReminderStatus.SENDING:
         return
@@ -130,7 +153,7 @@ def _move_reminder(reminder: Reminder, due_at: datetime) -> None:
         return
     now = timezone.now()
     moved = reminder.due_at != due_at
-    rearm = due_at > now and (moved or reminder.status == ReminderStatus.CANCELLED)
+    rearm = (due_at > now or catch_up) and (moved or reminder.status == ReminderStatus.CANCELLED)
     if not rearm:
         return
     reminder.due_at = due_at

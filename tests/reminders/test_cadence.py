@@ -246,3 +246,123 @@ def test_six_month_cadence_runs_after_the_three_month_one(randomised):
         date(2026, 6, 28): ["month6:reminder_2"],
         date(2026, 7, 1): ["month6:escalation"],
     }
+
+
+# Quit date 1 Mar: the 4-week check is open 26 Mar to 12 Apr. A new quit date of 1 May moves it
+# to 26 May - 12 Jun.
+QUIT, NEW_QUIT = date(2026, 3, 1), date(2026, 5, 1)
+W4_OPENS, W4_CLOSES = date(2026, 3, 26), date(2026, 4, 12)
+NEW_W4 = (date(2026, 5, 26), date(2026, 5, 29), date(2026, 6, 12))
+
+
+def _week4_sent(first: date, last: date) -> dict[date, list[str]]:
+    """run_days, keeping the 4-week check's messages only (the month-3 cadence runs too)."""
+    days = run_days(first, last).items()
+    week4 = {d: [k for k in kinds if k.startswith("week4:")] for d, kinds in days}
+    return {d: kinds for d, kinds in week4.items() if kinds}
+
+
+@pytest.fixture
+def missed_week4(randomised):
+    """The 4-week check for a 1 March quit date, never answered: missed on 13 April."""
+    with time_machine.travel(at(date(2026, 2, 20)), tick=False):
+        set_quit_date(participant=randomised, quit_date=QUIT)
+    assert _week4_sent(W4_OPENS, W4_CLOSES + timedelta(days=1)) == {
+        W4_OPENS: ["week4:invitation"],
+        W4_OPENS + timedelta(days=3): ["week4:reminder_1"],
+        W4_OPENS + timedelta(days=7): ["week4:reminder_2"],
+        W4_OPENS + timedelta(days=10): ["week4:escalation"],
+    }
+    week4 = randomised.follow_ups.get(timepoint="week4")
+    assert week4.status == FollowUpStatus.MISSED
+    return week4
+
+
+def _tokens_for(follow_up, emails) -> list[str]:
+    tokens = [TOKEN.search(m.body).group(1) for m in emails]
+    return [t for t in tokens if links.find_link(t).link.follow_up_id == follow_up.pk]
+
+
+def test_a_missed_four_week_check_moves_to_the_new_quit_dates_window(missed_week4, pwp_a):
+    old_token = _tokens_for(missed_week4, mail.outbox)[0]
+    with time_machine.travel(at(date(2026, 4, 20), 14), tick=False):
+        set_quit_date(participant=missed_week4.participant, quit_date=NEW_QUIT)
+    missed_week4.refresh_from_db()
+    assert (missed_week4.opens_on, missed_week4.due_on, missed_week4.closes_on) == NEW_W4
+    assert missed_week4.status == FollowUpStatus.SCHEDULED
+    rows = Reminder.objects.filter(follow_up=missed_week4)
+    assert {r.kind: (r.status, timezone.localtime(r.due_at).date()) for r in rows} == {
+        "invitation": ("pending", date(2026, 5, 26)),
+        "reminder_1": ("pending", date(2026, 5, 29)),
+        "reminder_2": ("pending", date(2026, 6, 2)),
+        "escalation": ("pending", date(2026, 6, 5)),
+    }
+
+    sent = _week4_sent(date(2026, 4, 20), date(2026, 6, 5))
+    assert sent == {
+        date(2026, 5, 26): ["week4:invitation"],
+        date(2026, 5, 29): ["week4:reminder_1"],
+        date(2026, 6, 2): ["week4:reminder_2"],
+        date(2026, 6, 5): ["week4:escalation"],
+    }
+    missed_week4.refresh_from_db()
+    assert missed_week4.status == FollowUpStatus.OPEN
+    task = Reminder.objects.get(follow_up=missed_week4, kind=ReminderKind.ESCALATION)
+    with time_machine.travel(at(date(2026, 6, 5), 12), tick=False):
+        assert links.find_link(old_token).usable  # a link from the old window works in the new
+        assert list(open_tasks_for(pwp_a)) == [task]
+    assert _week4_sent(date(2026, 6, 6), date(2026, 6, 14)) == {}
+
+
+def test_a_new_window_already_open_gets_one_catch_up_message_then_the_cadence(missed_week4):
+    before = len(mail.outbox)
+    # 1 April gives a window of 26 April to 13 May; it is 28 April, the invitation day is past.
+    with time_machine.travel(at(date(2026, 4, 28), 8), tick=False):
+        set_quit_date(participant=missed_week4.participant, quit_date=date(2026, 4, 1))
+    missed_week4.refresh_from_db()
+    assert missed_week4.status == FollowUpStatus.OPEN
+    sent = _week4_sent(date(2026, 4, 28), date(2026, 5, 14))
+    assert sent == {
+        date(2026, 4, 28): ["week4:invitation"],
+        date(2026, 4, 29): ["week4:reminder_1"],
+        date(2026, 5, 3): ["week4:reminder_2"],
+        date(2026, 5, 6): ["week4:escalation"],
+    }
+    assert len(_tokens_for(missed_week4, mail.outbox[before:])) == 3  # one each, none twice
+
+
+def _rows(follow_up) -> set[tuple]:
+    return set(Reminder.objects.filter(follow_up=follow_up).values_list("kind", "status", "due_at"))
+
+
+def test_a_new_quit_date_whose_window_has_also_closed_sends_nothing(missed_week4):
+    sent_before = _rows(missed_week4)
+    with time_machine.travel(at(date(2026, 5, 20)), tick=False):
+        set_quit_date(participant=missed_week4.participant, quit_date=date(2026, 3, 20))
+    missed_week4.refresh_from_db()
+    assert (missed_week4.opens_on, missed_week4.closes_on) == (date(2026, 4, 14), date(2026, 5, 1))
+    assert missed_week4.status == FollowUpStatus.MISSED
+    assert _rows(missed_week4) == sent_before
+    assert _week4_sent(date(2026, 5, 20), date(2026, 5, 25)) == {}
+
+
+def test_a_completed_four_week_check_never_moves(randomised):
+    with time_machine.travel(at(date(2026, 2, 20)), tick=False):
+        set_quit_date(participant=randomised, quit_date=QUIT)
+    run_days(W4_OPENS, W4_OPENS + timedelta(days=1))
+    week4 = randomised.follow_ups.get(timepoint="week4")
+    with time_machine.travel(at(W4_OPENS + timedelta(days=2)), tick=False):
+        services.complete_follow_up(follow_up=week4)
+    week4.refresh_from_db()
+    before = (week4.opens_on, week4.due_on, week4.closes_on, week4.status, week4.completed_at)
+    reminders = _rows(week4)
+
+    with time_machine.travel(at(date(2026, 4, 20)), tick=False):
+        set_quit_date(participant=randomised, quit_date=NEW_QUIT)
+    week4.refresh_from_db()
+    assert (week4.opens_on, week4.due_on, week4.closes_on, week4.status, week4.completed_at) == (
+        before
+    )
+    assert week4.status == FollowUpStatus.COMPLETED
+    assert _rows(week4) == reminders
+    assert _week4_sent(date(2026, 4, 20), date(2026, 6, 14)) == {}
