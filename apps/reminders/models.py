@@ -111,8 +111,9 @@ class Reminder(TimeStampedModel):
         null=True,
         blank=True,
         related_name="reminder_tasks",
-        help_text="The participant's PWP when it was sent (for an escalation, who makes the call; "
-        "an undelivered message goes to the participant's PWP of the day).",
+        help_text="The participant's PWP when it was sent, kept as a record: the call and any "
+        "undelivered message go to the participant's PWP of the day (or the site's clinical "
+        "staff when that PWP cannot act).",
     )
     done_at = models.DateTimeField(null=True, blank=True)
     done_by = models.ForeignKey(
