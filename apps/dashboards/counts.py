@@ -136,19 +136,19 @@ WITH cell AS (
 # --------------------------------------------------------------------------------------------
 
 
-def _reached(tp: str) -> str:
-    short = SHORT[tp]
+def _closes(tp: str) -> str:
+    """SQL date the timepoint's window closes: its follow-up's, else computed by the same rule."""
     if tp == "week4":
         fallback = f"p.quit_date + {scoring.FOUR_WEEK_LAST_DAY}"
-        guard = "p.quit_date IS NOT NULL AND "
     else:
         months = int(tp.removeprefix("month"))
         fallback = f"(p.randomised_on + interval '{months} months' + interval '28 days')::date"
-        guard = ""
-    return (
-        f"{guard}(fu.{short}_status = 'completed' OR "
-        f"COALESCE(fu.{short}_closes, {fallback}) < %(today)s)"
-    )
+    return f"COALESCE(fu.{SHORT[tp]}_closes, {fallback})"
+
+
+def _reached(tp: str) -> str:
+    guard = "p.quit_date IS NOT NULL AND " if tp == "week4" else ""
+    return f"{guard}(fu.{SHORT[tp]}_status = 'completed' OR {_closes(tp)} < %(today)s)"
 
 
 def participant_counts(*, today: date, time_zone: str) -> dict:
@@ -169,7 +169,7 @@ def participant_counts(*, today: date, time_zone: str) -> dict:
 WITH p AS (
   SELECT pt.id, pt.site_id, COALESCE(a.arm, 'single') AS arm,
          to_char(pt.randomised_on, 'YYYY-MM') AS month, pt.status, pt.randomised_on,
-         pt.quit_date, pt.exit_reason
+         pt.quit_date, pt.exit_on, pt.exit_reason
   FROM {_t(Participant)} pt
   LEFT JOIN {_t(Allocation)} a ON a.participant_id = pt.id
   WHERE pt.randomised_on IS NOT NULL
@@ -239,13 +239,15 @@ gad AS (
 ),
 {rules_sql.PAIRED_SCORES_CTES},
 cell AS (
-  SELECT p.site_id, p.arm, p.month, p.status, p.exit_reason,
+  SELECT p.site_id, p.arm, p.month, p.status, p.exit_on, p.exit_reason,
     p.quit_date IS NOT NULL AS has_quit_date,
     COALESCE(sess.attended, 0) AS attended, COALESCE(sess.dna, 0) AS dna,
     COALESCE(sess.offered, 0) AS offered,
     {_reached("week4")} AS w4_reached, fu.w4_status = 'completed' AS w4_done,
     {_reached("month3")} AS m3_reached, fu.m3_status = 'completed' AS m3_done,
     {_reached("month6")} AS m6_reached, fu.m6_status = 'completed' AS m6_done,
+    {_closes("week4")} AS w4_closes, {_closes("month3")} AS m3_closes,
+    {_closes("month6")} AS m6_closes,
     {rules_sql.four_week_outcome("rep4.days", "rep4.smoke_free_since_day_14", "co4.ppm")}
       AS q4,
     {rules_sql.point_prevalence("r3.smoked_last_7_days", "c3.ppm")} AS pp3,
@@ -385,7 +387,12 @@ cell AS (
             expected = "TRUE"
         else:
             k = SHORT[tp]
-            expected = f"{k}_reached AND (COALESCE({k}_done, FALSE) OR status <> 'withdrawn')"
+            # Withdrawal stops data collection from then on: someone who withdrew after the
+            # window closed stays expected there.
+            expected = (
+                f"{k}_reached AND (COALESCE({k}_done, FALSE) OR status <> 'withdrawn'"
+                f" OR exit_on > {k}_closes)"
+            )
         counters.append((f"exp_{tp}", _count(expected)))
         for measure in EXPECTED_MEASURES[tp]:
             counters.append((f"has_{measure}_{tp}", _count(f"({expected}) AND {measure}_{tp}")))
