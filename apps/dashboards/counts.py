@@ -165,6 +165,9 @@ def participant_counts(*, today: date, time_zone: str) -> dict:
         )
 
     local_day = "(c.taken_at AT TIME ZONE %(tz)s)::date"
+    rs6 = rules_sql.sustained_abstinence(
+        "r6.cigarettes_since_day_14", "c6.ppm", smoke_free_since_day_14="r6.smoke_free_since_day_14"
+    )
     body = f"""
 WITH p AS (
   SELECT pt.id, pt.site_id, COALESCE(a.arm, 'single') AS arm,
@@ -188,7 +191,7 @@ fu AS (
 ),
 rep AS (
   SELECT DISTINCT ON (participant_id, timepoint) participant_id, timepoint,
-    smoked_last_7_days, cigarettes_since_day_14
+    smoked_last_7_days, smoke_free_since_day_14, cigarettes_since_day_14
   FROM {_t(SmokingStatusReport)} WHERE timepoint IN ('month3', 'month6')
   ORDER BY participant_id, timepoint, completed_on DESC, id DESC
 ),
@@ -252,7 +255,7 @@ cell AS (
       AS q4,
     {rules_sql.point_prevalence("r3.smoked_last_7_days", "c3.ppm")} AS pp3,
     {rules_sql.point_prevalence("r6.smoked_last_7_days", "c6.ppm")} AS pp6,
-    {rules_sql.sustained_abstinence("r6.cigarettes_since_day_14", "c6.ppm")} AS rs6,
+    {rs6} AS rs6,
     COALESCE(smk.attempt, FALSE) AS attempt,
     CASE WHEN phq.n >= 2 THEN phq.last - phq.first END AS phq_change,
     CASE WHEN gad.n >= 2 THEN gad.last - gad.first END AS gad_change,

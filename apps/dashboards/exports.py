@@ -147,6 +147,12 @@ WIDE += [
     _v("check4_day", "4-week check, days after the quit date", "integer", "days"),
     _v("co4_window", "CO in the 4-week window (days 25-42)", "integer", "ppm", allowed="0-100"),
     _v(
+        "smokefree14_month6",
+        "Not a puff since day 14 after quit date, 6 months",
+        "boolean",
+        values=YES_NO,
+    ),
+    _v(
         "cigs14_month6",
         "Cigarettes since day 14 after quit date, 6 months",
         "integer",
@@ -304,6 +310,8 @@ co AS (SELECT participant_id, {co_cols} FROM outcomes_coreading GROUP BY partici
 smk AS (
   SELECT participant_id, {smk_cols},
     bool_or(quit_attempt_since_last_contact) AS quit_attempt,
+    (array_agg(smoke_free_since_day_14 ORDER BY completed_on DESC, id DESC)
+      FILTER (WHERE timepoint = 'month6'))[1] AS smokefree14_month6,
     (array_agg(cigarettes_since_day_14 ORDER BY completed_on DESC, id DESC)
       FILTER (WHERE timepoint = 'month6'))[1] AS cigs14_month6
   FROM outcomes_smokingstatusreport GROUP BY participant_id
@@ -335,7 +343,8 @@ SELECT p.trial_id, p.site, p.arm, p.status, p.randomised_on, p.quit_date, p.exit
   phq.phq9_month6, gad.gad7_month6,
   co.co_baseline, co.co_week4, co.co_month3, co.co_month6,
   smk.smoked7d_week4, smk.cigs7d_week4, smk.smoked7d_month3, smk.cigs7d_month3,
-  smk.smoked7d_month6, smk.cigs7d_month6, smk.quit_attempt, smk.cigs14_month6,
+  smk.smoked7d_month6, smk.cigs7d_month6, smk.quit_attempt, smk.smokefree14_month6,
+  smk.cigs14_month6,
   rep4.completed_on AS check4_on, rep4.smoke_free_since_day_14, co4.ppm AS co4,
   phq_fl.n AS phq_n, phq_fl.first AS phq_first, phq_fl.last AS phq_last,
   gad_fl.n AS gad_n, gad_fl.first AS gad_first, gad_fl.last AS gad_last,
@@ -453,7 +462,7 @@ def wide_row(r: tuple, fidelity: dict[str, tuple[int, int]]) -> list:
     (trial_id, site, arm, status, randomised_on, quit_date, exit_on, exit_reason, yob, sex,
      cpd, mins, hsi, hsi_band, offered, attended, dna, fu4, fu3, fu6,
      phq_b, gad_b, phq_3, gad_3, phq_6, gad_6, co_b, co_4, co_3, co_6,
-     sm4, c4, sm3, c3, sm6, c6, attempt, cigs14_6, check4_on, smoke_free14, co4,
+     sm4, c4, sm3, c3, sm6, c6, attempt, smoke_free14_6, cigs14_6, check4_on, smoke_free14, co4,
      phq_n, phq_first, phq_last, gad_n, gad_first, gad_last,
      pairs_n, p1, g1, pl, gl, phq_d_b, phq_d_3, phq_d_6, _pk) = r  # fmt: skip
     if quit_date is not None and check4_on is not None:
@@ -509,12 +518,15 @@ def wide_row(r: tuple, fidelity: dict[str, tuple[int, int]]) -> list:
         "smokefree14_week4": _flag(smoke_free14),
         "check4_day": _days(check4_on, quit_date),
         "co4_window": co4,
+        "smokefree14_month6": _flag(smoke_free14_6),
         "cigs14_month6": cigs14_6,
         "quit_attempt": int(bool(attempt)),
         "quit4w": quit4,
         "pp7_month3": scoring.seven_day_point_prevalence(sm3, co_3),
         "pp7_month6": scoring.seven_day_point_prevalence(sm6, co_6),
-        "rs6": int(scoring.sustained_abstinence_6m(cigs14_6, co_6)),
+        "rs6": int(
+            scoring.sustained_abstinence_6m(cigs14_6, co_6, smoke_free_since_day_14=smoke_free14_6)
+        ),
         "phq9_change": phq_last - phq_first if phq_n and phq_n >= 2 else None,
         "gad7_change": gad_last - gad_first if gad_n and gad_n >= 2 else None,
         "tt_pairs": pairs_n or 0,

@@ -53,10 +53,15 @@ def point_prevalence(smoked_last_7_days: str, co_ppm: str) -> str:
     )
 
 
-def sustained_abstinence(cigarettes_since_day_14: str, co_ppm: str) -> str:
+def sustained_abstinence(
+    cigarettes_since_day_14: str, co_ppm: str, *, smoke_free_since_day_14: str
+) -> str:
     """SQL boolean for scoring.sustained_abstinence_6m (unknown counts as smoking)."""
+    cigarettes = (
+        f"COALESCE({cigarettes_since_day_14}, CASE WHEN {smoke_free_since_day_14} THEN 0 END)"
+    )
     return (
-        f"COALESCE({cigarettes_since_day_14} <= {s.RS6_MAX_CIGARETTES}"
+        f"COALESCE({cigarettes} <= {s.RS6_MAX_CIGARETTES}"
         f" AND {co_ppm} < {s.CO_VERIFIED_BELOW_PPM}, FALSE)"
     )
 

@@ -462,12 +462,21 @@ def seven_day_point_prevalence(smoked_last_7_days: bool | None, co_ppm: int | No
     return SMOKING
 
 
-def sustained_abstinence_6m(cigarettes_since_day_14: int | None, co_ppm: int | None) -> bool:
+def sustained_abstinence_6m(
+    cigarettes_since_day_14: int | None,
+    co_ppm: int | None,
+    *,
+    smoke_free_since_day_14: bool | None,
+) -> bool:
     """Return RS6 sustained abstinence: <= 5 cigarettes since day 14 and CO < 10 at 6 months."""
+    smoke_free = _check_optional_bool(smoke_free_since_day_14, "smoke_free_since_day_14")
     co = _optional_co(co_ppm)
-    if cigarettes_since_day_14 is None:
+    if cigarettes_since_day_14 is not None:
+        cigarettes = _check_int_range(cigarettes_since_day_14, "cigarettes_since_day_14", 0, None)
+    elif smoke_free:
+        cigarettes = 0  # "not a puff" since day 14, reported without a count
+    else:
         return False  # unknown counts as smoking (intention to treat)
-    cigarettes = _check_int_range(cigarettes_since_day_14, "cigarettes_since_day_14", 0, None)
     if co is None:
         return False  # RS6 requires CO verification at 6 months
     return cigarettes <= RS6_MAX_CIGARETTES and co < CO_VERIFIED_BELOW_PPM

@@ -53,9 +53,22 @@ def test_point_prevalence_matches_scoring_for_every_input():
 
 
 def test_sustained_abstinence_matches_scoring_for_every_input():
-    rows = list(itertools.product([None, 0, 5, 6, 40], CO_VALUES))
-    got = _sql(rules_sql.sustained_abstinence("cigs::int", "co::int"), "cigs, co", rows)
-    assert got == [scoring.sustained_abstinence_6m(c, co) for c, co in rows]
+    rows = list(itertools.product(BOOLS, [None, 0, 5, 6, 40], CO_VALUES))
+    expression = rules_sql.sustained_abstinence(
+        "cigs::int", "co::int", smoke_free_since_day_14="smoke_free::boolean"
+    )
+    got = _sql(expression, "smoke_free, cigs, co", rows)
+    assert got == [
+        scoring.sustained_abstinence_6m(c, co, smoke_free_since_day_14=sf) for sf, c, co in rows
+    ]
+
+
+def test_sustained_abstinence_counts_smoke_free_without_a_count_in_sql_too():
+    expression = rules_sql.sustained_abstinence(
+        "cigs::int", "co::int", smoke_free_since_day_14="smoke_free::boolean"
+    )
+    rows = [(True, None, 3), (False, None, 3), (None, None, 3), (True, None, 10)]
+    assert _sql(expression, "smoke_free, cigs, co", rows) == [True, False, False, False]
 
 
 def test_talking_therapies_flags_match_scoring_for_every_input():

@@ -637,13 +637,30 @@ def test_seven_day_point_prevalence_rejects_bad_inputs():
     ],
 )
 def test_sustained_abstinence_6m(cigarettes, ppm, sustained):
-    assert sustained_abstinence_6m(cigarettes, ppm) is sustained
+    assert sustained_abstinence_6m(cigarettes, ppm, smoke_free_since_day_14=None) is sustained
+
+
+@pytest.mark.parametrize(
+    ("smoke_free", "ppm", "sustained"),
+    [(True, 4, True), (True, 10, False), (True, None, False), (False, 4, False), (None, 4, False)],
+)
+def test_sustained_abstinence_counts_not_a_puff_without_a_count_as_no_cigarettes(
+    smoke_free, ppm, sustained
+):
+    assert sustained_abstinence_6m(None, ppm, smoke_free_since_day_14=smoke_free) is sustained
+
+
+def test_sustained_abstinence_goes_by_the_count_when_one_is_given():
+    assert sustained_abstinence_6m(3, 4, smoke_free_since_day_14=False) is True
+    assert sustained_abstinence_6m(6, 4, smoke_free_since_day_14=True) is False
 
 
 def test_sustained_abstinence_rejects_bad_inputs():
     with pytest.raises(ScoringError, match="cigarettes_since_day_14"):
-        sustained_abstinence_6m(-1, 4)
+        sustained_abstinence_6m(-1, 4, smoke_free_since_day_14=None)
     with pytest.raises(ScoringError, match="cigarettes_since_day_14"):
-        sustained_abstinence_6m(True, 4)
+        sustained_abstinence_6m(True, 4, smoke_free_since_day_14=None)
     with pytest.raises(ScoringError, match="CO reading"):
-        sustained_abstinence_6m(0, 101)
+        sustained_abstinence_6m(0, 101, smoke_free_since_day_14=None)
+    with pytest.raises(ScoringError, match="smoke_free_since_day_14"):
+        sustained_abstinence_6m(None, 4, smoke_free_since_day_14="yes")

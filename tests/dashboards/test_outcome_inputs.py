@@ -1,0 +1,67 @@
+"""Outcome inputs the snapshot and the wide export read alike: RS6, quit attempt, fidelity."""
+
+import csv
+import datetime as dt
+
+import pytest
+
+from apps.dashboards import services
+from apps.dashboards.report import Filters, build_report
+from apps.dashboards.selectors import criteria_values
+from tests.dashboards.pilot import QUIT_DATE, RANDOMISED_ON, _co, _fixed_arms, _randomise, _smoking
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+MONTH6 = D(2025, 8, 10)
+RS6_LABEL = "Sustained abstinence at 6 months (RS6, CO-verified)"
+ATTEMPT_LABEL = "Made a quit attempt (24 hours or more)"
+
+
+@pytest.fixture(autouse=True)
+def export_root(settings, tmp_path):
+    settings.EXPORT_ROOT = tmp_path / "exports"
+    return settings.EXPORT_ROOT
+
+
+def _report(site):
+    data = services.compute_snapshot_data()
+    return build_report(data, Filters(site_ids=frozenset({site.id})), criteria_values())
+
+
+def _total(report, label) -> tuple[int, int]:
+    """Numerator and denominator of an outcomes row, summed over the arms."""
+    row = next(row for row in report.tables["outcomes"].rows if row[0] == label)
+    return sum(c.numerator for c in row[1:]), sum(c.denominator for c in row[1:])
+
+
+def _wide(user) -> dict[str, dict]:
+    job = services.request_export(by=user, dataset="wide", file_format="csv", filters={})
+    job = services.build_export(job.id)
+    with open(job.file_path, encoding="utf-8") as handle:
+        return {row["trial_id"]: row for row in csv.DictReader(handle)}
+
+
+def test_not_a_puff_since_day_14_without_a_count_is_sustained_abstinence(
+    site_a, pwp_a, criteria, trial_manager
+):
+    _fixed_arms(site_a, ["intervention", "intervention"])
+    smoke_free, unknown = (
+        _randomise(site_a, pwp_a, RANDOMISED_ON, quit_date=QUIT_DATE) for _ in range(2)
+    )
+    # The API accepts "smoke free since day 14" with no count of cigarettes.
+    _smoking(smoke_free, "month6", MONTH6, smoke_free_since_day_14=True)
+    _co(smoke_free, "month6", MONTH6, 3)
+    _smoking(unknown, "month6", MONTH6)  # neither answered: unknown counts as smoking
+    _co(unknown, "month6", MONTH6, 3)
+
+    assert _total(_report(site_a), RS6_LABEL) == (1, 2)
+    rows = _wide(trial_manager)
+    assert (rows[smoke_free.trial_id]["rs6"], rows[smoke_free.trial_id]["smokefree14_month6"]) == (
+        "1",
+        "1",
+    )
+    assert (rows[unknown.trial_id]["rs6"], rows[unknown.trial_id]["smokefree14_month6"]) == (
+        "0",
+        "",
+    )
