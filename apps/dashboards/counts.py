@@ -219,7 +219,8 @@ co4 AS (
   ORDER BY c.participant_id, c.taken_at DESC, c.id DESC
 ),
 smk AS (
-  SELECT participant_id, bool_or(quit_attempt_since_last_contact) AS attempt,
+  SELECT participant_id,
+    {rules_sql.quit_attempt("timepoint", "quit_attempt_since_last_contact")} AS attempt,
     {presence("smoking")}
   FROM {_t(SmokingStatusReport)} GROUP BY participant_id
 ),

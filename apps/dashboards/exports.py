@@ -158,7 +158,12 @@ WIDE += [
         "integer",
         "cigarettes",
     ),
-    _v("quit_attempt", "Reported a quit attempt of 24 hours or more", "boolean", values=YES_NO),
+    _v(
+        "quit_attempt",
+        "Reported a quit attempt of 24 hours or more after baseline",
+        "boolean",
+        values=YES_NO,
+    ),
     _v("quit4w", "4-week quit outcome (Russell Standard)", "category", values=QUIT4),
     _v("pp7_month3", "7-day point prevalence, 3 months", "category", values=PP7),
     _v("pp7_month6", "7-day point prevalence, 6 months", "category", values=PP7),
@@ -309,7 +314,7 @@ gad_fl AS (
 co AS (SELECT participant_id, {co_cols} FROM outcomes_coreading GROUP BY participant_id),
 smk AS (
   SELECT participant_id, {smk_cols},
-    bool_or(quit_attempt_since_last_contact) AS quit_attempt,
+    {rules_sql.quit_attempt("timepoint", "quit_attempt_since_last_contact")} AS quit_attempt,
     (array_agg(smoke_free_since_day_14 ORDER BY completed_on DESC, id DESC)
       FILTER (WHERE timepoint = 'month6'))[1] AS smokefree14_month6,
     (array_agg(cigarettes_since_day_14 ORDER BY completed_on DESC, id DESC)

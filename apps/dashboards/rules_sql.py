@@ -66,6 +66,12 @@ def sustained_abstinence(
     )
 
 
+def quit_attempt(timepoint: str, attempt_since_last_contact: str) -> str:
+    """SQL aggregate: any report after baseline of a quit attempt since the last contact."""
+    # At baseline "since the last contact" reaches back before randomisation.
+    return f"bool_or({attempt_since_last_contact}) FILTER (WHERE {timepoint} <> 'baseline')"
+
+
 def caseness(phq9: str, gad7: str) -> str:
     """SQL boolean for scoring.is_caseness."""
     return f"({phq9} >= {s.PHQ9_CASENESS} OR {gad7} >= {s.GAD7_CASENESS})"

@@ -65,3 +65,32 @@ def test_not_a_puff_since_day_14_without_a_count_is_sustained_abstinence(
         "0",
         "",
     )
+
+
+def test_a_quit_attempt_reported_at_baseline_is_not_counted(site_a, pwp_a, criteria, trial_manager):
+    _fixed_arms(site_a, ["intervention", "intervention"])
+    at_baseline, later = (
+        _randomise(site_a, pwp_a, RANDOMISED_ON, quit_date=QUIT_DATE) for _ in range(2)
+    )
+    # At baseline "since the last contact" is before randomisation.
+    _smoking(
+        at_baseline,
+        "baseline",
+        RANDOMISED_ON,
+        follow_up=False,
+        quit_attempt_since_last_contact=True,
+    )
+    _smoking(at_baseline, "week4", D(2025, 3, 17), quit_attempt_since_last_contact=False)
+    _smoking(later, "baseline", RANDOMISED_ON, follow_up=False)
+    _smoking(later, "week4", D(2025, 3, 17), quit_attempt_since_last_contact=True)
+
+    report = _report(site_a)
+    assert _total(report, ATTEMPT_LABEL) == (1, 2)
+    lights = {c.key: c for c in report.criteria}
+    assert (lights["quit_attempt"].value.numerator, lights["quit_attempt"].value.denominator) == (
+        1,
+        2,
+    )
+    rows = _wide(trial_manager)
+    assert rows[at_baseline.trial_id]["quit_attempt"] == "0"
+    assert rows[later.trial_id]["quit_attempt"] == "1"

@@ -71,6 +71,27 @@ def test_sustained_abstinence_counts_smoke_free_without_a_count_in_sql_too():
     assert _sql(expression, "smoke_free, cigs, co", rows) == [True, False, False, False]
 
 
+def test_quit_attempt_ignores_baseline_reports():
+    rows = [
+        (1, "baseline", True),
+        (1, "week4", False),
+        (2, "baseline", False),
+        (2, "session", True),
+        (3, "month3", True),
+    ]
+    placeholders = ", ".join("(%s, %s, %s)" for _ in rows)
+    expression = rules_sql.quit_attempt("tp", "attempt")
+    sql = (
+        f"SELECT who, {expression} FROM (VALUES {placeholders}) AS t(who, tp, attempt)"
+        " GROUP BY who ORDER BY who"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [v for row in rows for v in row])
+        assert cursor.fetchall() == [(1, False), (2, True), (3, True)]
+    only_baseline = _sql(expression, "tp, attempt", [("baseline", True)])
+    assert only_baseline == [None]  # no report after baseline: callers count it as no attempt
+
+
 def test_talking_therapies_flags_match_scoring_for_every_input():
     phq = [0, 4, 9, 10, 15, 16, 27]
     gad = [0, 3, 7, 8, 11, 12, 21]
