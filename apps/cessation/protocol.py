@@ -103,10 +103,21 @@ _TYPE_BY_NUMBER = {1: SessionType.PRE_QUIT, 2: SessionType.QUIT_DAY, 6: SessionT
 
 
 def expected_bcts(session_type: str, overrides: dict | None = None) -> tuple[str, ...]:
-    """The BCT codes the protocol expects for a session type (pilot overrides first)."""
+    """The BCT codes the protocol expects for a session type (pilot overrides first), each once."""
     if overrides and session_type in overrides:
-        return tuple(overrides[session_type])
+        return tuple(dict.fromkeys(overrides[session_type]))
     return tuple(DEFAULT_EXPECTED_BCTS.get(session_type, ()))
+
+
+def duplicate_expected_bcts(overrides: dict) -> dict[str, list[str]]:
+    """Per session type, the BCT codes an expected-BCT configuration lists more than once."""
+    duplicates = {}
+    for session_type, codes in overrides.items():
+        codes = list(codes)
+        repeated = [code for code in dict.fromkeys(codes) if codes.count(code) > 1]
+        if repeated:
+            duplicates[session_type] = repeated
+    return duplicates
 
 
 def suggested_session_type(number: int) -> str:

@@ -422,10 +422,8 @@ cell AS (
   SELECT pt.site_id, COALESCE(a.arm, 'single') AS arm,
     to_char(pt.randomised_on, 'YYYY-MM') AS month, s.practitioner_id,
     s.attendance, s.session_type, COALESCE(s.duration_minutes, 0) AS minutes,
-    COALESCE(cardinality(e.bcts), 0) AS n_expected,
-    cardinality(ARRAY(
-      SELECT unnest(s.bcts_delivered::text[]) INTERSECT SELECT unnest(e.bcts)
-    )) AS n_delivered
+    {rules_sql.bcts_expected("e.bcts")} AS n_expected,
+    {rules_sql.bcts_delivered("s.bcts_delivered::text[]", "e.bcts")} AS n_delivered
   FROM {_t(CessationSession)} s
   JOIN {_t(Participant)} pt ON pt.id = s.participant_id
   LEFT JOIN {_t(Allocation)} a ON a.participant_id = pt.id

@@ -389,9 +389,8 @@ def fidelity_sql(filters: dict) -> tuple[str, dict]:
     sql = f"""
 WITH expected(session_type, bcts) AS (VALUES {", ".join(values)})
 SELECT pt.trial_id,
-  SUM(cardinality(ARRAY(SELECT unnest(cs.bcts_delivered::text[]) INTERSECT
-                        SELECT unnest(e.bcts)))),
-  SUM(COALESCE(cardinality(e.bcts), 0))
+  SUM({rules_sql.bcts_delivered("cs.bcts_delivered::text[]", "e.bcts")}),
+  SUM({rules_sql.bcts_expected("e.bcts")})
 FROM cessation_cessationsession cs
 JOIN patients_participant pt ON pt.id = cs.participant_id
 JOIN trial_sites_site s ON s.id = pt.site_id

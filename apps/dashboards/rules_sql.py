@@ -1,4 +1,4 @@
-"""The clinical outcome rules of apps/outcomes/scoring.py written as SQL expressions.
+"""The outcome rules of apps/outcomes/scoring.py (and fidelity's counts) written as SQL.
 
 The snapshot counts outcomes in the database (conditional aggregation), so each rule needs an
 SQL twin. The thresholds come from scoring.py's constants, and tests/dashboards/test_rules_sql.py
@@ -70,6 +70,16 @@ def quit_attempt(timepoint: str, attempt_since_last_contact: str) -> str:
     """SQL aggregate: any report after baseline of a quit attempt since the last contact."""
     # At baseline "since the last contact" reaches back before randomisation.
     return f"bool_or({attempt_since_last_contact}) FILTER (WHERE {timepoint} <> 'baseline')"
+
+
+def bcts_delivered(delivered: str, expected: str) -> str:
+    """SQL count of the distinct expected BCTs delivered (protocol.fidelity's numerator)."""
+    return f"cardinality(ARRAY(SELECT unnest({delivered}) INTERSECT SELECT unnest({expected})))"
+
+
+def bcts_expected(expected: str) -> str:
+    """SQL count of the distinct expected BCTs (protocol.fidelity's denominator)."""
+    return f"cardinality(ARRAY(SELECT DISTINCT unnest({expected})))"
 
 
 def caseness(phq9: str, gad7: str) -> str:

@@ -2,9 +2,11 @@
 
 import pghistory
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
+from apps.cessation.protocol import duplicate_expected_bcts
 from apps.core.models import TimeStampedModel
 
 
@@ -64,3 +66,19 @@ class Pilot(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse an expected-BCT configuration that is not a list per type or repeats a BCT."""
+        config = self.expected_bcts
+        if not isinstance(config, dict) or not all(
+            isinstance(codes, list) and all(isinstance(code, str) for code in codes)
+            for codes in config.values()
+        ):
+            raise ValidationError({"expected_bcts": "Give each session type a list of BCT codes."})
+        duplicates = duplicate_expected_bcts(config)
+        if duplicates:
+            listed = "; ".join(
+                f"{session_type}: {', '.join(codes)}" for session_type, codes in duplicates.items()
+            )
+            message = f"Each BCT can be expected only once per session type ({listed})."
+            raise ValidationError({"expected_bcts": message})

@@ -5,9 +5,13 @@ import datetime as dt
 
 import pytest
 
+from apps.cessation.protocol import BCT, Attendance, SessionType, expected_bcts, fidelity
+from apps.cessation.services import SessionInput, record_session
 from apps.dashboards import services
 from apps.dashboards.report import Filters, build_report
 from apps.dashboards.selectors import criteria_values
+from apps.sites.models import Pilot
+from apps.sites.selectors import get_pilot
 from tests.dashboards.pilot import QUIT_DATE, RANDOMISED_ON, _co, _fixed_arms, _randomise, _smoking
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +98,31 @@ def test_a_quit_attempt_reported_at_baseline_is_not_counted(site_a, pwp_a, crite
     rows = _wide(trial_manager)
     assert rows[at_baseline.trial_id]["quit_attempt"] == "0"
     assert rows[later.trial_id]["quit_attempt"] == "1"
+
+
+def test_fidelity_counts_a_bct_listed_twice_in_an_old_configuration_once(
+    site_a, pwp_a, criteria, trial_manager
+):
+    # An old row saved before duplicates were refused (update() skips validation).
+    overrides = {SessionType.PRE_QUIT: [BCT.ASSESS_SMOKING, BCT.ASSESS_SMOKING, BCT.CO_MONITORING]}
+    get_pilot()
+    Pilot.objects.update(expected_bcts=overrides)
+    participant = _randomise(site_a, pwp_a, RANDOMISED_ON)
+    record_session(
+        participant=participant,
+        practitioner=pwp_a,
+        data=SessionInput(
+            session_date=D(2025, 2, 11), attendance=Attendance.ATTENDED, number=1,
+            session_type=SessionType.PRE_QUIT, mode="face_to_face", duration_minutes=15,
+            bcts_delivered=[BCT.ASSESS_SMOKING],
+        ),
+    )  # fmt: skip
+
+    # What the participant page shows: 1 of the 2 distinct BCTs expected.
+    page = fidelity([BCT.ASSESS_SMOKING], expected_bcts(SessionType.PRE_QUIT, overrides))
+    assert page == 0.5
+    pre_quit = next(
+        row for row in _report(site_a).tables["fidelity_types"].rows if row[0] == "Pre-quit"
+    )
+    assert (pre_quit[2].numerator, pre_quit[2].denominator) == (1, 2)
+    assert _wide(trial_manager)[participant.trial_id]["fidelity"] == "50.0"

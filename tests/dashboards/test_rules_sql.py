@@ -92,6 +92,30 @@ def test_quit_attempt_ignores_baseline_reports():
     assert only_baseline == [None]  # no report after baseline: callers count it as no attempt
 
 
+@pytest.mark.parametrize(
+    ("delivered", "expected"),
+    [
+        (["a"], ["a", "a", "b"]),
+        (["a", "a", "b"], ["a", "b", "b", "c"]),
+        ([], ["a", "a"]),
+        (["a", "x"], ["a"]),
+        (["a"], []),
+    ],
+)
+def test_bct_counts_match_protocol_fidelity_even_with_repeated_codes(delivered, expected):
+    from apps.cessation.protocol import fidelity
+
+    sql = (
+        f"SELECT {rules_sql.bcts_delivered('%(d)s::text[]', '%(e)s::text[]')},"
+        f" {rules_sql.bcts_expected('%(e)s::text[]')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"d": delivered, "e": expected})
+        n_delivered, n_expected = cursor.fetchone()
+    want = fidelity(delivered, tuple(expected))
+    assert (n_delivered / n_expected if n_expected else None) == want
+
+
 def test_talking_therapies_flags_match_scoring_for_every_input():
     phq = [0, 4, 9, 10, 15, 16, 27]
     gad = [0, 3, 7, 8, 11, 12, 21]
