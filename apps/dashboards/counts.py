@@ -320,32 +320,26 @@ cell AS (
         counters.append((f"lost_{reason}", _count(f"status = 'lost' AND exit_reason = '{reason}'")))
     for tp in TIMEPOINTS:
         k = SHORT[tp]
+        not_done = f"{k}_reached AND NOT COALESCE({k}_done, FALSE)"
+        # Withdrawn at this timepoint only when they left by its window's close; someone who
+        # missed it while still in the study and withdrew later missed it (as in completeness).
+        withdrew = f"status = 'withdrawn' AND NOT COALESCE(exit_on > {k}_closes, FALSE)"
         counters += [
             (f"{k}_due", _count(f"{k}_reached")),
             (f"{k}_done", _count(f"{k}_reached AND {k}_done")),
-            (
-                f"{k}_withdrew",
-                _count(f"{k}_reached AND NOT COALESCE({k}_done, FALSE) AND status = 'withdrawn'"),
-            ),
-            (
-                f"{k}_lost",
-                _count(f"{k}_reached AND NOT COALESCE({k}_done, FALSE) AND status = 'lost'"),
-            ),
+            (f"{k}_withdrew", _count(f"{not_done} AND {withdrew}")),
+            (f"{k}_lost", _count(f"{not_done} AND status = 'lost'")),
             (
                 f"{k}_missed",
-                _count(
-                    f"{k}_reached AND NOT COALESCE({k}_done, FALSE)"
-                    " AND status NOT IN ('withdrawn', 'lost')"
-                ),
+                _count(f"{not_done} AND status <> 'lost' AND NOT ({withdrew})"),
             ),
             (f"{k}_pending", _count(f"NOT {k}_reached")),
         ]
         for reason in ExitReason.values:
-            not_done = f"{k}_reached AND NOT COALESCE({k}_done, FALSE)"
             counters.append(
                 (
                     f"{k}_withdrew_{reason}",
-                    _count(f"{not_done} AND status = 'withdrawn' AND exit_reason = '{reason}'"),
+                    _count(f"{not_done} AND {withdrew} AND exit_reason = '{reason}'"),
                 )
             )
             counters.append(

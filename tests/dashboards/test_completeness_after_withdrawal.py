@@ -68,3 +68,24 @@ def test_only_a_withdrawal_by_the_end_of_the_window_removes_the_timepoint(site_a
     expected = _expected(_report(site_a))
     # 3 months: the one who withdrew a day after it closed, and the one who completed it.
     assert (expected["Baseline"], expected["3 months"], expected["6 months"]) == (4, 2, 0)
+
+
+def test_consort_counts_a_later_withdrawal_as_a_missed_follow_up_there(site_a, pwp_a, criteria):
+    early, late, done = (_randomise(site_a, pwp_a, RANDOMISED_ON) for _ in range(3))
+    m3_closes = _follow_up(early, "month3").closes_on
+    _withdraw(early, m3_closes - dt.timedelta(days=10))
+    _withdraw(late, m3_closes + dt.timedelta(days=30))  # missed 3 months, left afterwards
+    _complete_month3(done)
+
+    arms = _report(site_a).consort["arms"]  # the three may be in either arm
+    month3 = [next(t for t in a["timepoints"] if t["label"] == "3 months") for a in arms]
+
+    def total(key: str) -> int:
+        return sum(t[key] for t in month3)
+
+    def reasons(key: str) -> list:
+        return [reason for t in month3 for reason in t[key]]
+
+    assert (total("due"), total("followed_up"), total("withdrew"), total("lost")) == (3, 1, 1, 1)
+    assert reasons("lost_reasons") == [("Missed the follow-up window", 1)]
+    assert reasons("withdrew_reasons") == [("Participant's choice", 1)]
