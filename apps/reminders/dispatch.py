@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from apps.core.redact import redact_contact_details
-from apps.reminders import messages
+from apps.reminders import messages, schedule
 from apps.reminders.channels import (
     OutgoingMessage,
     PermanentSendError,
@@ -41,6 +41,7 @@ from apps.reminders.models import (
     ReminderKind,
     ReminderStatus,
 )
+from apps.reminders.services import reminder_due_at
 
 logger = logging.getLogger(__name__)
 
@@ -226,7 +227,12 @@ def _send_one(row: Reminder, token: uuid.UUID, url: str | None, *, now: datetime
         # The participant's PWP makes the call, and hears of a message that could not go.
         reminder.assigned_to_id = participant.assigned_pwp_id
         contact = getattr(participant, "contact_details", None)
-        reason = _why_not(reminder, follow_up, contact, timezone.localdate(now))
+        today = timezone.localdate(now)
+        if follow_up.status not in _CLOSED and today < follow_up.opens_on:
+            # The window moved later (a new quit date) while this row was claimed: it belongs
+            # to the new window, so it waits for it instead of being cancelled.
+            return _wait_for_window(reminder, follow_up)
+        reason = _why_not(reminder, follow_up, contact, today)
         if reason is None and reminder.channel != ReminderChannel.STAFF_TASK and url is None:
             reason = "Follow-up not open for links"
         if reason is not None:
@@ -267,6 +273,21 @@ def _send_one(row: Reminder, token: uuid.UUID, url: str | None, *, now: datetime
         reminder.next_attempt_at = None
         reminder.save()
         return outcome
+
+
+def _wait_for_window(reminder: Reminder, follow_up: FollowUp) -> str:
+    """Put a claimed row back as pending at its step's time in the follow-up's current window."""
+    window = schedule.FollowUpWindow(
+        follow_up.timepoint, follow_up.due_on, follow_up.opens_on, follow_up.closes_on
+    )
+    day = dict(schedule.reminder_due_dates(window)).get(reminder.kind, follow_up.opens_on)
+    reminder.due_at = reminder_due_at(day)
+    reminder.status = ReminderStatus.PENDING
+    reminder.claimed_at = None
+    reminder.claim_token = None
+    reminder.next_attempt_at = None
+    reminder.save()
+    return SKIPPED
 
 
 def _finish(reminder: Reminder, status: str, now: datetime, *, error: str, outcome: str) -> str:

@@ -21,7 +21,8 @@ REMINDER_SEND_TIME = time(9, 0)
 _CLOSED = (FollowUpStatus.COMPLETED, FollowUpStatus.CANCELLED, FollowUpStatus.MISSED)
 
 
-def _due_at(day: date) -> datetime:
+def reminder_due_at(day: date) -> datetime:
+    """When a reminder step falling on `day` is sent (local time)."""
     return timezone.make_aware(datetime.combine(day, REMINDER_SEND_TIME))
 
 
@@ -113,7 +114,7 @@ def plan_reminders(
     for kind, day in schedule.reminder_due_dates(window):
         existing = Reminder.objects.filter(follow_up=follow_up, kind=kind).first()
         if existing is not None:
-            _move_reminder(existing, _due_at(day), catch_up=reopened and kind in to_arm)
+            _move_reminder(existing, reminder_due_at(day), catch_up=reopened and kind in to_arm)
             continue
         if kind not in to_arm:
             continue
@@ -128,7 +129,7 @@ def plan_reminders(
             defaults={
                 "participant": follow_up.participant,
                 "channel": channel,
-                "due_at": _due_at(day),
+                "due_at": reminder_due_at(day),
                 "assigned_to": follow_up.participant.assigned_pwp
                 if kind == ReminderKind.ESCALATION
                 else None,

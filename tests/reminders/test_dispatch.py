@@ -483,3 +483,32 @@ def test_claiming_takes_abandoned_rows_first_then_due_ones_up_to_the_batch(site_
     claimed = Reminder.objects.filter(pk__in=claim.reminder_ids)
     assert set(claimed.values_list("claim_token", flat=True)) == {claim.token}
     assert Reminder.objects.get(pk=rows[1].pk).claim_token is None  # inside its lease
+
+
+def test_row_claimed_as_its_window_moves_later_waits_for_the_new_window(site_a, pwp_a):
+    """A new quit date moves the 4-week window while the dispatcher holds its invitation: the
+    row is neither sent for the old window nor lost, it waits for the new one."""
+    from apps.patients.services import set_quit_date
+    from tests.factories import make_participant
+
+    today = timezone.localdate()
+    participant = make_participant(
+        site=site_a, pwp=pwp_a, stage="randomised", screened_on=today - timedelta(days=40)
+    )
+    set_quit_date(participant=participant, quit_date=today - timedelta(days=28))
+    week4 = participant.follow_ups.get(timepoint="week4")
+    invitation = Reminder.objects.get(follow_up=week4, kind=ReminderKind.INVITATION)
+    assert invitation.due_at <= timezone.now()
+    claim = dispatch.claim_due_reminders()
+    assert invitation.pk in claim.reminder_ids
+
+    set_quit_date(participant=participant, quit_date=today + timedelta(days=5))
+    week4.refresh_from_db()
+    assert week4.opens_on > today
+
+    assert dispatch.send_claimed(invitation.pk, claim.token) == dispatch.SKIPPED
+    invitation.refresh_from_db()
+    assert invitation.status == ReminderStatus.PENDING and invitation.claim_token is None
+    assert invitation.due_at == services.reminder_due_at(week4.opens_on)
+    assert mail.outbox == []
+    assert dispatch.claim_due_reminders().reminder_ids == []  # not before the new window
