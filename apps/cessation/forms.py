@@ -163,9 +163,14 @@ class SessionForm(SessionFieldsMixin, forms.Form):
                     "A session the participant did not attend records no measures: clear "
                     "them or choose Attended.",
                 )
-            # The quit date field is pre-filled on quit-day sessions; a DNA sets no quit date.
+            # The quit date and the expected BCTs are pre-filled for the session type; a session
+            # that did not happen sets no quit date and delivers no BCTs.
             cleaned.update(
-                phq9_items=None, phq9_difficulty=None, gad7_items=None, quit_date_set=None
+                phq9_items=None,
+                phq9_difficulty=None,
+                gad7_items=None,
+                quit_date_set=None,
+                bcts_delivered=[],
             )
             return cleaned
         if (

@@ -53,6 +53,7 @@ def _validate(data: SessionInput, today: date) -> None:
     if not 1 <= data.number <= MAX_SESSIONS:
         raise DomainError(f"Session number must be 1 to {MAX_SESSIONS}.", field="number")
     if data.attendance != Attendance.ATTENDED:
+        _check_nothing_delivered(data)
         return
     if not data.mode:
         raise DomainError("Choose how the session was delivered.", field="mode")
@@ -69,6 +70,29 @@ def _validate(data: SessionInput, today: date) -> None:
         if product not in Product.values or action not in ProductAction.values:
             raise DomainError(
                 "Choose a listed product and recommended/provided.", field="pharmacotherapy"
+            )
+
+
+# What only an attended session can hold, by field, as the PWP would name it.
+_DELIVERED_IN_A_SESSION = (
+    ("phq9_items", "a PHQ-9"),
+    ("gad7_items", "a GAD-7"),
+    ("co_ppm", "a CO reading"),
+    ("quit_date_set", "a quit date"),
+    ("pharmacotherapy", "medication"),
+    ("bcts_delivered", "behaviour change techniques"),
+)
+
+
+def _check_nothing_delivered(data: SessionInput) -> None:
+    """A session that did not take place records nothing taken or delivered in it (never
+    silently dropped: a PHQ-9 left out would be a risk answer nobody is alerted to)."""
+    for name, what in _DELIVERED_IN_A_SESSION:
+        if getattr(data, name) not in (None, [], ()):
+            raise DomainError(
+                f"A session the participant did not attend cannot record {what}: "
+                "leave it out or record the session as attended.",
+                field=name,
             )
 
 
@@ -199,6 +223,13 @@ def update_session(*, session: CessationSession, editor, changes: dict) -> Cessa
     _validate(data, timezone.localdate())
     if session.session_date < session.participant.screened_on:
         raise DomainError("Session date cannot be before screening.", field="session_date")
+    if session.attendance != Attendance.ATTENDED:
+        _check_nothing_recorded_in(session)
+        session.mode, session.duration_minutes = "", None  # as when a DNA is first logged
+    elif _number_taken(session):
+        raise DomainError(
+            f"Session {session.number} has already been recorded as attended.", field="number"
+        )
     try:
         with transaction.atomic():
             session.save()
@@ -207,6 +238,41 @@ def update_session(*, session: CessationSession, editor, changes: dict) -> Cessa
     if session.session_date != old_date:
         _move_session_measures(session)
     return session
+
+
+def _check_nothing_recorded_in(session: CessationSession) -> None:
+    """A session corrected to "did not attend" must not keep what was taken or set in it."""
+    from apps.outcomes.models import COReading, GAD7Response, PHQ9Response
+
+    held = [
+        what
+        for what, present in (
+            ("a quit date", session.quit_date_set is not None),
+            ("medication", session.pharmacotherapy.exists()),
+            ("a PHQ-9", PHQ9Response.objects.filter(session=session).exists()),
+            ("a GAD-7", GAD7Response.objects.filter(session=session).exists()),
+            ("a CO reading", COReading.objects.filter(session=session).exists()),
+        )
+        if present
+    ]
+    if held:
+        raise DomainError(
+            f"Session {session.number} holds {', '.join(held)}: a session the participant did "
+            "not attend cannot. Correct those records first, or keep it as attended.",
+            field="attendance",
+        )
+
+
+def _number_taken(session: CessationSession) -> bool:
+    return (
+        CessationSession.objects.filter(
+            participant_id=session.participant_id,
+            number=session.number,
+            attendance=Attendance.ATTENDED,
+        )
+        .exclude(pk=session.pk)
+        .exists()
+    )
 
 
 def _move_session_measures(session: CessationSession) -> None:

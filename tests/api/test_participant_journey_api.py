@@ -371,3 +371,16 @@ def test_a_measure_for_a_follow_up_must_be_dated_inside_its_window(client_for, p
     assert in_window.status_code == 201, in_window.json()
     week4.refresh_from_db()
     assert week4.status == FollowUpStatus.COMPLETED
+
+
+def test_a_dna_session_with_a_risky_phq9_is_refused_not_dropped(client_for, pwp_a, participant_a):
+    response = client_for(pwp_a).post(
+        f"/api/v1/participants/{participant_a.trial_id}/sessions/",
+        {"session_date": str(TODAY), "attendance": "dna", "phq9_items": [0] * 8 + [2]},
+        format="json",
+    )
+    assert response.status_code == 400, response.json()
+    error = response.json()["errors"][0]
+    assert error["field"] == "phq9_items" and "did not attend" in error["message"]
+    assert not CessationSession.objects.exists() and not PHQ9Response.objects.exists()
+    assert not SafetyAlert.objects.exists()

@@ -176,3 +176,83 @@ def test_measures_taken_in_a_session_move_with_its_corrected_date(participant_a,
     assert timezone.localtime(COReading.objects.get(session=other).taken_at).date() == (
         other.session_date
     )
+
+
+@pytest.mark.parametrize(
+    "given, field",
+    [
+        ({"phq9_items": [0] * 8 + [2]}, "phq9_items"),
+        ({"gad7_items": [1] * 7}, "gad7_items"),
+        ({"co_ppm": 45}, "co_ppm"),
+        ({"quit_date_set": dt.date(2026, 1, 1)}, "quit_date_set"),
+        ({"pharmacotherapy": [("nrt_patch", "provided")]}, "pharmacotherapy"),
+        ({"bcts_delivered": ["co_monitoring"]}, "bcts_delivered"),
+    ],
+)
+def test_a_session_not_attended_refuses_what_only_an_attended_one_holds(
+    participant_a, pwp_a, given, field
+):
+    # Never silently dropped: a risky PHQ-9 dropped here would raise no alert.
+    data = SessionInput(
+        session_date=participant_a.randomised_on,
+        attendance="dna",
+        number=1,
+        session_type="pre_quit",
+        **given,
+    )
+    with pytest.raises(DomainError) as error:
+        record_session(participant=participant_a, practitioner=pwp_a, data=data)
+    assert error.value.field == field and "did not attend" in error.value.message
+    assert not CessationSession.objects.exists() and not PHQ9Response.objects.exists()
+
+
+def test_an_attended_session_holding_records_cannot_become_a_dna(participant_a, pwp_a):
+    session = record_session(
+        participant=participant_a, practitioner=pwp_a, data=_quit_day(participant_a)
+    )
+    with pytest.raises(DomainError) as error:
+        update_session(
+            session=session, editor=pwp_a, changes={"attendance": "dna", "bcts_delivered": []}
+        )
+    assert error.value.field == "attendance"
+    assert "holds a quit date, medication, a PHQ-9, a GAD-7, a CO reading" in error.value.message
+    session.refresh_from_db()
+    assert session.attendance == "attended"
+
+
+def test_an_attended_session_with_nothing_recorded_can_become_a_dna(participant_a, pwp_a):
+    session = record_session(
+        participant=participant_a,
+        practitioner=pwp_a,
+        data=_quit_day(
+            participant_a,
+            quit_date_set=None,
+            pharmacotherapy=[],
+            co_ppm=None,
+            phq9_items=None,
+            gad7_items=None,
+            session_type="pre_quit",
+            number=1,
+        ),
+    )
+    changed = update_session(
+        session=session, editor=pwp_a, changes={"attendance": "dna", "bcts_delivered": []}
+    )
+    assert (changed.attendance, changed.mode, changed.duration_minutes) == ("dna", "", None)
+
+
+def test_renumbering_onto_an_attended_number_names_the_rule(participant_a, pwp_a):
+    plain = {"quit_date_set": None, "pharmacotherapy": [], "co_ppm": None}
+    plain |= {"phq9_items": None, "gad7_items": None, "session_type": "follow_up"}
+    record_session(
+        participant=participant_a, practitioner=pwp_a, data=_quit_day(participant_a, **plain)
+    )
+    third = record_session(
+        participant=participant_a,
+        practitioner=pwp_a,
+        data=_quit_day(participant_a, number=3, **plain),
+    )
+    with pytest.raises(DomainError) as error:
+        update_session(session=third, editor=pwp_a, changes={"number": 2})
+    assert error.value.field == "number"
+    assert error.value.message == "Session 2 has already been recorded as attended."
