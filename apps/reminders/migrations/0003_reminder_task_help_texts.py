@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name="assigned_to",
             field=models.ForeignKey(
                 blank=True,
-                help_text="The participant's PWP when it was sent (for an escalation, who makes the call; an undelivered message goes to the participant's PWP of the day).",
+                help_text="The participant's PWP when it was sent, kept as a record: the call and any undelivered message go to the participant's PWP of the day (or the site's clinical staff when that PWP cannot act).",
                 null=True,
                 on_delete=django.db.models.deletion.SET_NULL,
                 related_name="reminder_tasks",
