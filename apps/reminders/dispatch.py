@@ -26,7 +26,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from apps.core.redact import redact_contact_details
-from apps.reminders import messages, schedule
+from apps.reminders import messages
 from apps.reminders.channels import (
     OutgoingMessage,
     PermanentSendError,
@@ -41,7 +41,7 @@ from apps.reminders.models import (
     ReminderKind,
     ReminderStatus,
 )
-from apps.reminders.services import reminder_due_at
+from apps.reminders.services import arm_in_current_window
 
 logger = logging.getLogger(__name__)
 
@@ -231,7 +231,8 @@ def _send_one(row: Reminder, token: uuid.UUID, url: str | None, *, now: datetime
         if follow_up.status not in _CLOSED and today < follow_up.opens_on:
             # The window moved later (a new quit date) while this row was claimed: it belongs
             # to the new window, so it waits for it instead of being cancelled.
-            return _wait_for_window(reminder, follow_up)
+            arm_in_current_window(reminder, follow_up)
+            return SKIPPED
         reason = _why_not(reminder, follow_up, contact, today)
         if reason is None and reminder.channel != ReminderChannel.STAFF_TASK and url is None:
             reason = "Follow-up not open for links"
@@ -273,21 +274,6 @@ def _send_one(row: Reminder, token: uuid.UUID, url: str | None, *, now: datetime
         reminder.next_attempt_at = None
         reminder.save()
         return outcome
-
-
-def _wait_for_window(reminder: Reminder, follow_up: FollowUp) -> str:
-    """Put a claimed row back as pending at its step's time in the follow-up's current window."""
-    window = schedule.FollowUpWindow(
-        follow_up.timepoint, follow_up.due_on, follow_up.opens_on, follow_up.closes_on
-    )
-    day = dict(schedule.reminder_due_dates(window)).get(reminder.kind, follow_up.opens_on)
-    reminder.due_at = reminder_due_at(day)
-    reminder.status = ReminderStatus.PENDING
-    reminder.claimed_at = None
-    reminder.claim_token = None
-    reminder.next_attempt_at = None
-    reminder.save()
-    return SKIPPED
 
 
 def _finish(reminder: Reminder, status: str, now: datetime, *, error: str, outcome: str) -> str:

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from apps.core.models import PublicModel, TimeStampedModel
+from apps.reminders import schedule
 
 
 class FollowUpTimepoint(models.TextChoices):
@@ -55,6 +56,11 @@ class FollowUp(PublicModel):
 
     def __str__(self) -> str:
         return f"{self.participant} {self.get_timepoint_display()}"
+
+    @property
+    def window(self) -> schedule.FollowUpWindow:
+        """The stored window as the pure schedule rules take it."""
+        return schedule.FollowUpWindow(self.timepoint, self.due_on, self.opens_on, self.closes_on)
 
 
 class ReminderChannel(models.TextChoices):

@@ -85,10 +85,7 @@ def _move_link_expiry(follow_up: FollowUp) -> None:
 def _refresh_status(follow_up: FollowUp, today: date) -> None:
     if follow_up.status in (FollowUpStatus.COMPLETED, FollowUpStatus.CANCELLED):
         return
-    window = schedule.FollowUpWindow(
-        follow_up.timepoint, follow_up.due_on, follow_up.opens_on, follow_up.closes_on
-    )
-    status = schedule.follow_up_status(window, today, completed=False)
+    status = schedule.follow_up_status(follow_up.window, today, completed=False)
     if status != follow_up.status:
         follow_up.status = status
         follow_up.save(update_fields=["status", "updated_at"])
@@ -155,8 +152,18 @@ def _move_reminder(reminder: Reminder, due_at: datetime, *, catch_up: bool = Fal
     now = timezone.now()
     moved = reminder.due_at != due_at
     rearm = (due_at > now or catch_up) and (moved or reminder.status == ReminderStatus.CANCELLED)
-    if not rearm:
-        return
+    if rearm:
+        _arm(reminder, due_at)
+
+
+def arm_in_current_window(reminder: Reminder, follow_up: FollowUp) -> None:
+    """Arm a reminder again at its step's time in the follow-up's window as it is now."""
+    day = dict(schedule.reminder_due_dates(follow_up.window)).get(reminder.kind)
+    _arm(reminder, reminder_due_at(day or follow_up.opens_on))
+
+
+def _arm(reminder: Reminder, due_at: datetime) -> None:
+    """Make the row a pending message due at `due_at`, with nothing left of an earlier send."""
     reminder.due_at = due_at
     reminder.status = ReminderStatus.PENDING
     reminder.attempts = 0
