@@ -146,6 +146,12 @@ def _closes(tp: str) -> str:
     return f"COALESCE(fu.{SHORT[tp]}_closes, {fallback})"
 
 
+def _withdrew_by_close(k: str) -> str:
+    """SQL: withdrawn by the timepoint's window close (`k` its short name). Withdrawal stops
+    data collection from then on; someone who withdrew later was still in the study there."""
+    return f"status = 'withdrawn' AND NOT COALESCE(exit_on > {k}_closes, FALSE)"
+
+
 def _reached(tp: str) -> str:
     guard = "p.quit_date IS NOT NULL AND " if tp == "week4" else ""
     return f"{guard}(fu.{SHORT[tp]}_status = 'completed' OR {_closes(tp)} < %(today)s)"
@@ -321,9 +327,7 @@ cell AS (
     for tp in TIMEPOINTS:
         k = SHORT[tp]
         not_done = f"{k}_reached AND NOT COALESCE({k}_done, FALSE)"
-        # Withdrawn at this timepoint only when they left by its window's close; someone who
-        # missed it while still in the study and withdrew later missed it (as in completeness).
-        withdrew = f"status = 'withdrawn' AND NOT COALESCE(exit_on > {k}_closes, FALSE)"
+        withdrew = _withdrew_by_close(k)
         counters += [
             (f"{k}_due", _count(f"{k}_reached")),
             (f"{k}_done", _count(f"{k}_reached AND {k}_done")),
@@ -385,11 +389,8 @@ cell AS (
             expected = "TRUE"
         else:
             k = SHORT[tp]
-            # Withdrawal stops data collection from then on: someone who withdrew after the
-            # window closed stays expected there.
             expected = (
-                f"{k}_reached AND (COALESCE({k}_done, FALSE) OR status <> 'withdrawn'"
-                f" OR exit_on > {k}_closes)"
+                f"{k}_reached AND (COALESCE({k}_done, FALSE) OR NOT ({_withdrew_by_close(k)}))"
             )
         counters.append((f"exp_{tp}", _count(expected)))
         for measure in EXPECTED_MEASURES[tp]:
