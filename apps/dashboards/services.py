@@ -361,14 +361,18 @@ def _claim_export(job_id: int) -> bool:
     """Mark the job as being built by this worker; False when it is finished or another worker
     is building it (a redelivered task, or the on-commit task racing a direct call)."""
     now = timezone.now()
-    claimable = Q(status__in=[ExportStatus.QUEUED, ExportStatus.FAILED]) | Q(
-        status=ExportStatus.RUNNING, updated_at__lt=now - STALE_BUILD_AFTER
-    )
+    claimable = Q(status__in=[ExportStatus.QUEUED, ExportStatus.FAILED]) | _gone_quiet(now)
     return bool(
         ExportJob.objects.filter(claimable, id=job_id).update(
             status=ExportStatus.RUNNING, progress=0, error="", updated_at=now
         )
     )
+
+
+def _gone_quiet(now: datetime) -> Q:
+    """Builds whose progress has not moved for STALE_BUILD_AFTER: their worker is taken to be
+    dead (progress updates touch updated_at)."""
+    return Q(status=ExportStatus.RUNNING, updated_at__lt=now - STALE_BUILD_AFTER)
 
 
 def delete_expired_export_files(*, now: datetime | None = None) -> int:
@@ -392,9 +396,9 @@ def delete_expired_export_files(*, now: datetime | None = None) -> int:
             job.file_deleted_at = now
             job.save(update_fields=["status", "file_deleted_at", "updated_at"])
             deleted += 1
-    ExportJob.objects.filter(
-        status=ExportStatus.RUNNING, updated_at__lt=now - STALE_BUILD_AFTER
-    ).update(status=ExportStatus.FAILED, error=STALE_EXPORT_ERROR, finished_at=now)
+    ExportJob.objects.filter(_gone_quiet(now)).update(
+        status=ExportStatus.FAILED, error=STALE_EXPORT_ERROR, finished_at=now
+    )
     _delete_stray_export_files(root, cutoff)
     return deleted
 
