@@ -61,6 +61,12 @@ PHQ9_DIFFICULTY_CHOICES: list[tuple[int, str]] = [
     (2, "Very difficult"),
     (3, "Extremely difficult"),
 ]
+# The difficulty answers' range as messages name it: "0 to 3 (0 Not difficult at all to 3 ...)".
+PHQ9_DIFFICULTY_RANGE = (
+    f"{PHQ9_DIFFICULTY_CHOICES[0][0]} to {PHQ9_DIFFICULTY_CHOICES[-1][0]} "
+    f"({PHQ9_DIFFICULTY_CHOICES[0][0]} {PHQ9_DIFFICULTY_CHOICES[0][1]} to "
+    f"{PHQ9_DIFFICULTY_CHOICES[-1][0]} {PHQ9_DIFFICULTY_CHOICES[-1][1]})"
+)
 PHQ9_DIFFICULTY_WITHOUT_ITEMS = (
     "PHQ-9 difficulty is asked only with the PHQ-9: give the nine items too, or leave it blank."
 )
@@ -273,8 +279,7 @@ def check_phq9_difficulty(value: object) -> int | None:
     low, high = PHQ9_DIFFICULTY_CHOICES[0][0], PHQ9_DIFFICULTY_CHOICES[-1][0]
     if not _is_int(value) or not low <= value <= high:
         raise ScoringError(
-            f"PHQ-9 difficulty must be an integer from {low} to {high} "
-            f"({PHQ9_DIFFICULTY_CHOICES[0][1]} to {PHQ9_DIFFICULTY_CHOICES[-1][1]}), or blank"
+            f"PHQ-9 difficulty must be an integer from {PHQ9_DIFFICULTY_RANGE}, or blank"
         )
     return int(value)
 

@@ -68,8 +68,7 @@ DIFFICULTY_HELP = (
     + "; null when not asked."
 )
 DIFFICULTY_MESSAGE = (
-    "PHQ-9 difficulty must be an integer from 0 to 3 (0 Not difficult at all to 3 Extremely "
-    "difficult), or null."
+    f"PHQ-9 difficulty must be an integer from {scoring.PHQ9_DIFFICULTY_RANGE}, or null."
 )
 
 

@@ -16,8 +16,8 @@ DIFFICULTY_ANSWERS = [
     *((str(value), f"{value} {label}") for value, label in scoring.PHQ9_DIFFICULTY_CHOICES),
 ]
 DIFFICULTY_MESSAGE = (
-    "PHQ-9 difficulty: choose one of the 4 answers (0 Not difficult at all to 3 Extremely "
-    "difficult), or leave it blank."
+    f"PHQ-9 difficulty: choose one of the 4 answers, {scoring.PHQ9_DIFFICULTY_RANGE}, "
+    "or leave it blank."
 )
 QUESTIONNAIRES = {
     "phq9": ("PHQ-9", scoring.PHQ9_ITEMS, scoring.PHQ9_STEM),
