@@ -1,23 +1,42 @@
 """Helpers for reminder tests: participants with an open follow-up, due rows, settings."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
+from apps.reminders import schedule
 from apps.reminders.models import Reminder, ReminderChannel, ReminderKind, ReminderStatus
 from tests.factories import make_participant
 
 RECORDING = "tests.reminders.recording.RecordingChannel"
 
 
+# The 3-month window opened 4 to 6 days ago, whatever the date: its invitation and first
+# reminder are past (only the latest, reminder 1, is armed as the catch-up), reminder 2 and the
+# escalation are still to come, and no step falls today (so the time of day never matters).
+OPEN_MONTH3_DAYS_AGO = range(4, 7)
+
+
+def randomised_on_for_open_month3(today: date) -> date:
+    """The latest randomisation day whose 3-month window opened 4 to 6 days before `today`.
+
+    Calendar months differ in length, so a fixed number of days back would put the window's
+    opening a different number of days ago on different dates.
+    """
+    day = today
+    while (today - schedule.month_window(day, 3).opens_on).days not in OPEN_MONTH3_DAYS_AGO:
+        day -= timedelta(days=1)
+    return day
+
+
 def participant_with_open_month3(site, pwp):
-    """A participant randomised about 3 months ago, so the 3-month window is open today."""
+    """A participant whose 3-month window opened 4 to 6 days ago (reminder 1 is due)."""
     today = timezone.localdate()
     participant = make_participant(
-        site=site, pwp=pwp, stage="randomised", screened_on=today - timedelta(days=88)
+        site=site, pwp=pwp, stage="randomised", screened_on=randomised_on_for_open_month3(today)
     )
     follow_up = participant.follow_ups.get(timepoint="month3")
-    assert follow_up.opens_on <= today <= follow_up.closes_on
+    assert (today - follow_up.opens_on).days in OPEN_MONTH3_DAYS_AGO
     return participant, follow_up
 
 

@@ -1,4 +1,5 @@
-"""A channel for tests: records every send (thread-safe) and can be told to fail or be slow."""
+"""A channel for tests: records every send (thread-safe), can be told to fail, and can make
+concurrent dispatchers meet before either sends (so both provably hold a claim at once)."""
 
 import threading
 import time
@@ -7,8 +8,21 @@ from apps.reminders.channels import Channel, OutgoingMessage, PermanentSendError
 
 _lock = threading.Lock()
 SENT: list[OutgoingMessage] = []
-BEHAVIOUR = {"delay": 0.0, "fail": None, "remember": True}
+BEHAVIOUR: dict = {"fail": None, "remember": True, "rendezvous": None}
 _PROVIDER: dict[str, str] = {}
+_met = threading.local()
+RENDEZVOUS_TIMEOUT = 30.0
+
+
+def meet_before_first_send(parties: int) -> threading.Barrier:
+    """Make each of `parties` threads wait, at its first send, until all of them are sending.
+
+    A dispatcher sends only rows it has claimed, so once every party is waiting, each one holds
+    a claim: the dispatchers are interleaved by construction, not by how the scheduler ran them.
+    """
+    barrier = threading.Barrier(parties, timeout=RENDEZVOUS_TIMEOUT)
+    BEHAVIOUR["rendezvous"] = barrier
+    return barrier
 
 
 def reset() -> None:
@@ -16,7 +30,7 @@ def reset() -> None:
     with _lock:
         SENT.clear()
         _PROVIDER.clear()
-        BEHAVIOUR.update(delay=0.0, fail=None, remember=True)
+        BEHAVIOUR.update(fail=None, remember=True, rendezvous=None)
 
 
 def sends_per_reminder() -> dict[int, int]:
@@ -34,8 +48,10 @@ class RecordingChannel(Channel):
     name = "recording"
 
     def send(self, message: OutgoingMessage) -> str:
-        if BEHAVIOUR["delay"]:
-            time.sleep(BEHAVIOUR["delay"])
+        barrier = BEHAVIOUR["rendezvous"]
+        if barrier is not None and getattr(_met, "barrier", None) is not barrier:
+            _met.barrier = barrier
+            barrier.wait()
         if BEHAVIOUR["fail"] == "transient":
             raise SendError("provider busy")
         if BEHAVIOUR["fail"] == "permanent":

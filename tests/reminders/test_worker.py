@@ -60,8 +60,8 @@ def _many_due_reminders(site, pwp, participants: int) -> list[int]:
 def test_two_dispatchers_at_once_send_each_reminder_once(
     celery_worker_real, recorder, site_a, pwp_a, settings
 ):
-    settings.REMINDER_BATCH_SIZE = 5  # many small claims, so the two really interleave
-    recorder.BEHAVIOUR["delay"] = 0.002
+    settings.REMINDER_BATCH_SIZE = 5  # many small claims
+    recorder.meet_before_first_send(2)  # neither sends until both hold a claim
     ids = _many_due_reminders(site_a, pwp_a, participants=15)
     patient_ids = set(
         Reminder.objects.filter(id__in=ids)
@@ -94,7 +94,7 @@ def test_two_dispatchers_at_once_send_each_reminder_once(
 
 def test_two_dispatcher_threads_send_each_reminder_once(recorder, site_a, pwp_a, settings):
     settings.REMINDER_BATCH_SIZE = 3
-    recorder.BEHAVIOUR["delay"] = 0.001
+    recorder.meet_before_first_send(2)  # neither sends until both hold a claim
     ids = _many_due_reminders(site_a, pwp_a, participants=15)
     start = threading.Barrier(2)
     reports = []
@@ -162,7 +162,6 @@ def _kill_a_worker_in_the_middle_of_sending(reminder_id: int) -> None:
 def test_worker_killed_between_claim_and_send_leads_to_exactly_one_send(
     celery_worker_real, recorder, site_a, pwp_a, settings
 ):
-    settings.REMINDER_CLAIM_LEASE_SECONDS = 2
     _, follow_up = participant_with_open_month3(site_a, pwp_a)
     reminder = only_due_invitation(follow_up)
 
@@ -172,7 +171,8 @@ def test_worker_killed_between_claim_and_send_leads_to_exactly_one_send(
     assert reminder.status == ReminderStatus.SENDING  # the claim was committed, the send not
     assert reminder.attempts == 1
     assert _run_task() == {"claimed": 0}  # still inside the lease: nobody steals it
-    time.sleep(2.5)
+    lease = timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS + 1)
+    Reminder.objects.filter(pk=reminder.pk).update(claimed_at=reminder.claimed_at - lease)
     assert _run_task() == {"claimed": 1, "sent": 1}
     assert _run_task() == {"claimed": 0}
     assert recorder.sends_per_reminder() == {reminder.pk: 1}
@@ -202,8 +202,7 @@ def test_questionnaire_completed_before_the_reminder_is_due_means_it_is_never_se
 ):
     settings.PATIENT_LINK_RATE_LIMIT = "1000/m"
     _, follow_up = participant_with_open_month3(site_a, pwp_a)
-    soon = timezone.now() + timedelta(seconds=2)
-    Reminder.objects.filter(follow_up=follow_up).update(due_at=soon)
+    Reminder.objects.filter(follow_up=follow_up).update(due_at=timezone.now() + timedelta(hours=1))
     _, token = links.create_questionnaire_link(follow_up=follow_up, created_by=None)
     answers = {
         "phq9": {f"item{i}": "0" for i in range(1, 10)},
@@ -219,8 +218,8 @@ def test_questionnaire_completed_before_the_reminder_is_due_means_it_is_never_se
         assert client.post(f"/q/{token}/{page}/", data).status_code == 302
     assert client.post(f"/q/{token}/check/").status_code == 302
 
-    while timezone.now() <= soon:
-        time.sleep(0.2)
+    # The time comes: every row's send time is now past.
+    Reminder.objects.filter(follow_up=follow_up).update(due_at=timezone.now() - timedelta(hours=1))
     assert _run_task() == {"claimed": 0}
     assert recorder.SENT == []
     assert set(follow_up.reminders.values_list("status", flat=True)) == {"cancelled"}
