@@ -8,6 +8,8 @@ from apps.core.roles import Role
 from tests.cache import clear_cache_keys, clear_process_memos
 from tests.factories import SiteFactory, UserFactory, make_participant
 
+pytest_plugins = ["tests.calendar_clock"]  # QP_TEST_CLOCK moves the clock for a calendar run
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 

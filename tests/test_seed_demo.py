@@ -3,7 +3,9 @@ idempotent; `--scale N` a synthetic pilot for benchmarks; never in production.""
 
 import dataclasses
 import datetime as dt
+import json
 from io import StringIO
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -18,7 +20,12 @@ from pghistory.models import Context
 
 from apps.accounts.models import User
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
-from apps.core.demo.build import DEMO_PASSWORD, demo_plans
+from apps.core.demo.build import (
+    DEMO_PASSWORD,
+    DEMO_PLANNED_ON,
+    RECRUITMENT_OPEN_FOR,
+    demo_plans,
+)
 from apps.core.demo.plan import SiteSpec, plan_site
 from apps.core.demo.synthetic import synthetic_site_codes
 from apps.core.roles import Role
@@ -33,7 +40,12 @@ from apps.outcomes.models import (
 from apps.patients.models import Allocation, Participant, ScreeningRecord
 from apps.practitioners.models import PractitionerProfile
 from apps.reminders.models import FollowUp, Reminder, ReminderStatus
-from apps.reminders.schedule import add_months
+from apps.reminders.schedule import (
+    add_months,
+    follow_up_status,
+    follow_up_windows,
+    reminder_due_dates,
+)
 from apps.sites.models import Site
 
 DEMO_CODES = ["BRS", "LDS", "MAN", "NCL"]
@@ -153,7 +165,7 @@ def test_demo_sites_have_ods_codes_targets_and_an_18_month_window(seeded, db):
     assert all(s.ods_code and s.is_active for s in sites)
     assert sum(s.recruitment_target for s in sites) == 135
     for site in sites:
-        assert site.recruitment_opens_on == add_months(seeded.today, -18)
+        assert site.recruitment_opens_on == seeded.today - RECRUITMENT_OPEN_FOR  # 18 months
         assert seeded.today <= site.recruitment_closes_on <= seeded.today + dt.timedelta(days=31)
         last = Participant.objects.filter(site=site).aggregate(n=Max("trial_id"))["n"]
         assert site.next_participant_number == int(last.split("-")[1]) + 1
@@ -384,3 +396,96 @@ def test_synthetic_rows_are_consistent(seeded, db):
     )
     pending = Reminder.objects.filter(participant__in=synthetic, status="pending")
     assert not pending.filter(due_at__lt=timezone.now()).exists()
+
+
+# ------------------------------------------------------------------ the same shape on any date
+
+SHAPE_FILE = Path(__file__).with_name("demo_shape.json")
+
+
+def _counts(queryset, *fields: str) -> dict[str, int]:
+    rows = queryset.values_list("participant__site__code", *fields).annotate(n=Count("id"))
+    counted: dict[str, int] = {}
+    for code, *values, n in rows:
+        counted[":".join([code, *map(str, values)])] = n
+    return dict(sorted(counted.items()))
+
+
+def _demo_shape() -> dict[str, dict[str, int]]:
+    """Per site: who is where, what is due, what was sent, what is open."""
+    participants = _demo_participants()
+    mine = {"participant__in": participants}
+    statuses = participants.values_list("site__code", "status").annotate(n=Count("id"))
+    return {
+        "participants": dict(sorted((f"{code}:{status}", n) for code, status, n in statuses)),
+        "follow_ups": _counts(FollowUp.objects.filter(**mine), "timepoint", "status"),
+        "reminders": _counts(Reminder.objects.filter(**mine), "kind", "channel", "status"),
+        "alerts": _counts(
+            SafetyAlert.objects.filter(**mine).annotate(open=Q(acknowledged_at__isnull=True)),
+            "open",
+        ),
+        "sessions": _counts(CessationSession.objects.filter(**mine), "attendance"),
+        "measures": {
+            **_counts(PHQ9Response.objects.filter(**mine), "timepoint"),
+            **{f"{k}:co": n for k, n in _counts(COReading.objects.filter(**mine)).items()},
+            **{
+                f"{k}:smoking": n
+                for k, n in _counts(SmokingStatusReport.objects.filter(**mine)).items()
+            },
+        },
+    }
+
+
+def test_the_demo_has_the_same_shape_whatever_day_it_is_loaded(seeded, db):
+    shape = _demo_shape()
+    if not SHAPE_FILE.exists():
+        SHAPE_FILE.write_text(json.dumps(shape, indent=1, sort_keys=True) + "\n")
+        pytest.fail(f"wrote {SHAPE_FILE.name} from this run: check it, commit it, run again")
+    assert shape == json.loads(SHAPE_FILE.read_text()), (
+        f"the demo loaded on {seeded.today} differs from {SHAPE_FILE.name}; if the planner was"
+        f" changed on purpose, delete the file and run this test to write it again"
+    )
+
+
+def _side(a: dt.date, b: dt.date) -> int:
+    return (a > b) - (a < b)
+
+
+def test_the_demo_plan_keeps_every_status_and_message_day_on_every_day_of_four_years():
+    """Moved to any day, each follow-up window worked out again gives the planned status, holds
+    the planned completion, and has each reminder step on the same side of today, the exit and
+    the completion as on the day the demo was planned (so the loaded demo has one shape)."""
+    planned_on = DEMO_PLANNED_ON
+    plans, _ = demo_plans(planned_on)
+    people = [person for plan in plans for person in plan.participants() if person.randomised_on]
+    checked = 0
+    for offset in range(-400, 1061):
+        moved = dt.timedelta(days=offset)
+        today = planned_on + moved
+        for person in people:
+            windows = {
+                w.timepoint: w
+                for w in follow_up_windows(
+                    person.randomised_on + moved, person.quit_date and person.quit_date + moved
+                )
+            }
+            for follow_up in person.follow_ups:
+                window = windows[follow_up.timepoint]
+                done = follow_up.completed_on
+                if follow_up.status != "cancelled":
+                    status = follow_up_status(window, today, completed=done is not None)
+                    assert status == follow_up.status, (today, person.number, follow_up.timepoint)
+                if done:
+                    assert window.contains(done + moved), (today, person.number)
+                references = [(planned_on, today)]
+                references += [(done, done + moved)] if done else []
+                if person.exit:
+                    references.append((person.exit.on, person.exit.on + moved))
+                steps = zip(
+                    reminder_due_dates(follow_up.window), reminder_due_dates(window), strict=True
+                )
+                for (_, then), (_, now) in steps:
+                    for before, after in references:
+                        assert _side(then, before) == _side(now, after), (today, person.number)
+                checked += 1
+    assert checked > 1000 * len(people)

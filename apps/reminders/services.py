@@ -115,23 +115,23 @@ def plan_reminders(
             continue
         if kind not in to_arm:
             continue
-        channel = (
-            ReminderChannel.STAFF_TASK
-            if kind == ReminderKind.ESCALATION
-            else contact.preferred_channel
-        )
         Reminder.objects.get_or_create(
-            follow_up=follow_up,
-            kind=kind,
-            defaults={
-                "participant": follow_up.participant,
-                "channel": channel,
-                "due_at": reminder_due_at(day),
-                "assigned_to": follow_up.participant.assigned_pwp
-                if kind == ReminderKind.ESCALATION
-                else None,
-            },
+            follow_up=follow_up, kind=kind, defaults=new_reminder_fields(follow_up, kind, day)
         )
+
+
+def new_reminder_fields(follow_up: FollowUp, kind: str, day: date) -> dict:
+    """A new cadence row's fields: the escalation is a phone task for the participant's PWP."""
+    participant = follow_up.participant
+    escalation = kind == ReminderKind.ESCALATION
+    return {
+        "participant": participant,
+        "channel": ReminderChannel.STAFF_TASK
+        if escalation
+        else participant.contact_details.preferred_channel,
+        "due_at": reminder_due_at(day),
+        "assigned_to": participant.assigned_pwp if escalation else None,
+    }
 
 
 def _move_reminder(reminder: Reminder, due_at: datetime, *, catch_up: bool = False) -> None:

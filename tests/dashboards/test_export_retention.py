@@ -23,13 +23,19 @@ def export_root(settings, tmp_path):
     return settings.EXPORT_ROOT
 
 
+def _age(path: Path, when) -> None:
+    """Give the file the modification time `when` on the app's clock (a calendar run moves the
+    app's clock, not the file system's)."""
+    os.utime(path, (when.timestamp(), when.timestamp()))
+
+
 def _built(user, *, days_ago: float) -> ExportJob:
     job = services.build_export(
         services.request_export(by=user, dataset="dictionary", file_format="csv").id
     )
-    ExportJob.objects.filter(id=job.id).update(
-        finished_at=timezone.now() - timedelta(days=days_ago)
-    )
+    finished = timezone.now() - timedelta(days=days_ago)
+    ExportJob.objects.filter(id=job.id).update(finished_at=finished)
+    _age(Path(job.file_path), finished)
     job.refresh_from_db()
     return job
 
@@ -110,8 +116,8 @@ def test_files_a_crashed_build_left_are_deleted_after_the_retention_time(export_
     old, new = export_root / f"old-{name}", export_root / f"new-{name}"
     old.write_text("trial_id\nBRS-0001\n")
     new.write_text("trial_id\nBRS-0002\n")
-    eight_days_ago = (timezone.now() - timedelta(days=8)).timestamp()
-    os.utime(old, (eight_days_ago, eight_days_ago))
+    _age(old, timezone.now() - timedelta(days=8))
+    _age(new, timezone.now())
     services.delete_expired_export_files()
     assert not old.exists() and new.exists()
 

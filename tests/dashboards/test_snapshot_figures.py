@@ -163,7 +163,8 @@ def test_arm_filter_keeps_one_arm(data, small_pilot):
 
 
 def test_month_range_filters_by_randomisation_month(data, small_pilot):
-    recent = timezone.localdate().isoformat()[:7]
+    # B1's own month: 10 days ago is last month on the first ten days of a month.
+    recent = small_pilot.people["B1"].randomised_on.isoformat()[:7]
     report = _report(data, small_pilot, month_from=recent, month_to=recent)
     assert report.headline["randomised"] == 1
     cumulative = report.tables["recruitment_months"].rows[-1]
@@ -194,7 +195,8 @@ def test_recruitment_under_a_month_filter_compares_like_with_like(data, small_pi
 def test_recruitment_period_stops_at_today_when_the_range_runs_ahead(data, small_pilot):
     today = timezone.localdate()
     start = (today - dt.timedelta(days=10)).isoformat()[:7]  # B1's month of randomisation
-    report = _report(data, small_pilot, month_from=start, month_to="2027-12")
+    ahead = (today + dt.timedelta(days=400)).isoformat()[:7]
+    report = _report(data, small_pilot, month_from=start, month_to=ahead)
     first = dt.date.fromisoformat(start + "-01")
     expected = sum(_expected(s, first, today) for s in (small_pilot.site_a, small_pilot.site_b))
     assert _p(report.headline["recruitment"]) == (1, math.ceil(expected))

@@ -11,22 +11,28 @@ import pghistory
 from django.db import transaction
 
 from apps.accounts.models import SiteMembership, User
+from apps.core.demo.calendar_safety import shift_site_plan
 from apps.core.demo.load import (
     SiteStaff,
+    fill_in_message_history,
     load_site,
     mark_one_message_undelivered_per_site,
-    mark_past_reminders_sent,
 )
 from apps.core.demo.plan import SitePlan, SiteSpec, ensure_open_alerts, plan_site
 from apps.core.roles import Role
 from apps.practitioners.models import PractitionerProfile
-from apps.reminders.schedule import add_months
 from apps.sites.models import Site
 from apps.sites.selectors import get_pilot
 
 DEMO_DOMAIN = "demo.quitpilot.test"
 DEMO_PASSWORD = "quitpilot-demo"
 DEMO_SEED = 2026
+# The demo is planned as seen on this day and moved to the day it is loaded, so it has the same
+# shape (statuses, alerts, messages, counts) on every date (calendar_safety.py). A day on which
+# every site has a follow-up open to show (tests/test_seed_demo.py holds the shape).
+DEMO_PLANNED_ON = date(2026, 5, 13)
+# About 18 months, counted in days so that it moves with the plan.
+RECRUITMENT_OPEN_FOR = timedelta(days=548)
 MANAGER_EMAIL = f"manager@{DEMO_DOMAIN}"
 
 # code, name, ODS code, recruitment target, randomised so far, PWPs, site lead
@@ -99,7 +105,7 @@ def demo_logins() -> list[DemoLogin]:
 
 def demo_site_specs(today: date) -> list[SiteSpec]:
     """The four demo sites: an 18-month recruitment window that ends a fortnight from now."""
-    opens_on = add_months(today, -18)
+    opens_on = today - RECRUITMENT_OPEN_FOR
     closes_on = today + timedelta(days=14)
     return [
         SiteSpec(code, name, ods, target, opens_on, closes_on, randomised)
@@ -108,11 +114,15 @@ def demo_site_specs(today: date) -> list[SiteSpec]:
 
 
 def demo_plans(today: date) -> tuple[list[SitePlan], random.Random]:
-    """The demo's plan for `today` (the same every time) and the generator, ready for staff."""
+    """The demo's plan moved to `today` (the same shape on every date) and the generator, ready
+    for staff."""
     rng = random.Random(DEMO_SEED)
-    plans = [plan_site(rng, spec, today) for spec in demo_site_specs(today)]
-    ensure_open_alerts(plans, 2, today)
-    return plans, rng
+    planned_on = DEMO_PLANNED_ON
+    plans = [
+        plan_site(rng, spec, planned_on, calendar_safe=True) for spec in demo_site_specs(planned_on)
+    ]
+    ensure_open_alerts(plans, 2, planned_on)
+    return [shift_site_plan(plan, today - planned_on) for plan in plans], rng
 
 
 @transaction.atomic
@@ -130,7 +140,7 @@ def build_demo(*, today: date) -> list[DemoLogin]:
         _create_central_staff(sites, rng, specs[0].opens_on)
         for plan, site, site_staff in zip(plans, sites, staff, strict=True):
             load_site(plan, site, site_staff, today)
-        mark_past_reminders_sent(sites)
+        fill_in_message_history(sites)
         mark_one_message_undelivered_per_site(sites)
     return demo_logins()
 

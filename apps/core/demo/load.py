@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F
 from django.utils import timezone
 
 from apps.cessation.services import SessionInput, record_session
@@ -21,6 +20,8 @@ from apps.outcomes import services as outcome_services
 from apps.outcomes.models import SafetyAlert, Source, Timepoint
 from apps.patients import services as patient_services
 from apps.patients.models import Allocation, Participant, RandomisationBlock
+from apps.patients.status import Status as ParticipantStatus
+from apps.reminders import schedule
 from apps.reminders import services as reminder_services
 from apps.reminders.models import (
     FollowUp,
@@ -263,11 +264,46 @@ def _load_exit(participant: Participant, person: ParticipantPlan) -> None:
         patient_services.complete_participant(participant=participant)
 
 
-def mark_past_reminders_sent(sites) -> int:
-    """Reminders already due were sent at the time; without this the outbox would send them now."""
-    return Reminder.objects.filter(
-        participant__site__in=sites, status=ReminderStatus.PENDING, due_at__lt=timezone.now()
-    ).update(status=ReminderStatus.SENT, sent_at=F("due_at"), attempts=1, updated_at=timezone.now())
+def fill_in_message_history(sites) -> int:
+    """Send, at the time, every cadence step that fell due while its follow-up was chased.
+
+    Entered after the fact, the services arm only what a late planner would (the latest step
+    already due, then the future ones), and completing or exiting cancels what is left; a live
+    pilot would have sent each step on its day until the questionnaire came back, the
+    participant left or the window closed. Later steps stay as the services left them.
+    """
+    now = timezone.now()
+    filled = 0
+    follow_ups = FollowUp.objects.filter(
+        participant__site__in=sites, participant__contact_details__consent_to_contact=True
+    ).select_related("participant__contact_details", "participant__assigned_pwp")
+    for follow_up in follow_ups.prefetch_related("reminders"):
+        rows = {row.kind: row for row in follow_up.reminders.all()}
+        for kind, day in schedule.reminder_due_dates(follow_up.window):
+            due_at = reminder_services.reminder_due_at(day)
+            if not _chased_at(follow_up, due_at, now):
+                continue
+            row = rows.get(kind) or Reminder(
+                follow_up=follow_up,
+                kind=kind,
+                **reminder_services.new_reminder_fields(follow_up, kind, day),
+            )
+            if row.status == ReminderStatus.SENT and row.pk:
+                continue
+            row.status, row.attempts = ReminderStatus.SENT, 1
+            row.due_at = row.sent_at = due_at
+            row.save()
+            filled += 1
+    return filled
+
+
+def _chased_at(follow_up: FollowUp, moment: datetime, now: datetime) -> bool:
+    """Whether the follow-up was still chased at `moment`: not yet done, and the participant not
+    yet withdrawn (withdrawal cancels messages; someone lost to follow-up is still written to)."""
+    participant = follow_up.participant
+    if participant.status == ParticipantStatus.WITHDRAWN and moment.date() >= participant.exit_on:
+        return False
+    return moment < min(now, follow_up.completed_at or now)
 
 
 DEMO_UNDELIVERED_REASON = "The text service did not recognise the mobile number (demo)"

@@ -21,6 +21,7 @@ from apps.cessation.protocol import (
     SessionType,
     suggested_session_type,
 )
+from apps.core.demo.calendar_safety import is_calendar_safe
 from apps.reminders import schedule
 
 LONDON = ZoneInfo("Europe/London")
@@ -223,13 +224,19 @@ _EXCLUSION_BY_CRITERION = {
 
 
 def plan_site(
-    rng: random.Random, spec: SiteSpec, today: date, engagement: str = "typical"
+    rng: random.Random,
+    spec: SiteSpec,
+    today: date,
+    engagement: str = "typical",
+    *,
+    calendar_safe: bool = False,
 ) -> SitePlan:
     """Plan one site's screening log and every participant's journey up to yesterday.
 
     `engagement` picks how many sessions intervention participants attend: "typical" (a
     pilot's spread, most stopping by session 6) or "intensive" (most using the extended
-    programme of up to 12 sessions: the heavier load the benchmarks want).
+    programme of up to 12 sessions: the heavier load the benchmarks want). `calendar_safe`
+    plans only journeys that keep their shape when moved to any other date (calendar_safety.py).
     """
     weights = ENGAGEMENT[engagement]
     last_day = today - timedelta(days=1)
@@ -283,7 +290,10 @@ def plan_site(
     for screening in screenings:
         person = screening.participant
         if person and person.randomised_on:
-            _plan_treatment(rng, person, last_day, today, weights)
+            if calendar_safe:
+                _plan_calendar_safe_treatment(rng, person, last_day, today, weights)
+            else:
+                _plan_treatment(rng, person, last_day, today, weights)
     return SitePlan(spec=spec, screenings=screenings, blocks=blocks)
 
 
@@ -422,6 +432,41 @@ def _at(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])), LONDON)
 
 
+# How long after consent randomisation may be put off to find a calendar-safe journey.
+LATEST_RANDOMISATION_AFTER_CONSENT = timedelta(days=28)
+
+
+def _plan_calendar_safe_treatment(
+    rng: random.Random, person: ParticipantPlan, last: date, today: date, weights: list[int]
+) -> None:
+    """Plan the treatment, on later randomisation days with fresh draws, until calendar safe."""
+    assert person.randomised_on is not None and person.consented_on is not None
+    first_choice = person.randomised_on
+    latest = min(last, person.consented_on + LATEST_RANDOMISATION_AFTER_CONSENT)
+    days = [first_choice] + [
+        day
+        for offset in range((latest - person.consented_on).days + 1)
+        if (day := person.consented_on + timedelta(days=offset)) > first_choice
+    ]
+    for day in days:
+        _clear_treatment(person)
+        person.randomised_on = day
+        _plan_treatment(rng, person, last, today, weights)
+        if is_calendar_safe(person, today):
+            return
+    raise RuntimeError(f"no calendar-safe journey for participant {person.number} by {latest}")
+
+
+def _clear_treatment(person: ParticipantPlan) -> None:
+    person.baseline_measures = None
+    person.baseline_co = None
+    person.quit_date = None
+    person.sessions = []
+    person.follow_ups = []
+    person.exit = None
+    person.completed = False
+
+
 def _plan_treatment(
     rng: random.Random, person: ParticipantPlan, last: date, today: date, weights: list[int]
 ) -> None:
@@ -536,7 +581,8 @@ def _duration(rng: random.Random, session_type: str) -> int:
 
 def _bcts(rng: random.Random, session_type: str) -> list[str]:
     expected = DEFAULT_EXPECTED_BCTS[session_type]
-    delivered = [code for code in expected if rng.random() < 0.88]
+    # An attended session delivers at least one of its expected techniques.
+    delivered = [code for code in expected if rng.random() < 0.88] or list(expected)[:1]
     extras = [code for code in BCT.values if code not in expected]
     delivered += [code for code in rng.sample(extras, 2) if rng.random() < 0.15]
     return sorted(set(delivered))
