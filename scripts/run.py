@@ -5,7 +5,8 @@
         migrate, seed the demo data, then serve on 127.0.0.1:PORT with one Celery worker and
         Celery beat until Ctrl-C / SIGTERM. --check starts everything, waits until the web
         server answers and the worker answers a ping, then stops it all and exits 0 (smoke test).
-    scripts/run.py test [-- PYTEST ARGS]      python -m pytest $PYTEST_ARGS ARGS
+    scripts/run.py test [-- PYTEST ARGS]      python -m pytest $PYTEST_ARGS ARGS; with no ARGS,
+                                              then scripts/calendar_check.py (awkward dates)
     scripts/run.py manage COMMAND [ARGS]      manage.py COMMAND ARGS (dev settings by default)
     scripts/run.py exec -- COMMAND [ARGS]     any command (bench/run.py, psql, a shell...)
 
@@ -442,7 +443,12 @@ def cmd_test(args: argparse.Namespace) -> int:
         # pytest.ini chooses config.settings.test; do not impose the dev settings here.
         env = child_env(extra, django_settings=None)
         say("python -m pytest " + shlex.join(pytest_args))
-        return run_foreground([PYTHON, "-m", "pytest", *pytest_args], env)
+        code = run_foreground([PYTHON, "-m", "pytest", *pytest_args], env)
+        if pytest_args or os.environ.get("QP_SKIP_CALENDAR"):
+            return code  # a chosen part of the suite, not the whole of it
+        say("the calendar check: the date-sensitive tests on awkward days")
+        calendar = run_foreground([PYTHON, str(ROOT / "scripts" / "calendar_check.py")], env)
+        return code or calendar
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
