@@ -87,6 +87,8 @@ class SafetyAlertAdmin(ParticipantRowAdmin):
     list_display = [
         trial_id,
         participant_site,
+        "item9",
+        "submitted",
         "raised_at",
         "notified_at",
         "acknowledged_at",

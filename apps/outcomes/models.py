@@ -229,12 +229,36 @@ class COReading(PublicModel):
 
 @pghistory.track()
 class SafetyAlert(PublicModel):
-    """Raised by a PHQ-9 item 9 above 0; open until a clinician records the action taken."""
+    """Raised by a PHQ-9 item 9 above 0 as soon as the answer reaches the server (a stored PHQ-9,
+    or a page of a patient's questionnaire saved as a draft); open until a clinician records the
+    action taken. A later change of the draft's answer is noted, never withdraws it."""
 
     participant = models.ForeignKey(
         "patients.Participant", on_delete=models.PROTECT, related_name="safety_alerts"
     )
-    phq9 = models.OneToOneField(PHQ9Response, on_delete=models.PROTECT, related_name="safety_alert")
+    phq9 = models.OneToOneField(
+        PHQ9Response,
+        on_delete=models.PROTECT,
+        related_name="safety_alert",
+        null=True,
+        blank=True,
+        help_text="The stored PHQ-9; empty while the answer is only on an unsubmitted draft.",
+    )
+    questionnaire_link = models.OneToOneField(
+        "outcomes.QuestionnaireLink",
+        on_delete=models.PROTECT,
+        related_name="safety_alert",
+        null=True,
+        blank=True,
+        help_text="The patient's questionnaire whose saved draft first gave the answer.",
+    )
+    item9 = models.PositiveSmallIntegerField(help_text="The item 9 answer that raised the alert.")
+    item9_now = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The draft's item 9 answer after it was changed (empty when never changed).",
+    )
+    item9_changed_at = models.DateTimeField(null=True, blank=True)
     raised_at = models.DateTimeField()
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -269,12 +293,36 @@ class SafetyAlert(PublicModel):
                 name="alert_acknowledged_after_raised",
                 condition=Q(acknowledged_at__isnull=True) | Q(acknowledged_at__gte=F("raised_at")),
             ),
+            models.CheckConstraint(
+                name="alert_has_a_source",
+                condition=Q(phq9__isnull=False) | Q(questionnaire_link__isnull=False),
+            ),
+            models.CheckConstraint(name="alert_item9_raised", condition=Q(item9__range=(1, 3))),
+            models.CheckConstraint(
+                name="alert_item9_change_complete",
+                condition=Q(item9_now__isnull=True, item9_changed_at__isnull=True)
+                | Q(item9_now__range=(0, 3), item9_changed_at__isnull=False),
+            ),
         ]
 
     @property
     def is_open(self) -> bool:
         """Whether no clinician has acknowledged it yet."""
         return self.acknowledged_at is None
+
+    @property
+    def submitted(self) -> bool:
+        """Whether the answer is in a stored PHQ-9 (not only on a questionnaire's draft)."""
+        return self.phq9_id is not None
+
+    @property
+    def source_note(self) -> str:
+        """Where the answer came from, in words for staff."""
+        if not self.submitted:
+            return "answered on the questionnaire, not submitted"
+        if self.questionnaire_link_id is not None:
+            return "answered on the questionnaire, then submitted"
+        return self.phq9.get_source_display().lower()
 
 
 class QuestionnaireLink(TimeStampedModel):

@@ -143,7 +143,7 @@ def find_link(raw_token: str) -> LinkLookup:
     """Look a raw token up by its hash; the answer says whether it can be used now."""
     if not raw_token or len(raw_token) > 100:
         return LinkLookup(None, UNKNOWN)
-    links = QuestionnaireLink.objects.select_related("follow_up", "participant")
+    links = QuestionnaireLink.objects.select_related("follow_up", "participant__site")
     link = links.filter(token_hash=hash_token(raw_token)).first()
     if link is None:
         return LinkLookup(None, UNKNOWN)
@@ -151,15 +151,31 @@ def find_link(raw_token: str) -> LinkLookup:
 
 
 def save_draft(*, link: QuestionnaireLink, section: str, answers: dict) -> QuestionnaireLink:
-    """Keep one page's validated answers on the link so the patient can stop and come back."""
+    """Keep one page's validated answers on the link so the patient can stop and come back.
+
+    A PHQ-9 page whose item 9 is above 0 raises the safety alert now, in the same transaction:
+    the patient may close the page and never submit.
+    """
+    from apps.outcomes.questionnaire_content import PHQ9
+    from apps.outcomes.services import note_draft_item9
+
     with transaction.atomic():
         locked = QuestionnaireLink.objects.select_for_update().get(pk=link.pk)
         draft = dict(locked.draft_answers or {})
         draft[section] = answers
         locked.draft_answers = draft
         locked.save(update_fields=["draft_answers", "updated_at"])
+        item9 = draft_item9(locked.draft_answers)
+        if section == PHQ9 and item9 is not None:
+            note_draft_item9(link=locked, item9=item9)
     link.draft_answers = locked.draft_answers
     return link
+
+
+def draft_item9(draft_answers: dict | None) -> int | None:
+    """The PHQ-9 item 9 answer on a draft, or None when that page is not saved yet."""
+    value = ((draft_answers or {}).get("phq9") or {}).get("item9")
+    return None if value is None else int(value)
 
 
 class LinkUnavailable(DomainError):
@@ -213,7 +229,12 @@ def submit_questionnaire(*, link: QuestionnaireLink, today: date | None = None) 
         "follow_up": follow_up,
         "today": today,
     }
-    phq9 = record_phq9(items=answers.phq9, difficulty=answers.phq9_difficulty, **common)
+    phq9 = record_phq9(
+        items=answers.phq9,
+        difficulty=answers.phq9_difficulty,
+        questionnaire_link=link,
+        **common,
+    )
     record_gad7(items=answers.gad7, **common)
     smoking = answers.smoking
     record_smoking_status(
@@ -229,4 +250,5 @@ def submit_questionnaire(*, link: QuestionnaireLink, today: date | None = None) 
     link.used_at = timezone.now()
     link.draft_answers = {}
     link.save(update_fields=["used_at", "draft_answers", "updated_at"])
-    return Submission(link=link, phq9_risk=phq9.risk)
+    # The card shows when any answer on this questionnaire raised an alert, even if changed.
+    return Submission(link=link, phq9_risk=phq9.risk or hasattr(phq9, "safety_alert"))

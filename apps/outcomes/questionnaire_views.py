@@ -99,8 +99,15 @@ def _context(token: str, link, **extra) -> dict:
         "timepoint": link.follow_up.get_timepoint_display(),
         "closes_on": link.follow_up.closes_on,
         "section_count": len(content.SECTIONS),
+        "urgent_support": (links.draft_item9(link.draft_answers) or 0) > 0,
+        "service_phone": service_phone(link),
         **extra,
     }
+
+
+def service_phone(link) -> str:
+    """The participant's Talking Therapies service's number (QUESTIONNAIRE_SERVICE_PHONES)."""
+    return settings.QUESTIONNAIRE_SERVICE_PHONES.get(link.participant.site.code, "")
 
 
 def _section_url(token: str, section: str) -> str:
@@ -269,5 +276,9 @@ def done(request, token: str, lookup):
     return render(
         request,
         "questionnaire/done.html",
-        {"risk": bool(done_links[str(link.pk)]), "token": token},
+        {
+            "risk": bool(done_links[str(link.pk)]),
+            "token": token,
+            "service_phone": service_phone(link),
+        },
     )

@@ -247,9 +247,19 @@ class SafetyAlertSerializer(serializers.ModelSerializer):
 
     id = serializers.UUIDField(source="public_id", read_only=True)
     participant = serializers.SlugRelatedField(slug_field="trial_id", read_only=True)
-    phq9 = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    phq9_total = serializers.IntegerField(source="phq9.total", read_only=True)
-    phq9_item9 = serializers.IntegerField(source="phq9.item9", read_only=True)
+    phq9 = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    phq9_total = serializers.IntegerField(source="phq9.total", read_only=True, allow_null=True)
+    phq9_item9 = serializers.IntegerField(
+        source="item9", read_only=True, help_text="The item 9 answer that raised the alert."
+    )
+    item9_now = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The questionnaire draft's item 9 after a change (null when never changed).",
+    )
+    submitted = serializers.BooleanField(
+        read_only=True, help_text="False while the answer is only on an unsubmitted draft."
+    )
     acknowledged_by = serializers.SlugRelatedField(
         slug_field="email", read_only=True, allow_null=True
     )
@@ -264,6 +274,9 @@ class SafetyAlertSerializer(serializers.ModelSerializer):
             "phq9",
             "phq9_total",
             "phq9_item9",
+            "item9_now",
+            "item9_changed_at",
+            "submitted",
             "raised_at",
             "is_open",
             "acknowledged_at",

@@ -80,8 +80,13 @@ def record_phq9(
     recorded_by=None,
     today: date | None = None,
     difficulty: int | None = None,
+    questionnaire_link=None,
 ) -> PHQ9Response:
-    """Store a scored PHQ-9; a positive item 9 raises a safety alert at once."""
+    """Store a scored PHQ-9; a positive item 9 raises a safety alert at once.
+
+    From a patient's questionnaire (`questionnaire_link`), an alert its saved draft already
+    raised is given the stored PHQ-9 instead: one answer, one alert, one email.
+    """
     _check_participant(participant)
     result = _score(scoring.score_phq9, items, "phq9")
     try:
@@ -105,9 +110,19 @@ def record_phq9(
         risk=result.risk,
         scoring_version=scoring.SCORING_VERSION,
     )
-    if result.risk:
-        raise_safety_alert(phq9=response)
+    drafted = _draft_alert(questionnaire_link)
+    if drafted is not None:
+        drafted.phq9 = response
+        drafted.save(update_fields=["phq9", "updated_at"])
+    elif result.risk:
+        raise_safety_alert(phq9=response, questionnaire_link=questionnaire_link)
     return response
+
+
+def _draft_alert(link) -> SafetyAlert | None:
+    if link is None:
+        return None
+    return SafetyAlert.objects.select_for_update().filter(questionnaire_link=link).first()
 
 
 @transaction.atomic
@@ -263,17 +278,50 @@ def record_co_reading(
     )
 
 
-def raise_safety_alert(*, phq9: PHQ9Response) -> SafetyAlert:
+def raise_safety_alert(*, phq9: PHQ9Response, questionnaire_link=None) -> SafetyAlert:
     """Open a safety alert for a risky PHQ-9 and email the PWP and site leads after commit."""
     alert = SafetyAlert.objects.create(
-        participant=phq9.participant, phq9=phq9, raised_at=timezone.now()
+        participant=phq9.participant,
+        phq9=phq9,
+        questionnaire_link=questionnaire_link,
+        item9=phq9.item9,
+        raised_at=timezone.now(),
     )
+    _notify_after_commit(alert)
+    return alert
+
+
+def note_draft_item9(*, link, item9: int) -> SafetyAlert | None:
+    """A questionnaire page was saved with this item 9 answer: raise the alert on the first
+    answer above 0 (email after commit); a later change is noted on it, never withdraws it.
+
+    The caller holds the link's row lock, so two tabs saving at once raise one alert.
+    """
+    alert = SafetyAlert.objects.select_for_update().filter(questionnaire_link=link).first()
+    if alert is None:
+        if item9 <= 0:
+            return None
+        alert = SafetyAlert.objects.create(
+            participant=link.participant,
+            questionnaire_link=link,
+            item9=item9,
+            raised_at=timezone.now(),
+        )
+        _notify_after_commit(alert)
+        return alert
+    current = alert.item9 if alert.item9_now is None else alert.item9_now
+    if item9 != current:
+        alert.item9_now, alert.item9_changed_at = item9, timezone.now()
+        alert.save(update_fields=["item9_now", "item9_changed_at", "updated_at"])
+    return alert
+
+
+def _notify_after_commit(alert: SafetyAlert) -> None:
     from apps.outcomes.tasks import notify_safety_alert
 
     # robust: a broker outage must not turn a stored PHQ-9 into an error page; the beat sweep
     # re-queues alerts that were never notified.
     transaction.on_commit(lambda: notify_safety_alert.delay(alert.id), robust=True)
-    return alert
 
 
 @transaction.atomic

@@ -291,6 +291,8 @@ PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_constraint=False, on_delete=DO_
 
 # Patient questionnaires and reminders.
 QUESTIONNAIRE_CONTACT = env("QUESTIONNAIRE_CONTACT", default="")
+# Each service's phone number for the urgent-support card, by site code: "BRS=0117 496 0000,..."
+QUESTIONNAIRE_SERVICE_PHONES: dict[str, str] = env.dict("QUESTIONNAIRE_SERVICE_PHONES", default={})
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=600)
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)

@@ -7,3 +7,13 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 ALLOW_DEMO_SEED = True
+# The demo sites' numbers (Ofcom's ranges kept for drama: they reach nobody).
+QUESTIONNAIRE_SERVICE_PHONES = env.dict(
+    "QUESTIONNAIRE_SERVICE_PHONES",
+    default={
+        "BRS": "0117 496 0000",
+        "LDS": "0113 496 0000",
+        "MAN": "0161 496 0000",
+        "NCL": "0191 498 0000",
+    },
+)

@@ -145,3 +145,35 @@ def test_thoughts_of_self_harm_show_urgent_support_on_the_confirmation(
     expect(card).to_contain_text("999")
     assert_accessible(page, "confirmation with urgent support")
     assert SafetyAlert.objects.filter(participant=participant).count() == 1
+
+
+def test_a_risk_answer_saved_and_abandoned_reaches_the_caseload(
+    page, browser, link_url, live_server, pwp_a, sign_in, assert_accessible, screenshot, settings
+):
+    settings.QUESTIONNAIRE_SERVICE_PHONES = {"BRS": "0117 496 0000"}
+    participant, url = link_url
+    page.goto(url + "phq9/")
+    _answer_phq9(page, ["Several days"] * 8 + ["Nearly every day"])
+    page.get_by_role("button", name="Save and continue").click()
+
+    # The very next page carries the urgent-support card; then the patient closes the page.
+    expect(page.get_by_text("Part 2 of 3")).to_be_visible()
+    card = page.locator("#urgent-support")
+    for text in ("NHS 111", "option 2", "116 123", "999", "0117 496 0000"):
+        expect(card).to_contain_text(text)
+    assert_accessible(page, "gad7 with urgent support")
+    screenshot(page, "questionnaire-urgent-support")
+    page.close()
+
+    alert = SafetyAlert.objects.get(participant=participant)
+    assert (alert.item9, alert.submitted) == (3, False)
+
+    staff = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(staff, pwp_a)
+    staff.goto(f"{live_server.url}/")
+    banner = staff.locator("#alerts")
+    expect(banner).to_contain_text(participant.trial_id)
+    expect(banner).to_contain_text("item 9 = 3")
+    expect(banner).to_contain_text("answered on the questionnaire, not submitted")
+    assert_accessible(staff, "caseload with a draft alert")
+    staff.close()

@@ -507,6 +507,7 @@ class _Measures:
                 SafetyAlert(
                     participant=response.participant,
                     phq9=response,
+                    item9=response.item9,
                     raised_at=alert.raised_at,
                     notified_at=alert.raised_at + timedelta(minutes=2),
                     acknowledged_at=alert.acknowledged_at,
