@@ -325,6 +325,57 @@ class SafetyAlert(PublicModel):
         return self.phq9.get_source_display().lower()
 
 
+class EscalationLevel(models.TextChoices):
+    SITE_LEAD = "site_lead", "Site lead"
+    TRIAL_MANAGER = "trial_manager", "Trial manager"
+
+
+class EscalationStatus(models.TextChoices):
+    PENDING = "pending", "Due later"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    CANCELLED = "cancelled", "Not needed (acknowledged first)"
+    UNCONFIRMED = "unconfirmed", "Sending was interrupted: check the mail log, not resent"
+
+
+@pghistory.track()
+class AlertEscalation(TimeStampedModel):
+    """One planned escalation email of an unacknowledged alert: an outbox row, sent once.
+
+    Planned when the alert is raised (site lead after the first interval of working hours, the
+    trial manager after a second); acknowledging the alert cancels what is still due.
+    """
+
+    alert = models.ForeignKey(SafetyAlert, on_delete=models.CASCADE, related_name="escalations")
+    level = models.CharField(max_length=16, choices=EscalationLevel.choices)
+    due_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=12, choices=EscalationStatus.choices, default=EscalationStatus.PENDING
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.TextField(blank=True, help_text="Who was emailed, comma-separated.")
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["status", "due_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "level"], name="one_escalation_per_level"),
+            models.CheckConstraint(
+                name="escalation_status_valid", condition=Q(status__in=EscalationStatus.values)
+            ),
+            models.CheckConstraint(
+                name="escalation_sent_has_time_and_recipients",
+                condition=~Q(status=EscalationStatus.SENT)
+                | (Q(sent_at__isnull=False) & ~Q(recipients="")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Escalation of {self.alert.participant} to the {self.get_level_display().lower()}"
+
+
 class QuestionnaireLink(TimeStampedModel):
     """A single-use link for one follow-up; only the SHA-256 of its token is stored."""
 

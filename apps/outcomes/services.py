@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from apps.core.errors import DomainError
 from apps.outcomes import scoring
+from apps.outcomes.escalation import cancel_escalations, plan_escalations
 from apps.outcomes.models import (
     COReading,
     GAD7Response,
@@ -317,7 +318,10 @@ def note_draft_item9(*, link, item9: int) -> SafetyAlert | None:
 
 
 def _notify_after_commit(alert: SafetyAlert) -> None:
+    """Plan the alert's escalations now; email the clinicians once the alert is committed."""
     from apps.outcomes.tasks import notify_safety_alert
+
+    plan_escalations(alert)
 
     # robust: a broker outage must not turn a stored PHQ-9 into an error page; the beat sweep
     # re-queues alerts that were never notified.
@@ -341,4 +345,5 @@ def acknowledge_alert(*, alert: SafetyAlert, by, action_taken: str) -> SafetyAle
     alert.action_taken = action_taken
     alert.time_to_acknowledge = now - alert.raised_at
     alert.save()
+    cancel_escalations(alert)
     return alert

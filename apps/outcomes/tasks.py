@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from apps.outcomes.escalation import escalate_due_alerts
 from apps.outcomes.notifications import send_safety_alert_email, unnotified_alert_ids
 
 
@@ -25,3 +26,9 @@ def requeue_unnotified_alerts() -> int:
     for alert_id in alert_ids:
         notify_safety_alert.delay(alert_id)
     return len(alert_ids)
+
+
+@shared_task(acks_late=True)
+def escalate_unacknowledged_alerts() -> dict[str, int]:
+    """Email the site leads, then the trial managers, about alerts nobody acknowledged in time."""
+    return escalate_due_alerts().as_dict()

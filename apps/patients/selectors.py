@@ -104,6 +104,7 @@ def open_alerts_visible_to(user):
             acknowledged_at__isnull=True,
         )
         .select_related("participant", "participant__assigned_pwp", "phq9")
+        .prefetch_related("escalations")
         .order_by("raised_at")
     )
 
@@ -162,9 +163,9 @@ def participant_page_data(participant: Participant) -> dict:
             )
         ),
         "alerts": list(
-            participant.safety_alerts.select_related("phq9", "acknowledged_by").order_by(
-                "-raised_at"
-            )
+            participant.safety_alerts.select_related("phq9", "acknowledged_by")
+            .prefetch_related("escalations")
+            .order_by("-raised_at")
         ),
     }
 

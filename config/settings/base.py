@@ -192,6 +192,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.dashboards.tasks.build_metric_snapshot",
         "schedule": 600.0,
     },
+    "escalate-unacknowledged-safety-alerts": {
+        "task": "apps.outcomes.tasks.escalate_unacknowledged_alerts",
+        "schedule": 60.0,
+    },
     "requeue-unnotified-safety-alerts": {
         "task": "apps.outcomes.tasks.requeue_unnotified_alerts",
         "schedule": 300.0,
@@ -288,6 +292,18 @@ PGHISTORY_ADMIN_CLASS = "apps.core.admin.AllEventsAdmin"
 from django.db.models import DO_NOTHING  # noqa: E402
 
 PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_constraint=False, on_delete=DO_NOTHING)
+
+# Safety alerts not acknowledged in time are escalated by email: to the site's leads after
+# ALERT_ESCALATION_WORKING_HOURS, then to the trial managers after a further
+# ALERT_SECOND_ESCALATION_WORKING_HOURS. Working hours run ALERT_WORKING_DAY (London time),
+# Monday to Friday; England's bank holidays are skipped.
+ALERT_ESCALATION_WORKING_HOURS = env.float("ALERT_ESCALATION_WORKING_HOURS", default=4.0)
+ALERT_SECOND_ESCALATION_WORKING_HOURS = env.float(
+    "ALERT_SECOND_ESCALATION_WORKING_HOURS", default=4.0
+)
+ALERT_WORKING_DAY = env("ALERT_WORKING_DAY", default="09:00-17:00")
+# A claimed escalation whose send has not finished after this long is flagged, never resent.
+ALERT_ESCALATION_LEASE_SECONDS = env.int("ALERT_ESCALATION_LEASE_SECONDS", default=600)
 
 # Patient questionnaires and reminders.
 QUESTIONNAIRE_CONTACT = env("QUESTIONNAIRE_CONTACT", default="")

@@ -16,8 +16,9 @@ from apps.core.demo.plan import (
     ParticipantPlan,
     SitePlan,
 )
+from apps.outcomes import escalation as escalation_module
 from apps.outcomes import services as outcome_services
-from apps.outcomes.models import SafetyAlert, Source, Timepoint
+from apps.outcomes.models import AlertEscalation, EscalationStatus, SafetyAlert, Source, Timepoint
 from apps.patients import services as patient_services
 from apps.patients.models import Allocation, Participant, RandomisationBlock
 from apps.patients.status import Status as ParticipantStatus
@@ -229,14 +230,29 @@ def _settle_alert(alert: SafetyAlert, plan: AlertPlan, pwp, staff: SiteStaff) ->
     SafetyAlert.objects.filter(pk=alert.pk).update(
         raised_at=plan.raised_at, notified_at=plan.raised_at + timedelta(minutes=2)
     )
-    if plan.acknowledged_at is None:
-        return
-    by = staff.lead if plan.acknowledged_by == "lead" else pwp
-    outcome_services.acknowledge_alert(alert=alert, by=by, action_taken=plan.action_taken)
-    SafetyAlert.objects.filter(pk=alert.pk).update(
-        acknowledged_at=plan.acknowledged_at,
-        time_to_acknowledge=plan.acknowledged_at - plan.raised_at,
-    )
+    if plan.acknowledged_at is not None:
+        by = staff.lead if plan.acknowledged_by == "lead" else pwp
+        outcome_services.acknowledge_alert(alert=alert, by=by, action_taken=plan.action_taken)
+        SafetyAlert.objects.filter(pk=alert.pk).update(
+            acknowledged_at=plan.acknowledged_at,
+            time_to_acknowledge=plan.acknowledged_at - plan.raised_at,
+        )
+    alert.refresh_from_db()
+    _fill_in_escalations(alert)
+
+
+def _fill_in_escalations(alert: SafetyAlert) -> None:
+    """Plan the escalations from the alert's historical raising: those that fell due before it
+    was acknowledged (or before now) were emailed then, the rest were not needed or are due."""
+    AlertEscalation.objects.filter(alert=alert).delete()
+    until = alert.acknowledged_at or timezone.now()
+    for escalation in escalation_module.plan_escalations(alert):
+        if escalation.due_at < until:
+            escalation.status, escalation.sent_at = EscalationStatus.SENT, escalation.due_at
+            escalation.recipients = ", ".join(escalation_module.escalation_recipients(escalation))
+        elif alert.acknowledged_at is not None:
+            escalation.status = EscalationStatus.CANCELLED
+        escalation.save()
 
 
 def _load_exit(participant: Participant, person: ParticipantPlan) -> None:
