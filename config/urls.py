@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("apps.patients.urls")),
     path("", include("apps.cessation.urls")),
     path("", include("apps.outcomes.urls")),
+    path("", include("apps.safety.urls")),
     path("", include("apps.dashboards.urls")),
 ]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "apps.patients",
     "apps.cessation",
     "apps.outcomes",
+    "apps.safety",
     "apps.reminders",
     "apps.dashboards",
 ]
@@ -196,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.outcomes.tasks.escalate_unacknowledged_alerts",
         "schedule": 60.0,
     },
+    "requeue-unnotified-serious-adverse-events": {
+        "task": "apps.safety.tasks.requeue_unnotified_serious_events",
+        "schedule": 300.0,
+    },
     "requeue-unnotified-safety-alerts": {
         "task": "apps.outcomes.tasks.requeue_unnotified_alerts",
         "schedule": 300.0,
@@ -304,6 +309,11 @@ ALERT_SECOND_ESCALATION_WORKING_HOURS = env.float(
 ALERT_WORKING_DAY = env("ALERT_WORKING_DAY", default="09:00-17:00")
 # A claimed escalation whose send has not finished after this long is flagged, never resent.
 ALERT_ESCALATION_LEASE_SECONDS = env.int("ALERT_ESCALATION_LEASE_SECONDS", default=600)
+
+# Serious adverse events are emailed at once to the trial managers and the chief investigator.
+CHIEF_INVESTIGATOR_EMAIL = env("CHIEF_INVESTIGATOR_EMAIL", default="")
+# How long the sponsor allows between awareness of a serious adverse event and its report.
+SAE_REPORT_WITHIN_HOURS = env.int("SAE_REPORT_WITHIN_HOURS", default=24)
 
 # Patient questionnaires and reminders.
 QUESTIONNAIRE_CONTACT = env("QUESTIONNAIRE_CONTACT", default="")
