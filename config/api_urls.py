@@ -9,6 +9,7 @@ from apps.dashboards import api as dashboards_api
 from apps.outcomes import api as outcomes_api
 from apps.patients import api as patients_api
 from apps.reminders import api as reminders_api
+from apps.safety import api as safety_api
 from apps.sites import api as sites_api
 
 
@@ -49,6 +50,17 @@ urlpatterns = [
     path(f"{P}baseline/", patients_api.BaselineAction.as_view(), name="participant-baseline"),
     path(f"{P}randomise/", patients_api.RandomiseAction.as_view(), name="participant-randomise"),
     path(f"{P}withdraw/", patients_api.WithdrawAction.as_view(), name="participant-withdraw"),
+    path(
+        f"{P}adverse-events/",
+        safety_api.ParticipantAdverseEventList.as_view(),
+        name="participant-adverse-events",
+    ),
+    path("adverse-events/", safety_api.AdverseEventList.as_view(), name="adverse-event-list"),
+    path(
+        "adverse-events/<uuid:public_id>/",
+        safety_api.AdverseEventDetail.as_view(),
+        name="adverse-event-detail",
+    ),
     path(
         f"{P}contact-details/",
         patients_api.ContactDetailsView.as_view(),

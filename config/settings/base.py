@@ -263,6 +263,8 @@ SPECTACULAR_SETTINGS = {
         "MeasureTimepointEnum": "apps.outcomes.models.Timepoint",
         "FollowUpTimepointEnum": "apps.reminders.models.FollowUpTimepoint",
         "FollowUpStatusEnum": "apps.reminders.models.FollowUpStatus",
+        "AdverseEventSeverityEnum": "apps.safety.models.Severity",
+        "AdverseEventOutcomeEnum": "apps.safety.models.Outcome",
     },
     "PATH_CONVERTER_OVERRIDES": {
         "trial_id": {"type": "string", "pattern": r"^[A-Z]{2,5}-[0-9]{4,}$"},

@@ -31,6 +31,8 @@ from apps.core.authentication import issue_token
 from apps.dashboards import services as dashboard_services
 from apps.outcomes import services as outcome_services
 from apps.patients.services import set_quit_date
+from apps.safety.rules import AdverseEventValues
+from apps.safety.services import record_adverse_event
 from tests.factories import make_participant
 
 TODAY = timezone.localdate()
@@ -80,6 +82,14 @@ def targets(site_a, pwp_a, participant_b, trial_manager, settings, tmp_path):
     phq9 = outcome_services.record_phq9(
         participant=participant, items=[0] * 8 + [1], completed_on=TODAY, recorded_by=pwp_a
     )
+    adverse_event = record_adverse_event(
+        participant=participant,
+        by=pwp_a,
+        values=AdverseEventValues(
+            onset_on=TODAY, description="Headache.", severity="mild", serious=False,
+            relatedness="unlikely", outcome="recovering",
+        ),
+    )  # fmt: skip
     export = dashboard_services.request_export(by=trial_manager, dataset="wide", file_format="csv")
     dashboard_services.build_export(export.id)
     dashboard_services.build_snapshot()
@@ -95,6 +105,7 @@ def targets(site_a, pwp_a, participant_b, trial_manager, settings, tmp_path):
             "public_id": str(participant.follow_ups.get(timepoint="week4").public_id)
         },
         "/api/v1/safety-alerts/": {"public_id": str(phq9.safety_alert.public_id)},
+        "/api/v1/adverse-events/": {"public_id": str(adverse_event.public_id)},
     }
 
 
