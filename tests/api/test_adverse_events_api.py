@@ -21,9 +21,7 @@ def _body(participant, **changes) -> dict:
     } | changes
 
 
-def test_a_pwp_records_and_updates_an_event_and_sees_its_history(
-    client_for, participant_a, pwp_a
-):
+def test_a_pwp_records_and_updates_an_event_and_sees_its_history(client_for, participant_a, pwp_a):
     api = client_for(pwp_a)
     url = f"/api/v1/participants/{participant_a.trial_id}/adverse-events/"
     created = api.post(url, _body(participant_a), format="json")
