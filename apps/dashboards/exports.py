@@ -546,7 +546,9 @@ def wide_row(r: tuple, fidelity: dict[str, tuple[int, int]]) -> list:
 def dictionary_rows() -> list[list]:
     """The data dictionary: every variable of the wide and long datasets."""
     rows = []
-    for dataset, variables in (("wide", WIDE), ("long", LONG)):
+    from apps.dashboards.adverse_event_export import ADVERSE_EVENTS
+
+    for dataset, variables in (("wide", WIDE), ("long", LONG), ("adverse_events", ADVERSE_EVENTS)):
         for v in variables:
             labels = "; ".join(f"{code} = {label}" for code, label in (v.values or {}).items())
             rows.append([dataset, v.name, v.label, v.type, v.units, v.allowed, labels])
@@ -575,6 +577,12 @@ def dataset_rows(
                 yield wide_row(row, fidelity)
 
         return WIDE, wide(), total
+    if dataset == ExportDataset.ADVERSE_EVENTS:
+        from apps.dashboards.adverse_event_export import ADVERSE_EVENTS, adverse_event_sql
+
+        sql, params = adverse_event_sql(filters, settings.TIME_ZONE)
+        total = _count(sql, params)
+        return ADVERSE_EVENTS, (list(row) for row in _stream(sql, params, "export_ae")), total
     sql, params = long_sql(filters)
     total = _count(sql, params)
 

@@ -69,6 +69,7 @@ class ExportDataset(models.TextChoices):
     WIDE = "wide", "Wide: one row per participant"
     LONG = "long", "Long: one row per measure"
     DICTIONARY = "dictionary", "Data dictionary"
+    ADVERSE_EVENTS = "adverse_events", "Adverse events: one row per event"
 
 
 class ExportStatus(models.TextChoices):
@@ -85,7 +86,7 @@ class ExportJob(PublicModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    dataset = models.CharField(max_length=12, choices=ExportDataset.choices)
+    dataset = models.CharField(max_length=20, choices=ExportDataset.choices)
     file_format = models.CharField(max_length=4, choices=ExportFormat.choices)
     filters = models.JSONField(default=dict, blank=True)
     status = models.CharField(

@@ -13,6 +13,7 @@ from apps.dashboards import metrics
 from apps.dashboards.counts import EXPECTED_MEASURES, MEASURE_TIMEPOINTS, SESSION_TYPES
 from apps.dashboards.metrics import Proportion
 from apps.patients.models import DeclineReason, ExclusionReason, ExitReason
+from apps.safety.models import Relatedness, Seriousness
 
 # Snapshot documents from this schema on keep workload minutes per site.
 WORKLOAD_BY_SITE_SCHEMA = 2
@@ -572,6 +573,7 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
         ["Participants lost to follow-up", metrics.proportion(part["lost"], part["randomised"])],
     ]
     tables[safety_table.key] = safety_table
+    tables["adverse_events"] = _adverse_event_table(data, filters, arms, participants)
     withdrawals = Table(
         "withdrawals",
         "Withdrawals and losses by reason",
@@ -927,3 +929,43 @@ def report_to_dict(report: Report) -> dict:
         },
         "consort": _plain(report.consort),
     }
+
+
+def _adverse_event_table(data: dict, filters: Filters, arms, participants: Cells) -> Table:
+    """Adverse events by arm: events, participants with one (of those randomised), serious
+    events by ICH E2A criterion and every event by relatedness to the cessation treatment.
+
+    Events of any onset date, so the denominator is everyone randomised, whatever the month
+    filter (a month filter would leave more participants with an event than randomised)."""
+    empty = {"columns": ["site_id", "arm"], "rows": []}
+    cells = Cells(data.get("adverse_events", empty), ["site_id", "arm"])
+    grouped = cells.group(_filter(cells, filters), "arm")
+    by_arm = participants.group(_filter(participants, filters, month=False), "arm")
+    table = Table(
+        "adverse_events",
+        "Adverse events by arm (all onset dates)",
+        ["Measure", *[ARM_LABELS[a] for a in arms]],
+    )
+
+    def row(label: str, counter: str, denominator: str | None = None) -> None:
+        values = []
+        for arm in arms:
+            count = grouped.get(arm, {}).get(counter, 0)
+            if denominator is None:
+                values.append(count)
+            else:
+                base = by_arm.get(arm, dict.fromkeys(participants.counters, 0))[denominator]
+                values.append(metrics.proportion(count, base))
+        table.rows.append([label, *values])
+
+    row("Adverse events", "events")
+    row("Participants with at least one adverse event", "participants_any", "randomised")
+    row("Serious adverse events", "serious_events")
+    row(
+        "Participants with at least one serious adverse event", "participants_serious", "randomised"
+    )
+    for code, label in Seriousness.choices:
+        row(f"Serious: {label.lower()}", f"criterion_{code}")
+    for code, label in Relatedness.choices:
+        row(f"Related to treatment: {label.lower()}", f"related_{code}")
+    return table

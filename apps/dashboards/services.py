@@ -16,6 +16,7 @@ from django.utils import timezone
 from apps.core.errors import DomainError
 from apps.core.roles import can_export, can_view_dashboards
 from apps.dashboards import counts, metrics
+from apps.dashboards.adverse_event_counts import adverse_event_counts
 from apps.dashboards.models import (
     ExportDataset,
     ExportFormat,
@@ -29,7 +30,7 @@ from apps.sites.selectors import get_pilot
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT_SCHEMA = 2  # 2: workload minutes per site
+SNAPSHOT_SCHEMA = 3  # 2: workload minutes per site; 3: adverse events
 SNAPSHOTS_KEPT = 24
 # A build that has not finished after this long is taken to have died with its worker.
 STALE_BUILD_AFTER = timedelta(minutes=15)
@@ -152,6 +153,7 @@ def _count_everything(pilot, today, progress: ProgressCallback) -> dict:
     data["sessions"] = counts.session_counts(expected_overrides=pilot.expected_bcts or None)
     progress(85)
     data["safety"] = counts.safety_counts(time_zone=tz)
+    data["adverse_events"] = adverse_event_counts()
     progress(90)
     data["workload"] = counts.workload(
         week_starts=metrics.week_starts(today, counts.WORKLOAD_WEEKS)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.core.errors import DomainError
 from apps.dashboards import services
+from apps.dashboards.adverse_event_export import ADVERSE_EVENTS
 from apps.dashboards.exports import LONG, WIDE, safe_cell
 from apps.dashboards.models import ExportJob, ExportStatus
 from apps.outcomes.models import PHQ9Response
@@ -104,7 +105,7 @@ def test_dictionary_lists_every_variable_with_labels(trial_manager):
     assert "intervention = Intervention" in arm["value_labels"]
     co = next(r for r in rows if r["variable"] == "co_month3")
     assert (co["units"], co["allowed"]) == ("ppm", "0-100")
-    assert len(rows) == len(WIDE) + len(LONG)
+    assert len(rows) == len(WIDE) + len(LONG) + len(ADVERSE_EVENTS)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,61 @@
+"""The adverse event listing for the statistician and the data monitoring committee.
+
+One row per event, pseudonymised like the other exports: the trial ID, dates and coded terms;
+the free-text description and action taken stay in QuitPilot (they can name people).
+"""
+
+from apps.dashboards.exports import ARMS, YES_NO, Variable, _v, _where
+from apps.patients.models import Allocation, Participant
+from apps.safety.models import AdverseEvent, Outcome, Relatedness, Seriousness, Severity
+from apps.sites.models import Site
+
+ADVERSE_EVENTS: list[Variable] = [
+    _v("trial_id", "Trial ID (pseudonym)", "string"),
+    _v("site", "Site code", "string"),
+    _v("arm", "Allocated arm", "category", values=ARMS),
+    _v("event", "Event number for the participant (by onset)", "integer"),
+    _v("onset_on", "Onset date", "date"),
+    _v("onset_day", "Onset, days after randomisation", "integer", "days"),
+    _v("severity", "Severity", "category", values=dict(Severity.choices)),
+    _v("serious", "Serious (ICH E2A)", "boolean", values=YES_NO),
+    *[
+        _v(f"serious_{code}", f"Seriousness: {label.lower()}", "boolean", values=YES_NO)
+        for code, label in Seriousness.choices
+    ],
+    _v("relatedness", "Relatedness to the cessation treatment", "category",
+       values=dict(Relatedness.choices)),
+    _v("expected", "Expected (serious events)", "boolean", values=YES_NO),
+    _v("outcome", "Outcome", "category", values=dict(Outcome.choices)),
+    _v("resolved_on", "Resolution date", "date"),
+    _v("date_of_death", "Date of death", "date"),
+    _v("aware_on", "Date the team became aware", "date"),
+    _v("serious_since", "Date known to be serious (start of the reporting clock)", "date"),
+    _v("reported_on", "Date reported to the sponsor", "date"),
+    _v("hours_to_report", "Hours from seriousness to the sponsor report", "integer", "hours"),
+]  # fmt: skip
+
+
+def adverse_event_sql(filters: dict, time_zone: str) -> tuple[str, dict]:
+    """The listing's query, in the variables' order, under the export filters."""
+    where, params = _where(filters)
+    flags = ",\n    ".join(
+        f"('{code}' = ANY(ae.seriousness_criteria))::int" for code in Seriousness.values
+    )
+    params["tz"] = time_zone
+    tables = {m: m._meta.db_table for m in (AdverseEvent, Participant, Site, Allocation)}
+    sql = f"""
+SELECT pt.trial_id, s.code, COALESCE(a.arm, 'single'),
+    ROW_NUMBER() OVER (PARTITION BY ae.participant_id ORDER BY ae.onset_on, ae.id),
+    ae.onset_on, ae.onset_on - pt.randomised_on, ae.severity, ae.serious::int,
+    {flags},
+    ae.relatedness, ae.expected::int, ae.outcome, ae.resolved_on, ae.date_of_death,
+    (ae.aware_at AT TIME ZONE %(tz)s)::date, (ae.serious_since AT TIME ZONE %(tz)s)::date,
+    (ae.reported_to_sponsor_at AT TIME ZONE %(tz)s)::date,
+    FLOOR(EXTRACT(EPOCH FROM ae.reported_to_sponsor_at - ae.serious_since) / 3600)::int
+FROM {tables[AdverseEvent]} ae
+JOIN {tables[Participant]} pt ON pt.id = ae.participant_id
+JOIN {tables[Site]} s ON s.id = pt.site_id
+LEFT JOIN {tables[Allocation]} a ON a.participant_id = pt.id
+WHERE {where}
+ORDER BY pt.trial_id, ae.onset_on, ae.id"""
+    return sql, params
