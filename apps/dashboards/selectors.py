@@ -28,6 +28,7 @@ from apps.dashboards.models import (
 )
 from apps.dashboards.report import Filters, Report, build_report
 from apps.dashboards.services import STALE_BUILD_AFTER
+from apps.outcomes.models import SafetyAlert
 from apps.sites.selectors import sites_visible_to
 
 ARMS = ("intervention", "control")
@@ -362,3 +363,15 @@ def building_snapshot_id() -> int | None:
         .values_list("id", flat=True)
         .first()
     )
+
+
+def open_alert_count(filters) -> int:
+    """Safety alerts open now at the sites (and arm) shown: live, never from the snapshot."""
+    alerts = SafetyAlert.objects.filter(
+        acknowledged_at__isnull=True, participant__site_id__in=filters.site_ids
+    )
+    if filters.arm == "single":
+        alerts = alerts.filter(participant__allocation__isnull=True)
+    elif filters.arm:
+        alerts = alerts.filter(participant__allocation__arm=filters.arm)
+    return alerts.count()

@@ -52,6 +52,10 @@ def _require_dashboard(user) -> None:
         raise PermissionDenied("Your role cannot open the feasibility dashboards.")
 
 
+# Where the cached figures carry the live open-alert count, filled in per response.
+OPEN_ALERTS_SLOT = "@@open-alerts-now@@"
+
+
 @dataclass(frozen=True)
 class PageState:
     head: selectors.SnapshotHead
@@ -145,6 +149,11 @@ def dashboard(request):
         "state": state,
         "can_export": can_export(request.user),
     }
+    if body:
+        # The open-alert count is live, not the snapshot's: an alert is a patient at risk now.
+        live = selectors.open_alert_count(state.filters)
+        body = body.replace(OPEN_ALERTS_SLOT, f"{live:,}")
+        context["body"] = mark_safe(body)  # noqa: S308 - our own figures and a number
     if not body or _has_messages(request):
         return render(request, "dashboards/dashboard.html", context)
     before, after = _page_shell(request, state.head, context)
@@ -219,6 +228,7 @@ def report_fragment(state: PageState, *, query: str, can_edit_criteria: bool) ->
                 "charts": _chart_payload(report),
                 "consort": mark_safe(consort_svg(report.consort)),  # noqa: S308
                 "can_edit_criteria": can_edit_criteria,
+                "open_alerts_slot": OPEN_ALERTS_SLOT,
             },
         )
         cache.set(key, zlib.compress(html.encode(), 1), FRAGMENT_SECONDS)

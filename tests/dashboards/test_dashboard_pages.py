@@ -23,9 +23,11 @@ pytestmark = pytest.mark.django_db
 # new threshold, site, membership or snapshot): the user, and the page state (visible sites +
 # snapshot head + thresholds) in one query. Signing in alone re-reads only the user. The session
 # is read from the cache and "last seen" is rewritten at most once a minute.
-FIRST_PAGE_QUERIES = 2
+# Every page also counts the open safety alerts live (never from the snapshot).
+LIVE_ALERT_COUNT = 1
+FIRST_PAGE_QUERIES = 2 + LIVE_ALERT_COUNT
 # Every later page: the user and the page state come from the shared cache and process memory.
-REPEAT_PAGE_QUERIES = 0
+REPEAT_PAGE_QUERIES = 0 + LIVE_ALERT_COUNT
 
 
 @pytest.fixture
@@ -105,7 +107,7 @@ def test_dashboard_query_count_is_fixed(client, trial_manager, snapshot, django_
     client.get(reverse("dashboard"))  # renders the figures once in this process
     client.get(reverse("dashboard"), {"site": "BRS", "arm": "control"})
     client.force_login(trial_manager)  # signing in again saves the user's sign-in time
-    with django_assert_num_queries(1):  # so the user is read again; the page state is kept
+    with django_assert_num_queries(1 + LIVE_ALERT_COUNT):  # the user again; the state is kept
         assert client.get(reverse("dashboard")).status_code == 200
     trial_manager.full_name = "Trial Manager"
     trial_manager.save()  # any other change to a user also re-reads every page state
@@ -130,7 +132,7 @@ def test_a_threshold_change_costs_one_page_state_query(
     update_progression_criterion(
         criterion=criterion, by=trial_manager, green_from="90", amber_from="80"
     )
-    with django_assert_num_queries(1):  # the page state, read again in every process
+    with django_assert_num_queries(1 + LIVE_ALERT_COUNT):  # the page state, read again
         html = client.get(reverse("dashboard")).content.decode()
     assert "Green at 90% or more; amber at 80% or more" in html
 
@@ -157,9 +159,10 @@ def test_dashboard_query_count_does_not_grow_with_the_pilot(
     build_snapshot()  # a new snapshot: the page state is read again
     client.get(reverse("dashboard"))  # (and its figures rendered once)
     forget_page_states()
+    # This trial manager's pilot has no sites, so the live alert count needs no query.
     with django_assert_num_queries(1):
         client.get(reverse("dashboard"))
-    with django_assert_num_queries(REPEAT_PAGE_QUERIES):
+    with django_assert_num_queries(REPEAT_PAGE_QUERIES - LIVE_ALERT_COUNT):
         client.get(reverse("dashboard"))
 
 
@@ -263,7 +266,7 @@ def test_a_warmed_snapshot_is_served_without_reading_its_document(
     clear_process_memos()  # a web worker other than the one that rendered it
     client.force_login(trial_manager)
     client.get(reverse("dashboard-criteria"))  # caches the user and stores the session start
-    with django_assert_num_queries(1):  # the page state; not the snapshot's document
+    with django_assert_num_queries(1 + LIVE_ALERT_COUNT):  # the state; not the document
         html = client.get(reverse("dashboard")).content.decode()
     assert "Assessed for eligibility (n=10)" in html
     assert snapshot_data.cache_info().currsize == 0
@@ -329,3 +332,28 @@ def test_workload_counts_only_sessions_at_the_sites_shown(
     assert only_b["Pat Both"][1:5] == ["LDS", 300, 3.8, 45]
     everyone = workload(trial_manager)
     assert everyone["Pat Both"][1:5] == ["BRS, LDS", 300, 5.0, 60]
+
+
+def _open_alerts_now(html: str) -> str:
+    return html.split('id="open-alerts-now">', 1)[1].split("<", 1)[0]
+
+
+def test_the_open_alert_count_is_live_not_from_the_snapshot(
+    client, site_lead_a, trial_manager, snapshot, small_pilot, pwp_a, pwp_b
+):
+    from apps.outcomes.services import acknowledge_alert, record_phq9
+
+    client.force_login(trial_manager)
+    assert _open_alerts_now(client.get(reverse("dashboard")).content.decode()) == "0"
+    a1, b1 = small_pilot.people["A1"], small_pilot.people["B1"]
+    risky = [0] * 8 + [2]
+    record_phq9(participant=a1, items=risky, completed_on=dt.date(2025, 8, 11))
+    record_phq9(participant=b1, items=risky, completed_on=b1.randomised_on)
+    page = client.get(reverse("dashboard")).content.decode()  # the same snapshot, cached
+    assert _open_alerts_now(page) == "2"
+    lds = client.get(reverse("dashboard"), {"site": "LDS"}).content.decode()
+    assert _open_alerts_now(lds) == "1"
+    client.force_login(site_lead_a)  # site A only
+    assert _open_alerts_now(client.get(reverse("dashboard")).content.decode()) == "1"
+    acknowledge_alert(alert=a1.safety_alerts.get(), by=pwp_a, action_taken="Called; safe.")
+    assert _open_alerts_now(client.get(reverse("dashboard")).content.decode()) == "0"
