@@ -489,3 +489,15 @@ def test_the_demo_plan_keeps_every_status_and_message_day_on_every_day_of_four_y
                         assert _side(then, before) == _side(now, after), (today, person.number)
                 checked += 1
     assert checked > 1000 * len(people)
+
+
+def test_the_demo_has_adverse_events_and_serious_ones_on_the_clock(seeded, db):
+    from apps.safety.models import AdverseEvent
+
+    events = AdverseEvent.objects.filter(participant__in=_demo_participants())
+    assert events.count() == len(DEMO_CODES)
+    serious = events.filter(serious=True)
+    assert serious.count() == 2 and serious.filter(serious_since__isnull=False).count() == 2
+    assert serious.filter(reported_to_sponsor_at__isnull=False).count() == 1
+    assert not events.filter(onset_on__gte=seeded.today).exists()
+    assert set(events.values_list("participant__allocation__arm", flat=True)) == {"intervention"}

@@ -11,6 +11,7 @@ import pghistory
 from django.db import transaction
 
 from apps.accounts.models import SiteMembership, User
+from apps.core.demo.adverse_events import load_adverse_events
 from apps.core.demo.calendar_safety import shift_site_plan
 from apps.core.demo.load import (
     SiteStaff,
@@ -142,6 +143,8 @@ def build_demo(*, today: date) -> list[DemoLogin]:
             load_site(plan, site, site_staff, today)
         fill_in_message_history(sites)
         mark_one_message_undelivered_per_site(sites)
+        manager = User.objects.get(email=MANAGER_EMAIL)
+        load_adverse_events(sites, staff, manager, today)
     return demo_logins()
 
 
