@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from apps.safety.models import AdverseEvent, Outcome, Relatedness, Seriousness, Severity
 from apps.safety.rules import AdverseEventValues
+from apps.safety.services import FIELDS
 
 
 class AdverseEventSerializer(serializers.ModelSerializer):
@@ -24,17 +25,7 @@ class AdverseEventSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "participant",
-            "onset_on",
-            "description",
-            "severity",
-            "serious",
-            "seriousness_criteria",
-            "relatedness",
-            "expected",
-            "action_taken",
-            "outcome",
-            "resolved_on",
-            "date_of_death",
+            *FIELDS,
             "aware_at",
             "serious_since",
             "sae_notified_at",

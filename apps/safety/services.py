@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 from django.db import transaction
@@ -14,19 +15,8 @@ from apps.patients.status import Status
 from apps.safety import rules
 from apps.safety.models import AdverseEvent, Outcome
 
-_FIELDS = (
-    "onset_on",
-    "description",
-    "severity",
-    "serious",
-    "seriousness_criteria",
-    "relatedness",
-    "expected",
-    "action_taken",
-    "outcome",
-    "resolved_on",
-    "date_of_death",
-)
+# The stored fields staff describe: the rules' values, one for one.
+FIELDS = tuple(f.name for f in dataclasses.fields(rules.AdverseEventValues))
 
 
 class AdverseEventInvalid(DomainError):
@@ -47,7 +37,7 @@ def _check(participant: Participant, values: rules.AdverseEventValues, today: da
 
 
 def _apply(event: AdverseEvent, values: rules.AdverseEventValues) -> None:
-    for name in _FIELDS:
+    for name in FIELDS:
         value = getattr(values, name)
         setattr(event, name, list(value) if name == "seriousness_criteria" else value)
     event.description = event.description.strip()

@@ -16,10 +16,21 @@ from apps.safety.forms import AdverseEventForm
 from apps.safety.models import AdverseEvent
 
 
-def _saved_message(request, event: AdverseEvent) -> None:
-    kind = "Serious adverse event" if event.serious else "Adverse event"
-    note = " The trial manager and chief investigator have been emailed." if event.serious else ""
-    messages.success(request, f"{kind} saved for {event.participant.trial_id}.{note}")
+def _form_page(request, participant, form: AdverseEventForm, save, event=None):
+    """Save through `save(values)` when the form is valid; the rules' errors go beside their
+    fields; the same form again otherwise."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.values())
+        except services.AdverseEventInvalid as invalid:
+            form.add_rule_errors(invalid.errors)
+        else:
+            kind = "Serious adverse event" if saved.serious else "Adverse event"
+            note = " The trial manager and chief investigator are emailed." if saved.serious else ""
+            messages.success(request, f"{kind} saved for {participant.trial_id}.{note}")
+            return redirect(reverse("participant-detail", args=[participant.public_id]) + "#ae")
+    context = {"form": form, "participant": participant, "event": event}
+    return render(request, "safety/adverse_event_form.html", context)
 
 
 @login_required
@@ -27,20 +38,13 @@ def _saved_message(request, event: AdverseEvent) -> None:
 def adverse_event_new(request, public_id):
     """Record an adverse event for a participant."""
     participant = participant_for_view(request, public_id, write=True)
-    form = AdverseEventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.record_adverse_event(
-                participant=participant, by=request.user, values=form.values()
-            )
-        except services.AdverseEventInvalid as invalid:
-            form.add_rule_errors(invalid.errors)
-        else:
-            _saved_message(request, event)
-            return redirect(reverse("participant-detail", args=[participant.public_id]) + "#ae")
-    return render(
-        request, "safety/adverse_event_form.html", {"form": form, "participant": participant}
-    )
+
+    def save(values):
+        return services.record_adverse_event(
+            participant=participant, by=request.user, values=values
+        )
+
+    return _form_page(request, participant, AdverseEventForm(request.POST or None), save)
 
 
 @login_required
@@ -52,19 +56,11 @@ def adverse_event_edit(request, public_id, event_id):
     if event is None:
         raise Http404("No such adverse event")
     form = AdverseEventForm(request.POST or None, initial=AdverseEventForm.initial_from(event))
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = services.update_adverse_event(event=event, values=form.values())
-        except services.AdverseEventInvalid as invalid:
-            form.add_rule_errors(invalid.errors)
-        else:
-            _saved_message(request, event)
-            return redirect(reverse("participant-detail", args=[participant.public_id]) + "#ae")
-    return render(
-        request,
-        "safety/adverse_event_form.html",
-        {"form": form, "participant": participant, "event": event},
-    )
+
+    def save(values):
+        return services.update_adverse_event(event=event, values=values)
+
+    return _form_page(request, participant, form, save, event)
 
 
 def _may_see_sae_page(user) -> bool:
