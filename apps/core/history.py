@@ -60,8 +60,10 @@ _RECORD_ORDER = (
     "outcomes.PHQ9Response",
     "outcomes.GAD7Response",
     "outcomes.SafetyAlert",
+    "outcomes.AlertEscalation",
     "outcomes.COReading",
     "outcomes.SmokingStatusReport",
+    "safety.AdverseEvent",
 )
 
 
@@ -89,7 +91,8 @@ class HistoryEntry:
 
 
 def participant_events(participant) -> list[Events]:
-    """Every audit event of the participant, their screening and their records (3 queries)."""
+    """Every audit event of the participant, their screening and their records (3 queries, and
+    one more for the escalations when they had a safety alert)."""
     from apps.cessation.models import CessationSession
 
     events = list(Events.objects.references(participant))
@@ -101,6 +104,14 @@ def participant_events(participant) -> list[Events]:
         sessions = [CessationSession(pk=int(pk)) for pk in sorted(session_ids)]
         pharmacotherapy = apps.get_model("cessation", "PharmacotherapyRecordEvent")
         events += Events.objects.across(pharmacotherapy).references(sessions)
+    alert_ids = {e.pgh_obj_id for e in events if e.pgh_obj_model == "outcomes.SafetyAlert"}
+    if alert_ids:
+        # Escalations point at the alert: who was emailed, and when, is part of its story.
+        from apps.outcomes.models import SafetyAlert
+
+        escalation = apps.get_model("outcomes", "AlertEscalationEvent")
+        alerts = [SafetyAlert(pk=int(pk)) for pk in sorted(alert_ids)]
+        events += Events.objects.across(escalation).references(alerts)
     return events
 
 

@@ -174,7 +174,7 @@ def participant_detail(request, public_id):
     data = selectors.participant_page_data(participant)
     pilot = get_pilot()
     user = request.user
-    open_alerts = [a for a in data["alerts"] if a.is_open]
+    open_alerts = sorted((a for a in data["alerts"] if a.is_open), key=lambda a: a.raised_at)
     for session in data["sessions"]:
         session.fidelity = (
             fidelity(

@@ -13,7 +13,7 @@ from apps.cessation.models import PharmacotherapyRecord
 from apps.cessation.services import SessionInput, record_session
 from apps.core.history import participant_history
 from apps.core.roles import Role
-from apps.outcomes.models import SafetyAlert
+from apps.outcomes.models import AlertEscalation, SafetyAlert
 from apps.outcomes.services import acknowledge_alert, record_smoking_status
 from apps.patients import services
 from apps.patients.models import Baseline, ContactDetails, Participant, ScreeningRecord
@@ -110,6 +110,7 @@ def _expected_event_count(participant) -> int:
     count += PharmacotherapyRecord.pgh_event_model.objects.filter(
         session__participant=participant
     ).count()
+    count += AlertEscalation.pgh_event_model.objects.filter(alert__participant=participant).count()
     return count
 
 
@@ -173,6 +174,7 @@ def test_history_lists_every_record_of_the_participant_and_nothing_else(
         "PHQ-9 response",
         "GAD-7 response",
         "Safety alert",
+        "Alert escalation",
         "CO reading",
         "Smoking status report",
     }
@@ -252,13 +254,13 @@ def test_history_page_costs_a_fixed_number_of_queries(
 ):
     client.force_login(trial_manager)
     client.get(_url(story))  # warm the session and the cached user
-    # participant, 3 event queries (records, screening, pharmacotherapy) and the people named in
-    # them; the session and the signed-in user come from the cache.
-    with django_assert_num_queries(5):
+    # participant, 4 event queries (records, screening, pharmacotherapy, the alert's escalations)
+    # and the people named in them; the session and the signed-in user come from the cache.
+    with django_assert_num_queries(6):
         first = client.get(_url(story))
     for number in (2, 3, 4):
         _session(story, pwp_a, number)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         more = client.get(_url(story))
     # Three more sessions, each with its PHQ-9, GAD-7 and CO reading.
     assert len(more.context["entries"]) == len(first.context["entries"]) + 12

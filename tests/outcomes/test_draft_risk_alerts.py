@@ -165,3 +165,22 @@ def test_a_draft_answer_is_emailed_once_by_the_worker_and_not_again_on_submit(
     assert SafetyAlert.objects.filter(participant=participant).count() == 1
     assert len(mail.outbox) == 1
     assert participant.trial_id in mail.outbox[0].subject
+
+
+@pytest.mark.django_db
+def test_open_alerts_are_listed_oldest_first_on_the_participant_page(client, opened, pwp_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.outcomes.services import record_phq9
+
+    participant, token = opened
+    client.post(_url(token, "phq9"), RISKY)
+    older = record_phq9(
+        participant=participant, items=[0] * 8 + [1], completed_on=participant.screened_on
+    ).safety_alert
+    SafetyAlert.objects.filter(pk=older.pk).update(raised_at=timezone.now() - timedelta(days=2))
+    client.force_login(pwp_a)
+    page = client.get(reverse("participant-detail", args=[participant.public_id]))
+    assert [a.pk for a in page.context["open_alerts"]][0] == older.pk
