@@ -127,6 +127,12 @@ def _send_claimed(escalation_id: int, token: uuid.UUID) -> int:
         )
         if escalation is None:
             return 0
+        # Acknowledged between the claim and now: locked, so it cannot be acknowledged mid-send.
+        alert = SafetyAlert.objects.select_for_update().get(pk=escalation.alert_id)
+        if alert.acknowledged_at is not None:
+            escalation.status, escalation.claim_token = EscalationStatus.CANCELLED, None
+            escalation.save(update_fields=["status", "claim_token", "updated_at"])
+            return 0
         recipients = escalation_recipients(escalation)
         if not recipients:
             logger.error(

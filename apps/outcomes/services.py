@@ -288,7 +288,7 @@ def raise_safety_alert(*, phq9: PHQ9Response, questionnaire_link=None) -> Safety
         item9=phq9.item9,
         raised_at=timezone.now(),
     )
-    _notify_after_commit(alert)
+    _alert_raised(alert)
     return alert
 
 
@@ -308,7 +308,7 @@ def note_draft_item9(*, link, item9: int) -> SafetyAlert | None:
             item9=item9,
             raised_at=timezone.now(),
         )
-        _notify_after_commit(alert)
+        _alert_raised(alert)
         return alert
     current = alert.item9 if alert.item9_now is None else alert.item9_now
     if item9 != current:
@@ -317,7 +317,7 @@ def note_draft_item9(*, link, item9: int) -> SafetyAlert | None:
     return alert
 
 
-def _notify_after_commit(alert: SafetyAlert) -> None:
+def _alert_raised(alert: SafetyAlert) -> None:
     """Plan the alert's escalations now; email the clinicians once the alert is committed."""
     from apps.outcomes.tasks import notify_safety_alert
 

@@ -167,6 +167,7 @@ def participant_page_data(participant: Participant) -> dict:
             .prefetch_related("escalations")
             .order_by("-raised_at")
         ),
+        "adverse_events": list(participant.adverse_events.select_related("recorded_by")),
     }
 
 

@@ -235,7 +235,7 @@ def participant_detail(request, public_id):
             "follow_ups": data["follow_ups"],
             "alerts": data["alerts"],
             "open_alerts": open_alerts,
-            "adverse_events": list(participant.adverse_events.select_related("recorded_by")),
+            "adverse_events": data["adverse_events"],
             "timeline": _timeline(participant, allocation, data),
             "charts": charts,
             "tt": tt,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 
 from apps.patients.selectors import participants_visible_to
@@ -23,7 +24,7 @@ def serious_events_visible_to(user):
     return (
         adverse_events_visible_to(user)
         .filter(serious=True)
-        .order_by("reported_to_sponsor_at", "serious_since")
+        .order_by(F("reported_to_sponsor_at").asc(nulls_first=True), "serious_since")
     )
 
 

@@ -1,6 +1,7 @@
 """An alert nobody acknowledges is escalated by email: the site lead after 4 working hours, the
 trial manager after 4 more; each email once, shown on the alert and in the audit trail."""
 
+import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -168,3 +169,19 @@ def test_the_beat_task_escalates_once_through_the_real_worker(
     again = escalate_unacknowledged_alerts.delay().get(timeout=30)
     assert (first["sent"], again["claimed"]) == (1, 0)
     assert [m.to for m in _escalation_emails()] == [[site_lead_a.email]]
+
+
+@pytest.mark.django_db
+def test_an_alert_acknowledged_after_its_escalation_was_claimed_is_not_emailed(people, pwp_a):
+    participant, _, _ = people
+    alert = _raise(participant, at(FRIDAY, 15))
+    row = alert.escalations.get(level="site_lead")
+    token = uuid.uuid4()
+    AlertEscalation.objects.filter(pk=row.pk).update(  # claimed by a dispatcher, not yet sent
+        status=EscalationStatus.SENDING, claimed_at=at(MONDAY, 11), claim_token=token
+    )
+    with time_machine.travel(at(MONDAY, 11, 1), tick=False):
+        services.acknowledge_alert(alert=alert, by=pwp_a, action_taken="Phoned; safety plan.")
+        assert escalation._send_claimed(row.pk, token) == 0
+    row.refresh_from_db()
+    assert row.status == EscalationStatus.CANCELLED and _escalation_emails() == []

@@ -208,3 +208,22 @@ def test_the_sae_email_goes_once_through_the_real_worker(
     services.update_adverse_event(event=event, values=_serious(participant_a, action_taken="Seen"))
     assert send_sae_email(event_id=event.pk) == 0
     assert len(mail.outbox) == 1
+
+
+def test_unreported_serious_events_come_first_oldest_clock_first(
+    client, participant_a, pwp_a, trial_manager
+):
+    from apps.safety.selectors import serious_events_visible_to
+
+    reported, waiting_long, waiting = (
+        services.record_adverse_event(
+            participant=participant_a, by=pwp_a, values=_serious(participant_a)
+        )
+        for _ in range(3)
+    )
+    services.record_sponsor_report(event=reported, by=trial_manager)
+    AdverseEvent.objects.filter(pk=waiting_long.pk).update(
+        serious_since=timezone.now() - timedelta(hours=20)
+    )
+    order = list(serious_events_visible_to(trial_manager).values_list("pk", flat=True))
+    assert order == [waiting_long.pk, waiting.pk, reported.pk]

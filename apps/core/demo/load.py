@@ -18,7 +18,7 @@ from apps.core.demo.plan import (
 )
 from apps.outcomes import escalation as escalation_module
 from apps.outcomes import services as outcome_services
-from apps.outcomes.models import AlertEscalation, EscalationStatus, SafetyAlert, Source, Timepoint
+from apps.outcomes.models import EscalationStatus, SafetyAlert, Source, Timepoint
 from apps.patients import services as patient_services
 from apps.patients.models import Allocation, Participant, RandomisationBlock
 from apps.patients.status import Status as ParticipantStatus
@@ -242,11 +242,13 @@ def _settle_alert(alert: SafetyAlert, plan: AlertPlan, pwp, staff: SiteStaff) ->
 
 
 def _fill_in_escalations(alert: SafetyAlert) -> None:
-    """Plan the escalations from the alert's historical raising: those that fell due before it
+    """Move the escalations to the alert's historical raising: those that fell due before it
     was acknowledged (or before now) were emailed then, the rest were not needed or are due."""
-    AlertEscalation.objects.filter(alert=alert).delete()
     until = alert.acknowledged_at or timezone.now()
-    for escalation in escalation_module.plan_escalations(alert):
+    due = dict(escalation_module.escalation_times(alert.raised_at))
+    for escalation in alert.escalations.all():
+        escalation.due_at = due[escalation.level]
+        escalation.status = EscalationStatus.PENDING
         if escalation.due_at < until:
             escalation.status, escalation.sent_at = EscalationStatus.SENT, escalation.due_at
             escalation.recipients = ", ".join(escalation_module.escalation_recipients(escalation))
