@@ -10,8 +10,9 @@ from datetime import date
 
 from apps.cessation.protocol import SessionType
 from apps.dashboards import metrics
-from apps.dashboards.counts import EXPECTED_MEASURES, MEASURE_TIMEPOINTS, SESSION_TYPES
 from apps.dashboards.metrics import Proportion
+from apps.dashboards.participant_tables import SESSION_TYPES
+from apps.outcomes.participant_outcomes import EXPECTED_MEASURES, MEASURE_TIMEPOINTS
 from apps.patients.models import DeclineReason, ExclusionReason, ExitReason
 from apps.safety.models import Relatedness, Seriousness
 

@@ -26,6 +26,8 @@ from apps.dashboards.models import (
     ProgressionCriterion,
     SnapshotStatus,
 )
+from apps.dashboards.participant_tables import snapshot_outcome_tables
+from apps.outcomes.outcome_records import randomised_participants
 from apps.sites.selectors import get_pilot
 
 logger = logging.getLogger(__name__)
@@ -148,9 +150,13 @@ def _count_everything(pilot, today, progress: ProgressCallback) -> dict:
     progress(5)
     data["screening"] = counts.screening_counts()
     progress(15)
-    data["participants"] = counts.participant_counts(today=today, time_zone=tz)
-    progress(60)
-    data["sessions"] = counts.session_counts(expected_overrides=pilot.expected_bcts or None)
+    total = randomised_participants().count()
+    data["participants"], data["sessions"] = snapshot_outcome_tables(
+        today=today,
+        time_zone=tz,
+        expected_overrides=pilot.expected_bcts or None,
+        progress=lambda done: progress(15 + 70 * done // max(total, 1)),
+    )
     progress(85)
     data["safety"] = counts.safety_counts(time_zone=tz)
     data["adverse_events"] = adverse_event_counts()

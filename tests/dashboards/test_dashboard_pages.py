@@ -273,7 +273,7 @@ def test_a_warmed_snapshot_is_served_without_reading_its_document(
 
 
 def test_a_failed_build_is_recorded_and_a_retry_completes_it(criteria, monkeypatch):
-    from apps.dashboards import counts
+    from apps.dashboards import services
 
     snapshot = MetricSnapshot.objects.create(
         status=SnapshotStatus.BUILDING, started_at=timezone.now()
@@ -283,7 +283,7 @@ def test_a_failed_build_is_recorded_and_a_retry_completes_it(criteria, monkeypat
         raise RuntimeError("database went away")
 
     with monkeypatch.context() as patch:
-        patch.setattr(counts, "participant_counts", broken)
+        patch.setattr(services, "snapshot_outcome_tables", broken)
         with pytest.raises(RuntimeError):
             build_snapshot(snapshot.id)
     snapshot.refresh_from_db()

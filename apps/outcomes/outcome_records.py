@@ -1,0 +1,167 @@
+"""The one selector that loads participant_outcomes()'s inputs for a set of participants.
+
+Seven queries whatever the set's size: the participants (with allocation and baseline) and one
+query per kind of record, each ordered by participant and streamed from a server-side cursor,
+then merged in participant order. Memory stays flat: one participant's records at a time.
+"""
+
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+
+from apps.cessation.models import CessationSession
+from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SmokingStatusReport
+from apps.outcomes.participant_records import (
+    BaselineRecord,
+    COReadingRecord,
+    FollowUpRecord,
+    ParticipantRecords,
+    QuestionnaireRecord,
+    SessionRecord,
+    SmokingReportRecord,
+)
+from apps.patients.models import Participant
+from apps.reminders.models import FollowUp
+
+SINGLE_ARM = "single"
+CHUNK = 5000
+
+_PARTICIPANT_FIELDS = (
+    "id",
+    "trial_id",
+    "site_id",
+    "site__code",
+    "allocation__arm",
+    "status",
+    "randomised_on",
+    "quit_date",
+    "exit_on",
+    "exit_reason",
+    "baseline__id",
+    "baseline__year_of_birth",
+    "baseline__sex",
+    "baseline__cigarettes_per_day",
+    "baseline__minutes_to_first_cigarette",
+    "baseline__hsi_score",
+    "baseline__hsi_band",
+)
+
+
+def randomised_participants() -> QuerySet[Participant]:
+    """Every participant who was randomised (or enrolled): the set outcomes are defined for."""
+    return Participant.objects.filter(randomised_on__isnull=False)
+
+
+def participant_records(
+    participants: QuerySet[Participant], *, time_zone: str
+) -> Iterator[ParticipantRecords]:
+    """Each randomised participant of `participants` with all their records, by id."""
+    ids = participants.filter(randomised_on__isnull=False).order_by().values("id")
+    zone = ZoneInfo(time_zone)
+    streams = {
+        "follow_ups": _stream(
+            FollowUp.objects.filter(participant_id__in=ids).order_by("participant_id", "id"),
+            ("timepoint", "status", "due_on", "opens_on", "closes_on"),
+            lambda r: FollowUpRecord(*r),
+        ),
+        "smoking_reports": _stream(
+            SmokingStatusReport.objects.filter(participant_id__in=ids).order_by(
+                "participant_id", "completed_on", "id"
+            ),
+            (
+                "timepoint",
+                "completed_on",
+                "smoked_last_7_days",
+                "cigarettes_last_7_days",
+                "smoke_free_since_day_14",
+                "cigarettes_since_day_14",
+                "quit_attempt_since_last_contact",
+            ),
+            lambda r: SmokingReportRecord(*r),
+        ),
+        "co_readings": _stream(
+            COReading.objects.filter(participant_id__in=ids).order_by(
+                "participant_id", "taken_at", "id"
+            ),
+            ("timepoint", "taken_at", "ppm"),
+            lambda r: COReadingRecord(r[0], _local_day(r[1], zone), r[2]),
+        ),
+        "phq9": _stream(
+            PHQ9Response.objects.filter(participant_id__in=ids).order_by(
+                "participant_id", "completed_on", "id"
+            ),
+            ("timepoint", "completed_on", "total", "difficulty"),
+            lambda r: QuestionnaireRecord(*r),
+        ),
+        "gad7": _stream(
+            GAD7Response.objects.filter(participant_id__in=ids).order_by(
+                "participant_id", "completed_on", "id"
+            ),
+            ("timepoint", "completed_on", "total"),
+            lambda r: QuestionnaireRecord(*r),
+        ),
+        "sessions": _stream(
+            CessationSession.objects.filter(participant_id__in=ids).order_by(
+                "participant_id", "session_date", "number", "id"
+            ),
+            ("session_type", "attendance", "practitioner_id", "duration_minutes", "bcts_delivered"),
+            lambda r: SessionRecord(r[0], r[1], r[2], r[3], tuple(r[4] or ())),
+        ),
+    }
+    rows = (
+        participants.filter(randomised_on__isnull=False)
+        .order_by("id")
+        .values_list(*_PARTICIPANT_FIELDS)
+        .iterator(chunk_size=CHUNK)
+    )
+    for row in rows:
+        children = {name: stream.take(row[0]) for name, stream in streams.items()}
+        yield _participant(row, children)
+
+
+def _participant(row: tuple, children: dict[str, tuple]) -> ParticipantRecords:
+    (pk, trial_id, site_id, site_code, arm, status, randomised_on, quit_date, exit_on,
+     exit_reason, baseline_id, *baseline) = row  # fmt: skip
+    return ParticipantRecords(
+        id=pk,
+        trial_id=trial_id,
+        site_id=site_id,
+        site_code=site_code,
+        arm=arm or SINGLE_ARM,
+        status=status,
+        randomised_on=randomised_on,
+        quit_date=quit_date,
+        exit_on=exit_on,
+        exit_reason=exit_reason or "",
+        baseline=BaselineRecord(*baseline) if baseline_id is not None else None,
+        **children,
+    )
+
+
+def _local_day(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+class _Stream:
+    """Rows of one child query, ordered by participant id, handed out one participant at a time."""
+
+    def __init__(self, queryset: QuerySet, fields: tuple[str, ...], make: Callable):
+        self._rows = queryset.values_list("participant_id", *fields).iterator(chunk_size=CHUNK)
+        self._make = make
+        self._head: tuple | None = next(self._rows, None)
+
+    def take(self, participant_id: int) -> tuple:
+        """The records of `participant_id` (ids must be asked for in ascending order)."""
+        while self._head is not None and self._head[0] < participant_id:
+            self._head = next(self._rows, None)  # a participant outside the set (not asked for)
+        taken = []
+        while self._head is not None and self._head[0] == participant_id:
+            taken.append(self._make(self._head[1:]))
+            self._head = next(self._rows, None)
+        return tuple(taken)
+
+
+def _stream(queryset: QuerySet, fields: tuple[str, ...], make: Callable) -> _Stream:
+    return _Stream(queryset, fields, make)

@@ -1,0 +1,444 @@
+"""Every derived participant-level outcome, defined once: participant_outcomes().
+
+Values in, values out: no ORM, no settings, no clock (`today` is passed). The participant page,
+the dashboard snapshot, the analysis exports and the API all call participant_outcomes(); no
+other module restates these rules. The labels every page and export shows for the codes are the
+tables at the bottom.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from apps.cessation.protocol import expected_bcts
+from apps.outcomes import scoring
+from apps.outcomes.participant_records import (
+    COReadingRecord,
+    FollowUpRecord,
+    ParticipantRecords,
+    QuestionnaireRecord,
+    SessionRecord,
+    SmokingReportRecord,
+)
+from apps.patients.status import Status
+from apps.reminders import schedule
+
+BASELINE = "baseline"
+FOLLOW_UP_TIMEPOINTS: tuple[str, ...] = schedule.TIMEPOINTS
+MEASURE_TIMEPOINTS: tuple[str, ...] = (BASELINE, *FOLLOW_UP_TIMEPOINTS)
+# Which measures each timepoint expects (project decision, docs/metrics.md).
+EXPECTED_MEASURES: dict[str, tuple[str, ...]] = {
+    BASELINE: ("phq9", "gad7", "smoking", "co"),
+    schedule.WEEK4: ("smoking", "co"),
+    schedule.MONTH3: ("phq9", "gad7", "smoking", "co"),
+    schedule.MONTH6: ("phq9", "gad7", "smoking", "co"),
+}
+
+# Timepoint statuses.
+NOT_YET_DUE = "not_yet_due"
+OPEN = "open"
+COMPLETED = "completed"
+MISSED = "missed"
+WITHDRAWN = "withdrawn"
+LOST = "lost"
+NOT_APPLICABLE = "not_applicable"
+# Past its window (or done): the timepoint counts in retention and outcome denominators.
+REACHED = frozenset({COMPLETED, MISSED, WITHDRAWN, LOST})
+# Reached and still in the study there: its measures are expected.
+MEASURES_EXPECTED = frozenset({COMPLETED, MISSED, LOST})
+
+QUIT = frozenset({scoring.QUIT_SELF_REPORT, scoring.QUIT_CO_VERIFIED})
+ABSTINENT = frozenset({scoring.ABSTINENT_SELF_REPORT, scoring.ABSTINENT_CO_VERIFIED})
+
+ATTENDED = "attended"
+DNA = "dna"
+
+
+@dataclass(frozen=True, slots=True)
+class TimepointOutcome:
+    """Where a participant stands at one follow-up timepoint."""
+
+    timepoint: str
+    status: str
+    opens_on: date | None
+    closes_on: date | None
+
+    @property
+    def reached(self) -> bool:
+        """Done or past its window: it counts in the timepoint's denominators."""
+        return self.status in REACHED
+
+    @property
+    def measures_expected(self) -> bool:
+        """Reached while the participant was still in the study."""
+        return self.status in MEASURES_EXPECTED
+
+
+@dataclass(frozen=True, slots=True)
+class FourWeekCheck:
+    """The 4-week check report and CO reading that count (Russell Standard window)."""
+
+    outcome: str  # a scoring QUIT_*/NOT_QUIT/NOT_KNOWN code
+    assessed_on: date | None
+    day: int | None  # days after the quit date
+    smoke_free_since_day_14: bool | None
+    co_ppm: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TalkingTherapies:
+    """The NHS Talking Therapies outcome between the first and last PHQ-9/GAD-7 pair."""
+
+    first_on: date
+    last_on: date
+    first_phq9: int
+    first_gad7: int
+    last_phq9: int
+    last_gad7: int
+    pairs: int
+    outcome: scoring.TalkingTherapiesOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class SessionOutcome:
+    """One session with its fidelity inputs (expected BCTs delivered / expected)."""
+
+    session: SessionRecord
+    bcts_expected: int
+    bcts_delivered: int
+
+    @property
+    def attended(self) -> bool:
+        """The participant attended the session."""
+        return self.session.attendance == ATTENDED
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantOutcomes:
+    """Every derived outcome of one participant on `today`."""
+
+    records: ParticipantRecords
+    timepoints: Mapping[str, TimepointOutcome]
+    four_week: FourWeekCheck | None  # None without a quit date
+    latest_measures: Mapping[str, Mapping[str, object]]  # per timepoint: the values that count
+    point_prevalence: Mapping[str, str]  # month3/month6 -> scoring ABSTINENT_*/SMOKING/NOT_KNOWN
+    rs6: bool
+    quit_attempt: bool
+    phq9_change: int | None
+    gad7_change: int | None
+    talking_therapies: TalkingTherapies | None
+    pairs: int
+    sessions: tuple[SessionOutcome, ...]
+    measures_present: Mapping[str, frozenset[str]]  # per timepoint: measures recorded there
+
+    @property
+    def sessions_offered(self) -> int:
+        """Every session booked."""
+        return len(self.sessions)
+
+    @property
+    def sessions_attended(self) -> int:
+        """Sessions the participant attended."""
+        return sum(1 for s in self.sessions if s.attended)
+
+    @property
+    def sessions_dna(self) -> int:
+        """Sessions the participant did not attend."""
+        return sum(1 for s in self.sessions if s.session.attendance == DNA)
+
+    @property
+    def bcts_delivered(self) -> int:
+        """Expected BCTs delivered over attended sessions (fidelity's numerator)."""
+        return sum(s.bcts_delivered for s in self.sessions if s.attended)
+
+    @property
+    def bcts_expected(self) -> int:
+        """Expected BCTs over attended sessions (fidelity's denominator)."""
+        return sum(s.bcts_expected for s in self.sessions if s.attended)
+
+    @property
+    def fidelity_percent(self) -> float | None:
+        """Expected BCTs delivered as a percentage, one decimal; None when none expected."""
+        expected = self.bcts_expected
+        return round(100 * self.bcts_delivered / expected, 1) if expected else None
+
+    def counts_at(self, timepoint: str) -> bool:
+        """The timepoint's outcome counts in its denominators (done or past its window)."""
+        return self.timepoints[timepoint].reached
+
+    def measure_expected(self, timepoint: str) -> bool:
+        """The timepoint's measures are expected (baseline always)."""
+        return timepoint == BASELINE or self.timepoints[timepoint].measures_expected
+
+
+def participant_outcomes(
+    records: ParticipantRecords,
+    *,
+    today: date,
+    expected_bcts_overrides: Mapping[str, Sequence[str]] | None = None,
+) -> ParticipantOutcomes:
+    """Every derived participant-level outcome for one participant on `today`."""
+    latest_reports = _latest_by_timepoint(records.smoking_reports)
+    latest_co = _latest_by_timepoint(records.co_readings)
+    report6 = latest_reports.get(schedule.MONTH6)
+    co6 = latest_co.get(schedule.MONTH6)
+    pairs = paired_scores(records.phq9, records.gad7)
+    return ParticipantOutcomes(
+        records=records,
+        timepoints={tp: timepoint_outcome(records, tp, today) for tp in FOLLOW_UP_TIMEPOINTS},
+        four_week=four_week_check(records.quit_date, records.smoking_reports, records.co_readings),
+        latest_measures=_latest_measures(records),
+        point_prevalence={
+            tp: scoring.seven_day_point_prevalence(
+                _field(latest_reports.get(tp), "smoked_last_7_days"), _field(latest_co.get(tp))
+            )
+            for tp in (schedule.MONTH3, schedule.MONTH6)
+        },
+        rs6=scoring.sustained_abstinence_6m(
+            _field(report6, "cigarettes_since_day_14"),
+            _field(co6),
+            smoke_free_since_day_14=_field(report6, "smoke_free_since_day_14"),
+        ),
+        quit_attempt=any(
+            r.quit_attempt_since_last_contact
+            for r in records.smoking_reports
+            # At baseline "since the last contact" reaches back before randomisation.
+            if r.timepoint != BASELINE
+        ),
+        phq9_change=_first_to_last(records.phq9),
+        gad7_change=_first_to_last(records.gad7),
+        talking_therapies=_talking_therapies(pairs),
+        pairs=len(pairs),
+        sessions=tuple(
+            _session_outcome(s, expected_bcts_overrides or None) for s in records.sessions
+        ),
+        measures_present=_measures_present(records),
+    )
+
+
+def timepoint_outcome(records: ParticipantRecords, timepoint: str, today: date) -> TimepointOutcome:
+    """A follow-up timepoint's status: not yet due, open, completed, missed, withdrawn, lost."""
+    window = _window(records, timepoint)
+    if window is None:
+        return TimepointOutcome(timepoint, NOT_APPLICABLE, None, None)
+    follow_up = _follow_up(records, timepoint)
+    opens_on, closes_on = window
+    if follow_up is not None and follow_up.status == schedule.COMPLETED:
+        status = COMPLETED
+    elif today <= closes_on:
+        status = OPEN if today >= opens_on else NOT_YET_DUE
+    elif records.status == Status.WITHDRAWN and not (
+        records.exit_on and records.exit_on > closes_on
+    ):
+        # Withdrawal stops data collection from then on; a later withdrawal was still in it.
+        status = WITHDRAWN
+    elif records.status == Status.LOST:
+        status = LOST
+    else:
+        status = MISSED
+    return TimepointOutcome(timepoint, status, opens_on, closes_on)
+
+
+def _follow_up(records: ParticipantRecords, timepoint: str) -> FollowUpRecord | None:
+    matching = [f for f in records.follow_ups if f.timepoint == timepoint]
+    return matching[-1] if matching else None
+
+
+def _window(records: ParticipantRecords, timepoint: str) -> tuple[date, date] | None:
+    """The window's first and last day: its follow-up's, else computed by the schedule rule."""
+    if timepoint == schedule.WEEK4 and records.quit_date is None:
+        return None
+    follow_up = _follow_up(records, timepoint)
+    if follow_up is not None:
+        return follow_up.opens_on, follow_up.closes_on
+    if timepoint == schedule.WEEK4:
+        window = schedule.four_week_window(records.quit_date)
+    else:
+        window = schedule.month_window(records.randomised_on, int(timepoint.removeprefix("month")))
+    return window.opens_on, window.closes_on
+
+
+def four_week_check(
+    quit_date: date | None,
+    reports: Sequence[SmokingReportRecord],
+    co_readings: Sequence[COReadingRecord],
+) -> FourWeekCheck | None:
+    """The Russell Standard 4-week outcome; None without a quit date.
+
+    The latest week-4 report inside days 25-42 after the quit date counts (else the latest
+    outside it, which is not known); the CO reading that counts is the latest taken inside
+    the same window, whatever its timepoint label.
+    """
+    if quit_date is None:
+        return None
+    week4 = [r for r in reports if r.timepoint == schedule.WEEK4]
+    in_window = [r for r in week4 if scoring.is_in_four_week_window(quit_date, r.completed_on)]
+    chosen = _latest(in_window or week4, key=lambda r: r.completed_on)
+    window_co = [c for c in co_readings if scoring.is_in_four_week_window(quit_date, c.taken_on)]
+    co = _latest(window_co, key=lambda c: c.taken_on)
+    co_ppm = co.ppm if co else None
+    if chosen is None:
+        return FourWeekCheck(scoring.NOT_KNOWN, None, None, None, co_ppm)
+    return FourWeekCheck(
+        outcome=scoring.four_week_quit_outcome(
+            quit_date, chosen.completed_on, chosen.smoke_free_since_day_14, co_ppm
+        ),
+        assessed_on=chosen.completed_on,
+        day=scoring.days_since_quit(quit_date, chosen.completed_on),
+        smoke_free_since_day_14=chosen.smoke_free_since_day_14,
+        co_ppm=co_ppm,
+    )
+
+
+def _latest(items: Sequence, *, key):
+    """The latest item by `key`; among equals the one recorded last (input is in that order)."""
+    return sorted(items, key=key)[-1] if items else None
+
+
+def _latest_by_timepoint(items: Sequence) -> dict[str, object]:
+    """Per timepoint label, the latest record (by its day, then recording order)."""
+    latest: dict[str, object] = {}
+    for item in sorted(items, key=_day):
+        latest[item.timepoint] = item
+    return latest
+
+
+def _day(item) -> date:
+    return item.taken_on if isinstance(item, COReadingRecord) else item.completed_on
+
+
+def _field(record, name: str = "ppm"):
+    return None if record is None else getattr(record, name)
+
+
+def _latest_measures(records: ParticipantRecords) -> dict[str, dict[str, object]]:
+    """Per timepoint label, the values of the latest record of each measure taken there."""
+    phq9 = _latest_by_timepoint(records.phq9)
+    gad7 = _latest_by_timepoint(records.gad7)
+    co = _latest_by_timepoint(records.co_readings)
+    smoking = _latest_by_timepoint(records.smoking_reports)
+    measures: dict[str, dict[str, object]] = {}
+    for tp in MEASURE_TIMEPOINTS:
+        report = smoking.get(tp)
+        measures[tp] = {
+            "phq9": _field(phq9.get(tp), "total"),
+            "phq9_difficulty": _field(phq9.get(tp), "difficulty"),
+            "gad7": _field(gad7.get(tp), "total"),
+            "co": _field(co.get(tp)),
+            "smoked_last_7_days": _field(report, "smoked_last_7_days"),
+            "cigarettes_last_7_days": _field(report, "cigarettes_last_7_days"),
+            "smoke_free_since_day_14": _field(report, "smoke_free_since_day_14"),
+            "cigarettes_since_day_14": _field(report, "cigarettes_since_day_14"),
+        }
+    return measures
+
+
+def _measures_present(records: ParticipantRecords) -> dict[str, frozenset[str]]:
+    """Per timepoint, which measures have at least one record labelled with it."""
+    present: dict[str, set[str]] = {tp: set() for tp in MEASURE_TIMEPOINTS}
+    groups = (
+        ("phq9", records.phq9),
+        ("gad7", records.gad7),
+        ("co", records.co_readings),
+        ("smoking", records.smoking_reports),
+    )
+    for measure, items in groups:
+        for item in items:
+            if item.timepoint in present:
+                present[item.timepoint].add(measure)
+    # Baseline smoking is the baseline form itself, not a smoking report.
+    present[BASELINE].discard("smoking")
+    if records.baseline is not None:
+        present[BASELINE].add("smoking")
+    return {tp: frozenset(measures) for tp, measures in present.items()}
+
+
+def _first_to_last(responses: Sequence[QuestionnaireRecord]) -> int | None:
+    """Last total minus first, in date order; None with fewer than two."""
+    if len(responses) < 2:
+        return None
+    ordered = sorted(responses, key=lambda r: r.completed_on)
+    return ordered[-1].total - ordered[0].total
+
+
+def paired_scores(
+    phq9: Sequence[QuestionnaireRecord], gad7: Sequence[QuestionnaireRecord]
+) -> list[tuple[date, int, int]]:
+    """(date, PHQ-9, GAD-7) per contact: same day and timepoint, the later answer of each.
+
+    Contacts are ordered by date, then by when their PHQ-9 was recorded.
+    """
+    phq_by_contact: dict[tuple[date, str], tuple[int, int]] = {}
+    for position, r in enumerate(phq9):
+        phq_by_contact[(r.completed_on, r.timepoint)] = (position, r.total)
+    gad_by_contact = {(r.completed_on, r.timepoint): r.total for r in gad7}
+    contacts = sorted(
+        phq_by_contact.keys() & gad_by_contact.keys(),
+        key=lambda key: (key[0], phq_by_contact[key][0]),
+    )
+    return [(day, phq_by_contact[(day, tp)][1], gad_by_contact[(day, tp)]) for day, tp in contacts]
+
+
+def _talking_therapies(pairs: list[tuple[date, int, int]]) -> TalkingTherapies | None:
+    if len(pairs) < 2:
+        return None
+    (first_on, first_phq, first_gad), (last_on, last_phq, last_gad) = pairs[0], pairs[-1]
+    return TalkingTherapies(
+        first_on=first_on,
+        last_on=last_on,
+        first_phq9=first_phq,
+        first_gad7=first_gad,
+        last_phq9=last_phq,
+        last_gad7=last_gad,
+        pairs=len(pairs),
+        outcome=scoring.talking_therapies_outcome(first_phq, first_gad, last_phq, last_gad),
+    )
+
+
+def _session_outcome(session: SessionRecord, overrides) -> SessionOutcome:
+    expected = set(expected_bcts(session.session_type, overrides))
+    return SessionOutcome(
+        session=session,
+        bcts_expected=len(expected),
+        bcts_delivered=len(set(session.bcts_delivered) & expected),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Labels: the one table of what each code is called on pages and in exports.
+# --------------------------------------------------------------------------------------------
+
+NOT_YET_ASSESSED = "not_yet_assessed"
+FOUR_WEEK_LABELS = {
+    scoring.QUIT_CO_VERIFIED: "Quit (CO-verified)",
+    scoring.QUIT_SELF_REPORT: "Quit (self-report only)",
+    scoring.NOT_QUIT: "Not quit",
+    # Russell Standard: not known / lost to follow-up counts as smoking.
+    scoring.NOT_KNOWN: "Not known (counts as not quit)",
+    NOT_YET_ASSESSED: "Not yet assessed",
+}
+POINT_PREVALENCE_LABELS = {
+    scoring.ABSTINENT_CO_VERIFIED: "Abstinent, CO-verified",
+    scoring.ABSTINENT_SELF_REPORT: "Abstinent, self-report only",
+    scoring.SMOKING: "Smoking",
+    scoring.NOT_KNOWN: "Not known",
+}
+TIMEPOINT_STATUS_LABELS = {
+    NOT_YET_DUE: "Not yet due",
+    OPEN: "Window open",
+    COMPLETED: "Completed",
+    MISSED: "Missed",
+    WITHDRAWN: "Withdrawn before it",
+    LOST: "Lost to follow-up",
+    NOT_APPLICABLE: "Not applicable",
+}
+
+
+def four_week_display(outcomes: ParticipantOutcomes) -> str | None:
+    """The 4-week code a page shows: not yet assessed until the check counts."""
+    check = outcomes.four_week
+    if check is None:
+        return None
+    if check.outcome == scoring.NOT_KNOWN and not outcomes.counts_at(schedule.WEEK4):
+        return NOT_YET_ASSESSED
+    return check.outcome
