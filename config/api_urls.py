@@ -80,6 +80,9 @@ urlpatterns = [
     ),
     path(f"{P}co-readings/", outcomes_api.COReadingList.as_view(), name="participant-co-readings"),
     path(
+        f"{P}outcomes/", outcomes_api.ParticipantOutcomesView.as_view(), name="participant-outcomes"
+    ),
+    path(
         f"{P}follow-ups/",
         reminders_api.ParticipantFollowUpList.as_view(),
         name="participant-follow-ups",

@@ -53,7 +53,6 @@ TESTS: tuple[str, ...] = (
     "tests/dashboards/test_exports.py",
     "tests/dashboards/test_metrics.py",
     "tests/dashboards/test_outcome_inputs.py",
-    "tests/dashboards/test_rules_sql.py",
     "tests/dashboards/test_snapshot_builds.py",
     "tests/dashboards/test_snapshot_figures.py",
     "tests/reminders/test_cadence.py",

@@ -4,7 +4,12 @@ One row per event, pseudonymised like the other exports: the trial ID, dates and
 the free-text description and action taken stay in QuitPilot (they can name people).
 """
 
-from apps.dashboards.exports import ARMS, YES_NO, Variable, _v, _where
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from apps.dashboards.export_dictionary import ARMS, YES_NO, Variable, _v
 from apps.patients.models import Allocation, Participant
 from apps.safety.models import AdverseEvent, Outcome, Relatedness, Seriousness, Severity
 from apps.sites.models import Site
@@ -35,6 +40,17 @@ ADVERSE_EVENTS: list[Variable] = [
 ]  # fmt: skip
 
 
+def _where(filters: dict) -> tuple[str, dict]:
+    clauses, params = ["pt.randomised_on IS NOT NULL"], {}
+    if filters.get("site"):
+        clauses.append("s.code = %(site)s")
+        params["site"] = filters["site"]
+    if filters.get("arm"):
+        clauses.append("COALESCE(a.arm, 'single') = %(arm)s")
+        params["arm"] = filters["arm"]
+    return " AND ".join(clauses), params
+
+
 def adverse_event_sql(filters: dict, time_zone: str) -> tuple[str, dict]:
     """The listing's query, in the variables' order, under the export filters."""
     where, params = _where(filters)
@@ -59,3 +75,22 @@ LEFT JOIN {tables[Allocation]} a ON a.participant_id = pt.id
 WHERE {where}
 ORDER BY pt.trial_id, ae.onset_on, ae.id"""
     return sql, params
+
+
+def adverse_event_rows(filters: dict) -> tuple[list[Variable], Iterator[list], int]:
+    """The listing's variables, its rows (streamed) and how many there are."""
+    sql, params = adverse_event_sql(filters, settings.TIME_ZONE)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS rows", params)
+        total = cursor.fetchone()[0]
+    return ADVERSE_EVENTS, (list(row) for row in _stream(sql, params)), total
+
+
+def _stream(sql: str, params: dict) -> Iterator[tuple]:
+    """Rows from a server-side cursor, fetched in batches so memory stays flat."""
+    with transaction.atomic():
+        connection.ensure_connection()
+        with connection.connection.cursor(name="export_adverse_events") as cursor:
+            cursor.itersize = 2000
+            cursor.execute(sql, params)
+            yield from cursor

@@ -11,7 +11,7 @@ from datetime import date
 
 from apps.cessation.protocol import SessionType
 from apps.outcomes import scoring
-from apps.outcomes.outcome_records import participant_records, randomised_participants
+from apps.outcomes.outcome_records import outcomes_for, randomised_participants
 from apps.outcomes.participant_outcomes import (
     ABSTINENT,
     EXPECTED_MEASURES,
@@ -180,8 +180,10 @@ def snapshot_outcome_tables(
     *, today: date, time_zone: str, expected_overrides: dict | None, progress=lambda done: None
 ) -> tuple[dict, dict]:
     """The snapshot's participants and sessions tables for every randomised participant."""
-    outcomes = (
-        participant_outcomes(records, today=today, expected_bcts_overrides=expected_overrides)
-        for records in participant_records(randomised_participants(), time_zone=time_zone)
+    outcomes = outcomes_for(
+        randomised_participants(),
+        today=today,
+        time_zone=time_zone,
+        expected_bcts_overrides=expected_overrides,
     )
     return outcome_tables(outcomes, progress)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -24,6 +24,7 @@ from apps.outcomes.models import (
     SmokingStatusReport,
     Timepoint,
 )
+from apps.outcomes.outcome_serializers import ParticipantOutcomesSerializer, outcomes_document
 from apps.outcomes.questionnaire_links import create_questionnaire_link, questionnaire_url
 from apps.outcomes.serializers import (
     AcknowledgeInputSerializer,
@@ -40,8 +41,9 @@ from apps.outcomes.serializers import (
     SmokingStatusSerializer,
 )
 from apps.patients.api import IDEMPOTENT_ERRORS, ParticipantScoped
-from apps.patients.selectors import alerts_visible_to
+from apps.patients.selectors import alerts_visible_to, participant_outcomes_on
 from apps.reminders.models import FollowUp
+from apps.sites.selectors import get_pilot
 
 
 def _own(model, participant, public_id, field: str):
@@ -279,3 +281,18 @@ class InvitationCreate(ParticipantScoped, APIView):
             "timepoint": follow_up.timepoint,
         }
         return Response(InvitationSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["outcomes"], responses={200: ParticipantOutcomesSerializer})
+class ParticipantOutcomesView(ParticipantScoped, APIView):
+    """Every derived outcome of one participant today, as the page and the dashboard have them."""
+
+    def get(self, request, trial_id: str):
+        participant = self.get_participant()
+        today = timezone.localdate()
+        outcomes = participant_outcomes_on(participant, today=today, pilot=get_pilot())
+        if outcomes is None:
+            raise NotFound("Outcomes are defined once the participant is randomised or enrolled.")
+        return Response(
+            ParticipantOutcomesSerializer(outcomes_document(outcomes, as_of=today)).data
+        )

@@ -1,8 +1,8 @@
 """The one selector that loads participant_outcomes()'s inputs for a set of participants.
 
 Seven queries whatever the set's size: the participants (with allocation and baseline) and one
-query per kind of record, each ordered by participant and streamed from a server-side cursor,
-then merged in participant order. Memory stays flat: one participant's records at a time.
+query per kind of record, each ordered by trial ID and streamed from a server-side cursor, then
+merged in trial ID order. Memory stays flat: one participant's records at a time.
 """
 
 from collections.abc import Callable, Iterator
@@ -10,10 +10,13 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
+from django.db.models.functions import Collate
 
 from apps.cessation.models import CessationSession
 from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SmokingStatusReport
+from apps.outcomes.participant_outcomes import ParticipantOutcomes, participant_outcomes
 from apps.outcomes.participant_records import (
+    SINGLE_ARM,
     BaselineRecord,
     COReadingRecord,
     FollowUpRecord,
@@ -25,7 +28,8 @@ from apps.outcomes.participant_records import (
 from apps.patients.models import Participant
 from apps.reminders.models import FollowUp
 
-SINGLE_ARM = "single"
+# Byte order, which Python's str comparison agrees with, so the merge can skip rows safely.
+_BY_TRIAL_ID = Collate("participant__trial_id", "C")
 CHUNK = 5000
 
 _PARTICIPANT_FIELDS = (
@@ -57,12 +61,12 @@ def randomised_participants() -> QuerySet[Participant]:
 def participant_records(
     participants: QuerySet[Participant], *, time_zone: str
 ) -> Iterator[ParticipantRecords]:
-    """Each randomised participant of `participants` with all their records, by id."""
+    """Each randomised participant of `participants` with all their records, by trial ID."""
     ids = participants.filter(randomised_on__isnull=False).order_by().values("id")
     zone = ZoneInfo(time_zone)
     streams = {
         "follow_ups": _stream(
-            FollowUp.objects.filter(participant_id__in=ids).order_by("participant_id", "id"),
+            FollowUp.objects.filter(participant_id__in=ids).order_by(_BY_TRIAL_ID, "id"),
             ("timepoint", "status", "due_on", "opens_on", "closes_on"),
             lambda r: FollowUpRecord(*r),
         ),
@@ -112,13 +116,27 @@ def participant_records(
     }
     rows = (
         participants.filter(randomised_on__isnull=False)
-        .order_by("id")
+        .order_by(Collate("trial_id", "C"))
         .values_list(*_PARTICIPANT_FIELDS)
         .iterator(chunk_size=CHUNK)
     )
     for row in rows:
-        children = {name: stream.take(row[0]) for name, stream in streams.items()}
+        children = {name: stream.take(row[1]) for name, stream in streams.items()}
         yield _participant(row, children)
+
+
+def outcomes_for(
+    participants: QuerySet[Participant],
+    *,
+    today: date,
+    time_zone: str,
+    expected_bcts_overrides: dict | None = None,
+) -> Iterator[ParticipantOutcomes]:
+    """participant_outcomes() of each randomised participant of `participants`, by trial ID."""
+    for records in participant_records(participants, time_zone=time_zone):
+        yield participant_outcomes(
+            records, today=today, expected_bcts_overrides=expected_bcts_overrides
+        )
 
 
 def _participant(row: tuple, children: dict[str, tuple]) -> ParticipantRecords:
@@ -145,19 +163,21 @@ def _local_day(moment: datetime, zone: ZoneInfo) -> date:
 
 
 class _Stream:
-    """Rows of one child query, ordered by participant id, handed out one participant at a time."""
+    """Rows of one child query, ordered by trial ID, handed out one participant at a time."""
 
     def __init__(self, queryset: QuerySet, fields: tuple[str, ...], make: Callable):
-        self._rows = queryset.values_list("participant_id", *fields).iterator(chunk_size=CHUNK)
+        rows = queryset.values_list("participant__trial_id", *fields)
+        self._rows = rows.iterator(chunk_size=CHUNK)
         self._make = make
         self._head: tuple | None = next(self._rows, None)
 
-    def take(self, participant_id: int) -> tuple:
-        """The records of `participant_id` (ids must be asked for in ascending order)."""
-        while self._head is not None and self._head[0] < participant_id:
-            self._head = next(self._rows, None)  # a participant outside the set (not asked for)
+    def take(self, trial_id: str) -> tuple:
+        """The records of `trial_id` (trial IDs must be asked for in ascending order)."""
+        # A participant who joined the set between the queries has rows but is not asked for.
+        while self._head is not None and self._head[0] < trial_id:
+            self._head = next(self._rows, None)
         taken = []
-        while self._head is not None and self._head[0] == participant_id:
+        while self._head is not None and self._head[0] == trial_id:
             taken.append(self._make(self._head[1:]))
             self._head = next(self._rows, None)
         return tuple(taken)

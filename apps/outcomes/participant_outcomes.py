@@ -166,6 +166,10 @@ class ParticipantOutcomes:
         """The timepoint's outcome counts in its denominators (done or past its window)."""
         return self.timepoints[timepoint].reached
 
+    def counted(self, timepoint: str, value):
+        """`value` where the timepoint counts, else None: an outcome is never coded early."""
+        return value if self.counts_at(timepoint) else None
+
     def measure_expected(self, timepoint: str) -> bool:
         """The timepoint's measures are expected (baseline always)."""
         return timepoint == BASELINE or self.timepoints[timepoint].measures_expected
@@ -404,34 +408,8 @@ def _session_outcome(session: SessionRecord, overrides) -> SessionOutcome:
     )
 
 
-# --------------------------------------------------------------------------------------------
-# Labels: the one table of what each code is called on pages and in exports.
-# --------------------------------------------------------------------------------------------
-
+# Shown on a page while the 4-week check does not count yet (labels: outcome_labels.py).
 NOT_YET_ASSESSED = "not_yet_assessed"
-FOUR_WEEK_LABELS = {
-    scoring.QUIT_CO_VERIFIED: "Quit (CO-verified)",
-    scoring.QUIT_SELF_REPORT: "Quit (self-report only)",
-    scoring.NOT_QUIT: "Not quit",
-    # Russell Standard: not known / lost to follow-up counts as smoking.
-    scoring.NOT_KNOWN: "Not known (counts as not quit)",
-    NOT_YET_ASSESSED: "Not yet assessed",
-}
-POINT_PREVALENCE_LABELS = {
-    scoring.ABSTINENT_CO_VERIFIED: "Abstinent, CO-verified",
-    scoring.ABSTINENT_SELF_REPORT: "Abstinent, self-report only",
-    scoring.SMOKING: "Smoking",
-    scoring.NOT_KNOWN: "Not known",
-}
-TIMEPOINT_STATUS_LABELS = {
-    NOT_YET_DUE: "Not yet due",
-    OPEN: "Window open",
-    COMPLETED: "Completed",
-    MISSED: "Missed",
-    WITHDRAWN: "Withdrawn before it",
-    LOST: "Lost to follow-up",
-    NOT_APPLICABLE: "Not applicable",
-}
 
 
 def four_week_display(outcomes: ParticipantOutcomes) -> str | None:

@@ -7,6 +7,9 @@ tests build them by hand. Every sequence is in recording order (oldest first, ti
 from dataclasses import dataclass, field
 from datetime import date
 
+# The arm of a participant enrolled in a single-arm pilot (no allocation).
+SINGLE_ARM = "single"
+
 
 @dataclass(frozen=True, slots=True)
 class BaselineRecord:

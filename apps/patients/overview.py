@@ -1,4 +1,6 @@
-"""Pure rules for the practitioner workspace: next due action, paired outcomes, timeline order.
+"""Pure rules for the practitioner workspace: next due action, trial end, timeline order.
+
+Derived outcomes (pairs, the 4-week check) are participant_outcomes()'s, not this module's.
 
 Values in, values out: no ORM and no clock (callers pass `today`), so every rule is tested
 directly.
@@ -8,17 +10,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from apps.outcomes import scoring
+from apps.outcomes.outcome_labels import TIMEPOINT_LABELS
 from apps.reminders import schedule
 
 # The NCSCT standard programme has six sessions; more (up to 12) may be offered.
 STANDARD_SESSIONS = 6
 
-FOLLOW_UP_LABELS = {
-    schedule.WEEK4: "4-week quit check",
-    schedule.MONTH3: "3-month follow-up",
-    schedule.MONTH6: "6-month follow-up",
-}
+FOLLOW_UP_LABELS = TIMEPOINT_LABELS
 _CLOSED_FOLLOW_UPS = frozenset({"completed", "cancelled", "missed"})
 
 
@@ -102,106 +100,6 @@ def _session_type_label(number: int) -> str:
     from apps.cessation.protocol import SessionType, suggested_session_type
 
     return SessionType(suggested_session_type(number)).label.lower()
-
-
-@dataclass(frozen=True, slots=True)
-class PairedOutcome:
-    """The NHS Talking Therapies outcome between the first and last PHQ-9/GAD-7 pair."""
-
-    first_on: date
-    last_on: date
-    first_phq9: int
-    first_gad7: int
-    last_phq9: int
-    last_gad7: int
-    pairs: int
-    outcome: scoring.TalkingTherapiesOutcome
-
-
-# One questionnaire answer as the page passes it: (completed_on, timepoint, total), oldest first.
-Score = tuple[date, str, int]
-
-
-def paired_scores(phq9: Iterable[Score], gad7: Iterable[Score]) -> list[tuple[date, int, int]]:
-    """(date, PHQ-9, GAD-7) for each contact: same completed_on AND same timepoint.
-
-    Matches the dashboard and export SQL: the later answer of each counts at a contact, and
-    contacts are ordered by date, then by when their PHQ-9 was recorded. Input is oldest first.
-    """
-    phq_by_contact: dict[tuple[date, str], tuple[int, int]] = {}
-    for position, (day, timepoint, total) in enumerate(phq9):
-        phq_by_contact[(day, timepoint)] = (position, total)
-    gad_by_contact = {(day, timepoint): total for day, timepoint, total in gad7}
-    contacts = sorted(
-        phq_by_contact.keys() & gad_by_contact.keys(),
-        key=lambda key: (key[0], phq_by_contact[key][0]),
-    )
-    return [(day, phq_by_contact[(day, tp)][1], gad_by_contact[(day, tp)]) for day, tp in contacts]
-
-
-def talking_therapies_summary(phq9: Iterable[Score], gad7: Iterable[Score]) -> PairedOutcome | None:
-    """The outcome on first and last pairs (same contact); None with fewer than two pairs."""
-    pairs = paired_scores(phq9, gad7)
-    if len(pairs) < 2:
-        return None
-    (first_on, first_phq, first_gad), (last_on, last_phq, last_gad) = pairs[0], pairs[-1]
-    return PairedOutcome(
-        first_on=first_on,
-        last_on=last_on,
-        first_phq9=first_phq,
-        first_gad7=first_gad,
-        last_phq9=last_phq,
-        last_gad7=last_gad,
-        pairs=len(pairs),
-        outcome=scoring.talking_therapies_outcome(first_phq, first_gad, last_phq, last_gad),
-    )
-
-
-# Shown before the 4-week window has closed when no report in it exists yet.
-NOT_YET_ASSESSED = "not_yet_assessed"
-
-FOUR_WEEK_LABELS = {
-    scoring.QUIT_CO_VERIFIED: "Quit (CO-verified)",
-    scoring.QUIT_SELF_REPORT: "Quit (self-report only)",
-    scoring.NOT_QUIT: "Not quit",
-    # Russell Standard: not known / lost to follow-up counts as smoking.
-    scoring.NOT_KNOWN: "Not known (counts as not quit)",
-    NOT_YET_ASSESSED: "Not yet assessed",
-}
-
-
-def four_week_summary(
-    *,
-    quit_date: date | None,
-    reports: Sequence[tuple[date, bool | None]],
-    co_readings: Sequence[tuple[date, int]],
-    today: date,
-) -> str | None:
-    """The Russell Standard 4-week outcome from the last 4-week check report in the window.
-
-    `reports` are the week-4 reports and `co_readings` every CO reading, each in the order they
-    were recorded: the latest in the window wins, and on one day the one recorded last (as in
-    the dashboard and the export). None without a quit date. With no report in the 25-42 day
-    window: not yet assessed while the window has not closed, not known once it has. A CO
-    reading counts only when it was taken in the same window as the report.
-    """
-    if quit_date is None:
-        return None
-    in_window = [
-        (day, smoke_free)
-        for day, smoke_free in reports
-        if scoring.is_in_four_week_window(quit_date, day)
-    ]
-    if not in_window:
-        closed = scoring.days_since_quit(quit_date, today) > scoring.FOUR_WEEK_LAST_DAY
-        return scoring.NOT_KNOWN if closed else NOT_YET_ASSESSED
-    # A stable sort keeps recording order within a day, so the last entry is the latest.
-    assessed_on, smoke_free = sorted(in_window, key=lambda r: r[0])[-1]
-    window_co = [
-        (day, ppm) for day, ppm in co_readings if scoring.is_in_four_week_window(quit_date, day)
-    ]
-    co_ppm = sorted(window_co, key=lambda r: r[0])[-1][1] if window_co else None
-    return scoring.four_week_quit_outcome(quit_date, assessed_on, smoke_free, co_ppm)
 
 
 @dataclass(frozen=True, slots=True)

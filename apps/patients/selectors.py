@@ -1,9 +1,14 @@
 """Reads of participants and screenings; every query starts from what the user may see."""
 
+from datetime import date
+
+from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from apps.core.roles import sees_all_sites
+from apps.outcomes.outcome_records import outcomes_for
+from apps.outcomes.participant_outcomes import ParticipantOutcomes
 from apps.patients.models import Participant, ScreeningRecord
 
 
@@ -118,6 +123,19 @@ def alerts_visible_to(user):
         .select_related("participant", "participant__assigned_pwp", "phq9", "acknowledged_by")
         .order_by("-raised_at")
     )
+
+
+def participant_outcomes_on(
+    participant: Participant, *, today: date, pilot
+) -> ParticipantOutcomes | None:
+    """The participant's derived outcomes on `today`; None before randomisation."""
+    outcomes = outcomes_for(
+        Participant.objects.filter(pk=participant.pk),
+        today=today,
+        time_zone=settings.TIME_ZONE,
+        expected_bcts_overrides=pilot.expected_bcts or None,
+    )
+    return next(outcomes, None)
 
 
 def participant_page_data(participant: Participant) -> dict:

@@ -18,6 +18,8 @@ from apps.cessation.protocol import expected_bcts, fidelity
 from apps.core.errors import DomainError
 from apps.core.roles import Role, can_read_history, can_write_clinical
 from apps.outcomes import scoring
+from apps.outcomes.outcome_labels import FOUR_WEEK_LABELS
+from apps.outcomes.participant_outcomes import four_week_display
 from apps.patients import overview, selectors, services
 from apps.patients.access import participant_for_view, require_clinical_write
 from apps.patients.forms import BaselineForm, ConsentForm, ExitForm, ScreeningForm
@@ -184,20 +186,8 @@ def participant_detail(request, public_id):
             else None
         )
     today = timezone.localdate()
-    tt = overview.talking_therapies_summary(
-        [(r.completed_on, r.timepoint, r.total) for r in data["phq9"]],
-        [(r.completed_on, r.timepoint, r.total) for r in data["gad7"]],
-    )
-    four_week = overview.four_week_summary(
-        quit_date=participant.quit_date,
-        reports=[
-            (r.completed_on, r.smoke_free_since_day_14)
-            for r in data["smoking_reports"]
-            if r.timepoint == schedule.WEEK4
-        ],
-        co_readings=[(timezone.localtime(c.taken_at).date(), c.ppm) for c in data["co_readings"]],
-        today=today,
-    )
+    outcomes = selectors.participant_outcomes_on(participant, today=today, pilot=pilot)
+    four_week = four_week_display(outcomes) if outcomes else None
     attended = sum(1 for s in data["sessions"] if s.attendance == "attended")
     allocation = getattr(participant, "allocation", None)
     baseline = getattr(participant, "baseline", None)
@@ -238,8 +228,8 @@ def participant_detail(request, public_id):
             "adverse_events": data["adverse_events"],
             "timeline": _timeline(participant, allocation, data),
             "charts": charts,
-            "tt": tt,
-            "four_week": overview.FOUR_WEEK_LABELS.get(four_week) if four_week else None,
+            "tt": outcomes.talking_therapies if outcomes else None,
+            "four_week": FOUR_WEEK_LABELS.get(four_week) if four_week else None,
             "four_week_window": _four_week_window(participant.quit_date),
             "can_complete": trial_end.allowed,
             "next_step": next_step,

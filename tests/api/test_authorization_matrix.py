@@ -239,6 +239,7 @@ CASES = {
         },
     ),
     "co readings: list": lambda w: Case("get", p(w, "active", "co-readings/"), READ_SITE_A),
+    "participant outcomes: read": lambda w: Case("get", p(w, "active", "outcomes/"), READ_SITE_A),
     "co readings: record": lambda w: Case(
         "post",
         p(w, "active", "co-readings/"),

@@ -13,7 +13,8 @@ from django.utils import timezone
 from apps.core.errors import DomainError
 from apps.dashboards import services
 from apps.dashboards.adverse_event_export import ADVERSE_EVENTS
-from apps.dashboards.exports import LONG, WIDE, safe_cell
+from apps.dashboards.export_dictionary import LONG, WIDE
+from apps.dashboards.exports import safe_cell
 from apps.dashboards.models import ExportJob, ExportStatus
 from apps.outcomes.models import PHQ9Response
 from tests.factories import UserFactory
@@ -56,9 +57,11 @@ def test_wide_export_has_one_row_per_participant_and_derived_outcomes(small_pilo
     assert (a1["sess_attended"], a1["sess_dna"], a1["fidelity"]) == ("2", "1", "86.7")
     assert a4["quit4w"] == "quit_self_report" and a4["co_week4"] == ""
     assert a5["quit4w"] == "not_quit" and a5["co4_window"] == "12"
-    assert (a3["quit_date_set"], a3["quit4w"], a3["exit_reason"]) == (
+    # No quit date: the 4-week check does not apply, so it is empty, never "not known".
+    assert (a3["quit_date_set"], a3["quit4w"], a3["status_week4"], a3["exit_reason"]) == (
         "0",
-        "not_known",
+        "",
+        "not_applicable",
         "uncontactable",
     )
     assert (a2["status"], a2["exit_reason"], a2["exit_day"]) == (
@@ -123,7 +126,7 @@ def test_stata_and_spss_files_carry_variable_and_value_labels(
     assert arm_labels[1] == "Intervention" and arm_labels[2] == "Control"
     a1 = frame[frame["trial_id"] == small_pilot.people["A1"].trial_id].iloc[0]
     assert a1["arm"] == 1 and a1["rs6"] == 1 and a1["phq9_change"] == -8
-    assert meta.variable_value_labels["quit4w"][a1["quit4w"]] == "Quit, CO-verified"
+    assert meta.variable_value_labels["quit4w"][a1["quit4w"]] == "Quit (CO-verified)"
 
 
 @pytest.mark.parametrize(

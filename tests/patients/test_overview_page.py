@@ -5,7 +5,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.dashboards.exports import dataset_rows
+from apps.dashboards.export_rows import dataset_rows
 from apps.outcomes import services as outcome_services
 from apps.patients.services import set_quit_date
 from tests.factories import make_participant

@@ -1,16 +1,15 @@
-"""Pure rules behind the workspace pages: next action, pairs, 4-week outcome, trial end."""
+"""Pure rules behind the workspace pages: next action, trial end, timeline order.
+
+Pairs and the 4-week outcome are tested with participant_outcomes() (tests/outcomes).
+"""
 
 import datetime as dt
 
 from apps.patients.overview import (
-    FOUR_WEEK_LABELS,
     PendingFollowUp,
     TimelineEvent,
-    four_week_summary,
     next_action,
     ordered_timeline,
-    paired_scores,
-    talking_therapies_summary,
     trial_completion,
 )
 
@@ -88,98 +87,6 @@ def test_closed_follow_ups_and_finished_participants_have_nothing_due():
     assert _action(arm="control", follow_ups=[done]).kind == "none"
     assert _action(status="withdrawn").label == "No further action"
     assert _action(status="completed").kind == "none"
-
-
-D1, D8, D15 = dt.date(2026, 1, 1), dt.date(2026, 1, 8), dt.date(2026, 1, 15)
-
-
-def test_pairs_are_phq9_and_gad7_at_the_same_contact_the_later_answer_counting():
-    phq = [(D1, "baseline", 14), (D8, "session", 12), (D8, "session", 11)]
-    gad = [(D1, "baseline", 9), (D8, "session", 6), (D15, "session", 5)]
-    assert paired_scores(phq, gad) == [(D1, 14, 9), (D8, 11, 6)]
-
-
-def test_same_day_answers_at_different_timepoints_are_not_a_pair():
-    # A PHQ-9 at the baseline visit and a GAD-7 at a session the same day: two contacts.
-    phq = [(D1, "baseline", 14), (D8, "session", 8)]
-    gad = [(D1, "session", 9), (D8, "session", 6)]
-    assert paired_scores(phq, gad) == [(D8, 8, 6)]
-    assert talking_therapies_summary(phq, gad) is None
-
-
-def test_two_contacts_on_one_day_are_two_pairs_ordered_as_recorded():
-    # Baseline, then the first session the same day: the dashboard counts two pairs.
-    phq = [(D1, "baseline", 14), (D1, "session", 8)]
-    gad = [(D1, "baseline", 9), (D1, "session", 6)]
-    summary = talking_therapies_summary(phq, gad)
-    assert summary.pairs == 2
-    assert (summary.first_phq9, summary.first_gad7) == (14, 9)
-    assert (summary.last_phq9, summary.last_gad7) == (8, 6)
-
-
-def test_talking_therapies_outcome_uses_first_and_last_pair():
-    # clinical-rules.md worked example: 14/9 -> 8/6 is recovery with reliable improvement.
-    phq = [(D1, "baseline", 14), (D8, "session", 20), (dt.date(2026, 2, 1), "week4", 8)]
-    gad = [(D1, "baseline", 9), (D8, "session", 12), (dt.date(2026, 2, 1), "week4", 6)]
-    summary = talking_therapies_summary(phq, gad)
-    assert (summary.first_phq9, summary.last_phq9, summary.pairs) == (14, 8, 3)
-    assert summary.outcome.caseness_at_start
-    assert summary.outcome.recovered
-    assert summary.outcome.reliable_improvement
-    assert summary.outcome.reliable_recovery
-
-
-def test_talking_therapies_outcome_needs_two_pairs():
-    assert talking_therapies_summary([(D1, "baseline", 14)], [(D1, "baseline", 9)]) is None
-    assert talking_therapies_summary([], []) is None
-
-
-QUIT = dt.date(2026, 3, 1)
-DAY29 = dt.date(2026, 3, 30)
-AFTER_WINDOW = dt.date(2026, 4, 13)  # day 43
-
-
-def _four_week(reports, co_readings=(), today=AFTER_WINDOW, quit_date=QUIT):
-    return four_week_summary(
-        quit_date=quit_date, reports=reports, co_readings=list(co_readings), today=today
-    )
-
-
-def test_four_week_outcome_worked_examples():
-    assert _four_week([(DAY29, True)], [(DAY29, 4)]) == "quit_co_verified"
-    assert _four_week([(DAY29, True)], [(DAY29, 12)]) == "not_quit"
-    assert _four_week([(DAY29, True)]) == "quit_self_report"
-    assert _four_week([(dt.date(2026, 4, 12), True)], [(dt.date(2026, 4, 12), 4)]) == (
-        "quit_co_verified"
-    )
-
-
-def test_four_week_outcome_ignores_co_readings_outside_the_window():
-    assert _four_week([(DAY29, True)], [(dt.date(2026, 3, 10), 3)]) == "quit_self_report"
-
-
-def test_four_week_outcome_is_not_yet_assessed_while_the_window_is_still_to_close():
-    assert _four_week([], today=dt.date(2026, 3, 20)) == "not_yet_assessed"
-    assert _four_week([], today=dt.date(2026, 4, 12)) == "not_yet_assessed"  # day 42
-    assert FOUR_WEEK_LABELS["not_yet_assessed"] == "Not yet assessed"
-
-
-def test_four_week_outcome_is_not_known_once_the_window_closed_without_a_report():
-    # Day 43 report: outside the window, so not known; lost to follow-up counts as smoking.
-    assert _four_week([(AFTER_WINDOW, True)]) == "not_known"
-    assert _four_week([]) == "not_known"
-    assert FOUR_WEEK_LABELS["not_known"] == "Not known (counts as not quit)"
-
-
-def test_four_week_outcome_takes_the_entry_recorded_last_on_the_same_day():
-    # As the dashboard and the export do: a corrected report or a later reading wins.
-    assert _four_week([(DAY29, True), (DAY29, False)]) == "not_quit"
-    assert _four_week([(DAY29, True)], [(DAY29, 12), (DAY29, 4)]) == "quit_co_verified"
-    assert _four_week([(DAY29, True)], [(DAY29, 4), (DAY29, 12)]) == "not_quit"
-
-
-def test_four_week_outcome_needs_a_quit_date():
-    assert _four_week([], quit_date=None) is None
 
 
 MONTH6 = _window("month6", dt.date(2026, 5, 27), dt.date(2026, 6, 10), dt.date(2026, 7, 8))

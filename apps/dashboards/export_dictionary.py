@@ -1,0 +1,204 @@
+"""The analysis datasets' variables: names, labels, types, units and value labels.
+
+The data dictionary is written from these lists, and the row builders in export_rows.py fill
+them. Value labels come from the models' choices and apps/outcomes/outcome_labels.py.
+"""
+
+from dataclasses import dataclass
+
+from apps.outcomes import scoring
+from apps.outcomes.outcome_labels import (
+    ARM_LABELS,
+    FOUR_WEEK_LABELS,
+    POINT_PREVALENCE_LABELS,
+    TIMEPOINT_LABELS,
+    TIMEPOINT_STATUS_LABELS,
+)
+from apps.outcomes.participant_outcomes import FOLLOW_UP_TIMEPOINTS, MEASURE_TIMEPOINTS
+from apps.patients.models import ExitReason, Sex
+from apps.patients.status import Status
+from apps.reminders.models import FollowUpStatus
+
+ARMS = ARM_LABELS
+# The statuses a randomised (or enrolled) participant can have.
+STATUSES = {
+    status.value: status.label
+    for status in (
+        Status.RANDOMISED,
+        Status.ENROLLED,
+        Status.COMPLETED,
+        Status.WITHDRAWN,
+        Status.LOST,
+    )
+}
+SEXES = dict(Sex.choices)
+HSI_BANDS = {"low": "Low (0-1)", "medium": "Medium (2-4)", "high": "High (5-6)"}
+EXIT_REASONS = dict(ExitReason.choices)
+FOLLOW_UP_STATUSES = dict(FollowUpStatus.choices)
+QUIT4 = {code: FOUR_WEEK_LABELS[code] for code in scoring.FOUR_WEEK_OUTCOMES}
+PP7 = POINT_PREVALENCE_LABELS
+TIMEPOINT_STATUSES = TIMEPOINT_STATUS_LABELS
+INSTRUMENTS = {
+    "phq9": "PHQ-9 total",
+    "gad7": "GAD-7 total",
+    "co": "Exhaled CO (ppm)",
+    "smoking": "Cigarettes in the last 7 days",
+}
+TIMEPOINTS = TIMEPOINT_LABELS
+YES_NO = {1: "Yes", 0: "No"}
+PHQ9_DIFFICULTY = dict(scoring.PHQ9_DIFFICULTY_CHOICES)
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One column of an export and its data-dictionary entry."""
+
+    name: str
+    label: str
+    type: str  # string, integer, decimal, date, category, boolean
+    units: str = ""
+    values: dict | None = None
+    allowed: str = ""
+
+
+def _v(name, label, type_, units="", values=None, allowed=""):
+    return Variable(name, label, type_, units, values, allowed)
+
+
+WIDE: list[Variable] = [
+    _v("trial_id", "Trial ID (pseudonym)", "string"),
+    _v("site", "Site code", "string"),
+    _v("arm", "Allocated arm", "category", values=ARMS),
+    _v("status", "Participant status at export", "category", values=STATUSES),
+    _v("randomised_on", "Date randomised (enrolled)", "date"),
+    _v("age", "Age at randomisation", "integer", "years", allowed="18-120"),
+    _v("sex", "Sex", "category", values=SEXES),
+    _v("cigs_per_day", "Cigarettes per day at baseline", "integer", "cigarettes", allowed="1-100"),
+    _v("mins_to_first", "Minutes to first cigarette after waking", "integer", "minutes"),
+    _v("hsi", "Heaviness of Smoking Index", "integer", allowed="0-6"),
+    _v("hsi_band", "HSI band", "category", values=HSI_BANDS),
+    _v("quit_date_set", "Quit date set", "boolean", values=YES_NO),
+    _v("quit_day", "Quit date, days after randomisation", "integer", "days"),
+    _v("exit_reason", "Reason for withdrawal or loss", "category", values=EXIT_REASONS),
+    _v("exit_day", "Withdrawal or loss, days after randomisation", "integer", "days"),
+    _v("sess_offered", "Cessation sessions offered", "integer", "sessions"),
+    _v("sess_attended", "Cessation sessions attended", "integer", "sessions"),
+    _v("sess_dna", "Cessation sessions not attended (DNA)", "integer", "sessions"),
+    _v("fidelity", "Expected BCTs delivered in attended sessions", "decimal", "%", allowed="0-100"),
+    *[
+        _v(f"fu_{tp}", f"Follow-up status, {TIMEPOINTS[tp]}", "category", values=FOLLOW_UP_STATUSES)
+        for tp in FOLLOW_UP_TIMEPOINTS
+    ],
+    *[
+        _v(
+            f"status_{tp}",
+            f"Where the participant stands at the {TIMEPOINTS[tp]} (why an outcome is empty)",
+            "category",
+            values=TIMEPOINT_STATUSES,
+        )
+        for tp in FOLLOW_UP_TIMEPOINTS
+    ],
+]
+for _tp in MEASURE_TIMEPOINTS:
+    _label = TIMEPOINTS[_tp]
+    if _tp != "week4":
+        WIDE += [
+            _v(f"phq9_{_tp}", f"PHQ-9 total, {_label}", "integer", "points", allowed="0-27"),
+            _v(
+                f"phq9_difficulty_{_tp}",
+                f"PHQ-9 difficulty (not scored), {_label}",
+                "integer",
+                values=PHQ9_DIFFICULTY,
+                allowed="0-3",
+            ),
+            _v(f"gad7_{_tp}", f"GAD-7 total, {_label}", "integer", "points", allowed="0-21"),
+        ]
+    WIDE.append(_v(f"co_{_tp}", f"Exhaled CO, {_label}", "integer", "ppm", allowed="0-100"))
+    if _tp != "baseline":
+        WIDE += [
+            _v(f"smoked7d_{_tp}", f"Smoked in the last 7 days, {_label}", "boolean", values=YES_NO),
+            _v(
+                f"cigs7d_{_tp}", f"Cigarettes in the last 7 days, {_label}", "integer", "cigarettes"
+            ),
+        ]
+WIDE += [
+    _v(
+        "smokefree14_week4",
+        "Not a puff since day 14 after quit date, 4 weeks",
+        "boolean",
+        values=YES_NO,
+    ),
+    _v("check4_day", "4-week check, days after the quit date", "integer", "days"),
+    _v("co4_window", "CO in the 4-week window (days 25-42)", "integer", "ppm", allowed="0-100"),
+    _v(
+        "smokefree14_month6",
+        "Not a puff since day 14 after quit date, 6 months",
+        "boolean",
+        values=YES_NO,
+    ),
+    _v(
+        "cigs14_month6",
+        "Cigarettes since day 14 after quit date, 6 months",
+        "integer",
+        "cigarettes",
+    ),
+    _v(
+        "quit_attempt",
+        "Reported a quit attempt of 24 hours or more after baseline",
+        "boolean",
+        values=YES_NO,
+    ),
+    _v("quit4w", "4-week quit outcome (Russell Standard)", "category", values=QUIT4),
+    _v("pp7_month3", "7-day point prevalence, 3 months", "category", values=PP7),
+    _v("pp7_month6", "7-day point prevalence, 6 months", "category", values=PP7),
+    _v("rs6", "Sustained abstinence at 6 months (RS6)", "boolean", values=YES_NO),
+    _v("phq9_change", "PHQ-9 change, first to last", "integer", "points"),
+    _v("gad7_change", "GAD-7 change, first to last", "integer", "points"),
+    _v("tt_pairs", "Paired PHQ-9/GAD-7 contacts", "integer", "pairs"),
+    _v("tt_caseness", "Caseness at the first pair", "boolean", values=YES_NO),
+    _v("tt_recovered", "Talking Therapies recovery", "boolean", values=YES_NO),
+    _v("tt_improved", "Reliable improvement", "boolean", values=YES_NO),
+    _v("tt_deteriorated", "Reliable deterioration", "boolean", values=YES_NO),
+    _v("tt_reliable_recovery", "Reliable recovery", "boolean", values=YES_NO),
+]
+
+LONG: list[Variable] = [
+    _v("trial_id", "Trial ID (pseudonym)", "string"),
+    _v("site", "Site code", "string"),
+    _v("arm", "Allocated arm", "category", values=ARMS),
+    _v("instrument", "Measure", "category", values=INSTRUMENTS),
+    _v("timepoint", "Timepoint", "category", values=TIMEPOINTS),
+    _v("day", "Days after randomisation", "integer", "days"),
+    _v("value", "Value (PHQ-9/GAD-7 total, CO ppm, cigarettes in 7 days)", "integer"),
+    _v("smoked7d", "Smoked in the last 7 days (smoking reports)", "boolean", values=YES_NO),
+    _v("band", "Severity or CO band", "string"),
+    _v(
+        "phq9_difficulty",
+        "PHQ-9 difficulty, not scored (PHQ-9 rows)",
+        "integer",
+        values=PHQ9_DIFFICULTY,
+        allowed="0-3",
+    ),
+]
+
+DICTIONARY: list[Variable] = [
+    _v("dataset", "Dataset", "string"),
+    _v("variable", "Variable name", "string"),
+    _v("label", "Label", "string"),
+    _v("type", "Type", "string"),
+    _v("units", "Units", "string"),
+    _v("allowed", "Allowed values", "string"),
+    _v("value_labels", "Value labels (code = label)", "string"),
+]
+
+
+def dictionary_rows() -> list[list]:
+    """The data dictionary: every variable of the wide, long and adverse event datasets."""
+    from apps.dashboards.adverse_event_export import ADVERSE_EVENTS
+
+    rows = []
+    for dataset, variables in (("wide", WIDE), ("long", LONG), ("adverse_events", ADVERSE_EVENTS)):
+        for v in variables:
+            labels = "; ".join(f"{code} = {label}" for code, label in (v.values or {}).items())
+            rows.append([dataset, v.name, v.label, v.type, v.units, v.allowed, labels])
+    return rows

@@ -1,0 +1,36 @@
+"""The one table of what each code is called on pages, in exports and in the API.
+
+Codes come from the models' choices and from participant_outcomes(); only the words live here.
+"""
+
+from apps.outcomes import participant_outcomes as po
+from apps.outcomes import scoring
+from apps.outcomes.models import Timepoint
+from apps.outcomes.participant_records import SINGLE_ARM
+from apps.patients.models import Arm
+
+ARM_LABELS = {**dict(Arm.choices), SINGLE_ARM: "Single arm (enrolled)"}
+TIMEPOINT_LABELS = dict(Timepoint.choices)
+FOUR_WEEK_LABELS = {
+    scoring.QUIT_CO_VERIFIED: "Quit (CO-verified)",
+    scoring.QUIT_SELF_REPORT: "Quit (self-report only)",
+    scoring.NOT_QUIT: "Not quit",
+    # Russell Standard: not known / lost to follow-up counts as smoking.
+    scoring.NOT_KNOWN: "Not known (counts as not quit)",
+    po.NOT_YET_ASSESSED: "Not yet assessed",
+}
+POINT_PREVALENCE_LABELS = {
+    scoring.ABSTINENT_CO_VERIFIED: "Abstinent, CO-verified",
+    scoring.ABSTINENT_SELF_REPORT: "Abstinent, self-report only",
+    scoring.SMOKING: "Smoking",
+    scoring.NOT_KNOWN: "Not known",
+}
+TIMEPOINT_STATUS_LABELS = {
+    po.NOT_YET_DUE: "Not yet due",
+    po.OPEN: "Window open",
+    po.COMPLETED: "Completed",
+    po.MISSED: "Missed",
+    po.WITHDRAWN: "Withdrawn before it",
+    po.LOST: "Lost to follow-up",
+    po.NOT_APPLICABLE: "Not applicable",
+}
