@@ -4,12 +4,15 @@ idempotent; `--scale N` a synthetic pilot for benchmarks; never in production.""
 import dataclasses
 import datetime as dt
 import json
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q
@@ -20,16 +23,16 @@ from pghistory.models import Context
 
 from apps.accounts.models import User
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
-from apps.core.demo.build import (
+from apps.core.roles import Role
+from apps.dashboards.models import MetricSnapshot, SnapshotStatus
+from apps.demo.build import (
     DEMO_PASSWORD,
     DEMO_PLANNED_ON,
     RECRUITMENT_OPEN_FOR,
     demo_plans,
 )
-from apps.core.demo.plan import SiteSpec, plan_site
-from apps.core.demo.synthetic import synthetic_site_codes
-from apps.core.roles import Role
-from apps.dashboards.models import MetricSnapshot, SnapshotStatus
+from apps.demo.plan import SiteSpec, plan_site
+from apps.demo.synthetic import synthetic_site_codes
 from apps.outcomes.models import (
     COReading,
     GAD7Response,
@@ -111,6 +114,39 @@ def test_production_settings_refuse_the_seed(monkeypatch):
     monkeypatch.setenv("DJANGO_SECRET_KEY", "only-to-import-the-production-settings")
     prod = importlib.import_module("config.settings.prod")
     assert prod.ALLOW_DEMO_SEED is False
+    assert "apps.demo" not in prod.INSTALLED_APPS
+
+
+def test_production_settings_have_no_seed_demo_command():
+    """Under the production settings the demo app is not installed: the command does not exist."""
+    code = (
+        "import django; django.setup(); from django.apps import apps; "
+        "from django.core.management import CommandError, call_command\n"
+        "print('demo installed:', apps.is_installed('apps.demo'))\n"
+        "try:\n    call_command('seed_demo')\n"
+        "except CommandError as error:\n    print('refused:', error)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "PATH": "/usr/bin:/bin",
+        },
+    )
+    assert "demo installed: False" in result.stdout
+    assert "refused: Unknown command: 'seed_demo'" in result.stdout
+
+
+def test_test_and_dev_settings_install_the_demo_app():
+    import importlib
+
+    assert "apps.demo" in importlib.import_module("config.settings.dev").INSTALLED_APPS
+    assert "apps.demo" in settings.INSTALLED_APPS
+    assert "apps.demo" not in importlib.import_module("config.settings.base").INSTALLED_APPS
 
 
 def test_a_negative_scale_is_refused(db):

@@ -7,13 +7,14 @@ from datetime import date, datetime, time
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.accounts.selectors import check_works_at
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
 from apps.cessation.protocol import BCT, MAX_SESSIONS, Attendance, Product, ProductAction
 from apps.core.errors import DomainError
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import Source, Timepoint
 from apps.outcomes.scoring import PHQ9_DIFFICULTY_WITHOUT_ITEMS
-from apps.patients.status import ACTIVE_STATUSES
+from apps.patients.status import may_record_sessions
 
 
 @dataclass
@@ -111,12 +112,13 @@ def record_session(
         if existing is not None:
             return existing
     today = today or timezone.localdate()
-    if participant.status not in ACTIVE_STATUSES:
+    if not may_record_sessions(participant.status):
         raise DomainError(
             "Sessions can be logged only for randomised or enrolled participants.",
             field="participant",
         )
     _validate(data, today)
+    check_works_at(practitioner, participant.site, field="practitioner")
     if data.session_date < participant.screened_on:
         raise DomainError("Session date cannot be before screening.", field="session_date")
     attended = data.attendance == Attendance.ATTENDED

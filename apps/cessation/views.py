@@ -17,7 +17,7 @@ from apps.outcomes.views import redirect_to_new_alert
 from apps.patients import selectors
 from apps.patients.access import participant_for_view, require_clinical_write
 from apps.patients.measure_fields import questionnaire_groups
-from apps.patients.status import ACTIVE_STATUSES
+from apps.patients.status import may_record_sessions
 from apps.sites.selectors import get_pilot
 
 
@@ -42,7 +42,7 @@ def session_create(request, public_id):
     """One form for a whole contact; a repeated submission stores one session."""
     participant = participant_for_view(request, public_id, write=True)
     detail = reverse("participant-detail", args=[participant.public_id])
-    if participant.status not in ACTIVE_STATUSES:
+    if not may_record_sessions(participant.status):
         messages.info(
             request, "Sessions can be logged only for randomised or enrolled participants."
         )

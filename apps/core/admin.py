@@ -11,11 +11,12 @@ from pghistory.admin import EventModelAdmin, EventsAdmin
 
 from apps.core.models import IdempotencyRecord
 
-# Event tables holding values that only superusers may read: the participant's address book,
-# and the allocation audit (its block and position would reveal the arms still to come).
-SUPERUSER_ONLY_EVENT_MODELS = frozenset(
-    {"patients.ContactDetailsEvent", "patients.AllocationEvent"}
-)
+
+def is_superuser_only_event_model(event_model) -> bool:
+    """Whether an event table holds values only superusers may read: its tracked model says so
+    with `audit_superuser_only = True` (core names no other app's models)."""
+    tracked = getattr(event_model, "pgh_tracked_model", None)
+    return bool(getattr(tracked, "audit_superuser_only", False))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -79,12 +80,12 @@ class AuditEventAdmin(EventModelAdmin):
     show_full_result_count = False
 
     def has_view_permission(self, request, obj=None) -> bool:
-        if self.model._meta.label in SUPERUSER_ONLY_EVENT_MODELS:
+        if is_superuser_only_event_model(self.model):
             return request.user.is_active and request.user.is_superuser
         return super().has_view_permission(request, obj)
 
     def has_module_permission(self, request) -> bool:
-        if self.model._meta.label in SUPERUSER_ONLY_EVENT_MODELS:
+        if is_superuser_only_event_model(self.model):
             return request.user.is_active and request.user.is_superuser
         return super().has_module_permission(request)
 

@@ -5,6 +5,7 @@ import time
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
+from apps.core.client_ip import client_ip_address
 from apps.core.rate_limit import count_request, parse_rate
 
 KEY_PREFIX = "throttle"
@@ -36,8 +37,6 @@ class RedisWindowThrottle(BaseThrottle):
     def get_ident(self, request) -> str:
         # The same client address as the sign-in lockout: X-Forwarded-For is trusted only as far
         # as our own proxies, so a client cannot pick a fresh address per request.
-        from apps.accounts.client_ip import client_ip_address
-
         return client_ip_address(request._request) or "unknown"
 
 

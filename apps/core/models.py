@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 
@@ -28,7 +29,7 @@ class IdempotencyRecord(models.Model):
     """The first response to an API write sent with an Idempotency-Key, replayed on retry."""
 
     user = models.ForeignKey(
-        "accounts.User", on_delete=models.CASCADE, related_name="idempotency_records"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idempotency_records"
     )
     key = models.CharField(max_length=255)
     method_path = models.CharField(

@@ -17,6 +17,8 @@ CLINICAL_WRITE_ROLES = frozenset({Role.PWP, Role.SITE_LEAD})
 DASHBOARD_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.SITE_LEAD, Role.ADMIN})
 EXPORT_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN})
 HISTORY_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN})
+CRITERIA_EDITOR_ROLES = frozenset({Role.TRIAL_MANAGER, Role.ADMIN})
+SERIOUS_ADVERSE_EVENT_ROLES = ALL_SITES_ROLES | {Role.SITE_LEAD}
 
 
 def sees_all_sites(user) -> bool:
@@ -42,3 +44,13 @@ def can_export(user) -> bool:
 def can_read_history(user) -> bool:
     """Whether the user may read the audit trail."""
     return bool(user.is_authenticated and user.role in HISTORY_ROLES)
+
+
+def can_edit_progression_criteria(user) -> bool:
+    """Whether the user may change the progression criteria's traffic-light thresholds."""
+    return bool(user.is_authenticated and user.role in CRITERIA_EDITOR_ROLES)
+
+
+def can_view_serious_adverse_events(user) -> bool:
+    """Whether the user may open the serious adverse events page (site leads and managers)."""
+    return bool(user.is_authenticated and user.role in SERIOUS_ADVERSE_EVENT_ROLES)

@@ -280,9 +280,9 @@ def update_progression_criterion(
     *, criterion: ProgressionCriterion, by, green_from, amber_from
 ) -> ProgressionCriterion:
     """Change a traffic-light threshold; the audit trail records who changed what, and when."""
-    from apps.core.roles import Role
+    from apps.core.roles import can_edit_progression_criteria
 
-    if not (by.is_authenticated and by.role in (Role.TRIAL_MANAGER, Role.ADMIN)):
+    if not can_edit_progression_criteria(by):
         raise DomainError("Only trial managers can change progression criteria.", field="user")
     green = _percent(green_from, "green_from")
     amber = _percent(amber_from, "amber_from")

@@ -24,7 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.errors import DomainError
 from apps.core.memo import LocalLRU
-from apps.core.roles import Role, can_export, can_view_dashboards
+from apps.core.roles import CRITERIA_EDITOR_ROLES as CRITERIA_EDITORS
+from apps.core.roles import can_export, can_view_dashboards
 from apps.dashboards import selectors, services
 from apps.dashboards.consort import consort_png, consort_svg
 from apps.dashboards.forms import CriterionForm, DashboardFilterForm, ExportRequestForm
@@ -33,7 +34,6 @@ from apps.dashboards.models import ExportJob, ExportStatus, ProgressionCriterion
 from apps.dashboards.report import Filters, Report, build_report
 from apps.sites.selectors import sites_visible_to
 
-CRITERIA_EDITORS = frozenset({Role.TRIAL_MANAGER, Role.ADMIN})
 # A rendered page body lives as long as its snapshot could be the latest (rebuilt every 10 min).
 # Bodies never change for a key (it names the snapshot), so each worker also keeps the most
 # recent ones in memory and skips the Redis round trip.

@@ -4,7 +4,7 @@ import math
 
 from django.conf import settings
 
-from apps.accounts.client_ip import client_ip_address
+from apps.core.client_ip import client_ip_address
 from apps.core.rate_limit import count_request, parse_rate
 
 

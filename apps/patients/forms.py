@@ -3,7 +3,9 @@
 from django import forms
 from django.utils import timezone
 
+from apps.accounts.selectors import works_at
 from apps.core.roles import Role
+from apps.patients.contact import contact_address_error
 from apps.patients.measure_fields import (
     DateInput,
     add_questionnaire_fields,
@@ -109,7 +111,7 @@ class ScreeningForm(DomainErrorFormMixin, forms.Form):
         if eligible and cleaned.get("declined") and not cleaned.get("decline_reason"):
             self.add_error("decline_reason", "Choose why the person declined.")
         pwp, site = cleaned.get("assigned_pwp"), cleaned.get("site")
-        if pwp and site and not pwp.sites.filter(pk=site.pk).exists():
+        if pwp and site and not works_at(pwp, site):
             self.add_error("assigned_pwp", f"{pwp} does not work at {site.name}.")
         return cleaned
 
@@ -193,11 +195,13 @@ class BaselineForm(DomainErrorFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        channel = cleaned.get("preferred_channel")
-        if channel == Channel.EMAIL and not cleaned.get("email") and "email" not in self.errors:
-            self.add_error("email", "Give an email address to contact by email.")
-        if channel == Channel.SMS and not cleaned.get("mobile") and "mobile" not in self.errors:
-            self.add_error("mobile", "Give a mobile number to contact by text.")
+        error = contact_address_error(
+            preferred_channel=cleaned.get("preferred_channel"),
+            email=cleaned.get("email"),
+            mobile=cleaned.get("mobile"),
+        )
+        if error is not None and error.field not in self.errors:
+            self.add_error(error.field, error.message)
         if self.with_measures:
             cleaned["phq9_items"] = clean_questionnaire(self, "phq9")
             cleaned["gad7_items"] = clean_questionnaire(self, "gad7")

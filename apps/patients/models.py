@@ -235,6 +235,9 @@ class Baseline(TimeStampedModel):
 class ContactDetails(TimeStampedModel):
     """How to reach a participant; kept apart so exports and most screens never load it."""
 
+    # Read by apps.core.admin: the audit table of contact details is for superusers only.
+    audit_superuser_only = True
+
     participant = models.OneToOneField(
         Participant, on_delete=models.CASCADE, related_name="contact_details"
     )
@@ -281,6 +284,9 @@ class RandomisationBlock(models.Model):
 @pghistory.track()
 class Allocation(models.Model):
     """The arm a participant was randomised to: exactly one, never changed."""
+
+    # Read by apps.core.admin: its block and position would reveal the arms still to come.
+    audit_superuser_only = True
 
     participant = models.OneToOneField(
         Participant, on_delete=models.PROTECT, related_name="allocation"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.patients.contact import contact_address_error
 from apps.patients.models import (
     Arm,
     Baseline,
@@ -238,13 +239,11 @@ class ContactDetailsSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
     def validate(self, attrs: dict) -> dict:
-        channel = attrs.get("preferred_channel")
-        if channel == Channel.EMAIL and not attrs.get("email"):
-            raise serializers.ValidationError(
-                {"email": "Give an email address to contact by email."}, code="required"
-            )
-        if channel == Channel.SMS and not attrs.get("mobile"):
-            raise serializers.ValidationError(
-                {"mobile": "Give a mobile number to contact by text."}, code="required"
-            )
+        error = contact_address_error(
+            preferred_channel=attrs.get("preferred_channel"),
+            email=attrs.get("email"),
+            mobile=attrs.get("mobile"),
+        )
+        if error is not None:
+            raise serializers.ValidationError({error.field: error.message}, code=error.code)
         return attrs

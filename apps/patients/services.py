@@ -7,8 +7,10 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.selectors import check_works_at
 from apps.core.errors import DomainError
 from apps.outcomes.scoring import ScoringError, heaviness_of_smoking_index
+from apps.patients.contact import check_contact_address
 from apps.patients.models import (
     ELIGIBILITY_CRITERIA,
     Allocation,
@@ -20,7 +22,7 @@ from apps.patients.models import (
     ScreeningOutcome,
     ScreeningRecord,
 )
-from apps.patients.status import Status, check_transition
+from apps.patients.status import Status, check_transition, may_record_baseline
 from apps.sites.models import Site
 from apps.sites.selectors import get_pilot
 
@@ -82,6 +84,11 @@ def screen_person(
     else:
         outcome = ScreeningOutcome.ELIGIBLE
         exclusion_reason = decline_reason = ""
+        # The participant's PWP (the screener unless another is named) must work at the site.
+        if assigned_pwp is not None:
+            check_works_at(assigned_pwp, site, field="assigned_pwp")
+        else:
+            check_works_at(screened_by, site, field="screened_by")
     screening = ScreeningRecord.objects.create(
         site=site,
         screened_on=screened_on,
@@ -176,10 +183,7 @@ def record_baseline(
         raise DomainError(
             "Year of birth must make the participant 18 or over.", field="year_of_birth"
         )
-    if preferred_channel == "email" and not email:
-        raise DomainError("Give an email address to contact by email.", field="email")
-    if preferred_channel == "sms" and not mobile:
-        raise DomainError("Give a mobile number to contact by text.", field="mobile")
+    check_contact_address(preferred_channel=preferred_channel, email=email, mobile=mobile)
     try:
         hsi = heaviness_of_smoking_index(minutes_to_first_cigarette, cigarettes_per_day)
     except ScoringError as exc:
@@ -219,6 +223,7 @@ def update_contact_details(
     from apps.reminders.services import cancel_pending_reminders
 
     participant = _consented_and_not_withdrawn(participant, "Contact details")
+    check_contact_address(preferred_channel=preferred_channel, email=email, mobile=mobile)
     contact, _ = ContactDetails.objects.update_or_create(
         participant=participant,
         defaults={
@@ -385,7 +390,7 @@ def record_baseline_assessment(
 
     today = today or timezone.localdate()
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    if participant.status != Status.CONSENTED:
+    if not may_record_baseline(participant.status):
         raise DomainError(
             "The baseline is recorded after consent and before randomisation.", field="status"
         )

@@ -44,3 +44,37 @@ def check_transition(current: str, target: str) -> None:
             f"{Status(target).label.lower()}.",
             field="status",
         )
+
+
+# What may be done to a participant in each status: the services enforce these, and the pages
+# call the same functions to decide which buttons to show (no page keeps a list of its own).
+
+
+def may_consent(status: str) -> bool:
+    """Whether consent may be recorded (only once, after screening)."""
+    return can_transition(status, Status.CONSENTED)
+
+
+def may_record_baseline(status: str) -> bool:
+    """Whether the baseline may be recorded or corrected: after consent, before allocation."""
+    return status == Status.CONSENTED
+
+
+def may_allocate(status: str) -> bool:
+    """Whether the participant may be randomised (or enrolled in a single-arm pilot)."""
+    return can_transition(status, Status.RANDOMISED) or can_transition(status, Status.ENROLLED)
+
+
+def may_record_sessions(status: str) -> bool:
+    """Whether cessation sessions may be logged: randomised or enrolled, still active."""
+    return status in ACTIVE_STATUSES
+
+
+def may_withdraw(status: str) -> bool:
+    """Whether the participant may be withdrawn."""
+    return can_transition(status, Status.WITHDRAWN)
+
+
+def may_mark_lost(status: str) -> bool:
+    """Whether the participant may be marked lost to follow-up."""
+    return can_transition(status, Status.LOST)

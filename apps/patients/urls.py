@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.patients import views
+from apps.patients import history, views
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
@@ -38,5 +38,10 @@ urlpatterns = [
         "participants/<uuid:public_id>/complete/",
         views.participant_complete,
         name="participant-complete",
+    ),
+    path(
+        "participants/<uuid:public_id>/history/",
+        history.participant_history_view,
+        name="participant-history",
     ),
 ]

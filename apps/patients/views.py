@@ -21,6 +21,7 @@ from apps.outcomes import scoring
 from apps.outcomes.outcome_labels import FOUR_WEEK_LABELS
 from apps.outcomes.participant_outcomes import four_week_display
 from apps.patients import overview, selectors, services
+from apps.patients import status as status_rules
 from apps.patients.access import participant_for_view, require_clinical_write
 from apps.patients.forms import BaselineForm, ConsentForm, ExitForm, ScreeningForm
 from apps.patients.measure_fields import questionnaire_groups
@@ -235,10 +236,12 @@ def participant_detail(request, public_id):
             "next_step": next_step,
             "can_write": can_write_clinical(user),
             "can_read_history": can_read_history(user),
-            "is_active": participant.status in (Status.RANDOMISED, Status.ENROLLED),
-            "can_withdraw": participant.status
-            in (Status.SCREENED, Status.CONSENTED, Status.RANDOMISED, Status.ENROLLED, Status.LOST),
-            "can_mark_lost": participant.status in (Status.RANDOMISED, Status.ENROLLED),
+            "is_active": status_rules.may_record_sessions(participant.status),
+            "can_consent": status_rules.may_consent(participant.status),
+            "can_record_baseline": status_rules.may_record_baseline(participant.status),
+            "can_allocate": status_rules.may_allocate(participant.status),
+            "can_withdraw": status_rules.may_withdraw(participant.status),
+            "can_mark_lost": status_rules.may_mark_lost(participant.status),
         },
     )
 
@@ -447,7 +450,7 @@ def _timeline(participant, allocation, data) -> list[overview.TimelineEvent]:
 def participant_consent(request, public_id):
     """Record informed consent: date, form version and who took it (the signed-in user)."""
     participant = participant_for_view(request, public_id, write=True)
-    if participant.status != Status.SCREENED:
+    if not status_rules.may_consent(participant.status):
         messages.info(request, f"{participant.trial_id} has already given consent.")
         return redirect(_detail(participant))
     form = ConsentForm(request.POST or None, pilot=get_pilot())
@@ -474,7 +477,7 @@ def participant_consent(request, public_id):
 def participant_baseline(request, public_id):
     """Contact details, smoking baseline (HSI shown at once) and the baseline measures."""
     participant = participant_for_view(request, public_id, write=True)
-    if participant.status != Status.CONSENTED:
+    if not status_rules.may_record_baseline(participant.status):
         messages.info(request, "The baseline is recorded after consent and before randomisation.")
         return redirect(_detail(participant))
     from apps.outcomes.models import PHQ9Response, Timepoint
@@ -576,7 +579,7 @@ def participant_randomise(request, public_id):
             "participant": participant,
             "pilot": pilot,
             "has_baseline": has_baseline,
-            "ready": participant.status == Status.CONSENTED and has_baseline,
+            "ready": status_rules.may_allocate(participant.status) and has_baseline,
             "error": error,
         },
     )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import DomainError
-from apps.core.roles import Role, sees_all_sites
+from apps.core.roles import Role, can_view_serious_adverse_events
 from apps.patients.access import participant_for_view
 from apps.safety import selectors, services
 from apps.safety.forms import AdverseEventForm
@@ -63,14 +63,10 @@ def adverse_event_edit(request, public_id, event_id):
     return _form_page(request, participant, form, save, event)
 
 
-def _may_see_sae_page(user) -> bool:
-    return sees_all_sites(user) or user.role == Role.SITE_LEAD
-
-
 @login_required
 def sae_list(request):
     """Serious adverse events: time since awareness until the sponsor report is recorded."""
-    if not _may_see_sae_page(request.user):
+    if not can_view_serious_adverse_events(request.user):
         raise PermissionDenied("The serious adverse event page is for site leads and managers.")
     events = list(selectors.serious_events_visible_to(request.user))
     for event in events:

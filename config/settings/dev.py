@@ -7,6 +7,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 ALLOW_DEMO_SEED = True
+# The demo seeders (manage.py seed_demo) exist only where demo data may be loaded.
+INSTALLED_APPS = [*INSTALLED_APPS, "apps.demo"]  # noqa: F405
 # The demo sites' numbers (Ofcom's ranges kept for drama: they reach nobody).
 QUESTIONNAIRE_SERVICE_PHONES = env.dict(
     "QUESTIONNAIRE_SERVICE_PHONES",

@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
-from apps.accounts.client_ip import client_ip_from
+from apps.core.client_ip import client_ip_from
 from tests.factories import PASSWORD
 
 LOGIN = "/accounts/login/"

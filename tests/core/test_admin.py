@@ -258,6 +258,19 @@ def test_contact_details_history_is_for_superusers_only(client, admin_client, st
     )
 
 
+def test_exactly_the_contact_details_and_allocation_audits_are_superuser_only():
+    from pghistory import core as pghistory_core
+
+    from apps.core.admin import is_superuser_only_event_model
+
+    hidden = {
+        model._meta.label
+        for model in pghistory_core.event_models()
+        if is_superuser_only_event_model(model)
+    }
+    assert hidden == {"patients.ContactDetailsEvent", "patients.AllocationEvent"}
+
+
 def test_token_hash_draft_answers_and_stored_responses_stay_out_of_the_admin(admin_client, world):
     link = QuestionnaireLink.objects.first()
     page = admin_client.get(_url("outcomes.questionnairelink", "change", link.pk))

@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from apps.core.demo.build import demo_plans
-from apps.core.demo.plan import MeasureSet
-from apps.core.demo.synthetic import _Measures
-from apps.core.history import participant_history
+from apps.demo.build import demo_plans
+from apps.demo.plan import MeasureSet
+from apps.demo.synthetic import _Measures
 from apps.outcomes import services
 from apps.outcomes.models import PHQ9Response
+from apps.patients.history import participant_history
 
 
 def test_the_demo_plan_gives_some_phq9s_a_difficulty_answer_and_leaves_others_blank():

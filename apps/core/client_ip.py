@@ -1,4 +1,5 @@
-"""The client's IP address for lockout, trusting X-Forwarded-For only as far as our own proxies."""
+"""The client's IP address (sign-in lockout, API throttles), trusting X-Forwarded-For only as far
+as our own proxies."""
 
 from django.conf import settings
 from django.http import HttpRequest

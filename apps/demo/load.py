@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from apps.cessation.services import SessionInput, record_session
-from apps.core.demo.plan import (
+from apps.demo.plan import (
     CONSENT_FORM_VERSION,
     LONDON,
     AlertPlan,

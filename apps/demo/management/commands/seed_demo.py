@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from apps.core.demo.build import DEMO_PASSWORD, build_demo, demo_loaded, demo_logins
+from apps.demo.build import DEMO_PASSWORD, build_demo, demo_loaded, demo_logins
 
 
 class Command(BaseCommand):
@@ -64,7 +64,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.email:<38} {login.role:<38} {login.sites}")
 
     def _synthetic(self, scale: int, today, started: float) -> None:
-        from apps.core.demo.synthetic import build_synthetic, synthetic_loaded
+        from apps.demo.synthetic import build_synthetic, synthetic_loaded
 
         if synthetic_loaded():
             self.stdout.write("synthetic pilot already loaded: nothing changed.")

@@ -22,6 +22,7 @@ from django.utils.text import capfirst
 from pghistory.models import Events
 
 from apps.core.roles import can_read_history
+from apps.patients.models import ScreeningRecord
 from apps.patients.selectors import participants_visible_to
 
 ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted"}
@@ -93,31 +94,27 @@ class HistoryEntry:
 def participant_events(participant) -> list[Events]:
     """Every audit event of the participant, their screening and their records (3 queries, and
     one more for the escalations when they had a safety alert)."""
-    from apps.cessation.models import CessationSession
-
     events = list(Events.objects.references(participant))
     events += Events.objects.tracks(_screening_stub(participant))
-    session_ids = {e.pgh_obj_id for e in events if e.pgh_obj_model == CessationSession._meta.label}
+    session_ids = {e.pgh_obj_id for e in events if e.pgh_obj_model == "cessation.CessationSession"}
     if session_ids:
         # Pharmacotherapy rows point at a session, not the participant; sessions that were
         # deleted still have their events, so their ids come from the events above.
-        sessions = [CessationSession(pk=int(pk)) for pk in sorted(session_ids)]
+        session_model = apps.get_model("cessation", "CessationSession")
+        sessions = [session_model(pk=int(pk)) for pk in sorted(session_ids)]
         pharmacotherapy = apps.get_model("cessation", "PharmacotherapyRecordEvent")
         events += Events.objects.across(pharmacotherapy).references(sessions)
     alert_ids = {e.pgh_obj_id for e in events if e.pgh_obj_model == "outcomes.SafetyAlert"}
     if alert_ids:
         # Escalations point at the alert: who was emailed, and when, is part of its story.
-        from apps.outcomes.models import SafetyAlert
-
+        alert_model = apps.get_model("outcomes", "SafetyAlert")
         escalation = apps.get_model("outcomes", "AlertEscalationEvent")
-        alerts = [SafetyAlert(pk=int(pk)) for pk in sorted(alert_ids)]
+        alerts = [alert_model(pk=int(pk)) for pk in sorted(alert_ids)]
         events += Events.objects.across(escalation).references(alerts)
     return events
 
 
 def _screening_stub(participant):
-    from apps.patients.models import ScreeningRecord
-
     return ScreeningRecord(pk=participant.screening_id)
 
 

@@ -21,7 +21,7 @@ from apps.cessation.protocol import (
     SessionType,
     suggested_session_type,
 )
-from apps.core.demo.calendar_safety import is_calendar_safe
+from apps.demo.calendar_safety import is_calendar_safe
 from apps.reminders import schedule
 
 LONDON = ZoneInfo("Europe/London")

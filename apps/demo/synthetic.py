@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from apps.accounts.models import SiteMembership, User
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
-from apps.core.demo.build import DEMO_PASSWORD
-from apps.core.demo.plan import (
+from apps.core.roles import Role
+from apps.demo.build import DEMO_PASSWORD
+from apps.demo.plan import (
     CONSENT_FORM_VERSION,
     LONDON,
     MeasureSet,
@@ -29,7 +30,6 @@ from apps.core.demo.plan import (
     ensure_open_alerts,
     plan_site,
 )
-from apps.core.roles import Role
 from apps.outcomes import scoring
 from apps.outcomes.models import (
     COReading,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from apps.reminders import schedule
 
 if TYPE_CHECKING:
-    from apps.core.demo.plan import FollowUpPlan, ParticipantPlan, SitePlan
+    from apps.demo.plan import FollowUpPlan, ParticipantPlan, SitePlan
 
 # How far a date counted in calendar months can move against a count of days when the same
 # journey is moved to another date: 3 months span 89 to 92 days, 6 months 181 to 184.

@@ -11,11 +11,11 @@ from django.urls import reverse
 from apps.accounts.models import User
 from apps.cessation.models import PharmacotherapyRecord
 from apps.cessation.services import SessionInput, record_session
-from apps.core.history import participant_history
 from apps.core.roles import Role
 from apps.outcomes.models import AlertEscalation, SafetyAlert
 from apps.outcomes.services import acknowledge_alert, record_smoking_status
 from apps.patients import services
+from apps.patients.history import participant_history
 from apps.patients.models import Baseline, ContactDetails, Participant, ScreeningRecord
 from apps.reminders.models import FollowUp
 

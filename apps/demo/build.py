@@ -11,16 +11,16 @@ import pghistory
 from django.db import transaction
 
 from apps.accounts.models import SiteMembership, User
-from apps.core.demo.adverse_events import load_adverse_events
-from apps.core.demo.calendar_safety import shift_site_plan
-from apps.core.demo.load import (
+from apps.core.roles import Role
+from apps.demo.adverse_events import load_adverse_events
+from apps.demo.calendar_safety import shift_site_plan
+from apps.demo.load import (
     SiteStaff,
     fill_in_message_history,
     load_site,
     mark_one_message_undelivered_per_site,
 )
-from apps.core.demo.plan import SitePlan, SiteSpec, ensure_open_alerts, plan_site
-from apps.core.roles import Role
+from apps.demo.plan import SitePlan, SiteSpec, ensure_open_alerts, plan_site
 from apps.practitioners.models import PractitionerProfile
 from apps.sites.models import Site
 from apps.sites.selectors import get_pilot
