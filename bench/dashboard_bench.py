@@ -47,7 +47,7 @@ def _setup_django() -> None:
 
 def build_snapshot_timed() -> dict:
     """Build one snapshot in this process as the Celery task does, timing build and warm-up."""
-    from apps.dashboards.services import build_snapshot
+    from apps.dashboards.snapshots import build_snapshot
     from apps.dashboards.views import warm_default_bodies
 
     started = time.perf_counter()

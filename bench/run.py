@@ -178,7 +178,7 @@ def exports_markdown(r: dict, when: str) -> str:
         rows.append(f"| {label} | {figures} |")
     t = r["targets"]
     return f"""Run {when}, on the same pilot, each export built in a fresh process by
-`services.build_export` (what the Celery worker runs). Peak memory is the whole process's
+`export_jobs.build_export` (what the Celery worker runs). Peak memory is the whole process's
 maximum resident set (Python, Django, pandas and the database driver included).
 
 | export | rows | time | peak memory | file |

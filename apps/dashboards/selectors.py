@@ -27,7 +27,7 @@ from apps.dashboards.models import (
     SnapshotStatus,
 )
 from apps.dashboards.report import Filters, Report, build_report
-from apps.dashboards.services import STALE_BUILD_AFTER
+from apps.dashboards.snapshots import STALE_BUILD_AFTER
 from apps.outcomes.models import SafetyAlert
 from apps.sites.selectors import sites_visible_to
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.errors import DomainError
 from apps.core.memo import LocalLRU
 from apps.core.roles import Role, can_export, can_view_dashboards
-from apps.dashboards import selectors, services
+from apps.dashboards import export_jobs, selectors, services, snapshots
 from apps.dashboards.consort import consort_png, consort_svg
 from apps.dashboards.forms import CriterionForm, DashboardFilterForm, ExportRequestForm
 from apps.dashboards.metrics import MeanEstimate, Proportion
@@ -334,7 +334,7 @@ def consort_download(request, file_format: str):
 def refresh(request):
     """Start building a new snapshot now ("refresh now")."""
     _require_dashboard(request.user)
-    snapshot = services.request_snapshot(by=request.user)
+    snapshot = snapshots.request_snapshot(by=request.user)
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"status": snapshot.status, "progress": snapshot.progress})
     messages.info(request, "Refreshing the figures: this page updates when they are ready.")
@@ -425,7 +425,7 @@ def exports(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            job = services.request_export(
+            job = export_jobs.request_export(
                 by=request.user,
                 dataset=data["dataset"],
                 file_format=data["file_format"],
@@ -477,7 +477,7 @@ def export_download(request, public_id):
         if exc.gone:
             return HttpResponseGone(exc.message, content_type="text/plain; charset=utf-8")
         raise Http404(exc.message) from exc
-    services.record_export_download(job=job)
+    export_jobs.record_export_download(job=job)
     filename = f"quitpilot-{job.dataset}-{job.created_at:%Y%m%d-%H%M}.{job.file_format}"
     return FileResponse(handle, as_attachment=True, filename=filename)
 

@@ -5,7 +5,7 @@ import csv
 import pytest
 from playwright.sync_api import expect
 
-from apps.dashboards.services import build_snapshot
+from apps.dashboards.snapshots import build_snapshot
 from tests.cache import clear_cache_keys, clear_process_memos
 from tests.dashboards.pilot import build_small_pilot, seed_criteria
 

@@ -13,7 +13,8 @@ from apps.cessation.protocol import Attendance, SessionType
 from apps.cessation.services import SessionInput, record_session
 from apps.dashboards.models import MetricSnapshot, ProgressionCriterion, SnapshotStatus
 from apps.dashboards.selectors import forget_page_states
-from apps.dashboards.services import build_snapshot, update_progression_criterion
+from apps.dashboards.services import update_progression_criterion
+from apps.dashboards.snapshots import build_snapshot
 from tests.cache import clear_cache_keys, clear_process_memos
 from tests.factories import PractitionerProfileFactory, UserFactory, make_participant
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from apps.accounts.models import SiteMembership
 from apps.dashboards import selectors
-from apps.dashboards.services import build_snapshot, request_snapshot
+from apps.dashboards.snapshots import build_snapshot, request_snapshot
 from tests.dashboards.test_dashboard_pages import LIVE_ALERT_COUNT
 
 
