@@ -4,9 +4,11 @@ the cache is skipped with a warning, and the rate limits let requests through (f
 The cache points at a closed port on this machine, so every call is refused at once (no waits).
 """
 
+import copy
 import logging
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
@@ -14,13 +16,13 @@ from rest_framework.test import APIClient
 
 from apps.core import cache as fail_soft
 from apps.core.authentication import issue_token
-from apps.core.cache import FailSoftRedisCache
 from apps.dashboards.snapshots import build_snapshot
 from apps.outcomes import questionnaire_ratelimit as ratelimit
 from tests.dashboards.pilot import build_small_pilot, seed_criteria
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
+REAL_CACHES = copy.deepcopy(settings.CACHES)  # the test run's own, reachable Redis
 
 DEAD_REDIS = {
     "default": {
@@ -69,10 +71,20 @@ def test_a_call_site_warns_once_per_outage(redis_down):
     assert len(_cache_warnings(redis_down)) == 1
 
 
-def test_errors_other_than_an_unreachable_redis_are_raised(redis_down):
-    backend = FailSoftRedisCache("redis://127.0.0.1:1/0", {})
-    with pytest.raises(ValueError):
-        backend._soft("get", None, lambda: (_ for _ in ()).throw(ValueError("a bug")))
+def test_the_next_outage_warns_again_once_redis_has_answered(redis_down):
+    def read() -> None:
+        cache.get("k")
+
+    read()
+    with override_settings(CACHES=REAL_CACHES):
+        read()  # Redis answers: the outage is over
+    read()
+    assert len(_cache_warnings(redis_down)) == 2
+
+
+def test_errors_other_than_an_unreachable_redis_are_raised():
+    with override_settings(CACHES=REAL_CACHES), pytest.raises(ValueError):
+        cache.incr("never-set")  # Django's "key not found", passed through
 
 
 def test_sign_in_works(client, pwp_a, redis_down):

@@ -14,7 +14,6 @@ from apps.cessation.services import SessionInput, record_session
 from apps.dashboards.models import MetricSnapshot, ProgressionCriterion, SnapshotStatus
 from apps.dashboards.services import update_progression_criterion
 from apps.dashboards.snapshots import build_snapshot
-from tests.cache import clear_cache_keys
 from tests.factories import PractitionerProfileFactory, UserFactory, make_participant
 
 pytestmark = pytest.mark.django_db
@@ -172,11 +171,22 @@ def test_dashboard_query_count_does_not_grow_with_the_pilot(
         client.get(reverse("dashboard"))
 
 
-def test_the_page_works_when_the_cache_has_lost_its_figures(client, trial_manager, snapshot):
+def test_clear_dashboard_figures_drops_the_rendered_figures_only(
+    client, trial_manager, snapshot, django_assert_num_queries
+):
+    from django.core.cache import cache
+    from django.core.management import call_command
+
     client.force_login(trial_manager)
     first = client.get(reverse("dashboard")).content.decode()
-    clear_cache_keys()
-    again = client.get(reverse("dashboard")).content.decode()
+    client.get(reverse("dashboard"), {"site": "BRS"})
+    cache.set("unrelated", 1)
+    out = io.StringIO()
+    call_command("clear_dashboard_figures", stdout=out)
+    assert "deleted 2 cached" in out.getvalue()
+    assert cache.get("unrelated") == 1
+    with django_assert_num_queries(PAGE_QUERIES + FIGURES_QUERIES):  # rendered again
+        again = client.get(reverse("dashboard")).content.decode()
     assert "Assessed for eligibility (n=10)" in again
     assert _open_alerts_now(again) == _open_alerts_now(first) == "0"
 
