@@ -46,19 +46,14 @@ def _setup_django() -> None:
 
 
 def build_snapshot_timed() -> dict:
-    """Build one snapshot in this process as the Celery task does, timing build and warm-up."""
-    from apps.dashboards.services import build_snapshot
-    from apps.dashboards.views import warm_default_bodies
+    """Build one snapshot in this process as the Celery task does, timing the build."""
+    from apps.dashboards.snapshots import build_snapshot
 
     started = time.perf_counter()
     snapshot = build_snapshot()
     seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    warm_default_bodies(snapshot.id)
-    warm_seconds = time.perf_counter() - started
     return {
         "seconds": round(seconds, 2),
-        "warm_seconds": round(warm_seconds, 2),
         "document_bytes": len(json.dumps(snapshot.data)),
         "participant_cells": len(snapshot.data["participants"]["rows"]),
     }
@@ -228,7 +223,7 @@ def concurrent(port: int, path: str, cookie: str, count: int, concurrency: int) 
 
 def run() -> dict:
     """Build a snapshot, serve the app with gunicorn and measure the dashboard and /health/."""
-    # A cache of its own, shared by this process (which warms it) and the server.
+    # A cache of its own, so no figures rendered by an earlier run are reused.
     os.environ["CACHE_KEY_PREFIX"] = f"bench-dashboards-{int(time.time())}"
     _setup_django()
     from django.db import connection
@@ -242,12 +237,12 @@ def run() -> dict:
     port = _free_port()
     server = _start_gunicorn(port)
     try:
-        # The first view of a new snapshot in a fresh server: the build task rendered it.
+        # The first view of a new snapshot in a fresh server: it renders the figures.
         result["cold_first_view_ms"] = round(1000 * _timed(port, "/dashboard/", cookie), 1)
         result["cold_site_filter_ms"] = [
             round(1000 * _timed(port, f"/dashboard/?site={code}", cookie), 1) for code in codes
         ]
-        for _ in range(2 * WORKERS * 5):  # every worker has the document and the page cached
+        for _ in range(2 * WORKERS * 5):  # warm up every worker (imports, connections)
             _timed(port, "/dashboard/", cookie)
             _timed(port, "/health/", "")
         result["dashboard_sequential"] = sequential(
@@ -289,9 +284,10 @@ def run() -> dict:
         f"of {CONCURRENT_REQUESTS} requests per view from {CONCURRENCY} client threads (new "
         "connection each, same machine), median round reported"
     )
+    # The throughput ratios are reported, not targets: the page is plain Django on purpose
+    # (docs/decisions.md, "Dashboard caching").
     result["targets"] = {
         "page_p95_under_150ms": result["dashboard_sequential"]["p95_ms"] < 150,
-        "throughput_at_least_a_third_of_minimal_view": result["throughput_ratio"] >= 1 / 3,
         "snapshot_under_30s": result["snapshot"]["seconds"] < 30,
     }
     return result

@@ -1,6 +1,6 @@
 """Export benchmark: time and peak memory of building analysis exports of the seeded pilot.
 
-Each export is built by `services.build_export` in a fresh Python process (as a Celery worker
+Each export is built by `export_jobs.build_export` in a fresh Python process (as a Celery worker
 would), which reports its own wall time and peak resident memory (ru_maxrss, which includes
 Django, pandas and the database driver, not just the export).
 
@@ -27,7 +27,7 @@ import django
 django.setup()
 from apps.accounts.models import User
 from apps.core.roles import Role
-from apps.dashboards import services
+from apps.dashboards import export_jobs
 from apps.dashboards.models import ExportJob
 user = User.objects.filter(role=Role.TRIAL_MANAGER).order_by("id").first()
 if user is None:
@@ -35,7 +35,7 @@ if user is None:
 # Created directly, not through request_export: that would also queue a Celery task.
 job = ExportJob.objects.create(requested_by=user, dataset=sys.argv[1], file_format=sys.argv[2])
 started = time.perf_counter()
-job = services.build_export(job.id)
+job = export_jobs.build_export(job.id)
 seconds = time.perf_counter() - started
 size = os.path.getsize(job.file_path)
 os.remove(job.file_path)

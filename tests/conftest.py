@@ -5,7 +5,7 @@ import os
 import pytest
 
 from apps.core.roles import Role
-from tests.cache import clear_cache_keys, clear_process_memos
+from tests.cache import clear_cache_keys
 from tests.factories import SiteFactory, UserFactory, make_participant
 
 pytest_plugins = ["tests.calendar_clock"]  # QP_TEST_CLOCK moves the clock for a calendar run
@@ -15,10 +15,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _fresh_cache_keys():
-    """Start each test with none of this run's cache keys (rate limits, cached pages) and none of
-    the dashboards' per-process memos."""
+    """Start each test with none of this run's cache keys (rate limits, cached figures)."""
     clear_cache_keys()
-    clear_process_memos()
 
 
 @pytest.fixture

@@ -28,6 +28,11 @@ class RedisWindowThrottle(BaseThrottle):
         parsed = parse_rate(rate)
         self.now = time.time()
         counted = count_request(f"{KEY_PREFIX}:{self.scope}:{ident}", parsed, now=self.now)
+        if counted is None:
+            # Redis is down: let the request through (fail open). Throttles spread load and slow
+            # guessing; refusing every API call for the outage would stop clinical work, and
+            # password guessing is still locked out by django-axes, which counts in PostgreSQL.
+            return True
         self.window_ends = self.now + counted.seconds_left
         return counted.count <= parsed.limit
 

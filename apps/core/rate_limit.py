@@ -3,6 +3,9 @@
 Shared by the API throttles and the patient link pages. A read-modify-write list of timestamps
 (DRF's stock throttles) lets two workers both see room for one more request; an atomic counter
 cannot be overtaken that way.
+
+When Redis cannot be reached the cache skips the count (apps/core/cache.py) and count_request
+returns None: each caller decides whether an uncounted request goes through (fail open) or not.
 """
 
 import re
@@ -40,8 +43,9 @@ class WindowCount:
     seconds_left: float
 
 
-def count_request(key: str, rate: Rate, *, now: float | None = None) -> WindowCount:
-    """Count one request for `key` in the current fixed window of `rate`."""
+def count_request(key: str, rate: Rate, *, now: float | None = None) -> WindowCount | None:
+    """Count one request for `key` in the current fixed window of `rate`; None when the counter
+    cannot be reached (Redis down)."""
     now = time.time() if now is None else now
     window = int(now // rate.period)
     window_key = f"{key}:{window}"
@@ -51,4 +55,6 @@ def count_request(key: str, rate: Rate, *, now: float | None = None) -> WindowCo
     except ValueError:  # the key expired between add and incr: a fresh window
         cache.add(window_key, 1, timeout=rate.period + 1)
         count = 1
+    if count is None:
+        return None
     return WindowCount(count=count, seconds_left=(window + 1) * rate.period - now)

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api_permissions import DashboardAccess, ExportAccess
-from apps.dashboards import selectors, services
+from apps.dashboards import export_jobs, selectors, snapshots
 from apps.dashboards.models import ExportJob
 from apps.dashboards.report import report_to_dict
 from apps.dashboards.serializers import (
@@ -69,7 +69,7 @@ class MetricsRefresh(APIView):
     permission_classes = [DashboardAccess]
 
     def post(self, request):
-        snapshot = services.request_snapshot(by=request.user)
+        snapshot = snapshots.request_snapshot(by=request.user)
         body = {
             "snapshot_id": snapshot.id,
             "status": snapshot.status,
@@ -103,7 +103,7 @@ class ExportList(generics.ListAPIView):
         data = ExportRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        job = services.request_export(
+        job = export_jobs.request_export(
             by=request.user,
             dataset=values["dataset"],
             file_format=values["file_format"],
@@ -152,7 +152,7 @@ class ExportDownload(APIView):
             handle = selectors.open_export_file(request.user, job)
         except selectors.ExportFileUnavailable as exc:
             raise (Gone(exc.message) if exc.gone else NotFound(exc.message)) from exc
-        services.record_export_download(job=job)
+        export_jobs.record_export_download(job=job)
         return FileResponse(
             handle,
             as_attachment=True,

@@ -1,23 +1,18 @@
 """Reads for the dashboards: the latest snapshot, figures filtered for a user, exports, criteria."""
 
-import time
+import hashlib
+import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal
-from functools import lru_cache
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
-from uuid import uuid4
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, transaction
 from django.db.models import QuerySet, Subquery
 from django.db.models.fields.json import KT
 from django.http import Http404
 from django.utils import timezone
 
-from apps.core.memo import LocalLRU
 from apps.core.roles import Role, can_export, can_view_dashboards
 from apps.dashboards.models import (
     ExportJob,
@@ -27,7 +22,7 @@ from apps.dashboards.models import (
     SnapshotStatus,
 )
 from apps.dashboards.report import Filters, Report, build_report
-from apps.dashboards.services import STALE_BUILD_AFTER
+from apps.dashboards.snapshots import STALE_BUILD_AFTER
 from apps.outcomes.models import SafetyAlert
 from apps.sites.selectors import sites_visible_to
 
@@ -53,168 +48,30 @@ class SnapshotHead:
 
 
 def snapshot_head() -> SnapshotHead:
-    """The latest ready snapshot (without its data) and a building one's id, in one query."""
+    """The latest ready snapshot (its id, age and randomised flag, not its figures) and the id
+    of one building now, in one query (two before the first snapshot)."""
     building = MetricSnapshot.objects.filter(
         status=SnapshotStatus.BUILDING, started_at__gte=timezone.now() - STALE_BUILD_AFTER
     ).order_by("-started_at")
     row = (
         MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
-        .annotate(building_id=Subquery(building.values("id")[:1]))
+        .annotate(
+            building_id=Subquery(building.values("id")[:1]), randomised=KT("data__randomised")
+        )
         .order_by("-finished_at")
-        .values("id", "finished_at", "building_id")
+        .values("id", "finished_at", "building_id", "randomised")
         .first()
     )
     if row is None:
         building_id = building.values_list("id", flat=True).first()
         return SnapshotHead(None, None, building_id)
     return SnapshotHead(
-        row["id"], row["finished_at"], row["building_id"], snapshot_is_randomised(row["id"])
+        row["id"], row["finished_at"], row["building_id"], row["randomised"] != "false"
     )
 
 
-def snapshot_is_randomised(snapshot_id: int) -> bool:
-    """Whether the pilot was randomised when the snapshot was built (cached: reading one key
-    of the stored document would make PostgreSQL read all of it)."""
-    if snapshot_id in _RANDOMISED:
-        return _RANDOMISED[snapshot_id]
-    key = f"dashboards:snapshot:{snapshot_id}:randomised"
-    value = cache.get(key)
-    if value is None:
-        value = (
-            MetricSnapshot.objects.filter(id=snapshot_id)
-            .values_list(KT("data__randomised"), flat=True)
-            .get()
-            != "false"
-        )
-        cache.set(key, value, 24 * 3600)
-    _RANDOMISED[snapshot_id] = value  # a snapshot never changes
-    return value
-
-
-@dataclass(frozen=True)
-class PageState:
-    """What every dashboard page needs before its figures, read in one round trip."""
-
-    sites: list[tuple[str, int, str]]  # (code, id, name) the user may see
-    head: SnapshotHead
-    criteria: list[dict]
-
-
-def _page_state_sql() -> tuple[str, list]:
-    """The SQL (and parameters) shared by every user: snapshot head and thresholds.
-
-    Compiled by the ORM once per process; only the "building since" time changes per request.
-    """
-    building = MetricSnapshot.objects.filter(
-        status=SnapshotStatus.BUILDING, started_at__gte=_EPOCH
-    ).order_by("-started_at")
-    head = (
-        MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
-        .annotate(building_id=Subquery(building.values("id")[:1]))
-        .order_by("-finished_at")
-        .values("id", "finished_at", "building_id")[:1]
-    )
-    criteria = ProgressionCriterion.objects.values(
-        "id", "key", "label", "green_from", "amber_from", "display_order"
-    )
-    parts, params = [], []
-    for qs in (head, building.values("id")[:1], criteria):
-        sql, qs_params = qs.query.sql_with_params()
-        parts.append(sql)
-        params.extend(qs_params)
-    sql = (
-        f"(SELECT row_to_json(h) FROM ({parts[0]}) h),"
-        f" (SELECT b.id FROM ({parts[1]}) b),"
-        f" (SELECT COALESCE(json_agg(c ORDER BY c.display_order, c.id), '[]')"
-        f" FROM ({parts[2]}) c)"
-    )
-    return sql, params
-
-
-_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-_SHARED_SQL: list = []
-_RANDOMISED: dict[int, bool] = {}
-
-
-# Each process keeps the page states it has read while their sources stay unchanged: every
-# write to a snapshot's status, a threshold, a site, a membership or a user sets a new version
-# in the shared cache (forget_page_states). The age limit bounds anything that changes without
-# a write (a build passing STALE_BUILD_AFTER) or a version lost with the cache.
-PAGE_STATE_VERSION_KEY = "dashboards:page-state-version"
-PAGE_STATE_MAX_AGE_SECONDS = 30
-_PAGE_STATES = LocalLRU(512)  # (user id, role) -> (version, read at, PageState)
-
-
-def page_state(user) -> PageState:
-    """The user's sites, the latest snapshot head and the thresholds: one cache read while
-    nothing they come from has changed, else one query."""
-    version = cache.get(PAGE_STATE_VERSION_KEY)
-    key = (user.pk, user.role)
-    now = time.monotonic()
-    kept = _PAGE_STATES.get(key)
-    if kept is not None and kept[0] == version and now - kept[1] < PAGE_STATE_MAX_AGE_SECONDS:
-        return kept[2]
-    state = read_page_state(user)
-    _PAGE_STATES.put(key, (version, now, state))
-    return state
-
-
-def forget_page_states(*, update_fields=None, **_signal_kwargs) -> None:
-    """Make every process read page states afresh, now and again once the writer commits."""
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return  # signing in touches nothing a page state holds
-    cache.set(PAGE_STATE_VERSION_KEY, uuid4().hex, None)
-    # A reader between now and the commit still sees the old rows: the second version makes
-    # it read them again.
-    transaction.on_commit(lambda: cache.set(PAGE_STATE_VERSION_KEY, uuid4().hex, None))
-
-
-def forget_process_memos() -> None:
-    """Drop what this process keeps between requests (page states, snapshot documents)."""
-    _PAGE_STATES.clear()
-    _RANDOMISED.clear()
-    snapshot_data.cache_clear()
-
-
-def read_page_state(user) -> PageState:
-    """The user's sites, the latest snapshot head and the thresholds, in one query."""
-    if not _SHARED_SQL:
-        _SHARED_SQL.append(_page_state_sql())
-    shared_sql, shared_params = _SHARED_SQL[0]
-    since = timezone.now() - STALE_BUILD_AFTER
-    shared_params = [since if p == _EPOCH else p for p in shared_params]
-    sites_sql, sites_params = (
-        sites_visible_to(user).values("code", "id", "name").query.sql_with_params()
-    )
-    sql = (
-        f"SELECT (SELECT COALESCE(json_agg(s ORDER BY s.code), '[]') FROM ({sites_sql}) s),"
-        f" {shared_sql}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*sites_params, *shared_params])
-        site_rows, head_row, building_id, criteria_rows = cursor.fetchone()
-    if head_row is None:
-        snapshot = SnapshotHead(None, None, building_id)
-    else:
-        snapshot = SnapshotHead(
-            head_row["id"],
-            datetime.fromisoformat(head_row["finished_at"]),
-            head_row["building_id"],
-            snapshot_is_randomised(head_row["id"]),
-        )
-    for c in criteria_rows:
-        c["green_from"] = Decimal(str(c["green_from"]))
-        c["amber_from"] = Decimal(str(c["amber_from"]))
-    return PageState(
-        sites=[(s["code"], s["id"], s["name"]) for s in site_rows],
-        head=snapshot,
-        criteria=criteria_rows,
-    )
-
-
-@lru_cache(maxsize=2)
 def snapshot_data(snapshot_id: int) -> dict:
-    """A ready snapshot's document; kept per process, since a finished snapshot never changes."""
+    """A ready snapshot's document (its figures)."""
     return MetricSnapshot.objects.filter(id=snapshot_id).values_list("data", flat=True).get()
 
 
@@ -230,6 +87,18 @@ def criteria_values() -> list[dict]:
             "id", "key", "label", "green_from", "amber_from", "updated_at"
         )
     )
+
+
+def criteria_version(criteria: list[dict]) -> str:
+    """A digest of the thresholds as read (labels, order and values): it changes with any edit,
+    by the form or by a bulk update, so it can key what was rendered with them."""
+    shown = [(c["key"], c["label"], str(c["green_from"]), str(c["amber_from"])) for c in criteria]
+    return hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:16]
+
+
+def dashboard_sites(user) -> list[tuple[str, int, str]]:
+    """(code, id, name) of the sites the user may see, by code."""
+    return list(sites_visible_to(user).order_by("code").values_list("code", "id", "name"))
 
 
 def criterion_history(limit: int = 50) -> list:

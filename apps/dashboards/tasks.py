@@ -2,28 +2,22 @@
 
 from celery import shared_task
 
-from apps.dashboards import services
-from apps.dashboards.models import SnapshotStatus
+from apps.dashboards import export_jobs, snapshots
 
 
 @shared_task(name="apps.dashboards.tasks.build_metric_snapshot")
 def build_metric_snapshot(snapshot_id: int | None = None) -> int:
     """Build the metric snapshot (beat passes no id: a new snapshot is started)."""
-    snapshot = services.build_snapshot(snapshot_id)
-    if snapshot.status == SnapshotStatus.READY:
-        from apps.dashboards.views import warm_default_bodies
-
-        warm_default_bodies(snapshot.id)
-    return snapshot.id
+    return snapshots.build_snapshot(snapshot_id).id
 
 
 @shared_task(name="apps.dashboards.tasks.build_export")
 def build_export(job_id: int) -> int:
     """Build one requested export file."""
-    return services.build_export(job_id).id
+    return export_jobs.build_export(job_id).id
 
 
 @shared_task(name="apps.dashboards.tasks.delete_expired_export_files")
 def delete_expired_export_files() -> int:
     """Delete export files past their retention time (beat runs it hourly)."""
-    return services.delete_expired_export_files()
+    return export_jobs.delete_expired_export_files()

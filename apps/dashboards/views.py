@@ -3,48 +3,36 @@
 import csv
 import hashlib
 import json
-import secrets
-import zlib
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseGone, JsonResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import (
+    condition,
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from apps.core.errors import DomainError
-from apps.core.memo import LocalLRU
-from apps.core.roles import CRITERIA_EDITOR_ROLES as CRITERIA_EDITORS
-from apps.core.roles import can_export, can_view_dashboards
-from apps.dashboards import selectors, services
+from apps.core.roles import can_edit_progression_criteria, can_export, can_view_dashboards
+from apps.dashboards import export_jobs, figures_cache, selectors, services, snapshots
 from apps.dashboards.consort import consort_png, consort_svg
+from apps.dashboards.figures_cache import OPEN_ALERTS_SLOT
 from apps.dashboards.forms import CriterionForm, DashboardFilterForm, ExportRequestForm
 from apps.dashboards.metrics import MeanEstimate, Proportion
 from apps.dashboards.models import ExportJob, ExportStatus, ProgressionCriterion
 from apps.dashboards.report import Filters, Report, build_report
 from apps.sites.selectors import sites_visible_to
-
-# A rendered page body lives as long as its snapshot could be the latest (rebuilt every 10 min).
-# Bodies never change for a key (it names the snapshot), so each worker also keeps the most
-# recent ones in memory and skips the Redis round trip.
-FRAGMENT_SECONDS = 60 * 60
-_LOCAL_FRAGMENTS = LocalLRU(64)
-# The page around the figures costs as much to render as the rest of the request, and changes
-# only with the user, the page, the snapshot and the minute ("built 3 minutes ago").
-_PAGE_SHELLS = LocalLRU(256)
-# Random per process, so nothing a visitor types (a query string) can stand in for them.
-_BODY_SLOT = f"<!--quitpilot:figures:{secrets.token_hex(16)}-->"
-_CSRF_SLOT = f"quitpilot-csrf-{secrets.token_hex(16)}"
 
 
 def _require_dashboard(user) -> None:
@@ -52,18 +40,20 @@ def _require_dashboard(user) -> None:
         raise PermissionDenied("Your role cannot open the feasibility dashboards.")
 
 
-# Where the cached figures carry the live open-alert count, filled in per response.
-OPEN_ALERTS_SLOT = "@@open-alerts-now@@"
-
-
 @dataclass(frozen=True)
 class PageState:
+    """What a dashboard page is built from: snapshot head, the user's sites, filters, thresholds."""
+
     head: selectors.SnapshotHead
     filters: Filters
     criteria: list[dict]
-    visible_site_ids: tuple[int, ...]
-    site_choices: list[tuple[str, str]]
+    sites: list[tuple[str, int, str]]
     bound_form: DashboardFilterForm | None = None
+
+    @property
+    def site_choices(self) -> list[tuple[str, str]]:
+        """The filter form's site choices."""
+        return [(code, f"{code} {name}") for code, _, name in self.sites]
 
     @cached_property
     def form(self) -> DashboardFilterForm:
@@ -74,6 +64,16 @@ class PageState:
             None, site_choices=self.site_choices, randomised=self.head.randomised
         )
 
+    @cached_property
+    def criteria_version(self) -> str:
+        """The version of the thresholds these figures are judged against."""
+        return selectors.criteria_version(self.criteria)
+
+    @cached_property
+    def open_alerts(self) -> int:
+        """Safety alerts open now at the sites (and arm) shown: live, never from the snapshot."""
+        return selectors.open_alert_count(self.filters)
+
     def report(self) -> Report | None:
         """The figures for this page's filters (None before the first snapshot)."""
         if self.head.id is None:
@@ -82,26 +82,33 @@ class PageState:
 
 
 def _page_state(request) -> PageState:
-    """Snapshot head, filters and thresholds for this request (1 query)."""
+    """Snapshot head, the user's sites, filters and thresholds (3 queries), read once a request:
+    the ETag and the page are built from the same reads."""
+    state = getattr(request, "_dashboard_page_state", None)
+    if state is not None:
+        return state
     user = request.user
     _require_dashboard(user)
-    state = selectors.page_state(user)
-    visible = {code: site_id for code, site_id, _ in state.sites}
+    sites = selectors.dashboard_sites(user)
+    visible = {code: site_id for code, site_id, _ in sites}
     site = request.GET.get("site", "")
     if site and site not in visible:
         raise Http404("No such site.")
-    site_choices = [(code, f"{code} {name}") for code, _, name in state.sites]
+    head = selectors.snapshot_head()
     form, chosen = None, {}
     if request.GET:
         # Django forms are costly to build; the unfiltered page (the usual one) needs none.
         form = DashboardFilterForm(
-            request.GET, site_choices=site_choices, randomised=state.head.randomised
+            request.GET,
+            site_choices=[(code, f"{code} {name}") for code, _, name in sites],
+            randomised=head.randomised,
         )
         form.is_valid()
         chosen = {k: v for k, v in form.cleaned_data.items() if k not in form.errors and v}
     filters = selectors.dashboard_filters(user, visible=visible, **chosen)
-    visible_ids = tuple(sorted(visible.values()))
-    return PageState(state.head, filters, state.criteria, visible_ids, site_choices, form)
+    state = PageState(head, filters, selectors.criteria_values(), sites, form)
+    request._dashboard_page_state = state
+    return state
 
 
 def _report_for(request) -> tuple[selectors.SnapshotHead, Report | None]:
@@ -132,94 +139,80 @@ def _chart_payload(report: Report) -> dict:
     return charts
 
 
-@login_required
-@require_GET
-def dashboard(request):
-    """The feasibility dashboard for the user's sites, from the latest snapshot."""
-    state = _page_state(request)
-    query = request.GET.urlencode()
-    can_edit = request.user.role in CRITERIA_EDITORS
-    body = ""
-    if state.head.id is not None:
-        body = report_fragment(state, query=query, can_edit_criteria=can_edit)
-    context = {
-        "form": SimpleLazyObject(lambda: state.form),
-        "head": state.head,
-        "body": mark_safe(body),  # noqa: S308 - rendered from our own template above
-        "state": state,
-        "can_export": can_export(request.user),
-    }
-    if body:
-        # The open-alert count is live, not the snapshot's: an alert is a patient at risk now.
-        live = selectors.open_alert_count(state.filters)
-        body = body.replace(OPEN_ALERTS_SLOT, f"{live:,}")
-        context["body"] = mark_safe(body)  # noqa: S308 - our own figures and a number
-    if not body or _has_messages(request):
-        return render(request, "dashboards/dashboard.html", context)
-    before, after = _page_shell(request, state.head, context)
-    token = get_token(request)
-    page = "".join((before.replace(_CSRF_SLOT, token), body, after.replace(_CSRF_SLOT, token)))
-    return HttpResponse(page)
-
-
-def forget_rendered_pages() -> None:
-    """Drop the figures and page shells this process has rendered."""
-    _LOCAL_FRAGMENTS.clear()
-    _PAGE_SHELLS.clear()
-
-
 def _has_messages(request) -> bool:
     storage = getattr(request, "_messages", None)
     return storage is not None and len(storage) > 0
 
 
-def _page_shell(request, head: selectors.SnapshotHead, context: dict) -> tuple[str, str]:
-    """The page around the figures (navigation, freshness line, refresh form), rendered once per
-    user, page, snapshot and minute of age; the CSRF token is filled in per response."""
-    user = request.user
-    minutes_old = int(head.age_seconds // 60)
-    key = (
-        user.pk, user.email, user.role, head.id, head.building_id is not None, minutes_old,
-        request.get_full_path(),
-    )  # fmt: skip
-    shell = _PAGE_SHELLS.get(key)
-    if shell is not None:
-        return shell
-    page = render_to_string(
-        "dashboards/dashboard.html",
-        {**context, "body": mark_safe(_BODY_SLOT), "csrf_token": _CSRF_SLOT},  # noqa: S308
-        request,
-    )
-    before, after = page.split(_BODY_SLOT)
-    _PAGE_SHELLS.put(key, (before, after))
-    return before, after
+def _dashboard_etag(request) -> str | None:
+    """A digest of everything the dashboard page shows this user, so a browser's copy is reused
+    (304) only while it is still what a fresh page would show; None (no ETag) while a message
+    waits to be shown once.
 
-
-def report_fragment(state: PageState, *, query: str, can_edit_criteria: bool) -> str:
-    """The rendered figures, cached per snapshot, filter and thresholds (a snapshot is fixed)."""
+    It names the user (the navigation), their sites, the snapshot and how many minutes old it
+    is ("built 3 minutes ago"), whether a build is running, the thresholds' version, the query
+    string, the live open-alert count and the CSRF cookie (the page's token is made from it).
+    """
+    if _has_messages(request):
+        return None
+    state = _page_state(request)
+    head, user = state.head, request.user
     parts = [
-        state.visible_site_ids,
-        state.head.randomised,
-        state.head.id,
-        state.head.finished_at.isoformat(),
-        sorted(state.filters.site_ids),
-        state.filters.arm,
-        state.filters.month_from,
-        state.filters.month_to,
-        [(c["key"], float(c["green_from"]), float(c["amber_from"])) for c in state.criteria],
-        query,
-        can_edit_criteria,
+        user.pk,
+        user.email,
+        user.role,
+        state.sites,
+        head.id,
+        None if head.age_seconds is None else int(head.age_seconds // 60),
+        head.building_id is not None,
+        state.criteria_version,
+        request.GET.urlencode(),
+        state.open_alerts if head.id is not None else None,
+        request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""),
     ]
-    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
-    key = f"dashboards:fragment:{digest}"
-    html = _LOCAL_FRAGMENTS.get(key)
-    if html is not None:
-        return html
-    packed = cache.get(key)
-    html = zlib.decompress(packed).decode() if packed is not None else None
-    if html is None:
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:32]
+
+
+@login_required
+@require_GET
+@cache_control(private=True, no_cache=True)
+@condition(etag_func=_dashboard_etag)
+def dashboard(request):
+    """The feasibility dashboard for the user's sites, from the latest snapshot."""
+    state = _page_state(request)
+    body = ""
+    if state.head.id is not None:
+        figures = _figures_html(
+            state,
+            query=request.GET.urlencode(),
+            can_edit_criteria=can_edit_progression_criteria(request.user),
+        )
+        # The open-alert count is live, not the snapshot's: an alert is a patient at risk now.
+        body = figures.replace(OPEN_ALERTS_SLOT, f"{state.open_alerts:,}")
+    context = {
+        "form": state.form if not body else None,
+        "head": state.head,
+        "body": mark_safe(body),  # noqa: S308 - our own rendered figures and a number
+        "state": state,
+        "can_export": can_export(request.user),
+    }
+    return render(request, "dashboards/dashboard.html", context)
+
+
+def _figures_html(state: PageState, *, query: str, can_edit_criteria: bool) -> str:
+    """The rendered figures (with OPEN_ALERTS_SLOT for the live count), from the figures cache."""
+    key = figures_cache.figures_key(
+        snapshot_id=state.head.id,
+        sites=state.sites,
+        filters=state.filters,
+        query=query,
+        criteria_version=state.criteria_version,
+        can_edit_criteria=can_edit_criteria,
+    )
+
+    def render_figures() -> str:
         report = state.report()
-        html = render_to_string(
+        return render_to_string(
             "dashboards/_report.html",
             {
                 "form": state.form,
@@ -231,28 +224,8 @@ def report_fragment(state: PageState, *, query: str, can_edit_criteria: bool) ->
                 "open_alerts_slot": OPEN_ALERTS_SLOT,
             },
         )
-        cache.set(key, zlib.compress(html.encode(), 1), FRAGMENT_SECONDS)
-    _LOCAL_FRAGMENTS.put(key, html)
-    return html
 
-
-def warm_default_bodies(snapshot_id: int) -> None:
-    """Render a new snapshot's unfiltered all-sites body before the first manager asks."""
-    from apps.dashboards.models import MetricSnapshot
-    from apps.sites.models import Site
-
-    finished_at = MetricSnapshot.objects.values_list("finished_at", flat=True).get(id=snapshot_id)
-    sites = list(Site.objects.order_by("code").values_list("code", "id", "name"))
-    head = selectors.SnapshotHead(
-        snapshot_id, finished_at, None, selectors.snapshot_is_randomised(snapshot_id)
-    )
-    ids = tuple(sorted(site_id for _, site_id, _ in sites))
-    site_choices = [(code, f"{code} {name}") for code, _, name in sites]
-    state = PageState(
-        head, Filters(site_ids=frozenset(ids)), selectors.criteria_values(), ids, site_choices
-    )
-    for can_edit in (True, False):
-        report_fragment(state, query="", can_edit_criteria=can_edit)
+    return figures_cache.cached_figures(key, render_figures)
 
 
 def _csv_cells(value) -> list:
@@ -334,7 +307,7 @@ def consort_download(request, file_format: str):
 def refresh(request):
     """Start building a new snapshot now ("refresh now")."""
     _require_dashboard(request.user)
-    snapshot = services.request_snapshot(by=request.user)
+    snapshot = snapshots.request_snapshot(by=request.user)
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"status": snapshot.status, "progress": snapshot.progress})
     messages.info(request, "Refreshing the figures: this page updates when they are ready.")
@@ -370,7 +343,7 @@ def criteria(request):
         {
             "criteria": ProgressionCriterion.objects.order_by("display_order", "id"),
             "history": selectors.criterion_history(),
-            "can_edit": request.user.role in CRITERIA_EDITORS,
+            "can_edit": can_edit_progression_criteria(request.user),
         },
     )
 
@@ -379,7 +352,7 @@ def criteria(request):
 @require_http_methods(["GET", "POST"])
 def criterion_edit(request, key: str):
     """Change one criterion's thresholds (trial managers)."""
-    if request.user.role not in CRITERIA_EDITORS:
+    if not can_edit_progression_criteria(request.user):
         raise PermissionDenied("Only trial managers can change progression criteria.")
     try:
         criterion = ProgressionCriterion.objects.get(key=key)
@@ -425,7 +398,7 @@ def exports(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            job = services.request_export(
+            job = export_jobs.request_export(
                 by=request.user,
                 dataset=data["dataset"],
                 file_format=data["file_format"],
@@ -477,7 +450,7 @@ def export_download(request, public_id):
         if exc.gone:
             return HttpResponseGone(exc.message, content_type="text/plain; charset=utf-8")
         raise Http404(exc.message) from exc
-    services.record_export_download(job=job)
+    export_jobs.record_export_download(job=job)
     filename = f"quitpilot-{job.dataset}-{job.created_at:%Y%m%d-%H%M}.{job.file_format}"
     return FileResponse(handle, as_attachment=True, filename=filename)
 

@@ -13,6 +13,11 @@ def hit(request, *, scope: str = "qlink", rate: str | None = None) -> int | None
     parsed = parse_rate(rate or settings.PATIENT_LINK_RATE_LIMIT)
     ip = client_ip_address(request) or "unknown"
     counted = count_request(f"rl:{scope}:{ip}", parsed)
+    if counted is None:
+        # Redis is down: serve the page (fail open). A patient answering a questionnaire (whose
+        # answers may raise a safety alert) matters more than slowing a client for the outage;
+        # the link token itself, not this limit, is what keeps the pages private.
+        return None
     if counted.count > parsed.limit:
         return max(math.ceil(counted.seconds_left), 1)
     return None

@@ -1,11 +1,10 @@
 """API test helpers: token-authenticated clients for the cast, and fresh rate-limit counters."""
 
 import pytest
-from django.conf import settings
-from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from apps.core.authentication import issue_token
+from tests.cache import clear_cache_keys
 
 
 @pytest.fixture(autouse=True)
@@ -13,15 +12,9 @@ def fresh_cache():
     """Rate-limit counters and cached figures live in Redis across tests (and runs, whose ids
     repeat); start each test with none of this test settings' keys."""
 
-    def clear() -> None:
-        client = caches["default"]._cache.get_client(None, write=True)
-        prefix = settings.CACHES["default"]["KEY_PREFIX"]
-        for key in client.scan_iter(match=f"{prefix}:*", count=500):
-            client.delete(key)
-
-    clear()
+    clear_cache_keys()
     yield
-    clear()
+    clear_cache_keys()
 
 
 @pytest.fixture

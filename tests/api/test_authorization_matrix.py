@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
 from apps.core.models import IdempotencyRecord
-from apps.dashboards import services as dashboard_services
+from apps.dashboards import export_jobs
 from apps.dashboards.models import ExportJob, MetricSnapshot
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import (
@@ -91,10 +91,8 @@ def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager, settings, tmp_
     phq9 = outcome_services.record_phq9(
         participant=active, items=[0] * 8 + [1], completed_on=TODAY, recorded_by=pwp_a
     )
-    export = dashboard_services.request_export(
-        by=trial_manager, dataset="dictionary", file_format="csv"
-    )
-    dashboard_services.build_export(export.id)
+    export = export_jobs.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    export_jobs.build_export(export.id)
     return {
         "export": export,
         "active": active,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.dashboards import services
+from apps.dashboards import export_jobs, snapshots
 from apps.dashboards.models import ExportJob, MetricSnapshot, SnapshotStatus
 from tests.factories import make_participant
 
@@ -23,7 +23,7 @@ def test_metrics_are_empty_until_the_first_snapshot(client_for, trial_manager):
 def test_metrics_come_from_the_latest_snapshot_scoped_to_the_user(
     client_for, trial_manager, site_lead_a, participant_a, participant_b
 ):
-    snapshot = services.build_snapshot()
+    snapshot = snapshots.build_snapshot()
     manager = client_for(trial_manager).get("/api/v1/metrics/").json()
     assert manager["snapshot_id"] == snapshot.id
     assert manager["headline"]["randomised"] == 2
@@ -37,7 +37,7 @@ def test_metrics_come_from_the_latest_snapshot_scoped_to_the_user(
 
 
 def test_metrics_for_a_site_you_cannot_see_is_not_found(client_for, site_lead_a, site_b):
-    services.build_snapshot()
+    snapshots.build_snapshot()
     response = client_for(site_lead_a).get("/api/v1/metrics/?site=LDS")
     assert response.status_code == 404
     assert "LDS" not in response.content.decode()
@@ -90,8 +90,8 @@ def test_finished_export_downloads_once_logged_for_its_requester_only(
     client_for, trial_manager, data_manager, site_a, pwp_a, export_root
 ):
     make_participant(site=site_a, pwp=pwp_a, stage="randomised")
-    job = services.request_export(by=trial_manager, dataset="wide", file_format="csv")
-    services.build_export(job.id)
+    job = export_jobs.request_export(by=trial_manager, dataset="wide", file_format="csv")
+    export_jobs.build_export(job.id)
     detail = client_for(trial_manager).get(f"/api/v1/exports/{job.public_id}/").json()
     assert (detail["status"], detail["row_count"], detail["download_ready"]) == ("ready", 1, True)
     response = client_for(trial_manager).get(f"/api/v1/exports/{job.public_id}/download/")

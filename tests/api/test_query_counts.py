@@ -86,13 +86,13 @@ def test_list_query_count_does_not_grow_with_data(
 def test_metrics_and_exports_cost_the_same_at_any_size(
     size, site_a, pwp_a, trial_manager, client_for, django_assert_num_queries, settings, tmp_path
 ):
-    from apps.dashboards import services as dashboard_services
+    from apps.dashboards import export_jobs, snapshots
 
     settings.EXPORT_ROOT = tmp_path
     populate(site_a, pwp_a, size)
-    dashboard_services.build_snapshot()
+    snapshots.build_snapshot()
     for _ in range(size):
-        dashboard_services.request_export(by=trial_manager, dataset="wide", file_format="csv")
+        export_jobs.request_export(by=trial_manager, dataset="wide", file_format="csv")
     client = client_for(trial_manager)
     # token, sites, snapshot head, snapshot document, progression thresholds
     with django_assert_num_queries(5):

@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 
 from apps.cessation.models import CessationSession
 from apps.core.authentication import issue_token
-from apps.dashboards import services as dashboard_services
+from apps.dashboards import export_jobs, snapshots
 from apps.outcomes import services as outcome_services
 from apps.patients.services import set_quit_date
 from apps.safety.rules import AdverseEventValues
@@ -90,9 +90,9 @@ def targets(site_a, pwp_a, participant_b, trial_manager, settings, tmp_path):
             relatedness="unlikely", outcome="recovering",
         ),
     )  # fmt: skip
-    export = dashboard_services.request_export(by=trial_manager, dataset="wide", file_format="csv")
-    dashboard_services.build_export(export.id)
-    dashboard_services.build_snapshot()
+    export = export_jobs.request_export(by=trial_manager, dataset="wide", file_format="csv")
+    export_jobs.build_export(export.id)
+    snapshots.build_snapshot()
     return {
         "token": issue_token(user=pwp_a).key,
         "manager_token": issue_token(user=trial_manager).key,

@@ -5,8 +5,8 @@ import csv
 import pytest
 from playwright.sync_api import expect
 
-from apps.dashboards.services import build_snapshot
-from tests.cache import clear_cache_keys, clear_process_memos
+from apps.dashboards.snapshots import build_snapshot
+from tests.cache import clear_cache_keys
 from tests.dashboards.pilot import build_small_pilot, seed_criteria
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,6 @@ def browser_context_args(browser_context_args):
 def pilot(site_a, site_b, pwp_a, pwp_b, settings, tmp_path):
     settings.EXPORT_ROOT = tmp_path / "exports"
     clear_cache_keys()
-    clear_process_memos()
     seed_criteria()
     pilot = build_small_pilot(site_a, site_b, pwp_a, pwp_b)
     build_snapshot()

@@ -1,5 +1,5 @@
 """Dashboard fixtures: the default thresholds and the hand-built pilot (tests/conftest.py starts
-every test with a clean cache and no per-process memos)."""
+every test with a clean cache)."""
 
 import pytest
 

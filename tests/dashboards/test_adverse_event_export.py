@@ -6,7 +6,7 @@ import datetime as dt
 import pyreadstat
 import pytest
 
-from apps.dashboards import services
+from apps.dashboards import export_jobs
 from apps.safety.rules import AdverseEventValues
 from apps.safety.services import record_adverse_event, record_sponsor_report
 
@@ -45,10 +45,10 @@ def events(small_pilot, pwp_a, trial_manager):
 
 
 def _build(user, file_format="csv", **filters):
-    job = services.request_export(
+    job = export_jobs.request_export(
         by=user, dataset="adverse_events", file_format=file_format, filters=filters
     )
-    return services.build_export(job.id)
+    return export_jobs.build_export(job.id)
 
 
 def test_one_row_per_event_with_codes_and_no_free_text(events, trial_manager):
@@ -91,8 +91,8 @@ def test_stata_and_spss_listings_carry_labels(events, trial_manager, file_format
 
 
 def test_the_dictionary_describes_the_listing(trial_manager):
-    job = services.build_export(
-        services.request_export(by=trial_manager, dataset="dictionary", file_format="csv").id
+    job = export_jobs.build_export(
+        export_jobs.request_export(by=trial_manager, dataset="dictionary", file_format="csv").id
     )
     rows = _rows_for(job)
     listing = {row["variable"]: row for row in rows if row["dataset"] == "adverse_events"}

@@ -6,7 +6,7 @@ import pytest
 
 from apps.dashboards.report import Filters, build_report
 from apps.dashboards.selectors import criteria_values
-from apps.dashboards.services import compute_snapshot_data
+from apps.dashboards.snapshots import compute_snapshot_data
 from apps.safety.rules import AdverseEventValues
 from apps.safety.services import record_adverse_event
 

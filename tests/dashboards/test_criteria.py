@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from apps.core.errors import DomainError
-from apps.dashboards import services
+from apps.dashboards import services, snapshots
 from apps.dashboards.models import ProgressionCriterion, ProgressionCriterionEvent
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +69,7 @@ def test_only_trial_managers_change_thresholds(client, cast, criteria, who):
 def test_lights_follow_a_threshold_change_without_a_new_snapshot(
     client, trial_manager, small_pilot
 ):
-    services.build_snapshot()
+    snapshots.build_snapshot()
     client.force_login(trial_manager)
 
     def light():

@@ -12,22 +12,21 @@ from apps.accounts.models import SiteMembership
 from apps.cessation.protocol import Attendance, SessionType
 from apps.cessation.services import SessionInput, record_session
 from apps.dashboards.models import MetricSnapshot, ProgressionCriterion, SnapshotStatus
-from apps.dashboards.selectors import forget_page_states
-from apps.dashboards.services import build_snapshot, update_progression_criterion
-from tests.cache import clear_cache_keys, clear_process_memos
+from apps.dashboards.services import update_progression_criterion
+from apps.dashboards.snapshots import build_snapshot
 from tests.factories import PractitionerProfileFactory, UserFactory, make_participant
 
 pytestmark = pytest.mark.django_db
 
-# The first page after the user's row and the page state's sources changed (a role change, a
-# new threshold, site, membership or snapshot): the user, and the page state (visible sites +
-# snapshot head + thresholds) in one query. Signing in alone re-reads only the user. The session
-# is read from the cache and "last seen" is rewritten at most once a minute.
-# Every page also counts the open safety alerts live (never from the snapshot).
+# Every dashboard page, whoever asks and however often: the session, the signed-in user, the
+# user's sites, the snapshot head (with its randomised flag), the thresholds, and the open safety
+# alerts counted live (never from the snapshot). Nothing about the user or the page is kept
+# between requests.
 LIVE_ALERT_COUNT = 1
-FIRST_PAGE_QUERIES = 2 + LIVE_ALERT_COUNT
-# Every later page: the user and the page state come from the shared cache and process memory.
-REPEAT_PAGE_QUERIES = 0 + LIVE_ALERT_COUNT
+PAGE_QUERIES = 5 + LIVE_ALERT_COUNT
+# The first page of a snapshot for a given scope, filter and threshold set also reads the
+# snapshot's document to render the figures; later ones take the rendered figures from the cache.
+FIGURES_QUERIES = 1
 
 
 @pytest.fixture
@@ -104,22 +103,22 @@ def test_page_without_any_snapshot_says_so(client, trial_manager, criteria):
 
 def test_dashboard_query_count_is_fixed(client, trial_manager, snapshot, django_assert_num_queries):
     client.force_login(trial_manager)
-    client.get(reverse("dashboard"))  # renders the figures once in this process
-    client.get(reverse("dashboard"), {"site": "BRS", "arm": "control"})
-    client.force_login(trial_manager)  # signing in again saves the user's sign-in time
-    with django_assert_num_queries(1 + LIVE_ALERT_COUNT):  # the user again; the state is kept
+    client.get(reverse("dashboard-criteria"))  # stores the session's start
+    with django_assert_num_queries(PAGE_QUERIES + FIGURES_QUERIES):  # figures rendered once
         assert client.get(reverse("dashboard")).status_code == 200
-    trial_manager.full_name = "Trial Manager"
-    trial_manager.save()  # any other change to a user also re-reads every page state
-    with django_assert_num_queries(FIRST_PAGE_QUERIES):
+    with django_assert_num_queries(PAGE_QUERIES):
         assert client.get(reverse("dashboard")).status_code == 200
-    with django_assert_num_queries(REPEAT_PAGE_QUERIES):
-        assert client.get(reverse("dashboard")).status_code == 200
-    with django_assert_num_queries(REPEAT_PAGE_QUERIES):
+    with django_assert_num_queries(PAGE_QUERIES + FIGURES_QUERIES):  # another filter
         client.get(reverse("dashboard"), {"site": "BRS", "arm": "control"})
+    with django_assert_num_queries(PAGE_QUERIES):
+        client.get(reverse("dashboard"), {"site": "BRS", "arm": "control"})
+    trial_manager.full_name = "Trial Manager"
+    trial_manager.save()  # a change to the user costs nothing more: the user is read every time
+    with django_assert_num_queries(PAGE_QUERIES):
+        assert "Trial Manager" not in client.get(reverse("dashboard")).content.decode()
 
 
-def test_a_threshold_change_costs_one_page_state_query(
+def test_a_threshold_change_reaches_the_next_page(
     client, trial_manager, snapshot, django_assert_num_queries
 ):
     client.force_login(trial_manager)
@@ -132,22 +131,30 @@ def test_a_threshold_change_costs_one_page_state_query(
     update_progression_criterion(
         criterion=criterion, by=trial_manager, green_from="90", amber_from="80"
     )
-    with django_assert_num_queries(1 + LIVE_ALERT_COUNT):  # the page state, read again
+    # New thresholds are a new version: the figures are rendered again with them.
+    with django_assert_num_queries(PAGE_QUERIES + FIGURES_QUERIES):
         html = client.get(reverse("dashboard")).content.decode()
     assert "Green at 90% or more; amber at 80% or more" in html
 
 
-def test_first_view_of_a_snapshot_costs_two_more_queries(
-    client, trial_manager, snapshot, django_assert_num_queries
-):
+def test_thresholds_changed_by_a_bulk_update_reach_the_next_page(client, trial_manager, snapshot):
     client.force_login(trial_manager)
     client.get(reverse("dashboard"))
-    clear_cache_keys()
-    clear_process_memos()
+    ProgressionCriterion.objects.filter(key="retention_3m").update(green_from=95, amber_from=85)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Green at 95% or more; amber at 85% or more" in html
+
+
+def test_figures_rendered_for_one_scope_are_not_shown_to_another(
+    client, trial_manager, site_lead_a, snapshot
+):
     client.force_login(trial_manager)
-    # + the snapshot's document and its randomised flag, read once per process / cache
-    with django_assert_num_queries(FIRST_PAGE_QUERIES + 2):
-        assert "Figures as of" in client.get(reverse("dashboard")).content.decode()
+    everyone = client.get(reverse("dashboard"), {"arm": "control"}).content.decode()
+    client.force_login(site_lead_a)  # the same query string, site A only
+    page = client.get(reverse("dashboard"), {"arm": "control"})
+    assert page.context["state"].report().headline["randomised"] == 2
+    assert page.content.decode() != everyone
+    assert "LDS Leeds" in everyone and "LDS Leeds" not in page.content.decode()
 
 
 def test_dashboard_query_count_does_not_grow_with_the_pilot(
@@ -156,14 +163,32 @@ def test_dashboard_query_count_does_not_grow_with_the_pilot(
     build_snapshot()
     client.force_login(trial_manager)
     client.get(reverse("dashboard"))
-    build_snapshot()  # a new snapshot: the page state is read again
-    client.get(reverse("dashboard"))  # (and its figures rendered once)
-    forget_page_states()
+    build_snapshot()  # a new snapshot: its figures are rendered once
     # This trial manager's pilot has no sites, so the live alert count needs no query.
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(PAGE_QUERIES - LIVE_ALERT_COUNT + FIGURES_QUERIES):
         client.get(reverse("dashboard"))
-    with django_assert_num_queries(REPEAT_PAGE_QUERIES - LIVE_ALERT_COUNT):
+    with django_assert_num_queries(PAGE_QUERIES - LIVE_ALERT_COUNT):
         client.get(reverse("dashboard"))
+
+
+def test_clear_dashboard_figures_drops_the_rendered_figures_only(
+    client, trial_manager, snapshot, django_assert_num_queries
+):
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    client.force_login(trial_manager)
+    first = client.get(reverse("dashboard")).content.decode()
+    client.get(reverse("dashboard"), {"site": "BRS"})
+    cache.set("unrelated", 1)
+    out = io.StringIO()
+    call_command("clear_dashboard_figures", stdout=out)
+    assert "deleted 2 cached" in out.getvalue()
+    assert cache.get("unrelated") == 1
+    with django_assert_num_queries(PAGE_QUERIES + FIGURES_QUERIES):  # rendered again
+        again = client.get(reverse("dashboard")).content.decode()
+    assert "Assessed for eligibility (n=10)" in again
+    assert _open_alerts_now(again) == _open_alerts_now(first) == "0"
 
 
 def test_every_table_downloads_as_csv_with_split_proportions(client, trial_manager, snapshot):
@@ -255,25 +280,8 @@ def test_migration_seeds_the_default_criteria_from_clinical_rules(db):
     }
 
 
-def test_a_warmed_snapshot_is_served_without_reading_its_document(
-    client, trial_manager, small_pilot, django_assert_num_queries
-):
-    from apps.dashboards.selectors import snapshot_data
-    from apps.dashboards.views import warm_default_bodies
-
-    snapshot = build_snapshot()
-    warm_default_bodies(snapshot.id)
-    clear_process_memos()  # a web worker other than the one that rendered it
-    client.force_login(trial_manager)
-    client.get(reverse("dashboard-criteria"))  # caches the user and stores the session start
-    with django_assert_num_queries(1 + LIVE_ALERT_COUNT):  # the state; not the document
-        html = client.get(reverse("dashboard")).content.decode()
-    assert "Assessed for eligibility (n=10)" in html
-    assert snapshot_data.cache_info().currsize == 0
-
-
 def test_a_failed_build_is_recorded_and_a_retry_completes_it(criteria, monkeypatch):
-    from apps.dashboards import services
+    from apps.dashboards import snapshots
 
     snapshot = MetricSnapshot.objects.create(
         status=SnapshotStatus.BUILDING, started_at=timezone.now()
@@ -283,7 +291,7 @@ def test_a_failed_build_is_recorded_and_a_retry_completes_it(criteria, monkeypat
         raise RuntimeError("database went away")
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "snapshot_outcome_tables", broken)
+        patch.setattr(snapshots, "snapshot_outcome_tables", broken)
         with pytest.raises(RuntimeError):
             build_snapshot(snapshot.id)
     snapshot.refresh_from_db()
@@ -319,7 +327,6 @@ def test_workload_counts_only_sessions_at_the_sites_shown(
     build_snapshot()
 
     def workload(user, **params):
-        clear_cache_keys()
         rows = _get(client, user, **params).context["state"].report().tables["workload"].rows
         return {row[0]: row for row in rows}
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.dashboards import services
+from apps.dashboards import export_jobs
 from apps.dashboards.models import ExportJob, ExportStatus
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +30,8 @@ def _age(path: Path, when) -> None:
 
 
 def _built(user, *, days_ago: float) -> ExportJob:
-    job = services.build_export(
-        services.request_export(by=user, dataset="dictionary", file_format="csv").id
+    job = export_jobs.build_export(
+        export_jobs.request_export(by=user, dataset="dictionary", file_format="csv").id
     )
     finished = timezone.now() - timedelta(days=days_ago)
     ExportJob.objects.filter(id=job.id).update(finished_at=finished)
@@ -43,20 +43,20 @@ def _built(user, *, days_ago: float) -> ExportJob:
 def test_files_past_the_retention_time_are_deleted_and_the_log_kept(trial_manager):
     old, fresh = _built(trial_manager, days_ago=7.1), _built(trial_manager, days_ago=6.9)
     assert Path(old.file_path).exists() and Path(fresh.file_path).exists()
-    assert services.delete_expired_export_files() == 1
+    assert export_jobs.delete_expired_export_files() == 1
     old.refresh_from_db()
     fresh.refresh_from_db()
     assert not Path(old.file_path).exists() and Path(fresh.file_path).exists()
     assert old.status == ExportStatus.EXPIRED and old.file_deleted_at is not None
     assert fresh.status == ExportStatus.READY and fresh.file_deleted_at is None
     assert ExportJob.objects.count() == 2  # the access log keeps both
-    assert services.delete_expired_export_files() == 0  # running again changes nothing
+    assert export_jobs.delete_expired_export_files() == 0  # running again changes nothing
 
 
 def test_the_retention_time_is_a_setting(trial_manager, settings):
     job = _built(trial_manager, days_ago=2)
     settings.EXPORT_RETENTION_DAYS = 1
-    assert services.delete_expired_export_files() == 1
+    assert export_jobs.delete_expired_export_files() == 1
     assert not Path(job.file_path).exists()
 
 
@@ -65,7 +65,7 @@ def test_a_path_outside_the_export_folder_is_never_deleted(trial_manager, tmp_pa
     outside = tmp_path / "not-an-export.csv"
     outside.write_text("keep me")
     ExportJob.objects.filter(id=job.id).update(file_path=str(outside))
-    assert services.delete_expired_export_files() == 1
+    assert export_jobs.delete_expired_export_files() == 1
     assert outside.read_text() == "keep me"
     assert "outside EXPORT_ROOT: not deleted" in caplog.text
     assert ExportJob.objects.get(id=job.id).status == ExportStatus.EXPIRED
@@ -74,13 +74,13 @@ def test_a_path_outside_the_export_folder_is_never_deleted(trial_manager, tmp_pa
 def test_a_file_already_gone_is_still_marked_deleted(trial_manager):
     job = _built(trial_manager, days_ago=8)
     Path(job.file_path).unlink()
-    assert services.delete_expired_export_files() == 1
+    assert export_jobs.delete_expired_export_files() == 1
     assert ExportJob.objects.get(id=job.id).status == ExportStatus.EXPIRED
 
 
 def test_downloading_a_deleted_file_answers_410_with_the_reason(client, trial_manager):
     job = _built(trial_manager, days_ago=10)
-    services.delete_expired_export_files()
+    export_jobs.delete_expired_export_files()
     client.force_login(trial_manager)
     response = client.get(reverse("export-download", args=[job.public_id]))
     assert response.status_code == 410
@@ -118,19 +118,19 @@ def test_files_a_crashed_build_left_are_deleted_after_the_retention_time(export_
     new.write_text("trial_id\nBRS-0002\n")
     _age(old, timezone.now() - timedelta(days=8))
     _age(new, timezone.now())
-    services.delete_expired_export_files()
+    export_jobs.delete_expired_export_files()
     assert not old.exists() and new.exists()
 
 
 def test_a_build_whose_worker_went_quiet_is_marked_failed_by_the_sweep(trial_manager):
-    job = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
-    quiet_since = timezone.now() - services.STALE_BUILD_AFTER - timedelta(seconds=1)
+    job = export_jobs.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    quiet_since = timezone.now() - export_jobs.STALE_BUILD_AFTER - timedelta(seconds=1)
     ExportJob.objects.filter(id=job.id).update(status=ExportStatus.RUNNING, updated_at=quiet_since)
-    busy = services.request_export(by=trial_manager, dataset="wide", file_format="csv")
+    busy = export_jobs.request_export(by=trial_manager, dataset="wide", file_format="csv")
     ExportJob.objects.filter(id=busy.id).update(status=ExportStatus.RUNNING)
-    services.delete_expired_export_files()
+    export_jobs.delete_expired_export_files()
     job.refresh_from_db()
-    assert (job.status, job.error) == (ExportStatus.FAILED, services.STALE_EXPORT_ERROR)
+    assert (job.status, job.error) == (ExportStatus.FAILED, export_jobs.STALE_EXPORT_ERROR)
     assert ExportJob.objects.get(id=busy.id).status == ExportStatus.RUNNING
 
 
@@ -139,21 +139,21 @@ def test_a_build_taken_over_and_finished_is_not_marked_failed_by_the_first_worke
 ):
     from apps.dashboards import exports
 
-    job = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    job = export_jobs.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
     real_write = exports.write_export
 
     def stalls_then_fails(job_row, progress):
         # While this worker stalled, another took the build over and finished it.
         monkeypatch.setattr(exports, "write_export", real_write)
         ExportJob.objects.filter(id=job_row.id).update(
-            updated_at=timezone.now() - services.STALE_BUILD_AFTER - timedelta(seconds=1)
+            updated_at=timezone.now() - export_jobs.STALE_BUILD_AFTER - timedelta(seconds=1)
         )
-        assert services.build_export(job_row.id).status == ExportStatus.READY
+        assert export_jobs.build_export(job_row.id).status == ExportStatus.READY
         raise OSError("disk full")
 
     monkeypatch.setattr(exports, "write_export", stalls_then_fails)
     with pytest.raises(OSError):
-        services.build_export(job.id)
+        export_jobs.build_export(job.id)
     job.refresh_from_db()
     assert job.status == ExportStatus.READY and Path(job.file_path).exists()
 
@@ -181,15 +181,15 @@ def test_a_failed_build_leaves_no_partial_file(trial_manager, export_root, monke
         raise OSError("disk full")
 
     monkeypatch.setattr(exports, "_write_csv", broken)
-    job = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    job = export_jobs.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
     with pytest.raises(OSError):
-        services.build_export(job.id)
+        export_jobs.build_export(job.id)
     assert list(export_root.glob("*")) == []
     assert ExportJob.objects.get(id=job.id).status == ExportStatus.FAILED
 
 
 def test_a_deleted_export_is_not_rebuilt_by_a_redelivered_task(trial_manager):
     job = _built(trial_manager, days_ago=9)
-    services.delete_expired_export_files()
-    again = services.build_export(job.id)  # the broker delivered the build task once more
+    export_jobs.delete_expired_export_files()
+    again = export_jobs.build_export(job.id)  # the broker delivered the build task once more
     assert again.status == ExportStatus.EXPIRED and not Path(job.file_path).exists()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.errors import DomainError
-from apps.dashboards import services
+from apps.dashboards import export_jobs, snapshots
 from apps.dashboards.adverse_event_export import ADVERSE_EVENTS
 from apps.dashboards.export_dictionary import LONG, WIDE
 from apps.dashboards.exports import safe_cell
@@ -29,10 +29,10 @@ def export_root(settings, tmp_path):
 
 
 def _build(user, dataset, file_format="csv", **filters) -> ExportJob:
-    job = services.request_export(
+    job = export_jobs.request_export(
         by=user, dataset=dataset, file_format=file_format, filters=filters
     )
-    return services.build_export(job.id)
+    return export_jobs.build_export(job.id)
 
 
 def _csv_rows(job) -> list[dict]:
@@ -235,7 +235,7 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas():
 def test_dashboard_csv_neutralises_a_formula_in_a_name(client, small_pilot, trial_manager, pwp_a):
     pwp_a.full_name = "=2+5"
     pwp_a.save()
-    services.build_snapshot()
+    snapshots.build_snapshot()
     client.force_login(trial_manager)
     response = client.get(reverse("dashboard-csv", args=["fidelity_pwps"]))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -244,7 +244,7 @@ def test_dashboard_csv_neutralises_a_formula_in_a_name(client, small_pilot, tria
 
 def test_pwp_cannot_request_an_export(client, pwp_a):
     with pytest.raises(DomainError, match="cannot export"):
-        services.request_export(by=pwp_a, dataset="wide", file_format="csv")
+        export_jobs.request_export(by=pwp_a, dataset="wide", file_format="csv")
     client.force_login(pwp_a)
     response = client.post(reverse("exports"), {"dataset": "wide", "file_format": "csv"})
     assert response.status_code == 403
@@ -253,10 +253,10 @@ def test_pwp_cannot_request_an_export(client, pwp_a):
 
 def test_bad_export_choices_name_the_field_and_store_nothing(trial_manager):
     with pytest.raises(DomainError) as error:
-        services.request_export(by=trial_manager, dataset="wide", file_format="xlsx")
+        export_jobs.request_export(by=trial_manager, dataset="wide", file_format="xlsx")
     assert error.value.field == "file_format"
     with pytest.raises(DomainError) as error:
-        services.request_export(
+        export_jobs.request_export(
             by=trial_manager, dataset="wide", file_format="csv", filters={"site": "NOPE"}
         )
     assert error.value.field == "site"
@@ -305,8 +305,8 @@ def test_only_the_requester_downloads_and_the_download_is_logged(
 def test_access_log_shows_everyone_to_trial_managers_and_own_to_data_managers(
     client, trial_manager, data_manager, criteria
 ):
-    mine = services.request_export(by=data_manager, dataset="dictionary", file_format="csv")
-    theirs = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    mine = export_jobs.request_export(by=data_manager, dataset="dictionary", file_format="csv")
+    theirs = export_jobs.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
     client.force_login(trial_manager)
     jobs = list(client.get(reverse("exports")).context["jobs"])
     assert {j.id for j in jobs} == {mine.id, theirs.id}
@@ -324,17 +324,17 @@ def test_export_status_reports_progress(client, trial_manager, small_pilot):
 
 
 def test_a_build_another_worker_is_running_is_left_to_it(trial_manager, export_root):
-    job = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    job = export_jobs.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
     ExportJob.objects.filter(id=job.id).update(status=ExportStatus.RUNNING, progress=40)
-    again = services.build_export(job.id)  # a redelivered task while the first still runs
+    again = export_jobs.build_export(job.id)  # a redelivered task while the first still runs
     assert (again.status, again.progress, again.file_path) == (ExportStatus.RUNNING, 40, "")
     assert not export_root.exists() or list(export_root.glob("*")) == []
 
 
 def test_a_build_whose_worker_went_quiet_is_taken_over(trial_manager, export_root):
-    job = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
-    quiet_since = timezone.now() - services.STALE_BUILD_AFTER - timedelta(seconds=1)
+    job = export_jobs.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    quiet_since = timezone.now() - export_jobs.STALE_BUILD_AFTER - timedelta(seconds=1)
     ExportJob.objects.filter(id=job.id).update(status=ExportStatus.RUNNING, updated_at=quiet_since)
-    again = services.build_export(job.id)
+    again = export_jobs.build_export(job.id)
     assert again.status == ExportStatus.READY and Path(again.file_path).exists()
     assert list(export_root.glob("*.part")) == []

@@ -7,7 +7,7 @@ import pytest
 
 from apps.cessation.protocol import BCT, Attendance, SessionType, expected_bcts, fidelity
 from apps.cessation.services import SessionInput, record_session
-from apps.dashboards import services
+from apps.dashboards import export_jobs, snapshots
 from apps.dashboards.report import Filters, build_report
 from apps.dashboards.selectors import criteria_values
 from apps.sites.models import Pilot
@@ -29,7 +29,7 @@ def export_root(settings, tmp_path):
 
 
 def _report(site):
-    data = services.compute_snapshot_data()
+    data = snapshots.compute_snapshot_data()
     return build_report(data, Filters(site_ids=frozenset({site.id})), criteria_values())
 
 
@@ -40,8 +40,8 @@ def _total(report, label) -> tuple[int, int]:
 
 
 def _wide(user) -> dict[str, dict]:
-    job = services.request_export(by=user, dataset="wide", file_format="csv", filters={})
-    job = services.build_export(job.id)
+    job = export_jobs.request_export(by=user, dataset="wide", file_format="csv", filters={})
+    job = export_jobs.build_export(job.id)
     with open(job.file_path, encoding="utf-8") as handle:
         return {row["trial_id"]: row for row in csv.DictReader(handle)}
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from apps.dashboards import counts, services
+from apps.dashboards import counts, snapshots
 from apps.dashboards.models import MetricSnapshot, SnapshotStatus
 from apps.patients.models import Participant
 from tests.factories import make_participant
@@ -27,7 +27,7 @@ def _snapshot(status, *, minutes_ago: float, finished: bool = True) -> MetricSna
 
 def test_a_build_running_past_the_stale_limit_is_marked_failed_not_deleted(criteria):
     slow = _snapshot(SnapshotStatus.BUILDING, minutes_ago=20, finished=False)
-    services.build_snapshot()  # a newer build prunes when it finishes
+    snapshots.build_snapshot()  # a newer build prunes when it finishes
     slow.refresh_from_db()
     assert slow.status == SnapshotStatus.FAILED
     assert "had not finished after 15 minutes" in slow.error
@@ -36,27 +36,27 @@ def test_a_build_running_past_the_stale_limit_is_marked_failed_not_deleted(crite
 
 def test_a_slow_build_that_finishes_after_being_marked_stale_still_lands(criteria):
     slow = _snapshot(SnapshotStatus.BUILDING, minutes_ago=20, finished=False)
-    services.build_snapshot()
-    services.build_snapshot(slow.id)  # the slow worker (or its retry) gets to the end
+    snapshots.build_snapshot()
+    snapshots.build_snapshot(slow.id)  # the slow worker (or its retry) gets to the end
     slow.refresh_from_db()
     assert (slow.status, slow.progress, slow.error) == (SnapshotStatus.READY, 100, "")
-    assert slow.data["schema"] == services.SNAPSHOT_SCHEMA
+    assert slow.data["schema"] == snapshots.SNAPSHOT_SCHEMA
 
 
 def test_a_build_still_within_the_limit_is_left_building(criteria):
     running = _snapshot(SnapshotStatus.BUILDING, minutes_ago=5, finished=False)
-    services.build_snapshot()
+    snapshots.build_snapshot()
     running.refresh_from_db()
     assert running.status == SnapshotStatus.BUILDING
 
 
 def test_only_the_latest_ready_snapshots_and_recent_failures_are_kept(criteria, monkeypatch):
-    monkeypatch.setattr(services, "SNAPSHOTS_KEPT", 2)
+    monkeypatch.setattr(snapshots, "SNAPSHOTS_KEPT", 2)
     oldest = _snapshot(SnapshotStatus.READY, minutes_ago=90)
     older = _snapshot(SnapshotStatus.READY, minutes_ago=60)
     old_failure = _snapshot(SnapshotStatus.FAILED, minutes_ago=2 * 24 * 60)
     recent_failure = _snapshot(SnapshotStatus.FAILED, minutes_ago=30)
-    newest = services.build_snapshot()
+    newest = snapshots.build_snapshot()
     left = set(MetricSnapshot.objects.values_list("id", flat=True))
     assert left == {older.id, recent_failure.id, newest.id}
     assert not {oldest.id, old_failure.id} & left
@@ -98,7 +98,7 @@ def test_every_figure_of_a_build_comes_from_one_read_of_the_data(
         return result
 
     monkeypatch.setattr(counts, "screening_counts", screening_counts_while_a_pwp_randomises)
-    snapshot = services.build_snapshot()
+    snapshot = snapshots.build_snapshot()
     # The CONSORT "randomised" box (from screening) and the arms (from participants) agree.
     assert _randomised(snapshot.data["screening"]) == 1
     assert _randomised(snapshot.data["participants"]) == 1
@@ -116,7 +116,7 @@ def test_counting_reads_at_repeatable_read_and_writes_nothing(criteria):
             cursor.execute("SHOW transaction_read_only")
             seen.append((percent, isolation, cursor.fetchone()[0]))
 
-    services.build_snapshot(progress_callback=look)
+    snapshots.build_snapshot(progress_callback=look)
     during = [s for s in seen if s[0] < 100]
     assert during and all(s[1:] == ("repeatable read", "on") for s in during)
 
@@ -135,7 +135,7 @@ def test_build_progress_is_visible_to_another_connection_while_counting(criteria
 
         _in_another_connection(read)
 
-    snapshot = services.build_snapshot(progress_callback=look)
+    snapshot = snapshots.build_snapshot(progress_callback=look)
     assert seen and all(stored == percent for percent, stored in seen)
     assert [p for p, _ in seen] == [5, 15, 85, 90, 95]
     assert (snapshot.status, snapshot.progress) == (SnapshotStatus.READY, 100)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from apps.dashboards import metrics
 from apps.dashboards.report import Filters, build_report
 from apps.dashboards.selectors import criteria_values
-from apps.dashboards.services import compute_snapshot_data
+from apps.dashboards.snapshots import compute_snapshot_data
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from apps.dashboards import services
+from apps.dashboards import export_jobs, snapshots
 from apps.dashboards.models import ExportJob, ExportStatus, MetricSnapshot, SnapshotStatus
 from apps.dashboards.tasks import build_metric_snapshot, delete_expired_export_files
 from tests.factories import make_participant
@@ -28,7 +28,7 @@ def _wait(query, done, timeout=60.0):
 
 def test_refresh_now_is_built_by_the_worker(celery_worker_real, site_a, pwp_a, trial_manager):
     make_participant(site=site_a, pwp=pwp_a, stage="randomised")
-    snapshot = services.request_snapshot(by=trial_manager)
+    snapshot = snapshots.request_snapshot(by=trial_manager)
     assert snapshot.status == SnapshotStatus.BUILDING
     ready = _wait(
         lambda: MetricSnapshot.objects.get(id=snapshot.id),
@@ -52,7 +52,7 @@ def test_scheduled_build_creates_a_snapshot_and_skips_while_one_is_building(
 
 
 def test_rerunning_a_finished_snapshot_task_changes_nothing(celery_worker_real, site_a):
-    snapshot = services.build_snapshot()
+    snapshot = snapshots.build_snapshot()
     finished = snapshot.finished_at
     assert build_metric_snapshot.delay(snapshot.id).get(timeout=60) == snapshot.id
     snapshot.refresh_from_db()
@@ -64,7 +64,7 @@ def test_export_is_built_by_the_worker(
 ):
     settings.EXPORT_ROOT = tmp_path
     participant = make_participant(site=site_a, pwp=pwp_a, stage="randomised")
-    job = services.request_export(by=trial_manager, dataset="wide", file_format="csv")
+    job = export_jobs.request_export(by=trial_manager, dataset="wide", file_format="csv")
     done = _wait(
         lambda: ExportJob.objects.get(id=job.id),
         lambda j: j.status in (ExportStatus.READY, ExportStatus.FAILED),
@@ -80,7 +80,9 @@ def test_expired_export_files_are_deleted_by_the_worker(
     celery_worker_real, settings, tmp_path, trial_manager
 ):
     settings.EXPORT_ROOT = tmp_path
-    requested = services.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
+    requested = export_jobs.request_export(
+        by=trial_manager, dataset="dictionary", file_format="csv"
+    )
     job = _wait(  # the worker builds it (a direct build here would race the worker's)
         lambda: ExportJob.objects.get(id=requested.id),
         lambda j: j.status in (ExportStatus.READY, ExportStatus.FAILED),

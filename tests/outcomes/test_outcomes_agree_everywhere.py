@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from apps.dashboards.export_dictionary import WIDE
 from apps.dashboards.export_rows import dataset_rows
-from apps.dashboards.services import compute_snapshot_data
+from apps.dashboards.snapshots import compute_snapshot_data
 from apps.outcomes import scoring
 from apps.outcomes.models import (
     COReading,

@@ -46,7 +46,7 @@ class Command(BaseCommand):
     def _build_dashboard_figures(self) -> None:
         """Build the first metric snapshot here, so the dashboard has figures before Celery runs."""
         from apps.dashboards.selectors import latest_snapshot_finished_at
-        from apps.dashboards.services import build_snapshot
+        from apps.dashboards.snapshots import build_snapshot
 
         if latest_snapshot_finished_at() is not None:
             self.stdout.write("dashboard figures already built.")
