@@ -9,35 +9,10 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.db import connection, transaction
 
-from apps.dashboards.export_dictionary import ARMS, YES_NO, Variable, _v
+from apps.dashboards.export_dictionary import ADVERSE_EVENTS, Variable
 from apps.patients.models import Allocation, Participant
-from apps.safety.models import AdverseEvent, Outcome, Relatedness, Seriousness, Severity
+from apps.safety.models import AdverseEvent, Seriousness
 from apps.sites.models import Site
-
-ADVERSE_EVENTS: list[Variable] = [
-    _v("trial_id", "Trial ID (pseudonym)", "string"),
-    _v("site", "Site code", "string"),
-    _v("arm", "Allocated arm", "category", values=ARMS),
-    _v("event", "Event number for the participant (by onset)", "integer"),
-    _v("onset_on", "Onset date", "date"),
-    _v("onset_day", "Onset, days after randomisation", "integer", "days"),
-    _v("severity", "Severity", "category", values=dict(Severity.choices)),
-    _v("serious", "Serious (ICH E2A)", "boolean", values=YES_NO),
-    *[
-        _v(f"serious_{code}", f"Seriousness: {label.lower()}", "boolean", values=YES_NO)
-        for code, label in Seriousness.choices
-    ],
-    _v("relatedness", "Relatedness to the cessation treatment", "category",
-       values=dict(Relatedness.choices)),
-    _v("expected", "Expected (serious events)", "boolean", values=YES_NO),
-    _v("outcome", "Outcome", "category", values=dict(Outcome.choices)),
-    _v("resolved_on", "Resolution date", "date"),
-    _v("date_of_death", "Date of death", "date"),
-    _v("aware_on", "Date the team became aware", "date"),
-    _v("serious_since", "Date known to be serious (start of the reporting clock)", "date"),
-    _v("reported_on", "Date reported to the sponsor", "date"),
-    _v("hours_to_report", "Hours from seriousness to the sponsor report", "integer", "hours"),
-]  # fmt: skip
 
 
 def _where(filters: dict) -> tuple[str, dict]:

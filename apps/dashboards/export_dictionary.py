@@ -18,6 +18,7 @@ from apps.outcomes.participant_outcomes import FOLLOW_UP_TIMEPOINTS, MEASURE_TIM
 from apps.patients.models import ExitReason, Sex
 from apps.patients.status import Status
 from apps.reminders.models import FollowUpStatus
+from apps.safety.models import Outcome, Relatedness, Seriousness, Severity
 
 ARMS = ARM_LABELS
 # The statuses a randomised (or enrolled) participant can have.
@@ -181,6 +182,31 @@ LONG: list[Variable] = [
     ),
 ]
 
+ADVERSE_EVENTS: list[Variable] = [
+    _v("trial_id", "Trial ID (pseudonym)", "string"),
+    _v("site", "Site code", "string"),
+    _v("arm", "Allocated arm", "category", values=ARMS),
+    _v("event", "Event number for the participant (by onset)", "integer"),
+    _v("onset_on", "Onset date", "date"),
+    _v("onset_day", "Onset, days after randomisation", "integer", "days"),
+    _v("severity", "Severity", "category", values=dict(Severity.choices)),
+    _v("serious", "Serious (ICH E2A)", "boolean", values=YES_NO),
+    *[
+        _v(f"serious_{code}", f"Seriousness: {label.lower()}", "boolean", values=YES_NO)
+        for code, label in Seriousness.choices
+    ],
+    _v("relatedness", "Relatedness to the cessation treatment", "category",
+       values=dict(Relatedness.choices)),
+    _v("expected", "Expected (serious events)", "boolean", values=YES_NO),
+    _v("outcome", "Outcome", "category", values=dict(Outcome.choices)),
+    _v("resolved_on", "Resolution date", "date"),
+    _v("date_of_death", "Date of death", "date"),
+    _v("aware_on", "Date the team became aware", "date"),
+    _v("serious_since", "Date known to be serious (start of the reporting clock)", "date"),
+    _v("reported_on", "Date reported to the sponsor", "date"),
+    _v("hours_to_report", "Hours from seriousness to the sponsor report", "integer", "hours"),
+]  # fmt: skip
+
 DICTIONARY: list[Variable] = [
     _v("dataset", "Dataset", "string"),
     _v("variable", "Variable name", "string"),
@@ -194,8 +220,6 @@ DICTIONARY: list[Variable] = [
 
 def dictionary_rows() -> list[list]:
     """The data dictionary: every variable of the wide, long and adverse event datasets."""
-    from apps.dashboards.adverse_event_export import ADVERSE_EVENTS
-
     rows = []
     for dataset, variables in (("wide", WIDE), ("long", LONG), ("adverse_events", ADVERSE_EVENTS)):
         for v in variables:

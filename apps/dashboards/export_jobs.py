@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.errors import DomainError
+from apps.core.queue import enqueue_on_commit
 from apps.core.roles import can_export
 from apps.dashboards.models import ExportDataset, ExportFormat, ExportJob, ExportStatus
 
@@ -42,9 +43,7 @@ def request_export(*, by, dataset: str, file_format: str, filters: dict | None =
         filters=clean_filters(filters or {}, user=by),
         status=ExportStatus.QUEUED,
     )
-    from apps.dashboards.tasks import build_export as build_export_task
-
-    transaction.on_commit(lambda: build_export_task.delay(job.id))
+    enqueue_on_commit("apps.dashboards.tasks.build_export", job.id)
     return job
 
 

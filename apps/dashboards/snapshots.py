@@ -13,6 +13,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from apps.core.errors import DomainError
+from apps.core.queue import enqueue_on_commit
 from apps.core.roles import can_view_dashboards
 from apps.dashboards import counts, metrics
 from apps.dashboards.adverse_event_counts import adverse_event_counts
@@ -52,9 +53,7 @@ def request_snapshot(*, by=None) -> MetricSnapshot:
     snapshot = MetricSnapshot.objects.create(
         status=SnapshotStatus.BUILDING, progress=0, started_at=now, requested_by=by
     )
-    from apps.dashboards.tasks import build_metric_snapshot
-
-    transaction.on_commit(lambda: build_metric_snapshot.delay(snapshot.id))
+    enqueue_on_commit("apps.dashboards.tasks.build_metric_snapshot", snapshot.id)
     return snapshot
 
 

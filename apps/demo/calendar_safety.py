@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from apps.demo.plan_types import FollowUpPlan, ParticipantPlan, SitePlan
 from apps.reminders import schedule
-
-if TYPE_CHECKING:
-    from apps.demo.plan import FollowUpPlan, ParticipantPlan, SitePlan
 
 # How far a date counted in calendar months can move against a count of days when the same
 # journey is moved to another date: 3 months span 89 to 92 days, 6 months 181 to 184.

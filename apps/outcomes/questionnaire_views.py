@@ -17,6 +17,7 @@ from apps.core.errors import DomainError
 from apps.outcomes import questionnaire_content as content
 from apps.outcomes import questionnaire_links as links
 from apps.outcomes import questionnaire_ratelimit as ratelimit
+from apps.outcomes import questionnaire_submission as answers_on_link
 from apps.outcomes.questionnaire_forms import ItemsForm, SmokingForm
 
 DONE_SESSION_KEY = "questionnaire_done"
@@ -99,7 +100,7 @@ def _context(token: str, link, **extra) -> dict:
         "timepoint": link.follow_up.get_timepoint_display(),
         "closes_on": link.follow_up.closes_on,
         "section_count": len(content.SECTIONS),
-        "urgent_support": (links.draft_item9(link.draft_answers) or 0) > 0,
+        "urgent_support": (answers_on_link.draft_item9(link.draft_answers) or 0) > 0,
         "service_phone": service_phone(link),
         **extra,
     }
@@ -172,7 +173,7 @@ def section(request, token: str, lookup, section: str):
     if request.method == "POST":
         form = _form_for(section, link, request.POST)
         if form.is_valid():
-            links.save_draft(link=link, section=section, answers=form.draft())
+            answers_on_link.save_draft(link=link, section=section, answers=form.draft())
             return redirect(_next_url(token, link, section, changing))
         status = 400 if form.tampered else 200
     else:
@@ -241,8 +242,8 @@ def check(request, token: str, lookup):
                 "The form contained answers we did not expect, so nothing was saved."
             )
         try:
-            submission = links.submit_questionnaire(link=link, today=today)
-        except links.LinkUnavailable as exc:
+            submission = answers_on_link.submit_questionnaire(link=link, today=today)
+        except answers_on_link.LinkUnavailable as exc:
             return problem_page(request, exc.problem)
         except DomainError as exc:
             error = exc.message

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.core.errors import DomainError
+from apps.core.queue import enqueue_on_commit
 from apps.reminders import schedule
 from apps.reminders.models import (
     FollowUp,
@@ -271,9 +272,7 @@ def request_link_send(*, follow_up: FollowUp, channel: str, requested_by) -> Rem
         due_at=timezone.now(),
         requested_by=requested_by,
     )
-    from apps.reminders.tasks import dispatch_due_reminders
-
-    transaction.on_commit(dispatch_due_reminders.delay)
+    enqueue_on_commit("apps.reminders.tasks.dispatch_due_reminders")
     return reminder
 
 

@@ -256,7 +256,7 @@ def test_submit_is_all_or_nothing(client, opened, monkeypatch):
 
         raise DomainError("Storage refused.", field="smoking")
 
-    monkeypatch.setattr("apps.outcomes.services.record_smoking_status", broken)
+    monkeypatch.setattr("apps.outcomes.questionnaire_submission.record_smoking_status", broken)
     response = client.post(_url(token, "check"))
     assert response.status_code == 400
     assert "Storage refused." in response.content.decode()

@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.outcomes import questionnaire_links as links
+from apps.outcomes.questionnaire_submission import submit_questionnaire
 from apps.patients.services import set_quit_date, update_contact_details, withdraw_participant
 from apps.reminders import dispatch, services
 from apps.reminders.models import FollowUpStatus, Reminder, ReminderKind, ReminderStatus
@@ -130,7 +131,7 @@ def test_answering_after_the_first_reminder_stops_every_later_one(randomised, pw
             },
         }
         link.save()
-        links.submit_questionnaire(link=link)
+        submit_questionnaire(link=link)
 
     later = run_days(M3_OPENS + timedelta(days=5), M3_CLOSES)
     assert later == {}

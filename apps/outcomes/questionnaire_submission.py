@@ -1,0 +1,120 @@
+"""What a patient's answers on a questionnaire link do: drafts, risk answers, submission.
+
+Separate from questionnaire_links.py (creating, finding and expiring links), which the
+reminders use: this module records measures through the outcome services, so the reminders
+never depend on it.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core.errors import DomainError
+from apps.outcomes import questionnaire_content as content
+from apps.outcomes.models import QuestionnaireLink, Source
+from apps.outcomes.questionnaire_links import link_problem
+from apps.outcomes.services import (
+    note_draft_item9,
+    record_gad7,
+    record_phq9,
+    record_smoking_status,
+)
+from apps.reminders.models import FollowUp
+
+
+def save_draft(*, link: QuestionnaireLink, section: str, answers: dict) -> QuestionnaireLink:
+    """Keep one page's validated answers on the link so the patient can stop and come back.
+
+    A PHQ-9 page whose item 9 is above 0 raises the safety alert now, in the same transaction:
+    the patient may close the page and never submit.
+    """
+    with transaction.atomic():
+        locked = QuestionnaireLink.objects.select_for_update().get(pk=link.pk)
+        draft = dict(locked.draft_answers or {})
+        draft[section] = answers
+        locked.draft_answers = draft
+        locked.save(update_fields=["draft_answers", "updated_at"])
+        item9 = draft_item9(locked.draft_answers)
+        if section == content.PHQ9 and item9 is not None:
+            note_draft_item9(link=locked, item9=item9)
+    link.draft_answers = locked.draft_answers
+    return link
+
+
+def draft_item9(draft_answers: dict | None) -> int | None:
+    """The PHQ-9 item 9 answer on a draft, or None when that page is not saved yet."""
+    value = ((draft_answers or {}).get("phq9") or {}).get("item9")
+    return None if value is None else int(value)
+
+
+class LinkUnavailable(DomainError):
+    """The link cannot be used (unknown, expired, used, not open yet); `problem` says which."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__("This questionnaire link cannot be used.", field="link", code=problem)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the confirmation page needs: whether urgent-support signposting must show."""
+
+    link: QuestionnaireLink
+    phq9_risk: bool
+
+
+@transaction.atomic
+def submit_questionnaire(*, link: QuestionnaireLink, today: date | None = None) -> Submission:
+    """Store PHQ-9, GAD-7 and smoking status from the draft at once; complete the follow-up.
+
+    Scores come from the outcome services; the follow-up completes and its pending reminders
+    are cancelled in this same transaction, and the link is marked used.
+    """
+    # Lock order link -> follow-up -> reminders; the dispatcher takes follow-up -> reminder.
+    link = QuestionnaireLink.objects.select_for_update().get(pk=link.pk)
+    follow_up = FollowUp.objects.select_for_update().get(pk=link.follow_up_id)
+    link.follow_up = follow_up
+    problem = link_problem(link)
+    if problem is not None:
+        raise LinkUnavailable(problem)
+    participant = follow_up.participant
+    today = today or timezone.localdate()
+    try:
+        answers = content.complete_answers(
+            link.draft_answers, quit_date=participant.quit_date, today=today
+        )
+    except content.DraftError as exc:
+        raise DomainError(exc.message, field=exc.section) from exc
+    common = {
+        "participant": participant,
+        "completed_on": today,
+        "timepoint": follow_up.timepoint,
+        "source": Source.ONLINE,
+        "follow_up": follow_up,
+        "today": today,
+    }
+    phq9 = record_phq9(
+        items=answers.phq9,
+        difficulty=answers.phq9_difficulty,
+        questionnaire_link=link,
+        **common,
+    )
+    record_gad7(items=answers.gad7, **common)
+    smoking = answers.smoking
+    record_smoking_status(
+        smoked_last_7_days=smoking.smoked_last_7_days,
+        cigarettes_last_7_days=smoking.cigarettes_last_7_days,
+        smoke_free_since_day_14=smoking.smoke_free_since_day_14,
+        cigarettes_since_day_14=smoking.cigarettes_since_day_14,
+        quit_attempt_since_last_contact=smoking.quit_attempt_since_last_contact,
+        uses_e_cigarette=smoking.uses_e_cigarette,
+        uses_stop_smoking_medication=smoking.uses_stop_smoking_medication,
+        **common,
+    )
+    link.used_at = timezone.now()
+    link.draft_answers = {}
+    link.save(update_fields=["used_at", "draft_answers", "updated_at"])
+    # The card shows when any answer on this questionnaire raised an alert, even if changed.
+    return Submission(link=link, phq9_risk=phq9.risk or hasattr(phq9, "safety_alert"))
