@@ -5,6 +5,7 @@ import re
 from django import forms
 
 from apps.dashboards.models import ExportDataset, ExportFormat
+from apps.patients.models import Arm
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -24,7 +25,7 @@ class DashboardFilterForm(forms.Form):
     arm = forms.ChoiceField(
         label="Arm",
         required=False,
-        choices=[("", "Both arms"), ("intervention", "Intervention"), ("control", "Control")],
+        choices=[("", "Both arms"), *Arm.choices],
     )
     month_from = forms.CharField(
         label="From month",
@@ -90,7 +91,7 @@ class ExportRequestForm(forms.Form):
     arm = forms.ChoiceField(
         label="Arm",
         required=False,
-        choices=[("", "Both arms"), ("intervention", "Intervention"), ("control", "Control")],
+        choices=[("", "Both arms"), *Arm.choices],
     )
 
     def __init__(self, *args, site_choices: list[tuple[str, str]], **kwargs):

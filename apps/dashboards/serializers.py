@@ -5,8 +5,10 @@ from rest_framework import serializers
 
 from apps.dashboards import metrics
 from apps.dashboards.models import ExportDataset, ExportFormat, ExportJob
+from apps.outcomes.outcome_labels import ARM_LABELS
+from apps.patients.models import Arm
 
-ARM_CHOICES = [("intervention", "Intervention"), ("control", "Control"), ("single", "Single arm")]
+ARM_CHOICES = list(ARM_LABELS.items())
 LIGHTS = [metrics.GREEN, metrics.AMBER, metrics.RED, metrics.UNKNOWN]
 
 
@@ -177,7 +179,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
 class ExportFiltersSerializer(serializers.Serializer):
     site = serializers.CharField(required=False, allow_blank=True, max_length=5)
     arm = serializers.ChoiceField(
-        choices=[("intervention", "Intervention"), ("control", "Control")],
+        choices=Arm.choices,
         required=False,
         allow_blank=True,
     )
