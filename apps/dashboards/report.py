@@ -12,20 +12,13 @@ from apps.cessation.protocol import SessionType
 from apps.dashboards import metrics
 from apps.dashboards.metrics import Proportion
 from apps.dashboards.participant_tables import SESSION_TYPES
+from apps.outcomes.outcome_labels import ARM_HEADINGS, MEASURE_HEADINGS, TIMEPOINT_HEADINGS
 from apps.outcomes.participant_outcomes import EXPECTED_MEASURES, MEASURE_TIMEPOINTS
 from apps.patients.models import DeclineReason, ExclusionReason, ExitReason
 from apps.safety.models import Relatedness, Seriousness
 
 # Snapshot documents from this schema on keep workload minutes per site.
 WORKLOAD_BY_SITE_SCHEMA = 2
-ARM_LABELS = {"intervention": "Intervention", "control": "Control", "single": "Enrolled"}
-TIMEPOINT_LABELS = {
-    "baseline": "Baseline",
-    "week4": "4 weeks",
-    "month3": "3 months",
-    "month6": "6 months",
-}
-MEASURE_LABELS = {"phq9": "PHQ-9", "gad7": "GAD-7", "smoking": "Smoking status", "co": "CO"}
 SESSION_TYPE_LABELS = dict(SessionType.choices)
 EXCLUSION_LABELS = dict(ExclusionReason.choices)
 DECLINE_LABELS = dict(DeclineReason.choices)
@@ -172,7 +165,9 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
     # Recruitment ---------------------------------------------------------------------------
     # The numerator counts participants randomised in the months shown, so the expected count
     # covers the same months (up to today): the light must not change with the range chosen.
-    period_first, period_last = _recruitment_period(filters, as_of)
+    period_first, period_last = metrics.recruitment_period(
+        filters.month_from, filters.month_to, as_of
+    )
     expected_label = (
         "Expected in the months shown"
         if filters.month_from or filters.month_to
@@ -354,7 +349,7 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
     retention = Table(
         "retention",
         "Retention: follow-ups completed / participants who have reached the timepoint",
-        ["Timepoint", *[ARM_LABELS[a] for a in arms], "All shown"],
+        ["Timepoint", *[ARM_HEADINGS[a] for a in arms], "All shown"],
         note="Participants whose follow-up window has not closed yet are not counted.",
     )
     for tp, k in (("week4", "w4"), ("month3", "m3"), ("month6", "m6")):
@@ -365,7 +360,7 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
             for a in arms
         ]
         retention.rows.append(
-            [TIMEPOINT_LABELS[tp], *cells, metrics.retention(part[f"{k}_done"], part[f"{k}_due"])]
+            [TIMEPOINT_HEADINGS[tp], *cells, metrics.retention(part[f"{k}_done"], part[f"{k}_due"])]
         )
     tables[retention.key] = retention
     charts["retention"] = _proportion_chart(retention, arms)
@@ -390,7 +385,7 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
         c = by_arm.get(a, dict.fromkeys(participants.counters, 0))
         adherence.rows.append(
             [
-                ARM_LABELS[a],
+                ARM_HEADINGS[a],
                 c["randomised"],
                 c["with_sessions"],
                 c["sessions_attended"],
@@ -465,26 +460,26 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
     completeness = Table(
         "completeness",
         "Data completeness: expected measures present",
-        ["Timepoint", "Participants expected", *MEASURE_LABELS.values()],
+        ["Timepoint", "Participants expected", *MEASURE_HEADINGS.values()],
         note="A dash means the measure is not expected at that timepoint.",
     )
     for tp in MEASURE_TIMEPOINTS:
         expected_n = part[f"exp_{tp}"]
         cells = []
-        for measure in MEASURE_LABELS:
+        for measure in MEASURE_HEADINGS:
             if measure in EXPECTED_MEASURES[tp]:
                 cells.append(metrics.data_completeness(part[f"has_{measure}_{tp}"], expected_n))
             else:
                 cells.append(None)
-        completeness.rows.append([TIMEPOINT_LABELS[tp], expected_n, *cells])
+        completeness.rows.append([TIMEPOINT_HEADINGS[tp], expected_n, *cells])
     tables[completeness.key] = completeness
     charts["completeness"] = {
         "type": "bar",
         "table": completeness.key,
-        "labels": [TIMEPOINT_LABELS[tp] for tp in MEASURE_TIMEPOINTS],
+        "labels": [TIMEPOINT_HEADINGS[tp] for tp in MEASURE_TIMEPOINTS],
         "datasets": [
             {"type": "bar", "label": label, "column": 2 + i, "percent": True}
-            for i, label in enumerate(MEASURE_LABELS.values())
+            for i, label in enumerate(MEASURE_HEADINGS.values())
         ],
         "percent": True,
     }
@@ -493,7 +488,7 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
     outcomes = Table(
         "outcomes",
         "Outcomes by arm (pilot estimates with 95% confidence intervals)",
-        ["Outcome", *[ARM_LABELS[a] for a in arms]],
+        ["Outcome", *[ARM_HEADINGS[a] for a in arms]],
         note="Proportions use Wilson intervals; means use t intervals. "
         "Participants not followed up count as smoking.",
     )
@@ -545,7 +540,7 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
     for a in arms:
         c = by_arm.get(a, dict.fromkeys(participants.counters, 0))
         quit_date_table.rows.append(
-            [ARM_LABELS[a], c["quit_date_set"], c["no_quit_date"], c["q4_due"], c["q4_not_known"]]
+            [ARM_HEADINGS[a], c["quit_date_set"], c["no_quit_date"], c["q4_due"], c["q4_not_known"]]
         )
     tables[quit_date_table.key] = quit_date_table
 
@@ -580,8 +575,8 @@ def build_report(data: dict, filters: Filters, criteria: list[dict]) -> Report:
         "Withdrawals and losses by reason",
         [
             "Reason",
-            *[f"{ARM_LABELS[a]}: withdrawn" for a in arms],
-            *[f"{ARM_LABELS[a]}: lost" for a in arms],
+            *[f"{ARM_HEADINGS[a]}: withdrawn" for a in arms],
+            *[f"{ARM_HEADINGS[a]}: lost" for a in arms],
         ],
     )
     for code, label in EXIT_LABELS.items():
@@ -723,9 +718,8 @@ CRITERION_EXPLANATIONS = {
 
 
 def _completeness_at(part: dict, tp: str) -> Proportion:
-    measures = EXPECTED_MEASURES[tp]
-    present = sum(part[f"has_{m}_{tp}"] for m in measures)
-    return metrics.data_completeness(present, part[f"exp_{tp}"] * len(measures))
+    present = [part[f"has_{m}_{tp}"] for m in EXPECTED_MEASURES[tp]]
+    return metrics.measures_completeness(present, part[f"exp_{tp}"])
 
 
 def _session_row(label: str, c: dict) -> list:
@@ -750,7 +744,7 @@ def _proportion_chart(table: Table, series: list[str], first_column: int = 1) ->
         "datasets": [
             {
                 "type": "bar",
-                "label": ARM_LABELS.get(a, "All"),
+                "label": ARM_HEADINGS.get(a, "All"),
                 "column": first_column + i,
                 "percent": True,
             }
@@ -762,15 +756,6 @@ def _proportion_chart(table: Table, series: list[str], first_column: int = 1) ->
 
 def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
-
-
-def _recruitment_period(filters: Filters, as_of: date) -> tuple[date | None, date]:
-    """First and last day the month filter covers, never past as_of (None: from the start)."""
-    first = date.fromisoformat(filters.month_from + "-01") if filters.month_from else None
-    last = as_of
-    if filters.month_to:
-        last = min(last, metrics.month_end(filters.month_to))
-    return first, last
 
 
 def _month_axis(sites, seen_months: list, as_of: date, filters: Filters) -> list[str]:
@@ -823,7 +808,7 @@ def _consort(scr: dict, by_arm: dict, arms: list[str], randomised_pilot: bool, c
         c = by_arm.get(a, zero)
         arm = {
             "key": a,
-            "label": ARM_LABELS[a],
+            "label": ARM_HEADINGS[a],
             "allocated": c["randomised"],
             "received": c["received"] if a != "control" else c["randomised"],
             "not_received": (c["not_received_withdrew"] + c["not_received_other"])
@@ -844,7 +829,7 @@ def _consort(scr: dict, by_arm: dict, arms: list[str], randomised_pilot: bool, c
         for tp, k in (("week4", "w4"), ("month3", "m3"), ("month6", "m6")):
             arm["timepoints"].append(
                 {
-                    "label": TIMEPOINT_LABELS[tp],
+                    "label": TIMEPOINT_HEADINGS[tp],
                     "followed_up": c[f"{k}_done"],
                     "due": c[f"{k}_due"],
                     "lost": c[f"{k}_lost"] + c[f"{k}_missed"],
@@ -945,7 +930,7 @@ def _adverse_event_table(data: dict, filters: Filters, arms, participants: Cells
     table = Table(
         "adverse_events",
         "Adverse events by arm (all onset dates)",
-        ["Measure", *[ARM_LABELS[a] for a in arms]],
+        ["Measure", *[ARM_HEADINGS[a] for a in arms]],
     )
 
     def row(label: str, counter: str, denominator: str | None = None) -> None:
