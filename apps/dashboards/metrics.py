@@ -151,8 +151,7 @@ def data_completeness(present: int, expected: int) -> Proportion:
 
 
 def measures_completeness(present: Sequence[int], participants_expected: int) -> Proportion:
-    """Several measures taken together: present (one count per measure) / participants x
-    measures."""
+    """Measures pooled: the sum of each measure's present count / participants x measures."""
     return data_completeness(sum(present), participants_expected * len(present))
 
 
@@ -202,10 +201,8 @@ def expected_recruitment_between(
 
 
 def recruitment_period(month_from: str, month_to: str, today: date) -> tuple[date | None, date]:
-    """First and last day a YYYY-MM month range covers, never past today (None: from the start).
-
-    Recruitment against target counts the expected recruitment over these days only.
-    """
+    """First and last day a YYYY-MM month range covers, never past today (None: from the start)."""
+    # Recruitment against target expects recruitment over these days only, like its numerator.
     first = date.fromisoformat(month_from + "-01") if month_from else None
     last = today
     if month_to:

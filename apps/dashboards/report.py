@@ -45,6 +45,8 @@ SECTIONS = (
 
 @dataclass
 class Report:
+    """Every figure of the dashboard for one filter: what the page, the API and CSVs show."""
+
     as_of: date
     randomised_pilot: bool
     filters: Filters
