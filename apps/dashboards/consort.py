@@ -1,6 +1,6 @@
 """The CONSORT flow diagram for pilot trials (Eldridge 2016), drawn as SVG from live counts.
 
-Pure: a flow dict (report._consort) in, SVG text out. Every string is XML-escaped here.
+Pure: a flow dict (report_sections/flow.py) in, SVG text out. Every string is XML-escaped here.
 """
 
 import textwrap

@@ -150,6 +150,11 @@ def data_completeness(present: int, expected: int) -> Proportion:
     return proportion(present, expected)
 
 
+def measures_completeness(present: Sequence[int], participants_expected: int) -> Proportion:
+    """Measures pooled: the sum of each measure's present count / participants x measures."""
+    return data_completeness(sum(present), participants_expected * len(present))
+
+
 def month_keys(first: date, last: date) -> list[str]:
     """Every YYYY-MM from the month of `first` to the month of `last`, inclusive."""
     if last < first:
@@ -193,6 +198,16 @@ def expected_recruitment_between(
         else expected_recruitment(target, opens_on, closes_on, first - timedelta(days=1))
     )
     return expected_recruitment(target, opens_on, closes_on, last) - before
+
+
+def recruitment_period(month_from: str, month_to: str, today: date) -> tuple[date | None, date]:
+    """First and last day a YYYY-MM month range covers, never past today (None: from the start)."""
+    # Recruitment against target expects recruitment over these days only, like its numerator.
+    first = date.fromisoformat(month_from + "-01") if month_from else None
+    last = today
+    if month_to:
+        last = min(last, month_end(month_to))
+    return first, last
 
 
 def target_trajectory(

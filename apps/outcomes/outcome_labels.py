@@ -11,6 +11,15 @@ from apps.patients.models import Arm
 
 ARM_LABELS = {**dict(Arm.choices), SINGLE_ARM: "Single arm (enrolled)"}
 TIMEPOINT_LABELS = dict(Timepoint.choices)
+# The dashboard's column and row headings: shorter than the labels above.
+ARM_HEADINGS = {**dict(Arm.choices), SINGLE_ARM: "Enrolled"}
+TIMEPOINT_HEADINGS = {
+    Timepoint.BASELINE: "Baseline",
+    Timepoint.WEEK4: "4 weeks",
+    Timepoint.MONTH3: "3 months",
+    Timepoint.MONTH6: "6 months",
+}
+MEASURE_HEADINGS = {"phq9": "PHQ-9", "gad7": "GAD-7", "smoking": "Smoking status", "co": "CO"}
 FOUR_WEEK_LABELS = {
     scoring.QUIT_CO_VERIFIED: "Quit (CO-verified)",
     scoring.QUIT_SELF_REPORT: "Quit (self-report only)",

@@ -2,8 +2,8 @@
 
 Values in, values out: no ORM, no settings, no clock (`today` is passed). The participant page,
 the dashboard snapshot, the analysis exports and the API all call participant_outcomes(); no
-other module restates these rules. The labels every page and export shows for the codes are the
-tables at the bottom.
+other module restates these rules. The words pages and exports show for the codes are in
+apps/outcomes/outcome_labels.py.
 """
 
 from collections.abc import Mapping, Sequence

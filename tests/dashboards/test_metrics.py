@@ -182,3 +182,20 @@ def test_docs_list_the_measures_each_timepoint_expects():
         "month6": "6 months",
     }
     assert documented == {labels[tp]: measures for tp, measures in EXPECTED_MEASURES.items()}
+
+
+def test_recruitment_period_covers_the_months_shown_up_to_today():
+    today = date(2025, 6, 15)
+    assert metrics.recruitment_period("", "", today) == (None, today)
+    assert metrics.recruitment_period("2025-02", "2025-03", today) == (
+        date(2025, 2, 1),
+        date(2025, 3, 31),
+    )
+    assert metrics.recruitment_period("2025-05", "2025-09", today) == (date(2025, 5, 1), today)
+
+
+def test_measures_completeness_pools_the_measures_of_a_timepoint():
+    # 4 participants expected, 4 measures each: 13 of 16 present
+    value = metrics.measures_completeness([4, 3, 4, 2], 4)
+    assert (value.numerator, value.denominator) == (13, 16)
+    assert not metrics.measures_completeness([0, 0], 0).known

@@ -1,0 +1,102 @@
+"""Snapshot count tables, the filter that picks their cells, and what a section produces."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the page shows: sites (already limited to the user's), one arm, a month range."""
+
+    site_ids: frozenset[int]
+    arm: str = ""
+    month_from: str = ""
+    month_to: str = ""
+
+    def month_ok(self, month: str | None) -> bool:
+        """Whether a YYYY-MM cell falls in the range (cells with no month always do)."""
+        if month is None:
+            return True
+        if self.month_from and month < self.month_from:
+            return False
+        return not (self.month_to and month > self.month_to)
+
+
+@dataclass
+class Table:
+    """A table view of one chart: also what its CSV download contains."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Section:
+    """One report section: its tables and charts, in the order the page shows them."""
+
+    tables: list[Table] = field(default_factory=list)
+    charts: dict[str, dict] = field(default_factory=dict)
+
+
+class Cells:
+    """One snapshot table (columns + rows) with the filtering sums the page needs."""
+
+    def __init__(self, table: dict, keys: Iterable[str]):
+        self.columns: list[str] = table["columns"]
+        self.rows: list[list] = table["rows"]
+        self.keys = list(keys)
+        self.nkeys = len(self.keys)
+        self.counters = self.columns[self.nkeys :]
+        self.key_index = {k: i for i, k in enumerate(self.keys)}
+
+    def select(self, predicate: Callable[[list], bool]) -> list[list]:
+        """Rows whose key columns satisfy the predicate."""
+        return [row for row in self.rows if predicate(row)]
+
+    def total(self, rows: list[list]) -> dict[str, int]:
+        """Column sums of some rows, by counter name (0s when there are none)."""
+        if not rows:
+            return self.zero()
+        sums = [sum(col) for col in zip(*(row[self.nkeys :] for row in rows), strict=True)]
+        return dict(zip(self.counters, sums, strict=True))
+
+    def group(self, rows: list[list], key: str) -> dict:
+        """Column sums of some rows grouped by one key column."""
+        index = self.key_index[key]
+        buckets: dict = {}
+        for row in rows:
+            buckets.setdefault(row[index], []).append(row)
+        return {k: self.total(v) for k, v in buckets.items()}
+
+    def zero(self) -> dict[str, int]:
+        """Every counter at 0: the sums of a cell with no rows."""
+        return dict.fromkeys(self.counters, 0)
+
+
+def filter_cells(cells: Cells, filters: Filters, *, month: bool = True) -> list[list]:
+    """The rows of the sites and arm shown and, unless told not to, of the months shown."""
+    site_i = cells.key_index["site_id"]
+    arm_i = cells.key_index.get("arm")
+    month_i = cells.key_index.get("month")
+
+    def keep(row: list) -> bool:
+        if row[site_i] not in filters.site_ids:
+            return False
+        if filters.arm and arm_i is not None and row[arm_i] != filters.arm:
+            return False
+        return not (month and month_i is not None and not filters.month_ok(row[month_i]))
+
+    return cells.select(keep)
+
+
+def site_label(site: dict) -> str:
+    """A site as its rows are headed: code and name."""
+    return f"{site['code']} {site['name']}"
+
+
+def round_or_none(value: float | None, digits: int) -> float | None:
+    """A figure rounded for display, None staying None."""
+    return None if value is None else round(value, digits)
