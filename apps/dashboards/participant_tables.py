@@ -146,11 +146,12 @@ class _Table:
         self.cells: dict[tuple, list[int]] = {}
 
     def add(self, key: tuple, values: Mapping[str, int]) -> None:
+        # The counters come out of one function, so the values are always in column order.
         cell = self.cells.get(key)
         if cell is None:
-            cell = self.cells[key] = [0] * len(self.counters)
-        for i, name in enumerate(self.counters):
-            cell[i] += int(values[name])
+            self.cells[key] = [int(v) for v in values.values()]
+        else:
+            self.cells[key] = [c + v for c, v in zip(cell, values.values(), strict=True)]
 
     def document(self) -> dict:
         return {

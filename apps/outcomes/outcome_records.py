@@ -1,8 +1,9 @@
 """The one selector that loads participant_outcomes()'s inputs for a set of participants.
 
 Seven queries whatever the set's size: the participants (with allocation and baseline) and one
-query per kind of record, each ordered by trial ID and streamed from a server-side cursor, then
-merged in trial ID order. Memory stays flat: one participant's records at a time.
+query per kind of record, each ordered by participant id and streamed from a server-side cursor,
+then merged in id order (integers, so Python and PostgreSQL agree on the order). Memory stays
+flat: one participant's records at a time.
 """
 
 from collections.abc import Callable, Iterator
@@ -10,7 +11,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
-from django.db.models.functions import Collate
 
 from apps.cessation.models import CessationSession
 from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SmokingStatusReport
@@ -28,8 +28,6 @@ from apps.outcomes.participant_records import (
 from apps.patients.models import Participant
 from apps.reminders.models import FollowUp
 
-# Byte order, which Python's str comparison agrees with, so the merge can skip rows safely.
-_BY_TRIAL_ID = Collate("participant__trial_id", "C")
 CHUNK = 5000
 
 _PARTICIPANT_FIELDS = (
@@ -59,18 +57,23 @@ def randomised_participants() -> QuerySet[Participant]:
 
 
 def participant_records(
-    participants: QuerySet[Participant], *, time_zone: str
+    participants: QuerySet[Participant], *, time_zone: str, streamed: bool = True
 ) -> Iterator[ParticipantRecords]:
-    """Each randomised participant of `participants` with all their records, by trial ID."""
+    """Each randomised participant of `participants` with all their records, by id.
+
+    `streamed=False` reads each query at once (no server-side cursors): for a page's one person.
+    """
     ids = participants.filter(randomised_on__isnull=False).order_by().values("id")
     zone = ZoneInfo(time_zone)
     streams = {
-        "follow_ups": _stream(
-            FollowUp.objects.filter(participant_id__in=ids).order_by(_BY_TRIAL_ID, "id"),
+        "follow_ups": _Stream(
+            streamed,
+            FollowUp.objects.filter(participant_id__in=ids).order_by("participant_id", "id"),
             ("timepoint", "status", "due_on", "opens_on", "closes_on"),
             lambda r: FollowUpRecord(*r),
         ),
-        "smoking_reports": _stream(
+        "smoking_reports": _Stream(
+            streamed,
             SmokingStatusReport.objects.filter(participant_id__in=ids).order_by(
                 "participant_id", "completed_on", "id"
             ),
@@ -85,28 +88,32 @@ def participant_records(
             ),
             lambda r: SmokingReportRecord(*r),
         ),
-        "co_readings": _stream(
+        "co_readings": _Stream(
+            streamed,
             COReading.objects.filter(participant_id__in=ids).order_by(
                 "participant_id", "taken_at", "id"
             ),
             ("timepoint", "taken_at", "ppm"),
             lambda r: COReadingRecord(r[0], _local_day(r[1], zone), r[2]),
         ),
-        "phq9": _stream(
+        "phq9": _Stream(
+            streamed,
             PHQ9Response.objects.filter(participant_id__in=ids).order_by(
                 "participant_id", "completed_on", "id"
             ),
             ("timepoint", "completed_on", "total", "difficulty"),
             lambda r: QuestionnaireRecord(*r),
         ),
-        "gad7": _stream(
+        "gad7": _Stream(
+            streamed,
             GAD7Response.objects.filter(participant_id__in=ids).order_by(
                 "participant_id", "completed_on", "id"
             ),
             ("timepoint", "completed_on", "total"),
             lambda r: QuestionnaireRecord(*r),
         ),
-        "sessions": _stream(
+        "sessions": _Stream(
+            streamed,
             CessationSession.objects.filter(participant_id__in=ids).order_by(
                 "participant_id", "session_date", "number", "id"
             ),
@@ -116,12 +123,12 @@ def participant_records(
     }
     rows = (
         participants.filter(randomised_on__isnull=False)
-        .order_by(Collate("trial_id", "C"))
+        .order_by("id")
         .values_list(*_PARTICIPANT_FIELDS)
-        .iterator(chunk_size=CHUNK)
     )
+    rows = rows.iterator(chunk_size=CHUNK) if streamed else iter(list(rows))
     for row in rows:
-        children = {name: stream.take(row[1]) for name, stream in streams.items()}
+        children = {name: stream.take(row[0]) for name, stream in streams.items()}
         yield _participant(row, children)
 
 
@@ -131,9 +138,10 @@ def outcomes_for(
     today: date,
     time_zone: str,
     expected_bcts_overrides: dict | None = None,
+    streamed: bool = True,
 ) -> Iterator[ParticipantOutcomes]:
-    """participant_outcomes() of each randomised participant of `participants`, by trial ID."""
-    for records in participant_records(participants, time_zone=time_zone):
+    """participant_outcomes() of each randomised participant of `participants`, by id."""
+    for records in participant_records(participants, time_zone=time_zone, streamed=streamed):
         yield participant_outcomes(
             records, today=today, expected_bcts_overrides=expected_bcts_overrides
         )
@@ -165,23 +173,19 @@ def _local_day(moment: datetime, zone: ZoneInfo) -> date:
 class _Stream:
     """Rows of one child query, ordered by trial ID, handed out one participant at a time."""
 
-    def __init__(self, queryset: QuerySet, fields: tuple[str, ...], make: Callable):
-        rows = queryset.values_list("participant__trial_id", *fields)
-        self._rows = rows.iterator(chunk_size=CHUNK)
+    def __init__(self, streamed: bool, queryset: QuerySet, fields: tuple[str, ...], make: Callable):
+        rows = queryset.values_list("participant_id", *fields)
+        self._rows = rows.iterator(chunk_size=CHUNK) if streamed else iter(list(rows))
         self._make = make
         self._head: tuple | None = next(self._rows, None)
 
-    def take(self, trial_id: str) -> tuple:
-        """The records of `trial_id` (trial IDs must be asked for in ascending order)."""
+    def take(self, participant_id: int) -> tuple:
+        """The records of `participant_id` (ids must be asked for in ascending order)."""
         # A participant who joined the set between the queries has rows but is not asked for.
-        while self._head is not None and self._head[0] < trial_id:
+        while self._head is not None and self._head[0] < participant_id:
             self._head = next(self._rows, None)
         taken = []
-        while self._head is not None and self._head[0] == trial_id:
+        while self._head is not None and self._head[0] == participant_id:
             taken.append(self._make(self._head[1:]))
             self._head = next(self._rows, None)
         return tuple(taken)
-
-
-def _stream(queryset: QuerySet, fields: tuple[str, ...], make: Callable) -> _Stream:
-    return _Stream(queryset, fields, make)

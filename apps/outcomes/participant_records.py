@@ -102,4 +102,4 @@ class ParticipantRecords:
     @property
     def randomised_month(self) -> str:
         """The month of randomisation as YYYY-MM (the dashboard's month breakdown)."""
-        return f"{self.randomised_on:%Y-%m}"
+        return self.randomised_on.isoformat()[:7]

@@ -134,6 +134,7 @@ def participant_outcomes_on(
         today=today,
         time_zone=settings.TIME_ZONE,
         expected_bcts_overrides=pilot.expected_bcts or None,
+        streamed=False,
     )
     return next(outcomes, None)
 
