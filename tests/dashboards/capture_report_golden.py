@@ -1,12 +1,12 @@
 """Rewrites report_golden.json from report_documents.json (and, asked to, the documents too):
-run it on purpose, never in the suite, and only when the report is meant to change.
+run it on purpose, never in the suite (its name is not test_*.py, so pytest never collects it
+unless named), and only when the report is meant to change.
 
-QP_CAPTURE_REPORT_GOLDEN=1 [QP_CAPTURE_REPORT_DOCUMENTS=1] pytest \
-    tests/dashboards/capture_report_golden.py
+    pytest tests/dashboards/capture_report_golden.py -k golden     (the golden file only)
+    pytest tests/dashboards/capture_report_golden.py               (the documents, then it)
 """
 
 import json
-import os
 from io import StringIO
 
 import pytest
@@ -15,13 +15,6 @@ from django.core.management import call_command
 from apps.dashboards.snapshots import compute_snapshot_data
 from tests.dashboards.report_golden import DOCUMENTS, GOLDEN, documents, reports
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("QP_CAPTURE_REPORT_GOLDEN"), reason="writes the golden files"
-)
-documents_too = pytest.mark.skipif(
-    not os.environ.get("QP_CAPTURE_REPORT_DOCUMENTS"), reason="keeps the stored documents"
-)
-
 
 def _store(name: str) -> None:
     stored = json.loads(DOCUMENTS.read_text()) if DOCUMENTS.exists() else {}
@@ -29,13 +22,11 @@ def _store(name: str) -> None:
     DOCUMENTS.write_text(json.dumps(stored, sort_keys=True) + "\n")
 
 
-@documents_too
 @pytest.mark.django_db
 def test_capture_pilot_document(small_pilot):
     _store("pilot")
 
 
-@documents_too
 @pytest.mark.django_db
 def test_capture_demo_document():
     call_command("seed_demo", stdout=StringIO())
