@@ -31,7 +31,8 @@ from apps.demo.build import (
     RECRUITMENT_OPEN_FOR,
     demo_plans,
 )
-from apps.demo.plan import SiteSpec, plan_site
+from apps.demo.plan import plan_site
+from apps.demo.plan_types import SiteSpec
 from apps.demo.synthetic import synthetic_site_codes
 from apps.outcomes.models import (
     COReading,

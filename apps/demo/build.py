@@ -20,7 +20,8 @@ from apps.demo.load import (
     load_site,
     mark_one_message_undelivered_per_site,
 )
-from apps.demo.plan import SitePlan, SiteSpec, ensure_open_alerts, plan_site
+from apps.demo.plan import ensure_open_alerts, plan_site
+from apps.demo.plan_types import SitePlan, SiteSpec
 from apps.practitioners.models import PractitionerProfile
 from apps.sites.models import Site
 from apps.sites.selectors import get_pilot

@@ -8,14 +8,8 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from apps.cessation.services import SessionInput, record_session
-from apps.demo.plan import (
-    CONSENT_FORM_VERSION,
-    LONDON,
-    AlertPlan,
-    MeasureSet,
-    ParticipantPlan,
-    SitePlan,
-)
+from apps.demo.plan import CONSENT_FORM_VERSION
+from apps.demo.plan_types import LONDON, AlertPlan, MeasureSet, ParticipantPlan, SitePlan
 from apps.outcomes import escalation as escalation_module
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import EscalationStatus, SafetyAlert, Source, Timepoint

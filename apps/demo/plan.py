@@ -12,20 +12,25 @@ import random
 from datetime import date, datetime, time, timedelta
 
 from apps.cessation.protocol import (
-    BCT,
-    DEFAULT_EXPECTED_BCTS,
     Attendance,
     SessionMode,
     SessionType,
     suggested_session_type,
 )
 from apps.demo.calendar_safety import is_calendar_safe
+from apps.demo.plan_draws import (
+    Mood,
+    alert_for,
+    draw_bcts,
+    draw_duration,
+    draw_pharmacotherapy,
+    draw_time,
+)
 from apps.demo.plan_types import (
     LONDON,
     AlertPlan,
     ExitPlan,
     FollowUpPlan,
-    MeasureSet,
     ParticipantPlan,
     ScreeningPlan,
     SessionPlan,
@@ -35,13 +40,6 @@ from apps.demo.plan_types import (
 from apps.reminders import schedule
 
 CONSENT_FORM_VERSION = "v1.0"
-ACTIONS_TAKEN = (
-    "Phoned the participant the same day; no current plans or intent. Safety plan reviewed.",
-    "Discussed at the session; passive thoughts only, protective factors in place. "
-    "Informed the step 2 supervisor.",
-    "Called and completed a risk assessment; low risk. Crisis line details given.",
-    "Reviewed with the site lead; GP informed with consent and follow-up call booked.",
-)
 EXCLUSION_DETAILS = {
     "under_18": "Aged 17.",
     "not_daily_smoker": "Smokes at weekends only.",
@@ -217,72 +215,6 @@ def _assign_arms(rng: random.Random, screenings: list[ScreeningPlan]) -> list[li
 # --------------------------------------------------------------------------------------------
 
 
-def _spread(rng: random.Random, total: int, count: int) -> list[int]:
-    """`count` answers of 0-3 adding up to `total` (which must fit)."""
-    total = max(0, min(total, 3 * count))
-    items = [0] * count
-    for _ in range(total):
-        index = rng.choice([i for i, v in enumerate(items) if v < 3])
-        items[index] += 1
-    return items
-
-
-class _Mood:
-    """A participant's PHQ-9/GAD-7 trajectory: a starting level that drifts week by week."""
-
-    def __init__(self, rng: random.Random, start: date):
-        self.rng = rng
-        self.start = start
-        self.phq = max(4, min(25, rng.gauss(14, 4.5)))
-        self.gad = max(3, min(20, rng.gauss(12, 4)))
-        self.slope = rng.gauss(-0.4, 0.35)
-        self.risk_occasions = 0
-        if rng.random() < 0.06:
-            self.risk_occasions = rng.choice([1, 1, 2])
-
-    def measure(self, day: date, allow_risk: bool = True) -> MeasureSet:
-        weeks = (day - self.start).days / 7
-        phq = round(self.phq + self.slope * min(weeks, 20) + self.rng.gauss(0, 1.6))
-        gad = round(self.gad + self.slope * 0.8 * min(weeks, 20) + self.rng.gauss(0, 1.5))
-        phq, gad = max(0, min(26, phq)), max(0, min(21, gad))
-        item9 = 0
-        if allow_risk and self.risk_occasions and self.rng.random() < 0.35:
-            self.risk_occasions -= 1
-            item9 = self.rng.choice([1, 1, 2])
-        phq9 = _spread(self.rng, phq - item9, 8) + [item9]
-        return MeasureSet(
-            taken_on=day,
-            phq9=phq9,
-            gad7=_spread(self.rng, gad, 7),
-            phq9_difficulty=_difficulty(phq, day),
-        )
-
-
-def _difficulty(phq9_total: int, day: date) -> int | None:
-    """The optional difficulty answer: skipped below 5 and on one day in three, else by total.
-
-    Derived without the random stream, so adding it left every other planned value unchanged.
-    """
-    if phq9_total < 5 or day.toordinal() % 3 == 0:
-        return None
-    return min(3, phq9_total // 7)
-
-
-def _alert_for(rng: random.Random, measures: MeasureSet, when: datetime, today: date) -> None:
-    if measures.phq9[8] == 0:
-        return
-    alert = AlertPlan(raised_at=when)
-    if when.date() < today - timedelta(days=2):
-        alert.acknowledged_at = when + timedelta(minutes=rng.randint(15, 26 * 60))
-        alert.acknowledged_by = "pwp" if rng.random() < 0.7 else "lead"
-        alert.action_taken = rng.choice(ACTIONS_TAKEN)
-    measures.alert = alert
-
-
-def _at(day: date, rng: random.Random) -> datetime:
-    return datetime.combine(day, time(rng.randint(9, 16), rng.choice([0, 15, 30, 45])), LONDON)
-
-
 # How long after consent randomisation may be put off to find a calendar-safe journey.
 LATEST_RANDOMISATION_AFTER_CONSENT = timedelta(days=28)
 
@@ -324,7 +256,7 @@ def _plan_treatment(
     """Baseline measures, sessions (intervention arm), follow-ups, exit and completion."""
     randomised_on = person.randomised_on
     assert randomised_on is not None
-    mood = _Mood(rng, randomised_on)
+    mood = Mood(rng, randomised_on)
     cigarettes = person.baseline["cigarettes_per_day"]
     person.baseline_measures = mood.measure(randomised_on, allow_risk=False)
     person.baseline_co = max(4, min(70, round(6 + cigarettes * 0.7 + rng.gauss(0, 4))))
@@ -362,7 +294,7 @@ def _plan_treatment(
 def _plan_sessions(
     rng: random.Random,
     person: ParticipantPlan,
-    mood: _Mood,
+    mood: Mood,
     cutoff: date,
     today: date,
     weights: list[int],
@@ -402,18 +334,18 @@ def _plan_sessions(
             Attendance.ATTENDED,
             practitioner=practitioner,
             mode=mode,
-            duration_minutes=_duration(rng, session_type),
-            bcts=_bcts(rng, session_type),
+            duration_minutes=draw_duration(rng, session_type),
+            bcts=draw_bcts(rng, session_type),
         )
         if number == 1:
             quit_date = day + timedelta(days=rng.randint(7, 14))
             session.quit_date_set = quit_date
-            session.pharmacotherapy = _pharmacotherapy(rng)
+            session.pharmacotherapy = draw_pharmacotherapy(rng)
         if mode == SessionMode.FACE_TO_FACE:
             after_quit = quit_date is not None and day >= quit_date
             session.co_ppm = _co(rng, person, abstinent=after_quit and quitter)
         session.measures = mood.measure(day)
-        _alert_for(rng, session.measures, _at(day, rng), today)
+        alert_for(rng, session.measures, draw_time(day, rng), today)
         person.sessions.append(session)
         if number == 1 and quit_date:
             day = quit_date
@@ -422,37 +354,6 @@ def _plan_sessions(
         number += 1
     person.quit_date = quit_date
     return quitter and quit_date is not None
-
-
-def _duration(rng: random.Random, session_type: str) -> int:
-    if session_type in (SessionType.PRE_QUIT, SessionType.QUIT_DAY):
-        return rng.choice([10, 12, 15, 15, 15, 20, 20, 25, 30])
-    return rng.choice([5, 5, 8, 10, 10, 10, 12, 15])
-
-
-def _bcts(rng: random.Random, session_type: str) -> list[str]:
-    expected = DEFAULT_EXPECTED_BCTS[session_type]
-    # An attended session delivers at least one of its expected techniques.
-    delivered = [code for code in expected if rng.random() < 0.88] or list(expected)[:1]
-    extras = [code for code in BCT.values if code not in expected]
-    delivered += [code for code in rng.sample(extras, 2) if rng.random() < 0.15]
-    return sorted(set(delivered))
-
-
-def _pharmacotherapy(rng: random.Random) -> list[tuple[str, str]]:
-    choice = rng.choices(
-        ["combination", "varenicline", "ecig", "patch", "none"], [45, 22, 10, 13, 10]
-    )[0]
-    if choice == "combination":
-        short = rng.choice(["nrt_gum", "nrt_lozenge", "nrt_mouth_spray", "nrt_inhalator"])
-        return [("nrt_patch", "provided"), (short, "provided")]
-    if choice == "varenicline":
-        return [("varenicline", "recommended")]
-    if choice == "ecig":
-        return [("e_cigarette", "recommended")]
-    if choice == "patch":
-        return [("nrt_patch", "provided")]
-    return []
 
 
 def _co(rng: random.Random, person: ParticipantPlan, *, abstinent: bool) -> int:
@@ -485,7 +386,7 @@ def _plan_follow_up(
     rng: random.Random,
     person: ParticipantPlan,
     window: schedule.FollowUpWindow,
-    mood: _Mood,
+    mood: Mood,
     smoking: _SmokingCourse,
     exit_plan: ExitPlan | None,
     lost: bool,
@@ -519,7 +420,7 @@ def _fill_follow_up(
     rng: random.Random,
     person: ParticipantPlan,
     plan: FollowUpPlan,
-    mood: _Mood,
+    mood: Mood,
     smoking: _SmokingCourse,
     today: date,
 ) -> None:
@@ -551,7 +452,7 @@ def _fill_follow_up(
         plan.co_ppm = _co(rng, person, abstinent=abstinent)
     if timepoint != schedule.WEEK4:
         plan.measures = mood.measure(plan.completed_on)
-        _alert_for(rng, plan.measures, plan.completed_at, today)
+        alert_for(rng, plan.measures, plan.completed_at, today)
 
 
 def ensure_open_alerts(site_plans: list[SitePlan], count: int, today: date) -> None:

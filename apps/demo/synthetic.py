@@ -20,16 +20,8 @@ from apps.accounts.models import SiteMembership, User
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
 from apps.core.roles import Role
 from apps.demo.build import DEMO_PASSWORD
-from apps.demo.plan import (
-    CONSENT_FORM_VERSION,
-    LONDON,
-    MeasureSet,
-    ParticipantPlan,
-    SitePlan,
-    SiteSpec,
-    ensure_open_alerts,
-    plan_site,
-)
+from apps.demo.plan import CONSENT_FORM_VERSION, ensure_open_alerts, plan_site
+from apps.demo.plan_types import LONDON, MeasureSet, ParticipantPlan, SitePlan, SiteSpec
 from apps.outcomes import scoring
 from apps.outcomes.models import (
     COReading,

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from apps.demo.build import demo_plans
-from apps.demo.plan import MeasureSet
+from apps.demo.plan_types import MeasureSet
 from apps.demo.synthetic import _Measures
 from apps.outcomes import services
 from apps.outcomes.models import PHQ9Response
