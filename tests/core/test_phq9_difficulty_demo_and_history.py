@@ -4,7 +4,7 @@ import datetime as dt
 
 from apps.demo.build import demo_plans
 from apps.demo.plan_types import MeasureSet
-from apps.demo.synthetic import _Measures
+from apps.demo.synthetic_measures import SiteMeasures
 from apps.outcomes import services
 from apps.outcomes.models import PHQ9Response
 from apps.patients.history import participant_history
@@ -20,7 +20,7 @@ def test_the_demo_plan_gives_some_phq9s_a_difficulty_answer_and_leaves_others_bl
 
 
 def test_the_synthetic_writer_copies_the_planned_difficulty():
-    rows = _Measures()
+    rows = SiteMeasures()
     for difficulty in (None, 2):
         plan = MeasureSet(
             taken_on=dt.date(2025, 6, 1), phq9=[1] * 9, gad7=[1] * 7, phq9_difficulty=difficulty
