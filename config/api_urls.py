@@ -11,6 +11,7 @@ from apps.patients import api as patients_api
 from apps.reminders import api as reminders_api
 from apps.safety import api as safety_api
 from apps.sites import api as sites_api
+from apps.workspace import api as workspace_api
 
 
 class TrialIdConverter:
@@ -46,10 +47,10 @@ urlpatterns = [
     ),
     path("participants/", patients_api.ParticipantList.as_view(), name="participant-list"),
     path(P, patients_api.ParticipantDetail.as_view(), name="participant-detail"),
-    path(f"{P}consent/", patients_api.ConsentAction.as_view(), name="participant-consent"),
-    path(f"{P}baseline/", patients_api.BaselineAction.as_view(), name="participant-baseline"),
-    path(f"{P}randomise/", patients_api.RandomiseAction.as_view(), name="participant-randomise"),
-    path(f"{P}withdraw/", patients_api.WithdrawAction.as_view(), name="participant-withdraw"),
+    path(f"{P}consent/", workspace_api.ConsentAction.as_view(), name="participant-consent"),
+    path(f"{P}baseline/", workspace_api.BaselineAction.as_view(), name="participant-baseline"),
+    path(f"{P}randomise/", workspace_api.RandomiseAction.as_view(), name="participant-randomise"),
+    path(f"{P}withdraw/", workspace_api.WithdrawAction.as_view(), name="participant-withdraw"),
     path(
         f"{P}adverse-events/",
         safety_api.ParticipantAdverseEventList.as_view(),
@@ -63,7 +64,7 @@ urlpatterns = [
     ),
     path(
         f"{P}contact-details/",
-        patients_api.ContactDetailsView.as_view(),
+        workspace_api.ContactDetailsView.as_view(),
         name="participant-contact-details",
     ),
     path(
@@ -80,7 +81,9 @@ urlpatterns = [
     ),
     path(f"{P}co-readings/", outcomes_api.COReadingList.as_view(), name="participant-co-readings"),
     path(
-        f"{P}outcomes/", outcomes_api.ParticipantOutcomesView.as_view(), name="participant-outcomes"
+        f"{P}outcomes/",
+        workspace_api.ParticipantOutcomesView.as_view(),
+        name="participant-outcomes",
     ),
     path(
         f"{P}follow-ups/",

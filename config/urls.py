@@ -14,7 +14,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("q/", include("apps.outcomes.questionnaire_urls")),
     path("follow-ups/", include("apps.reminders.urls")),
-    path("", include("apps.patients.urls")),
+    path("", include("apps.workspace.urls")),
     path("", include("apps.cessation.urls")),
     path("", include("apps.outcomes.urls")),
     path("", include("apps.safety.urls")),

@@ -65,6 +65,7 @@ def make_participant(*, site, pwp, stage: str = "screened", screened_on=None, to
 
     stage: screened, consented, baselined, randomised.
     """
+    from apps.journey import services as journey
     from apps.patients import services
 
     today = today or timezone.localdate()
@@ -88,7 +89,7 @@ def make_participant(*, site, pwp, stage: str = "screened", screened_on=None, to
     )
     if stage == "consented":
         return participant
-    services.record_baseline(
+    journey.record_baseline(
         participant=participant,
         recorded_on=screened_on,
         cigarettes_per_day=20,
@@ -100,6 +101,6 @@ def make_participant(*, site, pwp, stage: str = "screened", screened_on=None, to
     )
     if stage == "baselined":
         return participant
-    services.randomise_participant(participant=participant, by=pwp, today=screened_on)
+    journey.randomise_participant(participant=participant, by=pwp, today=screened_on)
     participant.refresh_from_db()
     return participant

@@ -23,6 +23,12 @@ from pghistory.models import Context
 
 from apps.accounts.models import User
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
+from apps.clinical.schedule import (
+    add_months,
+    follow_up_status,
+    follow_up_windows,
+    reminder_due_dates,
+)
 from apps.core.roles import Role
 from apps.dashboards.models import MetricSnapshot, SnapshotStatus
 from apps.demo.build import (
@@ -44,12 +50,6 @@ from apps.outcomes.models import (
 from apps.patients.models import Allocation, Participant, ScreeningRecord
 from apps.practitioners.models import PractitionerProfile
 from apps.reminders.models import FollowUp, Reminder, ReminderStatus
-from apps.reminders.schedule import (
-    add_months,
-    follow_up_status,
-    follow_up_windows,
-    reminder_due_dates,
-)
 from apps.sites.models import Site
 
 DEMO_CODES = ["BRS", "LDS", "MAN", "NCL"]

@@ -7,7 +7,6 @@ from rest_framework.response import Response
 
 from apps.cessation.filters import SessionFilter
 from apps.cessation.models import CessationSession
-from apps.cessation.protocol import suggested_session_type
 from apps.cessation.serializers import (
     SessionInputSerializer,
     SessionSerializer,
@@ -19,6 +18,7 @@ from apps.cessation.services import (
     suggested_session_number,
     update_session,
 )
+from apps.clinical.protocol import suggested_session_type
 from apps.core.api_idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from apps.core.api_permissions import ClinicalWrite
 from apps.patients.api import IDEMPOTENT_ERRORS, ParticipantScoped

@@ -3,7 +3,7 @@
 import django_filters
 
 from apps.cessation.models import CessationSession
-from apps.cessation.protocol import Attendance, SessionMode, SessionType
+from apps.clinical.protocol import Attendance, SessionMode, SessionType
 from apps.patients.filters import ParticipantRecordFilter, visible_staff
 
 

@@ -5,7 +5,8 @@ import uuid
 from django import forms
 from django.utils import timezone
 
-from apps.cessation.protocol import (
+from apps.cessation.services import SessionInput
+from apps.clinical.protocol import (
     BCT,
     MAX_SESSIONS,
     Attendance,
@@ -16,7 +17,6 @@ from apps.cessation.protocol import (
     expected_bcts,
     suggested_session_type,
 )
-from apps.cessation.services import SessionInput
 from apps.patients.forms import DomainErrorFormMixin
 from apps.patients.measure_fields import (
     DIFFICULTY,

@@ -6,7 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
-from apps.cessation.protocol import (
+from apps.clinical.protocol import (
     BCT,
     MAX_SESSIONS,
     Attendance,

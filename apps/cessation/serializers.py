@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
-from apps.cessation.protocol import (
+from apps.clinical.protocol import (
     BCT,
     MAX_SESSIONS,
     Attendance,

@@ -9,12 +9,12 @@ from django.utils import timezone
 
 from apps.accounts.selectors import check_works_at
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
-from apps.cessation.protocol import BCT, MAX_SESSIONS, Attendance, Product, ProductAction
+from apps.clinical.protocol import BCT, MAX_SESSIONS, Attendance, Product, ProductAction
+from apps.clinical.scoring import PHQ9_DIFFICULTY_WITHOUT_ITEMS
+from apps.clinical.status import may_record_sessions
 from apps.core.errors import DomainError
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import Source, Timepoint
-from apps.outcomes.scoring import PHQ9_DIFFICULTY_WITHOUT_ITEMS
-from apps.patients.status import may_record_sessions
 
 
 @dataclass
@@ -157,7 +157,7 @@ def _record_session_measures(session, participant, practitioner, data: SessionIn
         PharmacotherapyRecord(session=session, product=p, action=a) for p, a in data.pharmacotherapy
     )
     if data.quit_date_set:
-        from apps.patients.services import set_quit_date
+        from apps.journey.services import set_quit_date
 
         set_quit_date(participant=participant, quit_date=data.quit_date_set)
     common = {

@@ -10,14 +10,14 @@ from django.views.decorators.http import require_http_methods
 from apps.cessation import services
 from apps.cessation.forms import SessionEditForm, SessionForm
 from apps.cessation.models import CessationSession
-from apps.cessation.protocol import DEFAULT_EXPECTED_BCTS, SessionType, expected_bcts
+from apps.clinical.protocol import DEFAULT_EXPECTED_BCTS, SessionType, expected_bcts
+from apps.clinical.status import may_record_sessions
 from apps.core.errors import DomainError
 from apps.outcomes.models import SafetyAlert
 from apps.outcomes.views import redirect_to_new_alert
 from apps.patients import selectors
 from apps.patients.access import participant_for_view, require_clinical_write
 from apps.patients.measure_fields import questionnaire_groups
-from apps.patients.status import may_record_sessions
 from apps.sites.selectors import get_pilot
 
 

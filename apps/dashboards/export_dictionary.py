@@ -1,22 +1,22 @@
 """The analysis datasets' variables: names, labels, types, units and value labels.
 
 The data dictionary is written from these lists, and the row builders in export_rows.py fill
-them. Value labels come from the models' choices and apps/outcomes/outcome_labels.py.
+them. Value labels come from the models' choices and apps/clinical/outcome_labels.py.
 """
 
 from dataclasses import dataclass
 
-from apps.outcomes import scoring
-from apps.outcomes.outcome_labels import (
+from apps.clinical import scoring
+from apps.clinical.outcome_labels import (
     ARM_LABELS,
     FOUR_WEEK_LABELS,
     POINT_PREVALENCE_LABELS,
     TIMEPOINT_LABELS,
     TIMEPOINT_STATUS_LABELS,
 )
-from apps.outcomes.participant_outcomes import FOLLOW_UP_TIMEPOINTS, MEASURE_TIMEPOINTS
+from apps.clinical.participant_outcomes import FOLLOW_UP_TIMEPOINTS, MEASURE_TIMEPOINTS
+from apps.clinical.status import Status
 from apps.patients.models import ExitReason, Sex
-from apps.patients.status import Status
 from apps.reminders.models import FollowUpStatus
 from apps.safety.models import Outcome, Relatedness, Seriousness, Severity
 

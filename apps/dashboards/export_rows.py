@@ -12,21 +12,21 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.dashboards.export_dictionary import DICTIONARY, LONG, WIDE, Variable, dictionary_rows
-from apps.dashboards.models import ExportDataset
-from apps.outcomes import scoring
-from apps.outcomes.outcome_records import (
-    outcomes_for,
-    participant_records,
-    randomised_participants,
-)
-from apps.outcomes.participant_outcomes import (
+from apps.clinical import scoring
+from apps.clinical.participant_outcomes import (
     FOLLOW_UP_TIMEPOINTS,
     MEASURE_TIMEPOINTS,
     ParticipantOutcomes,
 )
-from apps.outcomes.participant_records import SINGLE_ARM, ParticipantRecords
+from apps.clinical.participant_records import SINGLE_ARM, ParticipantRecords
+from apps.dashboards.export_dictionary import DICTIONARY, LONG, WIDE, Variable, dictionary_rows
+from apps.dashboards.models import ExportDataset
 from apps.sites.selectors import get_pilot
+from apps.workspace.outcome_records import (
+    outcomes_for,
+    participant_records,
+    randomised_participants,
+)
 
 PROGRESS_EVERY = 1000
 

@@ -9,10 +9,8 @@ report reads.
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from apps.cessation.protocol import SessionType
-from apps.outcomes import scoring
-from apps.outcomes.outcome_records import outcomes_for, randomised_participants
-from apps.outcomes.participant_outcomes import (
+from apps.clinical import scoring
+from apps.clinical.participant_outcomes import (
     ABSTINENT,
     EXPECTED_MEASURES,
     FOLLOW_UP_TIMEPOINTS,
@@ -24,9 +22,11 @@ from apps.outcomes.participant_outcomes import (
     ParticipantOutcomes,
     participant_outcomes,
 )
-from apps.outcomes.participant_records import ParticipantRecords, SessionRecord
+from apps.clinical.participant_records import ParticipantRecords, SessionRecord
+from apps.clinical.protocol import SessionType
+from apps.clinical.status import Status
 from apps.patients.models import ExitReason
-from apps.patients.status import Status
+from apps.workspace.outcome_records import outcomes_for, randomised_participants
 
 SHORT = {"week4": "w4", "month3": "m3", "month6": "m6"}
 SESSION_TYPES = tuple(SessionType.values)

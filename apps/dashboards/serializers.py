@@ -3,9 +3,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.clinical.outcome_labels import ARM_LABELS
 from apps.dashboards import metrics
 from apps.dashboards.models import ExportDataset, ExportFormat, ExportJob
-from apps.outcomes.outcome_labels import ARM_LABELS
 from apps.patients.models import Arm
 
 ARM_CHOICES = list(ARM_LABELS.items())

@@ -19,8 +19,8 @@ from apps.dashboards import counts, metrics
 from apps.dashboards.adverse_event_counts import adverse_event_counts
 from apps.dashboards.models import MetricSnapshot, SnapshotStatus
 from apps.dashboards.participant_tables import snapshot_outcome_tables
-from apps.outcomes.outcome_records import randomised_participants
 from apps.sites.selectors import get_pilot
+from apps.workspace.outcome_records import randomised_participants
 
 SNAPSHOT_SCHEMA = 3  # 2: workload minutes per site; 3: adverse events
 SNAPSHOTS_KEPT = 24

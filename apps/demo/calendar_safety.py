@@ -16,8 +16,8 @@ import dataclasses
 from datetime import date, timedelta
 from typing import Any
 
+from apps.clinical import schedule
 from apps.demo.plan_types import FollowUpPlan, ParticipantPlan, SitePlan
-from apps.reminders import schedule
 
 # How far a date counted in calendar months can move against a count of days when the same
 # journey is moved to another date: 3 months span 89 to 92 days, 6 months 181 to 184.

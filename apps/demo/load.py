@@ -8,15 +8,16 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from apps.cessation.services import SessionInput, record_session
+from apps.clinical import schedule
+from apps.clinical.status import Status as ParticipantStatus
 from apps.demo.plan import CONSENT_FORM_VERSION
 from apps.demo.plan_types import LONDON, AlertPlan, MeasureSet, ParticipantPlan, SitePlan
+from apps.journey import services as journey
 from apps.outcomes import escalation as escalation_module
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import EscalationStatus, SafetyAlert, Source, Timepoint
 from apps.patients import services as patient_services
 from apps.patients.models import Allocation, Participant, RandomisationBlock
-from apps.patients.status import Status as ParticipantStatus
-from apps.reminders import schedule
 from apps.reminders import services as reminder_services
 from apps.reminders.models import (
     FollowUp,
@@ -73,7 +74,7 @@ def _load_participant(
         taken_by=pwp,
         today=today,
     )
-    patient_services.record_baseline(
+    journey.record_baseline(
         participant=participant,
         recorded_on=person.consented_on,
         **person.baseline,
@@ -81,7 +82,7 @@ def _load_participant(
     )
     early_exit = person.withdrawn_before_randomisation
     if early_exit:
-        patient_services.withdraw_participant(
+        journey.withdraw_participant(
             participant=participant,
             on=early_exit.on,
             reason=early_exit.reason,
@@ -89,7 +90,7 @@ def _load_participant(
         )
         return
     _open_planned_block(site, plan, person)
-    allocation = patient_services.randomise_participant(
+    allocation = journey.randomise_participant(
         participant=participant, by=pwp, today=person.randomised_on
     )
     assert allocation is not None and allocation.arm == person.arm, "plan and blocks disagree"
@@ -254,7 +255,7 @@ def _fill_in_escalations(alert: SafetyAlert) -> None:
 def _load_exit(participant: Participant, person: ParticipantPlan) -> None:
     exit_plan = person.exit
     if exit_plan and exit_plan.status == "withdrawn":
-        patient_services.withdraw_participant(
+        journey.withdraw_participant(
             participant=participant,
             on=exit_plan.on,
             reason=exit_plan.reason,

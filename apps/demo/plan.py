@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from apps.cessation.protocol import (
+from apps.clinical import schedule
+from apps.clinical.protocol import (
     Attendance,
     SessionMode,
     SessionType,
@@ -37,7 +38,6 @@ from apps.demo.plan_types import (
     SitePlan,
     SiteSpec,
 )
-from apps.reminders import schedule
 
 CONSENT_FORM_VERSION = "v1.0"
 EXCLUSION_DETAILS = {

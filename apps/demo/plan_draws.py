@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from apps.cessation.protocol import BCT, DEFAULT_EXPECTED_BCTS, SessionType
+from apps.clinical.protocol import BCT, DEFAULT_EXPECTED_BCTS, SessionType
 from apps.demo.plan_types import LONDON, AlertPlan, MeasureSet
 
 ACTIONS_TAKEN = (

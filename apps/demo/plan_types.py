@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from apps.reminders import schedule
+from apps.clinical import schedule
 
 LONDON = ZoneInfo("Europe/London")
 

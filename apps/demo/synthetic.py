@@ -18,12 +18,12 @@ from django.utils import timezone
 
 from apps.accounts.models import SiteMembership, User
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
+from apps.clinical import schedule, scoring
 from apps.core.roles import Role
 from apps.demo.build import DEMO_PASSWORD
 from apps.demo.plan import CONSENT_FORM_VERSION, ensure_open_alerts, plan_site
 from apps.demo.plan_types import LONDON, ParticipantPlan, SitePlan, SiteSpec
 from apps.demo.synthetic_measures import SiteMeasures
-from apps.outcomes import scoring
 from apps.outcomes.models import (
     COReading,
     GAD7Response,
@@ -40,7 +40,6 @@ from apps.patients.models import (
     ScreeningRecord,
 )
 from apps.practitioners.models import PractitionerProfile
-from apps.reminders import schedule
 from apps.reminders.models import FollowUp, Reminder
 from apps.reminders.services import REMINDER_SEND_TIME
 from apps.sites.models import Site

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from apps.clinical import scoring
 from apps.demo.plan_types import MeasureSet
-from apps.outcomes import scoring
 from apps.outcomes.models import (
     COReading,
     GAD7Response,

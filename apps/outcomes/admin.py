@@ -1,4 +1,4 @@
-"""Measures, safety alerts and questionnaire links: read-only, searchable by trial ID."""
+"""Measures and safety alerts: read-only, searchable by trial ID."""
 
 from django.contrib import admin
 
@@ -7,7 +7,6 @@ from apps.outcomes.models import (
     COReading,
     GAD7Response,
     PHQ9Response,
-    QuestionnaireLink,
     SafetyAlert,
     SmokingStatusReport,
 )
@@ -98,21 +97,3 @@ class SafetyAlertAdmin(ParticipantRowAdmin):
     list_filter = [AcknowledgedFilter, "participant__site"]
     list_select_related = ["participant__site", "acknowledged_by"]
     date_hierarchy = "raised_at"
-
-
-@admin.register(QuestionnaireLink)
-class QuestionnaireLinkAdmin(ParticipantRowAdmin):
-    """Link metadata only: the token hash and any draft answers stay out of the admin."""
-
-    list_display = [
-        trial_id,
-        participant_site,
-        "follow_up",
-        "created_at",
-        "expires_at",
-        "used_at",
-        "revoked_at",
-    ]
-    list_filter = ["participant__site", "follow_up__timepoint"]
-    list_select_related = ["participant__site", "follow_up__participant"]
-    exclude = ["token_hash", "draft_answers"]

@@ -6,11 +6,10 @@ from collections.abc import Callable
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.cessation.models import CessationSession
 from apps.core.api_errors import domain_fields
 from apps.core.api_idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from apps.core.api_permissions import ClinicalWrite
@@ -24,8 +23,7 @@ from apps.outcomes.models import (
     SmokingStatusReport,
     Timepoint,
 )
-from apps.outcomes.outcome_serializers import ParticipantOutcomesSerializer, outcomes_document
-from apps.outcomes.questionnaire_links import create_questionnaire_link, questionnaire_url
+from apps.outcomes.selectors import alerts_visible_to
 from apps.outcomes.serializers import (
     AcknowledgeInputSerializer,
     COReadingInputSerializer,
@@ -41,16 +39,14 @@ from apps.outcomes.serializers import (
     SmokingStatusSerializer,
 )
 from apps.patients.api import IDEMPOTENT_ERRORS, ParticipantScoped
-from apps.patients.selectors import alerts_visible_to, participant_outcomes_on
-from apps.reminders.models import FollowUp
-from apps.sites.selectors import get_pilot
+from apps.reminders.questionnaire_links import create_questionnaire_link, questionnaire_url
 
 
-def _own(model, participant, public_id, field: str):
-    """A session or follow-up of this participant, or a 400 naming the field."""
+def _own(records, public_id, field: str):
+    """One of the participant's sessions or follow-ups (their related manager), or a 400."""
     if public_id is None:
         return None
-    found = model.objects.filter(participant=participant, public_id=public_id).first()
+    found = records.filter(public_id=public_id).first()
     if found is None:
         raise ValidationError(
             {field: [f"Not a {field.replace('_', '-')} of this participant."]},
@@ -89,8 +85,8 @@ class MeasureList(ParticipantScoped, generics.ListCreateAPIView):
             data = self.input_serializer(data=request.data)
             data.is_valid(raise_exception=True)
             values = dict(data.validated_data)
-            values["session"] = _own(CessationSession, participant, values["session"], "session")
-            values["follow_up"] = _own(FollowUp, participant, values["follow_up"], "follow_up")
+            values["session"] = _own(participant.sessions, values["session"], "session")
+            values["follow_up"] = _own(participant.follow_ups, values["follow_up"], "follow_up")
             follow_up = values["follow_up"]
             timepoint = values.get("timepoint") or (
                 follow_up.timepoint if follow_up else Timepoint.SESSION
@@ -272,7 +268,7 @@ class InvitationCreate(ParticipantScoped, APIView):
         participant = self.get_participant()
         data = InvitationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        follow_up = _own(FollowUp, participant, data.validated_data["follow_up"], "follow_up")
+        follow_up = _own(participant.follow_ups, data.validated_data["follow_up"], "follow_up")
         link, raw_token = create_questionnaire_link(follow_up=follow_up, created_by=request.user)
         body = {
             "url": questionnaire_url(raw_token),
@@ -281,18 +277,3 @@ class InvitationCreate(ParticipantScoped, APIView):
             "timepoint": follow_up.timepoint,
         }
         return Response(InvitationSerializer(body).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema(tags=["outcomes"], responses={200: ParticipantOutcomesSerializer})
-class ParticipantOutcomesView(ParticipantScoped, APIView):
-    """Every derived outcome of one participant today, as the page and the dashboard have them."""
-
-    def get(self, request, trial_id: str):
-        participant = self.get_participant()
-        today = timezone.localdate()
-        outcomes = participant_outcomes_on(participant, today=today, pilot=get_pilot())
-        if outcomes is None:
-            raise NotFound("Outcomes are defined once the participant is randomised or enrolled.")
-        return Response(
-            ParticipantOutcomesSerializer(outcomes_document(outcomes, as_of=today)).data
-        )

@@ -12,9 +12,10 @@ from datetime import date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from apps.clinical import questionnaire_content as content
+from apps.clinical import scoring
 from apps.core.errors import DomainError
-from apps.outcomes import questionnaire_content as content
-from apps.outcomes import scoring, services
+from apps.outcomes import services
 from apps.outcomes.models import (
     COReading,
     GAD7Response,

@@ -5,17 +5,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from apps.clinical.choices import Timepoint
+from apps.clinical.scoring import PHQ9_DIFFICULTY_CHOICES
 from apps.core.models import PublicModel, TimeStampedModel
 from apps.core.triggers import not_before_screening
-from apps.outcomes.scoring import PHQ9_DIFFICULTY_CHOICES
-
-
-class Timepoint(models.TextChoices):
-    BASELINE = "baseline", "Baseline"
-    SESSION = "session", "Treatment session"
-    WEEK4 = "week4", "4-week quit check"
-    MONTH3 = "month3", "3-month follow-up"
-    MONTH6 = "month6", "6-month follow-up"
 
 
 class Source(models.TextChoices):
@@ -245,7 +238,7 @@ class SafetyAlert(PublicModel):
         help_text="The stored PHQ-9; empty while the answer is only on an unsubmitted draft.",
     )
     questionnaire_link = models.OneToOneField(
-        "outcomes.QuestionnaireLink",
+        "reminders.QuestionnaireLink",
         on_delete=models.PROTECT,
         related_name="safety_alert",
         null=True,
@@ -374,29 +367,3 @@ class AlertEscalation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Escalation of {self.alert.participant} to the {self.get_level_display().lower()}"
-
-
-class QuestionnaireLink(TimeStampedModel):
-    """A single-use link for one follow-up; only the SHA-256 of its token is stored."""
-
-    token_hash = models.CharField(max_length=64, unique=True)
-    participant = models.ForeignKey(
-        "patients.Participant", on_delete=models.CASCADE, related_name="questionnaire_links"
-    )
-    follow_up = models.ForeignKey(
-        "reminders.FollowUp", on_delete=models.CASCADE, related_name="links"
-    )
-    expires_at = models.DateTimeField()
-    used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    draft_answers = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                name="link_token_hash_is_sha256", condition=Q(token_hash__regex=r"^[0-9a-f]{64}$")
-            )
-        ]

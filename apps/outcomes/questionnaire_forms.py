@@ -6,8 +6,8 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
-from apps.outcomes import questionnaire_content as content
-from apps.outcomes import scoring
+from apps.clinical import questionnaire_content as content
+from apps.clinical import scoring
 
 TAMPERED = "tampered"
 TAMPERED_MESSAGE = (

@@ -11,17 +11,17 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from apps.clinical import questionnaire_content as content
 from apps.core.errors import DomainError
-from apps.outcomes import questionnaire_content as content
-from apps.outcomes.models import QuestionnaireLink, Source
-from apps.outcomes.questionnaire_links import link_problem
+from apps.outcomes.models import Source
 from apps.outcomes.services import (
     note_draft_item9,
     record_gad7,
     record_phq9,
     record_smoking_status,
 )
-from apps.reminders.models import FollowUp
+from apps.reminders.models import FollowUp, QuestionnaireLink
+from apps.reminders.questionnaire_links import link_problem
 
 
 def save_draft(*, link: QuestionnaireLink, section: str, answers: dict) -> QuestionnaireLink:

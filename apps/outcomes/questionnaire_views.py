@@ -13,12 +13,12 @@ from django.utils.decorators import decorator_from_middleware
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from apps.clinical import questionnaire_content as content
 from apps.core.errors import DomainError
-from apps.outcomes import questionnaire_content as content
-from apps.outcomes import questionnaire_links as links
 from apps.outcomes import questionnaire_ratelimit as ratelimit
 from apps.outcomes import questionnaire_submission as answers_on_link
 from apps.outcomes.questionnaire_forms import ItemsForm, SmokingForm
+from apps.reminders import questionnaire_links as links
 
 DONE_SESSION_KEY = "questionnaire_done"
 _PROBLEM_STATUS = {links.UNKNOWN: 404, links.EXPIRED: 410, links.USED: 410, links.NOT_OPEN: 403}

@@ -7,7 +7,7 @@ read-only here, and the participant, session and author are set by the server.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.outcomes import scoring
+from apps.clinical import scoring
 from apps.outcomes.models import (
     COReading,
     GAD7Response,

@@ -5,8 +5,10 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
+from apps.clinical import scoring
+from apps.clinical.questionnaire_content import last_7_days_after_day_14
+from apps.clinical.status import Status
 from apps.core.errors import DomainError
-from apps.outcomes import scoring
 from apps.outcomes.escalation import cancel_escalations, plan_escalations
 from apps.outcomes.models import (
     COReading,
@@ -17,9 +19,7 @@ from apps.outcomes.models import (
     Source,
     Timepoint,
 )
-from apps.outcomes.questionnaire_content import last_7_days_after_day_14
 from apps.patients.models import Participant
-from apps.patients.status import Status
 
 
 def _check_date(participant, completed_on: date, today: date | None, field: str = "completed_on"):

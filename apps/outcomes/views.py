@@ -11,10 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from apps.core.errors import DomainError
 from apps.core.roles import can_write_clinical
+from apps.outcomes import selectors as alert_selectors
 from apps.outcomes import services
 from apps.outcomes.follow_up_assessment import record_follow_up_assessment
 from apps.outcomes.models import SafetyAlert
-from apps.patients import selectors
 from apps.patients.access import participant_for_view
 from apps.patients.forms import AlertAcknowledgeForm, FollowUpAssessmentForm
 from apps.patients.measure_fields import questionnaire_groups
@@ -34,12 +34,12 @@ def redirect_to_new_alert(request, detail_url: str):
 @login_required
 def alert_list(request):
     """Open alerts first (oldest first), then the most recent acknowledged ones."""
-    visible = selectors.alerts_visible_to(request.user)
+    visible = alert_selectors.alerts_visible_to(request.user)
     return render(
         request,
         "workspace/alert_list.html",
         {
-            "open_alerts": list(selectors.open_alerts_visible_to(request.user)),
+            "open_alerts": list(alert_selectors.open_alerts_visible_to(request.user)),
             "closed_alerts": list(visible.filter(acknowledged_at__isnull=False)[:50]),
             "can_write": can_write_clinical(request.user),
         },
@@ -51,7 +51,7 @@ def alert_list(request):
 def alert_acknowledge(request, public_id):
     """Close an alert with the action taken; the audit trail records who and when."""
     try:
-        alert = selectors.alerts_visible_to(request.user).get(public_id=public_id)
+        alert = alert_selectors.alerts_visible_to(request.user).get(public_id=public_id)
     except SafetyAlert.DoesNotExist as exc:
         raise Http404("No such alert") from exc
     if not can_write_clinical(request.user):

@@ -1,4 +1,4 @@
-"""Participants API: screening log, participants by trial ID, and the journey's actions.
+"""Participants API: screening log and participants by trial ID (the journey's actions: workspace).
 
 Every queryset starts from the selectors (out of scope -> 404); every write is a service call.
 """
@@ -8,28 +8,22 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from apps.core.api_idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from apps.core.api_permissions import ClinicalWrite
-from apps.core.roles import can_write_clinical
 from apps.patients import services
 from apps.patients.filters import ParticipantFilter, ScreeningFilter
-from apps.patients.models import ELIGIBILITY_CRITERIA, ContactDetails, Participant
+from apps.patients.models import ELIGIBILITY_CRITERIA, Participant
 from apps.patients.selectors import (
     get_participant_for,
     participants_visible_to,
     screenings_visible_to,
 )
 from apps.patients.serializers import (
-    BaselineInputSerializer,
-    ConsentInputSerializer,
-    ContactDetailsSerializer,
     ParticipantDetailSerializer,
     ParticipantSerializer,
     ScreeningInputSerializer,
     ScreeningSerializer,
-    WithdrawInputSerializer,
 )
 from apps.sites.selectors import sites_visible_to
 
@@ -63,7 +57,10 @@ def participant_detail_queryset(user) -> QuerySet[Participant]:
     )
 
 
-def _detail(user, participant: Participant, code: int = status.HTTP_200_OK) -> Response:
+def participant_detail_response(
+    user, participant: Participant, code: int = status.HTTP_200_OK
+) -> Response:
+    """The participant as the detail endpoint shows them, read fresh."""
     fresh = participant_detail_queryset(user).get(pk=participant.pk)
     return Response(ParticipantDetailSerializer(fresh).data, status=code)
 
@@ -166,104 +163,3 @@ class ParticipantDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return participant_detail_queryset(self.request.user)
-
-
-class ParticipantAction(ParticipantScoped, APIView):
-    """A POST that moves a participant along the journey through one service call."""
-
-    permission_classes = [ClinicalWrite]
-    input_serializer: type = ConsentInputSerializer
-    extra_error_responses = IDEMPOTENT_ERRORS
-
-    def perform(self, participant: Participant, values: dict) -> None:
-        raise NotImplementedError
-
-    def post(self, request, trial_id: str):
-        participant = self.get_participant()
-
-        def handler() -> Response:
-            data = self.input_serializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            self.perform(participant, data.validated_data)
-            return _detail(request.user, participant)
-
-        return idempotent(request, handler)
-
-
-def _action_schema(summary: str, request):
-    return extend_schema(
-        tags=["participants"],
-        summary=summary,
-        request=request,
-        responses={200: ParticipantDetailSerializer},
-        parameters=[IDEMPOTENCY_PARAMETER],
-    )
-
-
-@_action_schema("Record consent", ConsentInputSerializer)
-class ConsentAction(ParticipantAction):
-    """Record informed consent (taken by you)."""
-
-    input_serializer = ConsentInputSerializer
-
-    def perform(self, participant, values):
-        services.record_consent(participant=participant, taken_by=self.request.user, **values)
-
-
-@_action_schema("Record or correct the baseline", BaselineInputSerializer)
-class BaselineAction(ParticipantAction):
-    """Record the smoking baseline and contact details; the HSI is computed by the server."""
-
-    input_serializer = BaselineInputSerializer
-
-    def perform(self, participant, values):
-        services.record_baseline(participant=participant, **values)
-
-
-@_action_schema("Randomise (or enrol, in a single-arm pilot)", None)
-class RandomiseAction(ParticipantAction):
-    """Allocate the participant to an arm, exactly once; the body is ignored."""
-
-    def post(self, request, trial_id: str):
-        participant = self.get_participant()
-
-        def handler() -> Response:
-            services.randomise_participant(participant=participant, by=request.user)
-            return _detail(request.user, participant)
-
-        return idempotent(request, handler)
-
-
-@_action_schema("Withdraw", WithdrawInputSerializer)
-class WithdrawAction(ParticipantAction):
-    """Withdraw the participant: open follow-ups and pending reminders stop at once."""
-
-    input_serializer = WithdrawInputSerializer
-
-    def perform(self, participant, values):
-        services.withdraw_participant(participant=participant, **values)
-
-
-@extend_schema(tags=["participants"])
-class ContactDetailsView(ParticipantScoped, APIView):
-    """How to reach the participant: only PWPs and site leads, and never in a list."""
-
-    permission_classes = [ClinicalWrite]
-
-    @extend_schema(responses={200: ContactDetailsSerializer})
-    def get(self, request, trial_id: str):
-        if not can_write_clinical(request.user):
-            self.permission_denied(request, message=ClinicalWrite.message)
-        participant = self.get_participant()
-        contact = ContactDetails.objects.filter(participant=participant).first()
-        if contact is None:
-            raise NotFound("No contact details recorded yet.")
-        return Response(ContactDetailsSerializer(contact).data)
-
-    @extend_schema(request=ContactDetailsSerializer, responses={200: ContactDetailsSerializer})
-    def put(self, request, trial_id: str):
-        participant = self.get_participant()
-        data = ContactDetailsSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        contact = services.update_contact_details(participant=participant, **data.validated_data)
-        return Response(ContactDetailsSerializer(contact).data)

@@ -3,6 +3,7 @@
 import django_filters
 
 from apps.accounts.models import User
+from apps.clinical.status import Status
 from apps.patients.models import (
     Arm,
     DeclineReason,
@@ -11,7 +12,6 @@ from apps.patients.models import (
     ScreeningOutcome,
     ScreeningRecord,
 )
-from apps.patients.status import Status
 from apps.sites.models import Site
 from apps.sites.selectors import sites_visible_to
 

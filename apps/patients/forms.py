@@ -308,7 +308,7 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
         )
         self.asks_day_14 = quit_date is not None
         if self.asks_day_14:
-            from apps.outcomes.questionnaire_content import since_day_14
+            from apps.clinical.questionnaire_content import since_day_14
 
             start = since_day_14(quit_date)
             self.fields["smoked_since_day_14"] = _question(

@@ -1,12 +1,12 @@
 """PHQ-9, GAD-7 and CO fields shared by the baseline and session forms.
 
 Every item is its own radio group so a blank item is refused next to that item; the scoring
-itself stays in apps.outcomes.scoring.
+itself stays in apps.clinical.scoring.
 """
 
 from django import forms
 
-from apps.outcomes import scoring
+from apps.clinical import scoring
 
 ANSWERS = [(str(value), f"{value} {label}") for value, label in scoring.ANSWER_CHOICES]
 DIFFICULTY = "phq9_difficulty"

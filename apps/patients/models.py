@@ -7,8 +7,9 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 
+from apps.clinical.choices import Arm
+from apps.clinical.status import Status
 from apps.core.models import PublicModel, TimeStampedModel
-from apps.patients.status import Status
 
 
 class ScreeningOutcome(models.TextChoices):
@@ -43,11 +44,6 @@ class ExitReason(models.TextChoices):
     DISCHARGED = "discharged", "Discharged from Talking Therapies"
     DIED = "died", "Died"
     OTHER = "other", "Other"
-
-
-class Arm(models.TextChoices):
-    INTERVENTION = "intervention", "Intervention"
-    CONTROL = "control", "Control"
 
 
 class Sex(models.TextChoices):

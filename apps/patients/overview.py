@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from apps.outcomes.outcome_labels import TIMEPOINT_LABELS
-from apps.reminders import schedule
+from apps.clinical import schedule
+from apps.clinical.outcome_labels import TIMEPOINT_LABELS
 
 # The NCSCT standard programme has six sessions; more (up to 12) may be offered.
 STANDARD_SESSIONS = 6
@@ -97,7 +97,7 @@ def _day(value: date) -> str:
 
 
 def _session_type_label(number: int) -> str:
-    from apps.cessation.protocol import SessionType, suggested_session_type
+    from apps.clinical.protocol import SessionType, suggested_session_type
 
     return SessionType(suggested_session_type(number)).label.lower()
 

@@ -2,9 +2,9 @@
 
 from django.utils import timezone
 
-from apps.outcomes import scoring
+from apps.clinical import scoring
+from apps.clinical.status import Status
 from apps.patients import overview
-from apps.patients.status import Status
 
 
 def _contact_label(day, timepoint_label: str, session) -> tuple[tuple, str]:

@@ -1,6 +1,9 @@
-"""Writes for the participant journey: screening, consent, baseline, randomisation, exit."""
+"""Writes to the participant's own records: screening, consent, baseline, exits.
 
-import secrets
+Writes that carry other apps with them (randomisation and the follow-up schedule it starts, the
+quit date, withdrawal, contact details, the baseline assessment's measures) are in apps.journey.
+"""
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,26 +11,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.selectors import check_works_at
+from apps.clinical.status import Status, check_transition
 from apps.core.errors import DomainError
-from apps.outcomes.scoring import ScoringError, heaviness_of_smoking_index
-from apps.patients.contact import check_contact_address
 from apps.patients.models import (
     ELIGIBILITY_CRITERIA,
-    Allocation,
-    Baseline,
-    ContactDetails,
     ExclusionReason,
     Participant,
-    RandomisationBlock,
     ScreeningOutcome,
     ScreeningRecord,
 )
-from apps.patients.status import Status, check_transition, may_record_baseline
 from apps.sites.models import Site
 from apps.sites.selectors import get_pilot
 
-BLOCK_SIZES = (2, 4, 6)
-ARMS = ("intervention", "control")
 _CRITERION_EXCLUSION = {
     "aged_18_or_over": ExclusionReason.UNDER_18,
     "smokes_daily": ExclusionReason.NOT_DAILY_SMOKER,
@@ -43,7 +38,8 @@ class ScreeningResult:
     participant: Participant | None
 
 
-def _not_in_future(value: date, field: str, today: date) -> None:
+def check_not_in_future(value: date, field: str, today: date) -> None:
+    """Refuse a date after today, naming the field."""
     if value > today:
         raise DomainError(
             f"{field.replace('_', ' ').capitalize()} cannot be in the future.", field=field
@@ -65,7 +61,7 @@ def screen_person(
     today: date | None = None,
 ) -> ScreeningResult:
     """Log a screening; an eligible person who does not decline becomes a participant."""
-    _not_in_future(screened_on, "screened_on", today or timezone.localdate())
+    check_not_in_future(screened_on, "screened_on", today or timezone.localdate())
     missing = [name for name, _ in ELIGIBILITY_CRITERIA if name not in criteria]
     if missing:
         raise DomainError(
@@ -131,7 +127,7 @@ def record_consent(
     """Record informed consent with the form version used and who took it."""
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     check_transition(participant.status, Status.CONSENTED)
-    _not_in_future(consented_on, "consented_on", today or timezone.localdate())
+    check_not_in_future(consented_on, "consented_on", today or timezone.localdate())
     if consented_on < participant.screened_on:
         raise DomainError("Consent date cannot be before the screening date.", field="consented_on")
     if consent_form_version not in get_pilot().consent_form_versions:
@@ -146,7 +142,7 @@ def record_consent(
     return participant
 
 
-def _consented_and_not_withdrawn(participant: Participant, what: str) -> Participant:
+def lock_consented_participant(participant: Participant, what: str) -> Participant:
     """The participant, locked, once consent is recorded and while they have not withdrawn."""
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if participant.status == Status.SCREENED or participant.consented_on is None:
@@ -159,162 +155,10 @@ def _consented_and_not_withdrawn(participant: Participant, what: str) -> Partici
     return participant
 
 
-@transaction.atomic
-def record_baseline(
-    *,
-    participant: Participant,
-    recorded_on: date,
-    cigarettes_per_day: int,
-    minutes_to_first_cigarette: int,
-    sex: str,
-    year_of_birth: int,
-    email: str = "",
-    mobile: str = "",
-    preferred_channel: str = "email",
-    consent_to_contact: bool = True,
-) -> Baseline:
-    """Record (or correct) the smoking baseline and the contact details kept apart from it."""
-    participant = _consented_and_not_withdrawn(participant, "The baseline")
-    if recorded_on < participant.consented_on:
-        raise DomainError("The baseline cannot be before consent.", field="recorded_on")
-    if cigarettes_per_day < 1:
-        raise DomainError("Cigarettes per day must be at least 1.", field="cigarettes_per_day")
-    if not 1900 <= year_of_birth <= recorded_on.year - 18:
-        raise DomainError(
-            "Year of birth must make the participant 18 or over.", field="year_of_birth"
-        )
-    check_contact_address(preferred_channel=preferred_channel, email=email, mobile=mobile)
-    try:
-        hsi = heaviness_of_smoking_index(minutes_to_first_cigarette, cigarettes_per_day)
-    except ScoringError as exc:
-        raise DomainError(str(exc), field="minutes_to_first_cigarette") from exc
-    baseline, _ = Baseline.objects.update_or_create(
-        participant=participant,
-        defaults={
-            "recorded_on": recorded_on,
-            "cigarettes_per_day": cigarettes_per_day,
-            "minutes_to_first_cigarette": minutes_to_first_cigarette,
-            "hsi_score": hsi.score,
-            "hsi_band": hsi.band,
-            "sex": sex,
-            "year_of_birth": year_of_birth,
-        },
-    )
-    update_contact_details(
-        participant=participant,
-        email=email,
-        mobile=mobile,
-        preferred_channel=preferred_channel,
-        consent_to_contact=consent_to_contact,
-    )
-    return baseline
-
-
-@transaction.atomic
-def update_contact_details(
-    *,
-    participant: Participant,
-    email: str,
-    mobile: str,
-    preferred_channel: str,
-    consent_to_contact: bool,
-) -> ContactDetails:
-    """Save contact details; withdrawing consent to contact cancels every pending reminder."""
-    from apps.reminders.services import cancel_pending_reminders
-
-    participant = _consented_and_not_withdrawn(participant, "Contact details")
-    check_contact_address(preferred_channel=preferred_channel, email=email, mobile=mobile)
-    contact, _ = ContactDetails.objects.update_or_create(
-        participant=participant,
-        defaults={
-            "email": email,
-            "mobile": mobile,
-            "preferred_channel": preferred_channel,
-            "consent_to_contact": consent_to_contact,
-        },
-    )
-    if not consent_to_contact:
-        cancel_pending_reminders(participant=participant)
-    elif participant.randomised_on:
-        from apps.reminders.services import sync_follow_up_schedule
-
-        sync_follow_up_schedule(participant=participant)
-    return contact
-
-
-@transaction.atomic
-def randomise_participant(
-    *, participant: Participant, by, today: date | None = None
-) -> Allocation | None:
-    """Allocate a consented participant (or enrol them in a single-arm pilot), exactly once."""
-    today = today or timezone.localdate()
-    # Lock order site -> participant: two PWPs randomising at one site queue on the site row.
-    site = Site.objects.select_for_update().get(pk=participant.site_id)
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    pilot = get_pilot()
-    target = Status.RANDOMISED if pilot.is_randomised else Status.ENROLLED
-    check_transition(participant.status, target)
-    if not Baseline.objects.filter(participant=participant).exists():
-        raise DomainError("Record the baseline before randomising.", field="baseline")
-    allocation = None
-    if pilot.is_randomised:
-        block = _open_block(site)
-        allocation = Allocation.objects.create(
-            participant=participant,
-            arm=block.arms[block.next_position],
-            block=block,
-            position=block.next_position,
-            allocated_at=timezone.now(),
-            allocated_by=by,
-        )
-        block.next_position += 1
-        block.save(update_fields=["next_position"])
-    participant.status = target
-    participant.randomised_on = max(today, participant.consented_on)
-    participant.save()
-    from apps.reminders.services import sync_follow_up_schedule
-
-    sync_follow_up_schedule(participant=participant)
-    return allocation
-
-
-def _open_block(site: Site) -> RandomisationBlock:
-    block = RandomisationBlock.objects.filter(site=site).order_by("-sequence").first()
-    if block and block.next_position < len(block.arms):
-        return block
-    return RandomisationBlock.objects.create(
-        site=site, sequence=(block.sequence + 1) if block else 1, arms=new_permuted_block()
-    )
-
-
-def new_permuted_block() -> list[str]:
-    """A 1:1 block of randomly chosen size 2, 4 or 6, shuffled with a CSPRNG."""
-    size = secrets.choice(BLOCK_SIZES)
-    arms = list(ARMS) * (size // 2)
-    secrets.SystemRandom().shuffle(arms)
-    return arms
-
-
-@transaction.atomic
-def set_quit_date(*, participant: Participant, quit_date: date) -> Participant:
-    """Set or move the quit date; the 4-week follow-up window moves with it."""
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    if quit_date < participant.screened_on:
-        raise DomainError("Quit date cannot be before screening.", field="quit_date")
-    if participant.quit_date == quit_date:
-        return participant
-    participant.quit_date = quit_date
-    participant.save(update_fields=["quit_date", "updated_at"])
-    if participant.randomised_on:
-        from apps.reminders.services import sync_follow_up_schedule
-
-        sync_follow_up_schedule(participant=participant)
-    return participant
-
-
-def _exit(
+def exit_participant(
     participant: Participant, target: str, on: date, reason: str, detail: str, today: date | None
 ) -> Participant:
+    """Move the participant to an exit status with its date and reason (no other app touched)."""
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     check_transition(participant.status, target)
     if not reason:
@@ -332,23 +176,11 @@ def _exit(
 
 
 @transaction.atomic
-def withdraw_participant(
-    *, participant: Participant, on: date, reason: str, detail: str = "", today: date | None = None
-) -> Participant:
-    """Withdraw a participant: open follow-ups and every pending reminder stop at once."""
-    from apps.reminders.services import cancel_follow_ups
-
-    participant = _exit(participant, Status.WITHDRAWN, on, reason, detail, today)
-    cancel_follow_ups(participant=participant)
-    return participant
-
-
-@transaction.atomic
 def mark_lost_to_follow_up(
     *, participant: Participant, on: date, reason: str, detail: str = "", today: date | None = None
 ) -> Participant:
     """Record that the participant can no longer be reached (they stay in the analysis)."""
-    return _exit(participant, Status.LOST, on, reason, detail, today)
+    return exit_participant(participant, Status.LOST, on, reason, detail, today)
 
 
 @transaction.atomic
@@ -359,86 +191,3 @@ def complete_participant(*, participant: Participant) -> Participant:
     participant.status = Status.COMPLETED
     participant.save()
     return participant
-
-
-@transaction.atomic
-def record_baseline_assessment(
-    *,
-    participant: Participant,
-    recorded_by,
-    recorded_on: date,
-    cigarettes_per_day: int,
-    minutes_to_first_cigarette: int,
-    sex: str,
-    year_of_birth: int,
-    email: str = "",
-    mobile: str = "",
-    preferred_channel: str = "email",
-    consent_to_contact: bool = True,
-    phq9_items: list[int] | None = None,
-    phq9_difficulty: int | None = None,
-    gad7_items: list[int] | None = None,
-    co_ppm: int | None = None,
-    today: date | None = None,
-) -> Baseline:
-    """Record the baseline visit: smoking baseline, contact details, PHQ-9, GAD-7 and CO."""
-    from datetime import datetime, time
-
-    from apps.outcomes import scoring
-    from apps.outcomes import services as outcome_services
-    from apps.outcomes.models import GAD7Response, PHQ9Response, Source, Timepoint
-
-    today = today or timezone.localdate()
-    participant = Participant.objects.select_for_update().get(pk=participant.pk)
-    if not may_record_baseline(participant.status):
-        raise DomainError(
-            "The baseline is recorded after consent and before randomisation.", field="status"
-        )
-    _not_in_future(recorded_on, "recorded_on", today)
-    if recorded_on < participant.consented_on:
-        raise DomainError("The baseline cannot be before consent.", field="recorded_on")
-    if phq9_items is None and phq9_difficulty is not None:
-        raise DomainError(scoring.PHQ9_DIFFICULTY_WITHOUT_ITEMS, field="phq9_difficulty")
-    taking_measures = any(m is not None for m in (phq9_items, gad7_items, co_ppm))
-    if taking_measures and (
-        PHQ9Response.objects.filter(participant=participant, timepoint=Timepoint.BASELINE).exists()
-        or GAD7Response.objects.filter(
-            participant=participant, timepoint=Timepoint.BASELINE
-        ).exists()
-    ):
-        raise DomainError("The baseline questionnaires are already recorded.", field="phq9_items")
-    baseline = record_baseline(
-        participant=participant,
-        recorded_on=recorded_on,
-        cigarettes_per_day=cigarettes_per_day,
-        minutes_to_first_cigarette=minutes_to_first_cigarette,
-        sex=sex,
-        year_of_birth=year_of_birth,
-        email=email,
-        mobile=mobile,
-        preferred_channel=preferred_channel,
-        consent_to_contact=consent_to_contact,
-    )
-    common = {
-        "participant": participant,
-        "completed_on": recorded_on,
-        "timepoint": Timepoint.BASELINE,
-        "source": Source.IN_SESSION,
-        "recorded_by": recorded_by,
-        "today": today,
-    }
-    if phq9_items is not None:
-        outcome_services.record_phq9(items=phq9_items, difficulty=phq9_difficulty, **common)
-    if gad7_items is not None:
-        outcome_services.record_gad7(items=gad7_items, **common)
-    if co_ppm is not None:
-        taken_at = timezone.make_aware(datetime.combine(recorded_on, time(12, 0)))
-        outcome_services.record_co_reading(
-            participant=participant,
-            ppm=co_ppm,
-            taken_at=min(taken_at, timezone.now()),
-            timepoint=Timepoint.BASELINE,
-            source=Source.IN_SESSION,
-            taken_by=recorded_by,
-        )
-    return baseline

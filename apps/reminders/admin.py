@@ -1,9 +1,9 @@
-"""Follow-up schedule and reminder outbox: read-only, searchable by trial ID."""
+"""Follow-up schedule, reminder outbox, questionnaire links: read-only, searchable by trial ID."""
 
 from django.contrib import admin
 
 from apps.core.admin import ParticipantRowAdmin, participant_site, trial_id
-from apps.reminders.models import FollowUp, Reminder
+from apps.reminders.models import FollowUp, QuestionnaireLink, Reminder
 
 
 @admin.register(FollowUp)
@@ -44,3 +44,21 @@ class ReminderAdmin(ParticipantRowAdmin):
         if request.user.is_superuser:
             return ["claim_token"]
         return ["claim_token", "last_error"]
+
+
+@admin.register(QuestionnaireLink)
+class QuestionnaireLinkAdmin(ParticipantRowAdmin):
+    """Link metadata only: the token hash and any draft answers stay out of the admin."""
+
+    list_display = [
+        trial_id,
+        participant_site,
+        "follow_up",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "revoked_at",
+    ]
+    list_filter = ["participant__site", "follow_up__timepoint"]
+    list_select_related = ["participant__site", "follow_up__participant"]
+    exclude = ["token_hash", "draft_answers"]

@@ -176,7 +176,7 @@ def _fresh_link_urls(reminders: list[Reminder]) -> dict[int, str]:
     Committed before any send on purpose: a message must never carry a token whose row was
     rolled back. Links for rows that end up not sent are never seen by anyone.
     """
-    from apps.outcomes.questionnaire_links import create_questionnaire_links, questionnaire_url
+    from apps.reminders.questionnaire_links import create_questionnaire_links, questionnaire_url
 
     patient_rows = [r for r in reminders if r.channel != ReminderChannel.STAFF_TASK]
     if not patient_rows:

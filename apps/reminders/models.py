@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from apps.clinical import schedule
 from apps.core.models import PublicModel, TimeStampedModel
-from apps.reminders import schedule
 
 
 class FollowUpTimepoint(models.TextChoices):
@@ -176,3 +176,31 @@ class Reminder(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.follow_up}"
+
+
+class QuestionnaireLink(TimeStampedModel):
+    """A single-use link for one follow-up; only the SHA-256 of its token is stored."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    participant = models.ForeignKey(
+        "patients.Participant", on_delete=models.CASCADE, related_name="questionnaire_links"
+    )
+    follow_up = models.ForeignKey(
+        "reminders.FollowUp", on_delete=models.CASCADE, related_name="links"
+    )
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    draft_answers = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        # The table keeps the name it had when the model lived in the outcomes app.
+        db_table = "outcomes_questionnairelink"
+        constraints = [
+            models.CheckConstraint(
+                name="link_token_hash_is_sha256", condition=Q(token_hash__regex=r"^[0-9a-f]{64}$")
+            )
+        ]

@@ -5,9 +5,9 @@ from datetime import date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from apps.clinical import schedule
 from apps.core.errors import DomainError
 from apps.core.queue import enqueue_on_commit
-from apps.reminders import schedule
 from apps.reminders.models import (
     FollowUp,
     FollowUpStatus,
@@ -75,8 +75,8 @@ def _follows_its_window(follow_up: FollowUp) -> bool:
 
 
 def _move_link_expiry(follow_up: FollowUp) -> None:
-    from apps.outcomes.models import QuestionnaireLink
-    from apps.outcomes.questionnaire_links import link_expiry
+    from apps.reminders.models import QuestionnaireLink
+    from apps.reminders.questionnaire_links import link_expiry
 
     QuestionnaireLink.objects.filter(follow_up=follow_up, used_at__isnull=True).update(
         expires_at=link_expiry(follow_up.closes_on), updated_at=timezone.now()
@@ -237,8 +237,8 @@ def request_link_send(*, follow_up: FollowUp, channel: str, requested_by) -> Rem
 
     A second click while one is still on its way returns that one instead of sending two.
     """
-    from apps.outcomes.questionnaire_links import follow_up_accepts_links
     from apps.patients.models import ContactDetails
+    from apps.reminders.questionnaire_links import follow_up_accepts_links
 
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if channel not in (ReminderChannel.EMAIL, ReminderChannel.SMS):

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import DomainError
 from apps.core.roles import can_write_clinical
-from apps.outcomes.questionnaire_links import create_questionnaire_link
 from apps.reminders import selectors, services
 from apps.reminders.models import FollowUp, ReminderChannel
+from apps.reminders.questionnaire_links import create_questionnaire_link
 
 
 def _writable_follow_up(request, public_id) -> FollowUp:

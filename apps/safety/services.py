@@ -8,10 +8,10 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from apps.clinical.status import Status
 from apps.core.errors import DomainError
 from apps.core.roles import Role
 from apps.patients.models import ExitReason, Participant
-from apps.patients.status import Status
 from apps.safety import rules
 from apps.safety.models import AdverseEvent, Outcome
 
@@ -96,7 +96,7 @@ def _after_save(event: AdverseEvent) -> None:
 
 def _record_death(event: AdverseEvent) -> None:
     """A fatal event ends the participant's study: reminders and follow-ups stop at once."""
-    from apps.patients.services import withdraw_participant
+    from apps.journey.services import withdraw_participant
 
     participant = event.participant
     if participant.status in (Status.WITHDRAWN, Status.COMPLETED):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from apps.cessation.protocol import duplicate_expected_bcts
+from apps.clinical.protocol import duplicate_expected_bcts
 from apps.core.models import TimeStampedModel
 
 

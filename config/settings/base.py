@@ -266,7 +266,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "ExitReasonEnum": "apps.patients.models.ExitReason",
-        "ParticipantStatusEnum": "apps.patients.status.Status",
+        "ParticipantStatusEnum": "apps.clinical.status.Status",
         "MeasureTimepointEnum": "apps.outcomes.models.Timepoint",
         "FollowUpTimepointEnum": "apps.reminders.models.FollowUpTimepoint",
         "FollowUpStatusEnum": "apps.reminders.models.FollowUpStatus",

@@ -15,12 +15,12 @@ from apps.cessation.models import CessationSession, PharmacotherapyRecord
 from apps.core.models import IdempotencyRecord
 from apps.dashboards import export_jobs
 from apps.dashboards.models import ExportJob, MetricSnapshot
+from apps.journey.services import set_quit_date
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import (
     COReading,
     GAD7Response,
     PHQ9Response,
-    QuestionnaireLink,
     SafetyAlert,
     SmokingStatusReport,
 )
@@ -31,8 +31,7 @@ from apps.patients.models import (
     Participant,
     ScreeningRecord,
 )
-from apps.patients.services import set_quit_date
-from apps.reminders.models import FollowUp, Reminder
+from apps.reminders.models import FollowUp, QuestionnaireLink, Reminder
 from tests.factories import make_participant
 
 TODAY = timezone.localdate()

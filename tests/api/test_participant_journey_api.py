@@ -5,9 +5,9 @@ import datetime as dt
 from django.utils import timezone
 
 from apps.cessation.models import CessationSession
+from apps.journey.services import set_quit_date
 from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SafetyAlert
 from apps.patients.models import Allocation, ContactDetails, Participant, ScreeningRecord
-from apps.patients.services import set_quit_date
 from apps.reminders.models import FollowUpStatus
 from tests.factories import make_participant
 

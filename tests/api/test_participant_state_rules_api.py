@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from apps.cessation.models import CessationSession
-from apps.patients.services import withdraw_participant
+from apps.journey.services import withdraw_participant
 from tests.api.test_authorization_matrix import snapshot
 from tests.factories import make_participant
 

@@ -29,8 +29,8 @@ from schemathesis.specs.openapi.checks import (
 from apps.cessation.models import CessationSession
 from apps.core.authentication import issue_token
 from apps.dashboards import export_jobs, snapshots
+from apps.journey.services import set_quit_date
 from apps.outcomes import services as outcome_services
-from apps.patients.services import set_quit_date
 from apps.safety.rules import AdverseEventValues
 from apps.safety.services import record_adverse_event
 from tests.factories import make_participant

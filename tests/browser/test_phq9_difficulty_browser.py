@@ -5,9 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from apps.outcomes import scoring
+from apps.clinical import scoring
 from apps.outcomes.models import PHQ9Response
-from apps.outcomes.questionnaire_links import create_questionnaire_link
+from apps.reminders.questionnaire_links import create_questionnaire_link
 from tests.browser.test_questionnaire import PHONE, _answer_phq9
 from tests.reminders.helpers import participant_with_open_month3
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.outcomes.models import PHQ9Response, SafetyAlert, SmokingStatusReport
-from apps.outcomes.questionnaire_links import create_questionnaire_link
+from apps.reminders.questionnaire_links import create_questionnaire_link
 from tests.reminders.helpers import participant_with_open_month3
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

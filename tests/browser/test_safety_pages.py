@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from apps.outcomes import questionnaire_links as links
 from apps.outcomes.services import note_draft_item9
+from apps.reminders import questionnaire_links as links
 from apps.safety.models import AdverseEvent
 from apps.safety.rules import AdverseEventValues
 from apps.safety.services import record_adverse_event

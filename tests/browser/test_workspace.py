@@ -137,7 +137,7 @@ def test_pwp_records_a_four_week_check_in_person_and_sees_the_outcome(
 
     from django.utils import timezone
 
-    from apps.patients.services import set_quit_date
+    from apps.journey.services import set_quit_date
     from apps.reminders.models import FollowUp
     from tests.factories import make_participant
 

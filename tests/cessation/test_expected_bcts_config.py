@@ -5,7 +5,7 @@ from django.contrib.admin.sites import site as admin_site
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from apps.cessation.protocol import BCT, SessionType, duplicate_expected_bcts, expected_bcts
+from apps.clinical.protocol import BCT, SessionType, duplicate_expected_bcts, expected_bcts
 from apps.sites.models import Pilot
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 
 from apps.cessation.models import CessationSession
 from apps.cessation.services import record_session
+from apps.clinical import scoring
 from apps.core.errors import DomainError
-from apps.outcomes import scoring
 from apps.outcomes.models import COReading, PHQ9Response
 from tests.cessation.test_record_session import _quit_day
 from tests.cessation.test_session_views import items, session_post, url_for

@@ -7,13 +7,13 @@ import pytest
 from django.utils import timezone
 
 from apps.cessation.models import CessationSession
-from apps.cessation.protocol import expected_bcts, fidelity, suggested_session_type
 from apps.cessation.services import (
     SessionInput,
     record_session,
     suggested_session_number,
     update_session,
 )
+from apps.clinical.protocol import expected_bcts, fidelity, suggested_session_type
 from apps.core.errors import DomainError
 from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SafetyAlert
 from apps.reminders.models import FollowUp

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
-from apps.cessation.protocol import BCT, DEFAULT_EXPECTED_BCTS
+from apps.clinical.protocol import BCT, DEFAULT_EXPECTED_BCTS
 from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SafetyAlert
 from apps.sites.selectors import get_pilot
 

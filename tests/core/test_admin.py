@@ -18,7 +18,6 @@ from apps.cessation.services import SessionInput, record_session
 from apps.core.models import IdempotencyRecord
 from apps.core.roles import Role
 from apps.dashboards.models import ExportJob, MetricSnapshot
-from apps.outcomes.models import QuestionnaireLink
 from apps.outcomes.services import record_phq9, record_smoking_status
 from apps.patients.models import (
     Allocation,
@@ -27,7 +26,7 @@ from apps.patients.models import (
     Participant,
     RandomisationBlock,
 )
-from apps.reminders.models import FollowUp, Reminder
+from apps.reminders.models import FollowUp, QuestionnaireLink, Reminder
 from tests.factories import PASSWORD, PractitionerProfileFactory, make_participant
 
 CLINICAL_ADMINS = [
@@ -43,7 +42,7 @@ CLINICAL_ADMINS = [
     "outcomes.smokingstatusreport",
     "outcomes.coreading",
     "outcomes.safetyalert",
-    "outcomes.questionnairelink",
+    "reminders.questionnairelink",
     "reminders.followup",
     "reminders.reminder",
 ]
@@ -273,7 +272,7 @@ def test_exactly_the_contact_details_and_allocation_audits_are_superuser_only():
 
 def test_token_hash_draft_answers_and_stored_responses_stay_out_of_the_admin(admin_client, world):
     link = QuestionnaireLink.objects.first()
-    page = admin_client.get(_url("outcomes.questionnairelink", "change", link.pk))
+    page = admin_client.get(_url("reminders.questionnairelink", "change", link.pk))
     assert link.token_hash.encode() not in page.content
     assert b"draft" not in page.content.lower()
     record = IdempotencyRecord.objects.get()

@@ -15,6 +15,7 @@ from pghistory.models import Context
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
 from apps.cessation.services import SessionInput, record_session
 from apps.dashboards.models import ProgressionCriterion
+from apps.journey import services as journey
 from apps.outcomes.models import (
     COReading,
     GAD7Response,
@@ -22,7 +23,6 @@ from apps.outcomes.models import (
     SafetyAlert,
     SmokingStatusReport,
 )
-from apps.patients import services
 from apps.patients.models import (
     Allocation,
     Baseline,
@@ -54,7 +54,7 @@ CLINICAL_MODELS = (
 def _quit_date_view(request, public_id):
     """A minimal page that changes a participant through the service (for the middleware)."""
     participant = Participant.objects.get(public_id=public_id)
-    services.set_quit_date(
+    journey.set_quit_date(
         participant=participant, quit_date=dt.date.fromisoformat(request.POST["quit_date"])
     )
     return HttpResponse("ok")
@@ -129,7 +129,7 @@ def test_admin_change_records_the_administrator_and_the_admin_url(admin_client, 
 def test_create_update_and_delete_are_each_recorded_with_what_changed(participant_a, pwp_a):
     baseline = Baseline.objects.get(participant=participant_a)
     with pghistory.context(user=pwp_a.pk, url="/baseline/"):
-        services.record_baseline(
+        journey.record_baseline(
             participant=participant_a,
             recorded_on=baseline.recorded_on,
             cigarettes_per_day=35,
@@ -161,7 +161,7 @@ def test_diff_names_the_fields_that_changed_and_their_old_and_new_values(partici
     from pghistory.models import Events
 
     with pghistory.context(user=None, url="/x/"):
-        services.set_quit_date(participant=participant_a, quit_date=participant_a.screened_on)
+        journey.set_quit_date(participant=participant_a, quit_date=participant_a.screened_on)
     update = (
         Events.objects.tracks(participant_a).filter(pgh_label="update").order_by("pgh_id").last()
     )
@@ -277,7 +277,7 @@ def test_event_rows_cannot_be_changed_or_deleted_through_the_orm(participant_a):
 
 def test_context_rows_keep_the_metadata_as_json(participant_a, pwp_a):
     with pghistory.context(user=pwp_a.pk, url="/json/"):
-        services.set_quit_date(participant=participant_a, quit_date=participant_a.screened_on)
+        journey.set_quit_date(participant=participant_a, quit_date=participant_a.screened_on)
     context = Context.objects.order_by("-created_at").first()
     assert json.loads(json.dumps(context.metadata)) == {"user": pwp_a.pk, "url": "/json/"}
 

@@ -1,4 +1,4 @@
-"""The apps' dependency direction: core imports no other app, and no app imports the demo."""
+"""The apps' dependency direction: each app imports only the layers below it (core none)."""
 
 import ast
 from pathlib import Path
@@ -25,6 +25,54 @@ def _imported_apps(package: Path) -> dict[str, set[str]]:
         if names:
             found[str(module.relative_to(package))] = names
     return found
+
+
+# docs/decisions.md, "App dependencies": lowest first; an app may import only apps listed before
+# it. Apps on one line are peers and import none of each other.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("core",),
+    ("clinical", "accounts", "practitioners"),
+    ("sites",),
+    ("patients",),
+    ("reminders",),
+    ("outcomes",),
+    ("journey",),
+    ("cessation", "safety"),
+    ("workspace",),
+    ("dashboards",),
+    ("demo",),
+)
+RANK = {app: rank for rank, layer in enumerate(LAYERS) for app in layer}
+
+
+def _upward_imports(apps_dir: Path) -> set[str]:
+    """Every "module -> app" import that goes to the same layer or a higher one."""
+    return {
+        f"{app.name}/{module} -> {name}"
+        for app in apps_dir.iterdir()
+        if app.is_dir() and app.name in RANK
+        for module, names in _imported_apps(app).items()
+        for name in names
+        if RANK.get(name, len(LAYERS)) >= RANK[app.name]
+    }
+
+
+def test_every_app_is_in_a_layer():
+    assert {p.name for p in APPS.iterdir() if (p / "__init__.py").exists()} == set(RANK)
+
+
+def test_apps_import_only_lower_layers():
+    assert _upward_imports(APPS) == set()
+
+
+def test_the_layer_check_sees_an_upward_import(tmp_path):
+    (tmp_path / "patients").mkdir()
+    (tmp_path / "patients" / "views.py").write_text("from apps.journey import services\n")
+    (tmp_path / "reminders").mkdir()
+    (tmp_path / "reminders" / "links.py").write_text(
+        "from apps.patients.models import Participant\n"
+    )
+    assert _upward_imports(tmp_path) == {"patients/views.py -> journey"}
 
 
 def test_core_imports_no_other_app():

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from apps.cessation.protocol import BCT, DEFAULT_EXPECTED_BCTS, Attendance, SessionType
 from apps.cessation.services import SessionInput, record_session
+from apps.clinical.protocol import BCT, DEFAULT_EXPECTED_BCTS, Attendance, SessionType
 from apps.dashboards.models import ProgressionCriterion
+from apps.journey import services as journey
 from apps.outcomes import services as outcomes
 from apps.patients import services as patients
 from apps.patients.models import RandomisationBlock
@@ -65,7 +66,7 @@ def _randomise(site, pwp, on, *, quit_date=None):
     patients.record_consent(
         participant=participant, consented_on=on, consent_form_version="v1.0", taken_by=pwp
     )
-    patients.record_baseline(
+    journey.record_baseline(
         participant=participant,
         recorded_on=on,
         cigarettes_per_day=20,
@@ -74,9 +75,9 @@ def _randomise(site, pwp, on, *, quit_date=None):
         year_of_birth=1980,
         email="p@example.test",
     )
-    patients.randomise_participant(participant=participant, by=pwp, today=on)
+    journey.randomise_participant(participant=participant, by=pwp, today=on)
     if quit_date:
-        patients.set_quit_date(participant=participant, quit_date=quit_date)
+        journey.set_quit_date(participant=participant, quit_date=quit_date)
     participant.refresh_from_db()
     return participant
 
@@ -181,7 +182,7 @@ def build_small_pilot(site_a, site_b, pwp_a, pwp_b) -> Pilot:
 
     # A2 (control): withdrawn after randomisation, nothing else.
     a2 = _randomise(site_a, pwp_a, on)
-    patients.withdraw_participant(participant=a2, on=D(2025, 3, 1), reason="participant_choice")
+    journey.withdraw_participant(participant=a2, on=D(2025, 3, 1), reason="participant_choice")
     pilot.people["A2"] = a2
 
     # A3 (intervention): quit date never set; lost to follow-up; one DNA.

@@ -7,7 +7,7 @@ import pytest
 from apps.dashboards.report import Filters, build_report
 from apps.dashboards.selectors import criteria_values
 from apps.dashboards.snapshots import compute_snapshot_data
-from apps.patients import services as patients
+from apps.journey import services as journey
 from tests.dashboards.pilot import RANDOMISED_ON, _co, _follow_up, _mood, _randomise, _smoking
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def _complete_month3(participant) -> None:
 
 
 def _withdraw(participant, on) -> None:
-    patients.withdraw_participant(participant=participant, on=on, reason="participant_choice")
+    journey.withdraw_participant(participant=participant, on=on, reason="participant_choice")
 
 
 def test_withdrawing_months_after_a_missed_follow_up_keeps_it_expected(site_a, pwp_a, criteria):

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import SiteMembership
-from apps.cessation.protocol import Attendance, SessionType
 from apps.cessation.services import SessionInput, record_session
+from apps.clinical.protocol import Attendance, SessionType
 from apps.dashboards.models import MetricSnapshot, ProgressionCriterion, SnapshotStatus
 from apps.dashboards.services import update_progression_criterion
 from apps.dashboards.snapshots import build_snapshot

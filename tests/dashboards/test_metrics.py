@@ -162,7 +162,7 @@ def test_cumulative_and_mean_duration():
 def test_docs_list_the_measures_each_timepoint_expects():
     from pathlib import Path
 
-    from apps.outcomes.participant_outcomes import EXPECTED_MEASURES
+    from apps.clinical.participant_outcomes import EXPECTED_MEASURES
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "metrics.md").read_text()
     section = text.split("## Data completeness", 1)[1].split("\n## ", 1)[0]

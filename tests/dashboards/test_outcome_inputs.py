@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from apps.cessation.protocol import BCT, Attendance, SessionType, expected_bcts, fidelity
 from apps.cessation.services import SessionInput, record_session
+from apps.clinical.protocol import BCT, Attendance, SessionType, expected_bcts, fidelity
 from apps.dashboards import export_jobs, snapshots
 from apps.dashboards.report import Filters, build_report
 from apps.dashboards.selectors import criteria_values

@@ -2,7 +2,8 @@
 
 import datetime as dt
 
-from apps.outcomes.participant_records import (
+from apps.clinical import schedule
+from apps.clinical.participant_records import (
     BaselineRecord,
     COReadingRecord,
     FollowUpRecord,
@@ -11,7 +12,6 @@ from apps.outcomes.participant_records import (
     SessionRecord,
     SmokingReportRecord,
 )
-from apps.reminders import schedule
 
 RANDOMISED_ON = dt.date(2026, 3, 1)
 

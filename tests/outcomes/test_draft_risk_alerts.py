@@ -9,9 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from apps.outcomes import questionnaire_links as links
 from apps.outcomes.models import PHQ9Response, SafetyAlert
 from apps.outcomes.notifications import send_safety_alert_email
+from apps.reminders import questionnaire_links as links
 from tests.outcomes.test_alert_email import _wait_for
 from tests.outcomes.test_questionnaire_pages import GAD7_OK, PHQ9_OK, SMOKING_OK, _url
 from tests.reminders.helpers import participant_with_open_month3

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.errors import DomainError
+from apps.journey.services import set_quit_date, withdraw_participant
 from apps.outcomes.follow_up_assessment import record_follow_up_assessment
 from apps.outcomes.models import (
     COReading,
@@ -16,7 +17,6 @@ from apps.outcomes.models import (
     SafetyAlert,
     SmokingStatusReport,
 )
-from apps.patients.services import set_quit_date, withdraw_participant
 from apps.reminders.models import FollowUp, Reminder, ReminderStatus
 from tests.factories import make_participant
 from tests.patients.test_access_views import audit_snapshot

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.core.errors import DomainError
+from apps.journey.services import set_quit_date, withdraw_participant
 from apps.outcomes import services
 from apps.outcomes.models import (
     COReading,
@@ -16,7 +17,6 @@ from apps.outcomes.models import (
     SmokingStatusReport,
     Timepoint,
 )
-from apps.patients.services import set_quit_date, withdraw_participant
 from tests.factories import make_participant
 
 

@@ -6,9 +6,9 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from apps.outcomes.outcome_records import participant_records
 from apps.outcomes.services import record_co_reading
 from apps.patients.models import Participant
+from apps.workspace.outcome_records import participant_records
 from tests.factories import make_participant
 
 pytestmark = pytest.mark.django_db

@@ -18,19 +18,19 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from apps.clinical import scoring
+from apps.clinical.outcome_labels import FOUR_WEEK_LABELS
 from apps.dashboards.export_dictionary import WIDE
 from apps.dashboards.export_rows import dataset_rows
 from apps.dashboards.snapshots import compute_snapshot_data
-from apps.outcomes import scoring
+from apps.journey.services import set_quit_date
 from apps.outcomes.models import (
     COReading,
     GAD7Response,
     PHQ9Response,
     SmokingStatusReport,
 )
-from apps.outcomes.outcome_labels import FOUR_WEEK_LABELS
 from apps.patients.models import Participant
-from apps.patients.services import set_quit_date
 from apps.reminders.models import FollowUp
 from tests.factories import make_participant
 

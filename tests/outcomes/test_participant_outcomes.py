@@ -6,9 +6,9 @@ their own issue), and the cases the page, the dashboard and the exports used to 
 
 import datetime as dt
 
-from apps.outcomes import scoring
-from apps.outcomes.outcome_labels import FOUR_WEEK_LABELS
-from apps.outcomes.participant_outcomes import (
+from apps.clinical import scoring
+from apps.clinical.outcome_labels import FOUR_WEEK_LABELS
+from apps.clinical.participant_outcomes import (
     COMPLETED,
     LOST,
     MISSED,

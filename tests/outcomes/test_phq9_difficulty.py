@@ -6,12 +6,14 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from apps.clinical import questionnaire_content as content
+from apps.clinical import scoring
 from apps.core.errors import DomainError
-from apps.outcomes import questionnaire_content as content
-from apps.outcomes import questionnaire_links as links
-from apps.outcomes import scoring, services
+from apps.outcomes import services
 from apps.outcomes.follow_up_assessment import record_follow_up_assessment
-from apps.outcomes.models import PHQ9Response, QuestionnaireLink, SafetyAlert
+from apps.outcomes.models import PHQ9Response, SafetyAlert
+from apps.reminders import questionnaire_links as links
+from apps.reminders.models import QuestionnaireLink
 from tests.outcomes.test_follow_up_assessment import _post as follow_up_post
 from tests.outcomes.test_follow_up_assessment import _smoke_free, _stored, _with_week4_open
 from tests.outcomes.test_follow_up_assessment import _url as follow_up_url

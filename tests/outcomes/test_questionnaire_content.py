@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
+from apps.clinical import questionnaire_content as content
 from apps.core.rate_limit import Rate, parse_rate
-from apps.outcomes import questionnaire_content as content
 
 TODAY = date(2026, 4, 1)
 PHQ9 = {f"item{i}": 1 for i in range(1, 10)}

@@ -8,9 +8,8 @@ import time_machine
 from django.utils import timezone
 
 from apps.core.errors import DomainError
-from apps.outcomes import questionnaire_links as links
-from apps.outcomes.models import QuestionnaireLink
-from apps.reminders.models import FollowUpStatus
+from apps.reminders import questionnaire_links as links
+from apps.reminders.models import FollowUpStatus, QuestionnaireLink
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +104,7 @@ def test_link_stops_working_when_the_follow_up_is_completed_another_way(particip
 
 
 def test_link_stops_working_when_the_participant_withdraws(participant_a):
-    from apps.patients.services import withdraw_participant
+    from apps.journey.services import withdraw_participant
 
     follow_up = _month3(participant_a)
     with _inside_window(follow_up):
@@ -117,7 +116,7 @@ def test_link_stops_working_when_the_participant_withdraws(participant_a):
 
 
 def test_link_expiry_follows_the_window_when_the_quit_date_moves(participant_a):
-    from apps.patients.services import set_quit_date
+    from apps.journey.services import set_quit_date
 
     set_quit_date(participant=participant_a, quit_date=participant_a.randomised_on)
     week4 = participant_a.follow_ups.get(timepoint="week4")

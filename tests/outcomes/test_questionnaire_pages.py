@@ -6,17 +6,16 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from apps.outcomes import questionnaire_links as links
+from apps.journey.services import set_quit_date
 from apps.outcomes.models import (
     GAD7Response,
     PHQ9Response,
-    QuestionnaireLink,
     SafetyAlert,
     SmokingStatusReport,
     Source,
 )
-from apps.patients.services import set_quit_date
-from apps.reminders.models import FollowUpStatus, ReminderStatus
+from apps.reminders import questionnaire_links as links
+from apps.reminders.models import FollowUpStatus, QuestionnaireLink, ReminderStatus
 from tests.reminders.helpers import participant_with_open_month3
 
 pytestmark = pytest.mark.django_db

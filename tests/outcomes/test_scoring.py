@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.outcomes import scoring
-from apps.outcomes.scoring import (
+from apps.clinical import scoring
+from apps.clinical.scoring import (
     ABSTINENT_CO_VERIFIED,
     ABSTINENT_SELF_REPORT,
     ANSWER_CHOICES,

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from apps.core.errors import TransitionError
-from apps.patients import services
+from apps.journey import services as journey
 from apps.patients.models import Allocation, RandomisationBlock
 from tests.factories import make_participant
 
@@ -37,7 +37,7 @@ def _race(callables):
 def test_simultaneous_randomisations_at_one_site_take_distinct_block_slots(site_a, pwp_a):
     participants = [make_participant(site=site_a, pwp=pwp_a, stage="baselined") for _ in range(8)]
     results = _race(
-        [lambda p=p: services.randomise_participant(participant=p, by=pwp_a) for p in participants]
+        [lambda p=p: journey.randomise_participant(participant=p, by=pwp_a) for p in participants]
     )
     assert all(isinstance(r, Allocation) for r in results), results
     slots = set(Allocation.objects.values_list("block_id", "position"))
@@ -49,7 +49,7 @@ def test_simultaneous_randomisations_at_one_site_take_distinct_block_slots(site_
 
 def test_same_participant_randomised_twice_at_once_gets_exactly_one_allocation(site_a, pwp_a):
     participant = make_participant(site=site_a, pwp=pwp_a, stage="baselined")
-    results = _race([lambda: services.randomise_participant(participant=participant, by=pwp_a)] * 2)
+    results = _race([lambda: journey.randomise_participant(participant=participant, by=pwp_a)] * 2)
     assert sum(isinstance(r, Allocation) for r in results) == 1
     assert sum(isinstance(r, TransitionError) for r in results) == 1
     assert Allocation.objects.filter(participant=participant).count() == 1

@@ -12,9 +12,9 @@ from apps.accounts.models import User
 from apps.cessation.models import PharmacotherapyRecord
 from apps.cessation.services import SessionInput, record_session
 from apps.core.roles import Role
+from apps.journey import services as journey
 from apps.outcomes.models import AlertEscalation, SafetyAlert
 from apps.outcomes.services import acknowledge_alert, record_smoking_status
-from apps.patients import services
 from apps.patients.history import participant_history
 from apps.patients.models import Baseline, ContactDetails, Participant, ScreeningRecord
 from apps.reminders.models import FollowUp
@@ -47,7 +47,7 @@ def _session(participant, pwp, number, *, phq9_item9=0):
 def story(participant_a, participant_b, pwp_a, pwp_b, site_lead_a):
     """participant_a's journey with a change made in a request, an alert and a follow-up."""
     with pghistory.context(user=pwp_a.pk, url="/participants/x/contact/"):
-        services.update_contact_details(
+        journey.update_contact_details(
             participant=participant_a,
             email=NEW_EMAIL,
             mobile="07700 900111",

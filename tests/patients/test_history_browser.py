@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.cessation.services import SessionInput, record_session
-from apps.patients import services
+from apps.journey import services as journey
 from tests.browser import conftest as browser
 
 # The browser fixtures (system Chromium, axe, screenshots, sign-in) live with the browser tests.
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def participant_with_history(participant_a, pwp_a):
     with pghistory.context(user=pwp_a.pk, url=f"/participants/{participant_a.public_id}/"):
-        services.update_contact_details(
+        journey.update_contact_details(
             participant=participant_a,
             email="new.address@example.test",
             mobile="",

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.dashboards.export_rows import dataset_rows
+from apps.journey.services import set_quit_date
 from apps.outcomes import services as outcome_services
-from apps.patients.services import set_quit_date
 from tests.factories import make_participant
 
 TODAY = timezone.localdate

@@ -7,7 +7,9 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from apps.clinical.status import Status
 from apps.core.errors import DomainError, TransitionError
+from apps.journey import services as journey
 from apps.patients import services
 from apps.patients.models import (
     Allocation,
@@ -18,7 +20,6 @@ from apps.patients.models import (
     ScreeningOutcome,
     ScreeningRecord,
 )
-from apps.patients.status import Status
 from apps.reminders.models import FollowUp
 from apps.sites.selectors import get_pilot
 from tests.factories import eligible_criteria, make_participant
@@ -84,7 +85,7 @@ def test_screening_in_the_future_is_refused(site_a, pwp_a):
 def test_randomisation_is_impossible_before_consent(site_a, pwp_a):
     participant = make_participant(site=site_a, pwp=pwp_a, stage="screened")
     with pytest.raises(TransitionError):
-        services.randomise_participant(participant=participant, by=pwp_a)
+        journey.randomise_participant(participant=participant, by=pwp_a)
     assert not Allocation.objects.exists()
 
 
@@ -110,7 +111,7 @@ def test_randomise_allocates_once_and_schedules_follow_ups(site_a, pwp_a):
         FollowUp.objects.filter(participant=participant).values_list("timepoint", flat=True)
     ) == {"month3", "month6"}
     with pytest.raises(TransitionError):
-        services.randomise_participant(participant=participant, by=pwp_a)
+        journey.randomise_participant(participant=participant, by=pwp_a)
     assert Allocation.objects.filter(participant=participant).count() == 1
 
 
@@ -140,7 +141,7 @@ def test_blocks_are_balanced_within_each_site(site_a, pwp_a):
 
 def test_permuted_block_is_one_to_one_of_size_2_4_or_6():
     for _ in range(200):
-        block = services.new_permuted_block()
+        block = journey.new_permuted_block()
         assert len(block) in (2, 4, 6)
         assert block.count("intervention") == block.count("control")
 
@@ -150,7 +151,7 @@ def test_single_arm_pilot_enrols_without_allocation(site_a, pwp_a):
     pilot.is_randomised = False
     pilot.save()
     participant = make_participant(site=site_a, pwp=pwp_a, stage="baselined")
-    assert services.randomise_participant(participant=participant, by=pwp_a) is None
+    assert journey.randomise_participant(participant=participant, by=pwp_a) is None
     participant.refresh_from_db()
     assert participant.status == Status.ENROLLED
     assert not Allocation.objects.exists()
@@ -158,8 +159,8 @@ def test_single_arm_pilot_enrols_without_allocation(site_a, pwp_a):
 
 def test_withdrawal_cancels_follow_ups_and_needs_a_reason(participant_a):
     with pytest.raises(DomainError):
-        services.withdraw_participant(participant=participant_a, on=TODAY, reason="")
-    services.withdraw_participant(
+        journey.withdraw_participant(participant=participant_a, on=TODAY, reason="")
+    journey.withdraw_participant(
         participant=participant_a, on=participant_a.screened_on, reason="participant_choice"
     )
     participant_a.refresh_from_db()
@@ -192,29 +193,29 @@ CONTACT = {
 def test_baseline_and_contact_details_are_refused_before_consent(site_a, pwp_a):
     participant = make_participant(site=site_a, pwp=pwp_a, stage="screened")
     with pytest.raises(DomainError, match="only after consent") as error:
-        services.record_baseline(
+        journey.record_baseline(
             participant=participant, recorded_on=participant.screened_on, **BASELINE
         )
     assert error.value.field == "status"
     with pytest.raises(DomainError, match="only after consent") as error:
-        services.update_contact_details(participant=participant, **CONTACT)
+        journey.update_contact_details(participant=participant, **CONTACT)
     assert error.value.field == "status"
     assert not Baseline.objects.exists() and not ContactDetails.objects.exists()
 
 
 def test_baseline_and_contact_details_are_refused_after_withdrawal(site_a, pwp_a):
     participant = make_participant(site=site_a, pwp=pwp_a, stage="baselined")
-    services.withdraw_participant(
+    journey.withdraw_participant(
         participant=participant, on=participant.screened_on, reason="participant_choice"
     )
     before = (Baseline.objects.get().updated_at, ContactDetails.objects.get().updated_at)
     with pytest.raises(DomainError, match="withdrawn") as error:
-        services.record_baseline(
+        journey.record_baseline(
             participant=participant, recorded_on=participant.screened_on, **BASELINE
         )
     assert error.value.field == "status"
     with pytest.raises(DomainError, match="withdrawn") as error:
-        services.update_contact_details(participant=participant, **CONTACT)
+        journey.update_contact_details(participant=participant, **CONTACT)
     assert error.value.field == "status"
     after = (Baseline.objects.get().updated_at, ContactDetails.objects.get().updated_at)
     assert after == before
@@ -233,7 +234,7 @@ def test_baseline_dated_before_consent_is_refused(site_a, pwp_a):
         taken_by=pwp_a,
     )
     with pytest.raises(DomainError, match="before consent") as error:
-        services.record_baseline(
+        journey.record_baseline(
             participant=participant, recorded_on=screened_on + dt.timedelta(days=2), **BASELINE
         )
     assert error.value.field == "recorded_on"
@@ -244,13 +245,11 @@ def test_contact_details_change_for_a_participant_lost_to_follow_up(participant_
     services.mark_lost_to_follow_up(
         participant=participant_a, on=participant_a.screened_on, reason="uncontactable"
     )
-    contact = services.update_contact_details(participant=participant_a, **CONTACT)
+    contact = journey.update_contact_details(participant=participant_a, **CONTACT)
     assert contact.email == "new@example.test"
 
 
-@pytest.mark.parametrize(
-    "service", [services.withdraw_participant, services.mark_lost_to_follow_up]
-)
+@pytest.mark.parametrize("service", [journey.withdraw_participant, services.mark_lost_to_follow_up])
 def test_withdrawal_or_loss_dated_in_the_future_is_refused(participant_a, service):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     with pytest.raises(DomainError, match="future") as error:

@@ -3,11 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from apps.clinical import scoring
 from apps.core.errors import DomainError
-from apps.outcomes import scoring
+from apps.journey.services import record_baseline_assessment
 from apps.outcomes.models import PHQ9Response
 from apps.patients.models import Baseline
-from apps.patients.services import record_baseline_assessment
 from tests.factories import make_participant
 from tests.patients.test_workspace_views import TODAY, baseline_post
 

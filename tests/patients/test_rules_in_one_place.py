@@ -9,13 +9,15 @@ from django.utils import timezone
 
 from apps.cessation.models import CessationSession
 from apps.cessation.services import SessionInput, record_session
+from apps.clinical import status
+from apps.clinical.status import Status
 from apps.core.errors import DomainError, TransitionError
-from apps.patients import services, status
+from apps.journey import services as journey
+from apps.patients import services
 from apps.patients.contact import contact_address_error
 from apps.patients.forms import BaselineForm
 from apps.patients.models import ContactDetails, Participant, ScreeningRecord
 from apps.patients.serializers import ContactDetailsSerializer
-from apps.patients.status import Status
 from tests.factories import eligible_criteria, make_participant
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +64,7 @@ def test_what_each_status_allows(value, consent, baseline, allocate, sessions, w
 def test_withdrawing_a_completed_participant_is_refused_by_the_service(participant_a):
     participant = _set_status(participant_a, Status.COMPLETED)
     with pytest.raises(TransitionError) as error:
-        services.withdraw_participant(
+        journey.withdraw_participant(
             participant=participant, on=TODAY(), reason="participant_choice"
         )
     assert error.value.field == "status"
@@ -141,7 +143,7 @@ def test_a_screened_participant_offers_consent_and_withdrawal(client, site_a, pw
 def test_the_service_refuses_email_contact_without_an_email_address(participant_a):
     before = ContactDetails.objects.get(participant=participant_a)
     with pytest.raises(DomainError) as error:
-        services.update_contact_details(
+        journey.update_contact_details(
             participant=participant_a,
             email="",
             mobile="07700 900123",
@@ -156,7 +158,7 @@ def test_the_service_refuses_email_contact_without_an_email_address(participant_
 
 def test_the_service_refuses_text_contact_without_a_mobile_number(participant_a):
     with pytest.raises(DomainError) as error:
-        services.update_contact_details(
+        journey.update_contact_details(
             participant=participant_a,
             email="someone@example.test",
             mobile="",
@@ -169,7 +171,7 @@ def test_the_service_refuses_text_contact_without_a_mobile_number(participant_a)
 def test_the_baseline_service_refuses_email_contact_without_an_email_address(site_a, pwp_a):
     participant = make_participant(site=site_a, pwp=pwp_a, stage="consented")
     with pytest.raises(DomainError) as error:
-        services.record_baseline(
+        journey.record_baseline(
             participant=participant,
             recorded_on=participant.consented_on,
             cigarettes_per_day=20,

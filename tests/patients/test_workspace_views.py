@@ -473,7 +473,7 @@ def test_participant_page_shows_four_week_quit_outcome_when_known(client, pwp_a,
     participant = make_participant(
         site=site_a, pwp=pwp_a, stage="randomised", screened_on=quit_date - dt.timedelta(days=5)
     )
-    from apps.patients.services import set_quit_date
+    from apps.journey.services import set_quit_date
 
     set_quit_date(participant=participant, quit_date=quit_date)
     outcome_services.record_smoking_status(
@@ -501,7 +501,7 @@ def test_only_the_four_week_check_decides_the_four_week_outcome(client, pwp_a, s
     participant = make_participant(
         site=site_a, pwp=pwp_a, stage="randomised", screened_on=quit_date - dt.timedelta(days=5)
     )
-    from apps.patients.services import set_quit_date
+    from apps.journey.services import set_quit_date
 
     set_quit_date(participant=participant, quit_date=quit_date)
     outcome_services.record_smoking_status(
@@ -554,7 +554,7 @@ def test_baseline_questionnaires_are_recorded_once_and_the_page_then_corrects_on
     client, pwp_a, site_a
 ):
     from apps.core.errors import DomainError
-    from apps.patients.services import record_baseline_assessment
+    from apps.journey.services import record_baseline_assessment
 
     participant = make_participant(site=site_a, pwp=pwp_a, stage="consented")
     client.force_login(pwp_a)
@@ -584,7 +584,7 @@ def test_baseline_questionnaires_are_recorded_once_and_the_page_then_corrects_on
 
 def test_baseline_cannot_be_dated_before_consent(pwp_a, site_a):
     from apps.core.errors import DomainError
-    from apps.patients.services import record_baseline_assessment
+    from apps.journey.services import record_baseline_assessment
 
     participant = make_participant(site=site_a, pwp=pwp_a, stage="consented")
     with pytest.raises(DomainError) as error:

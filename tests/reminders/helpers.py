@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from apps.reminders import schedule
+from apps.clinical import schedule
 from apps.reminders.models import Reminder, ReminderChannel, ReminderKind, ReminderStatus
 from tests.factories import make_participant
 

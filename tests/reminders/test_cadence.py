@@ -8,10 +8,10 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from apps.outcomes import questionnaire_links as links
+from apps.journey.services import set_quit_date, update_contact_details, withdraw_participant
 from apps.outcomes.questionnaire_submission import submit_questionnaire
-from apps.patients.services import set_quit_date, update_contact_details, withdraw_participant
 from apps.reminders import dispatch, services
+from apps.reminders import questionnaire_links as links
 from apps.reminders.models import FollowUpStatus, Reminder, ReminderKind, ReminderStatus
 from apps.reminders.selectors import open_tasks_for
 from tests.factories import make_participant

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from apps.outcomes import questionnaire_links as links
-from apps.patients.services import update_contact_details
+from apps.journey.services import update_contact_details
 from apps.reminders import dispatch, services
+from apps.reminders import questionnaire_links as links
 from apps.reminders.channels import NotifyChannel, channel_for
 from apps.reminders.models import (
     FollowUpStatus,
@@ -488,7 +488,7 @@ def test_claiming_takes_abandoned_rows_first_then_due_ones_up_to_the_batch(site_
 def test_row_claimed_as_its_window_moves_later_waits_for_the_new_window(site_a, pwp_a):
     """A new quit date moves the 4-week window while the dispatcher holds its invitation: the
     row is neither sent for the old window nor lost, it waits for the new one."""
-    from apps.patients.services import set_quit_date
+    from apps.journey.services import set_quit_date
     from tests.factories import make_participant
 
     today = timezone.localdate()

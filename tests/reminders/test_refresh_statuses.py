@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.patients.services import set_quit_date
+from apps.journey.services import set_quit_date
 from apps.reminders import services
 from apps.reminders.models import (
     FollowUp,

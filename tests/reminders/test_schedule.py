@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from apps.reminders.schedule import (
+from apps.clinical.schedule import (
     MONTH3,
     MONTH6,
     REMINDER_CADENCE,

@@ -7,9 +7,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
 
-from apps.outcomes.models import QuestionnaireLink
-from apps.patients.services import update_contact_details
-from apps.reminders.models import Reminder, ReminderKind, ReminderStatus
+from apps.journey.services import update_contact_details
+from apps.reminders.models import QuestionnaireLink, Reminder, ReminderKind, ReminderStatus
 
 pytestmark = pytest.mark.django_db
 

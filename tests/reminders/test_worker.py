@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from apps.outcomes import questionnaire_links as links
 from apps.reminders import dispatch
+from apps.reminders import questionnaire_links as links
 from apps.reminders.models import Reminder, ReminderKind, ReminderStatus
 from apps.reminders.tasks import dispatch_due_reminders
 from tests.reminders.helpers import only_due_invitation, participant_with_open_month3

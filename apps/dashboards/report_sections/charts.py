@@ -1,7 +1,7 @@
 """Chart descriptions shared by sections: which table columns a chart draws, and how."""
 
+from apps.clinical.outcome_labels import ARM_HEADINGS
 from apps.dashboards.report_sections.cells import Table
-from apps.outcomes.outcome_labels import ARM_HEADINGS
 
 
 def proportion_chart(table: Table, series: list[str], first_column: int = 1) -> dict:

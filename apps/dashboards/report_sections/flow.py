@@ -1,9 +1,9 @@
 """The CONSORT flow's counts (consort.py draws them): assessed, excluded, allocated, followed."""
 
+from apps.clinical.outcome_labels import ARM_HEADINGS, TIMEPOINT_HEADINGS
 from apps.dashboards.report_sections.follow_up import FOLLOW_UPS
 from apps.dashboards.report_sections.sums import Sums
 from apps.outcomes.models import Timepoint
-from apps.outcomes.outcome_labels import ARM_HEADINGS, TIMEPOINT_HEADINGS
 from apps.patients.models import Arm, DeclineReason, ExclusionReason, ExitReason
 
 

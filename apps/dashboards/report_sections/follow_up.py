@@ -1,12 +1,12 @@
 """Follow-up: retention at each timepoint and the completeness of the measures expected."""
 
+from apps.clinical.outcome_labels import ARM_HEADINGS, MEASURE_HEADINGS, TIMEPOINT_HEADINGS
+from apps.clinical.participant_outcomes import EXPECTED_MEASURES, MEASURE_TIMEPOINTS
 from apps.dashboards import metrics
 from apps.dashboards.report_sections.cells import Section, Table
 from apps.dashboards.report_sections.charts import proportion_chart
 from apps.dashboards.report_sections.sums import Sums
 from apps.outcomes.models import Timepoint
-from apps.outcomes.outcome_labels import ARM_HEADINGS, MEASURE_HEADINGS, TIMEPOINT_HEADINGS
-from apps.outcomes.participant_outcomes import EXPECTED_MEASURES, MEASURE_TIMEPOINTS
 
 # Follow-up timepoints and the prefix of their counters in the snapshot.
 FOLLOW_UPS = ((Timepoint.WEEK4, "w4"), (Timepoint.MONTH3, "m3"), (Timepoint.MONTH6, "m6"))

@@ -1,9 +1,9 @@
 """Outcomes by arm: abstinence, quit attempts, mood change and Talking Therapies recovery."""
 
+from apps.clinical.outcome_labels import ARM_HEADINGS
 from apps.dashboards import metrics
 from apps.dashboards.report_sections.cells import Section, Table
 from apps.dashboards.report_sections.sums import Sums
-from apps.outcomes.outcome_labels import ARM_HEADINGS
 
 # (row, numerator counter, denominator counter) for the proportions, in table order.
 ABSTINENCE_ROWS = (

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from apps.clinical.participant_records import SINGLE_ARM
 from apps.dashboards import metrics
 from apps.dashboards.metrics import Proportion
 from apps.dashboards.report_sections.cells import Table
@@ -9,7 +10,6 @@ from apps.dashboards.report_sections.follow_up import completeness_at
 from apps.dashboards.report_sections.recruitment import recruitment
 from apps.dashboards.report_sections.sums import Sums
 from apps.outcomes.models import Timepoint
-from apps.outcomes.participant_records import SINGLE_ARM
 from apps.patients.models import Arm
 
 CRITERION_EXPLANATIONS = {

@@ -1,5 +1,6 @@
 """Safety: PHQ-9 item 9 alerts, adverse events by arm, withdrawals and losses by reason."""
 
+from apps.clinical.outcome_labels import ARM_HEADINGS
 from apps.dashboards import metrics
 from apps.dashboards.report_sections.cells import (
     Cells,
@@ -9,7 +10,6 @@ from apps.dashboards.report_sections.cells import (
     round_or_none,
 )
 from apps.dashboards.report_sections.sums import Sums
-from apps.outcomes.outcome_labels import ARM_HEADINGS
 from apps.patients.models import ExitReason
 from apps.safety.models import Relatedness, Seriousness
 

@@ -1,12 +1,12 @@
 """Adherence and fidelity: sessions attended and missed, and the expected BCTs delivered."""
 
-from apps.cessation.protocol import SessionType
+from apps.clinical.outcome_labels import ARM_HEADINGS
+from apps.clinical.protocol import SessionType
 from apps.dashboards import metrics
 from apps.dashboards.participant_tables import SESSION_TYPES
 from apps.dashboards.report_sections.cells import Section, Table, round_or_none, site_label
 from apps.dashboards.report_sections.charts import proportion_chart
 from apps.dashboards.report_sections.sums import Sums
-from apps.outcomes.outcome_labels import ARM_HEADINGS
 
 SESSION_TYPE_LABELS = dict(SessionType.choices)
 FIDELITY_COLUMNS = [

@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 
+from apps.clinical.participant_records import SINGLE_ARM
 from apps.dashboards import metrics
 from apps.dashboards.report_sections.cells import Cells, Filters, filter_cells
-from apps.outcomes.participant_records import SINGLE_ARM
 from apps.patients.models import Arm
 
 

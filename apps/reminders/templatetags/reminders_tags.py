@@ -4,7 +4,7 @@ from django import template
 
 from apps.core.redact import redact_contact_details
 from apps.core.roles import can_write_clinical as _can_write_clinical
-from apps.outcomes.questionnaire_links import follow_up_accepts_links
+from apps.reminders.questionnaire_links import follow_up_accepts_links
 from apps.reminders.selectors import my_tasks_context
 
 register = template.Library()

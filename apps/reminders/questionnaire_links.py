@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.core.errors import DomainError
-from apps.outcomes.models import QuestionnaireLink
+from apps.reminders.models import QuestionnaireLink
 
 TOKEN_BYTES = 32
 

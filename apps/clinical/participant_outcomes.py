@@ -3,16 +3,15 @@
 Values in, values out: no ORM, no settings, no clock (`today` is passed). The participant page,
 the dashboard snapshot, the analysis exports and the API all call participant_outcomes(); no
 other module restates these rules. The words pages and exports show for the codes are in
-apps/outcomes/outcome_labels.py.
+apps/clinical/outcome_labels.py.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from apps.cessation.protocol import expected_bcts
-from apps.outcomes import scoring
-from apps.outcomes.participant_records import (
+from apps.clinical import schedule, scoring
+from apps.clinical.participant_records import (
     COReadingRecord,
     FollowUpRecord,
     ParticipantRecords,
@@ -20,8 +19,8 @@ from apps.outcomes.participant_records import (
     SessionRecord,
     SmokingReportRecord,
 )
-from apps.patients.status import Status
-from apps.reminders import schedule
+from apps.clinical.protocol import expected_bcts
+from apps.clinical.status import Status
 
 BASELINE = "baseline"
 FOLLOW_UP_TIMEPOINTS: tuple[str, ...] = schedule.TIMEPOINTS

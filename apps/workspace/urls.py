@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from apps.patients import history, views
+from apps.patients import history
+from apps.workspace import views
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),

@@ -2,13 +2,13 @@
 
 from rest_framework import serializers
 
-from apps.outcomes import scoring
-from apps.outcomes.outcome_labels import (
+from apps.clinical import scoring
+from apps.clinical.outcome_labels import (
     FOUR_WEEK_LABELS,
     POINT_PREVALENCE_LABELS,
     TIMEPOINT_STATUS_LABELS,
 )
-from apps.outcomes.participant_outcomes import FOLLOW_UP_TIMEPOINTS, ParticipantOutcomes
+from apps.clinical.participant_outcomes import FOLLOW_UP_TIMEPOINTS, ParticipantOutcomes
 
 
 class TimepointSerializer(serializers.Serializer):

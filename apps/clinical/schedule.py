@@ -7,7 +7,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from apps.outcomes.scoring import FOUR_WEEK_DUE_DAY, FOUR_WEEK_FIRST_DAY, FOUR_WEEK_LAST_DAY
+from apps.clinical.scoring import FOUR_WEEK_DUE_DAY, FOUR_WEEK_FIRST_DAY, FOUR_WEEK_LAST_DAY
 
 WEEK4 = "week4"
 MONTH3 = "month3"

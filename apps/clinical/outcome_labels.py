@@ -3,11 +3,10 @@
 Codes come from the models' choices and from participant_outcomes(); only the words live here.
 """
 
-from apps.outcomes import participant_outcomes as po
-from apps.outcomes import scoring
-from apps.outcomes.models import Timepoint
-from apps.outcomes.participant_records import SINGLE_ARM
-from apps.patients.models import Arm
+from apps.clinical import participant_outcomes as po
+from apps.clinical import scoring
+from apps.clinical.choices import Arm, Timepoint
+from apps.clinical.participant_records import SINGLE_ARM
 
 ARM_LABELS = {**dict(Arm.choices), SINGLE_ARM: "Single arm (enrolled)"}
 TIMEPOINT_LABELS = dict(Timepoint.choices)

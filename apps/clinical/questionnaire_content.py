@@ -7,7 +7,7 @@ rules whichever way it arrives.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from apps.outcomes import scoring
+from apps.clinical import scoring
 
 PHQ9 = "phq9"
 GAD7 = "gad7"

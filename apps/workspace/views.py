@@ -14,20 +14,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from apps.cessation.protocol import expected_bcts, fidelity
+from apps.clinical import schedule
+from apps.clinical import status as status_rules
+from apps.clinical.outcome_labels import FOUR_WEEK_LABELS
+from apps.clinical.participant_outcomes import four_week_display
+from apps.clinical.protocol import expected_bcts, fidelity
+from apps.clinical.status import Status
 from apps.core.errors import DomainError
 from apps.core.roles import Role, can_read_history, can_write_clinical
-from apps.outcomes.outcome_labels import FOUR_WEEK_LABELS
-from apps.outcomes.participant_outcomes import four_week_display
+from apps.journey import services as journey
+from apps.outcomes import selectors as alert_selectors
 from apps.patients import overview, participant_page, selectors, services
-from apps.patients import status as status_rules
 from apps.patients.access import participant_for_view, require_clinical_write
 from apps.patients.forms import BaselineForm, ConsentForm, ExitForm, ScreeningForm
 from apps.patients.measure_fields import questionnaire_groups
 from apps.patients.models import Participant, ScreeningOutcome
-from apps.patients.status import Status
-from apps.reminders import schedule
 from apps.sites.selectors import get_pilot, sites_visible_to
+from apps.workspace import selectors as workspace_selectors
 
 CASELOAD_PAGE_SIZE = 50
 
@@ -54,9 +57,9 @@ def caseload(request):
     if status not in Status.values:
         status = ""
     sort = request.GET.get("sort", "trial_id")
-    if sort not in selectors.CASELOAD_SORTS:
+    if sort not in workspace_selectors.CASELOAD_SORTS:
         sort = "trial_id"
-    rows = selectors.caseload_for(
+    rows = workspace_selectors.caseload_for(
         user, mine_only=scope == "mine", search=search, status=status, sort=sort
     )
     page = Paginator(rows, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -77,7 +80,7 @@ def caseload(request):
         }
         for p in page.object_list
     ]
-    alerts = list(selectors.open_alerts_visible_to(user)[:100])
+    alerts = list(alert_selectors.open_alerts_visible_to(user)[:100])
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -173,7 +176,7 @@ def screening_new(request):
 def participant_detail(request, public_id):
     """Timeline, charts, outcomes, follow-ups and alerts for one participant."""
     participant = participant_for_view(request, public_id)
-    data = selectors.participant_page_data(participant)
+    data = workspace_selectors.participant_page_data(participant)
     pilot = get_pilot()
     user = request.user
     open_alerts = sorted((a for a in data["alerts"] if a.is_open), key=lambda a: a.raised_at)
@@ -186,7 +189,7 @@ def participant_detail(request, public_id):
             else None
         )
     today = timezone.localdate()
-    outcomes = selectors.participant_outcomes_on(participant, today=today, pilot=pilot)
+    outcomes = workspace_selectors.participant_outcomes_on(participant, today=today, pilot=pilot)
     four_week = four_week_display(outcomes) if outcomes else None
     attended = sum(1 for s in data["sessions"] if s.attendance == "attended")
     allocation = getattr(participant, "allocation", None)
@@ -300,7 +303,7 @@ def participant_baseline(request, public_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.record_baseline_assessment(
+            journey.record_baseline_assessment(
                 participant=participant,
                 recorded_by=request.user,
                 recorded_on=data["recorded_on"],
@@ -368,7 +371,7 @@ def participant_randomise(request, public_id):
     has_baseline = getattr(participant, "baseline", None) is not None
     if request.method == "POST":
         try:
-            allocation = services.randomise_participant(participant=participant, by=request.user)
+            allocation = journey.randomise_participant(participant=participant, by=request.user)
         except DomainError as exc:
             error = exc.message
         else:
@@ -398,7 +401,7 @@ def _exit_view(request, public_id, *, lost: bool):
     participant = participant_for_view(request, public_id, write=True)
     form = ExitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        service = services.mark_lost_to_follow_up if lost else services.withdraw_participant
+        service = services.mark_lost_to_follow_up if lost else journey.withdraw_participant
         try:
             service(
                 participant=participant,

@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 
 from apps.cessation.models import CessationSession
-from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SmokingStatusReport
-from apps.outcomes.participant_outcomes import ParticipantOutcomes, participant_outcomes
-from apps.outcomes.participant_records import (
+from apps.clinical.participant_outcomes import ParticipantOutcomes, participant_outcomes
+from apps.clinical.participant_records import (
     SINGLE_ARM,
     BaselineRecord,
     COReadingRecord,
@@ -25,6 +24,7 @@ from apps.outcomes.participant_records import (
     SessionRecord,
     SmokingReportRecord,
 )
+from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SmokingStatusReport
 from apps.patients.models import Participant
 from apps.reminders.models import FollowUp
 

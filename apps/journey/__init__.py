@@ -1,0 +1,1 @@
+"""A participant's way through the trial across the apps (apps/journey/services.py)."""

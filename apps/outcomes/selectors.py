@@ -1,0 +1,28 @@
+"""Reads of safety alerts, scoped to the participants the user may see."""
+
+from django.db.models import QuerySet
+
+from apps.outcomes.models import SafetyAlert
+from apps.patients.selectors import participants_visible_to
+
+
+def open_alerts_visible_to(user) -> QuerySet[SafetyAlert]:
+    """Open safety alerts for the participants the user may see, oldest first."""
+    return (
+        SafetyAlert.objects.filter(
+            participant__in=participants_visible_to(user).values("pk"),
+            acknowledged_at__isnull=True,
+        )
+        .select_related("participant", "participant__assigned_pwp", "phq9")
+        .prefetch_related("escalations")
+        .order_by("raised_at")
+    )
+
+
+def alerts_visible_to(user) -> QuerySet[SafetyAlert]:
+    """Every safety alert the user may see (open and acknowledged), newest first."""
+    return (
+        SafetyAlert.objects.filter(participant__in=participants_visible_to(user).values("pk"))
+        .select_related("participant", "participant__assigned_pwp", "phq9", "acknowledged_by")
+        .order_by("-raised_at")
+    )

@@ -1,0 +1,144 @@
+"""Participant API endpoints that span apps: the journey's actions and the derived outcomes.
+
+Every queryset starts from the selectors (out of scope -> 404); every write is a service call.
+"""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.core.api_idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from apps.core.api_permissions import ClinicalWrite
+from apps.core.roles import can_write_clinical
+from apps.journey import services as journey
+from apps.patients import services
+from apps.patients.api import IDEMPOTENT_ERRORS, ParticipantScoped, participant_detail_response
+from apps.patients.models import ContactDetails, Participant
+from apps.patients.serializers import (
+    BaselineInputSerializer,
+    ConsentInputSerializer,
+    ContactDetailsSerializer,
+    ParticipantDetailSerializer,
+    WithdrawInputSerializer,
+)
+from apps.sites.selectors import get_pilot
+from apps.workspace.outcome_serializers import ParticipantOutcomesSerializer, outcomes_document
+from apps.workspace.selectors import participant_outcomes_on
+
+
+class ParticipantAction(ParticipantScoped, APIView):
+    """A POST that moves a participant along the journey through one service call."""
+
+    permission_classes = [ClinicalWrite]
+    input_serializer: type = ConsentInputSerializer
+    extra_error_responses = IDEMPOTENT_ERRORS
+
+    def perform(self, participant: Participant, values: dict) -> None:
+        raise NotImplementedError
+
+    def post(self, request, trial_id: str):
+        participant = self.get_participant()
+
+        def handler() -> Response:
+            data = self.input_serializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            self.perform(participant, data.validated_data)
+            return participant_detail_response(request.user, participant)
+
+        return idempotent(request, handler)
+
+
+def _action_schema(summary: str, request):
+    return extend_schema(
+        tags=["participants"],
+        summary=summary,
+        request=request,
+        responses={200: ParticipantDetailSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+    )
+
+
+@_action_schema("Record consent", ConsentInputSerializer)
+class ConsentAction(ParticipantAction):
+    """Record informed consent (taken by you)."""
+
+    input_serializer = ConsentInputSerializer
+
+    def perform(self, participant, values):
+        services.record_consent(participant=participant, taken_by=self.request.user, **values)
+
+
+@_action_schema("Record or correct the baseline", BaselineInputSerializer)
+class BaselineAction(ParticipantAction):
+    """Record the smoking baseline and contact details; the HSI is computed by the server."""
+
+    input_serializer = BaselineInputSerializer
+
+    def perform(self, participant, values):
+        journey.record_baseline(participant=participant, **values)
+
+
+@_action_schema("Randomise (or enrol, in a single-arm pilot)", None)
+class RandomiseAction(ParticipantAction):
+    """Allocate the participant to an arm, exactly once; the body is ignored."""
+
+    def post(self, request, trial_id: str):
+        participant = self.get_participant()
+
+        def handler() -> Response:
+            journey.randomise_participant(participant=participant, by=request.user)
+            return participant_detail_response(request.user, participant)
+
+        return idempotent(request, handler)
+
+
+@_action_schema("Withdraw", WithdrawInputSerializer)
+class WithdrawAction(ParticipantAction):
+    """Withdraw the participant: open follow-ups and pending reminders stop at once."""
+
+    input_serializer = WithdrawInputSerializer
+
+    def perform(self, participant, values):
+        journey.withdraw_participant(participant=participant, **values)
+
+
+@extend_schema(tags=["participants"])
+class ContactDetailsView(ParticipantScoped, APIView):
+    """How to reach the participant: only PWPs and site leads, and never in a list."""
+
+    permission_classes = [ClinicalWrite]
+
+    @extend_schema(responses={200: ContactDetailsSerializer})
+    def get(self, request, trial_id: str):
+        if not can_write_clinical(request.user):
+            self.permission_denied(request, message=ClinicalWrite.message)
+        participant = self.get_participant()
+        contact = ContactDetails.objects.filter(participant=participant).first()
+        if contact is None:
+            raise NotFound("No contact details recorded yet.")
+        return Response(ContactDetailsSerializer(contact).data)
+
+    @extend_schema(request=ContactDetailsSerializer, responses={200: ContactDetailsSerializer})
+    def put(self, request, trial_id: str):
+        participant = self.get_participant()
+        data = ContactDetailsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        contact = journey.update_contact_details(participant=participant, **data.validated_data)
+        return Response(ContactDetailsSerializer(contact).data)
+
+
+@extend_schema(tags=["outcomes"], responses={200: ParticipantOutcomesSerializer})
+class ParticipantOutcomesView(ParticipantScoped, APIView):
+    """Every derived outcome of one participant today, as the page and the dashboard have them."""
+
+    def get(self, request, trial_id: str):
+        participant = self.get_participant()
+        today = timezone.localdate()
+        outcomes = participant_outcomes_on(participant, today=today, pilot=get_pilot())
+        if outcomes is None:
+            raise NotFound("Outcomes are defined once the participant is randomised or enrolled.")
+        return Response(
+            ParticipantOutcomesSerializer(outcomes_document(outcomes, as_of=today)).data
+        )
