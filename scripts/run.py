@@ -437,13 +437,26 @@ def strip_dashdash(rest: list[str]) -> list[str]:
     return rest[1:] if rest[:1] == ["--"] else rest
 
 
+TEST_WORKERS = 2  # the machine has 2 cores; each worker has its own database and Redis database
+
+
+def with_test_workers(pytest_args: list[str]) -> list[str]:
+    """The pytest arguments with `-n 2` (pytest-xdist) unless they choose the workers already."""
+    chosen = any(
+        a == "-n" or a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist"
+        for a in pytest_args
+    )
+    return pytest_args if chosen else ["-n", str(TEST_WORKERS), *pytest_args]
+
+
 def cmd_test(args: argparse.Namespace) -> int:
     pytest_args = shlex.split(os.environ.get("PYTEST_ARGS", "")) + strip_dashdash(args.rest)
     with backing_services(redis_db=1) as extra:
         # pytest.ini chooses config.settings.test; do not impose the dev settings here.
         env = child_env(extra, django_settings=None)
-        say("python -m pytest " + shlex.join(pytest_args))
-        code = run_foreground([PYTHON, "-m", "pytest", *pytest_args], env)
+        command = with_test_workers(pytest_args)
+        say("python -m pytest " + shlex.join(command))
+        code = run_foreground([PYTHON, "-m", "pytest", *command], env)
         if pytest_args or os.environ.get("QP_SKIP_CALENDAR"):
             return code  # a chosen part of the suite, not the whole of it
         say("the calendar check: the date-sensitive tests on awkward days")
