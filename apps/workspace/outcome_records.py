@@ -3,14 +3,17 @@
 Seven queries whatever the set's size: the participants (with allocation and baseline) and one
 query per kind of record, each ordered by participant id and streamed from a server-side cursor,
 then merged in id order (integers, so Python and PostgreSQL agree on the order). Memory stays
-flat: one participant's records at a time.
+flat: one participant's records at a time. `records_of_loaded` builds the same records from rows
+a page has already read, through the same field lists.
 """
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, QuerySet
 
 from apps.cessation.models import CessationSession
 from apps.clinical.participant_outcomes import ParticipantOutcomes, participant_outcomes
@@ -56,70 +59,83 @@ def randomised_participants() -> QuerySet[Participant]:
     return Participant.objects.filter(randomised_on__isnull=False)
 
 
+@dataclass(frozen=True)
+class _Kind:
+    """One kind of child record: its model, order, the fields read and how a row becomes one."""
+
+    model: type[Model]
+    order: tuple[str, ...]
+    fields: tuple[str, ...]
+    make: Callable[[tuple, ZoneInfo], object]
+
+
+_KINDS: dict[str, _Kind] = {
+    "follow_ups": _Kind(
+        FollowUp,
+        ("id",),
+        ("timepoint", "status", "due_on", "opens_on", "closes_on"),
+        lambda r, zone: FollowUpRecord(*r),
+    ),
+    "smoking_reports": _Kind(
+        SmokingStatusReport,
+        ("completed_on", "id"),
+        (
+            "timepoint",
+            "completed_on",
+            "smoked_last_7_days",
+            "cigarettes_last_7_days",
+            "smoke_free_since_day_14",
+            "cigarettes_since_day_14",
+            "quit_attempt_since_last_contact",
+        ),
+        lambda r, zone: SmokingReportRecord(*r),
+    ),
+    "co_readings": _Kind(
+        COReading,
+        ("taken_at", "id"),
+        ("timepoint", "taken_at", "ppm"),
+        lambda r, zone: COReadingRecord(r[0], _local_day(r[1], zone), r[2]),
+    ),
+    "phq9": _Kind(
+        PHQ9Response,
+        ("completed_on", "id"),
+        ("timepoint", "completed_on", "total", "difficulty"),
+        lambda r, zone: QuestionnaireRecord(*r),
+    ),
+    "gad7": _Kind(
+        GAD7Response,
+        ("completed_on", "id"),
+        ("timepoint", "completed_on", "total"),
+        lambda r, zone: QuestionnaireRecord(*r),
+    ),
+    "sessions": _Kind(
+        CessationSession,
+        ("session_date", "number", "id"),
+        ("session_type", "attendance", "practitioner_id", "duration_minutes", "bcts_delivered"),
+        lambda r, zone: SessionRecord(r[0], r[1], r[2], r[3], tuple(r[4] or ())),
+    ),
+}
+
+
 def participant_records(
     participants: QuerySet[Participant], *, time_zone: str, streamed: bool = True
 ) -> Iterator[ParticipantRecords]:
     """Each randomised participant of `participants` with all their records, by id.
 
-    `streamed=False` reads each query at once (no server-side cursors): for a page's one person.
+    `streamed=False` reads each query at once (no server-side cursors): for a few participants.
     """
     ids = participants.filter(randomised_on__isnull=False).order_by().values("id")
     zone = ZoneInfo(time_zone)
     streams = {
-        "follow_ups": _Stream(
+        name: _Stream(
             streamed,
-            FollowUp.objects.filter(participant_id__in=ids).order_by("participant_id", "id"),
-            ("timepoint", "status", "due_on", "opens_on", "closes_on"),
-            lambda r: FollowUpRecord(*r),
-        ),
-        "smoking_reports": _Stream(
-            streamed,
-            SmokingStatusReport.objects.filter(participant_id__in=ids).order_by(
-                "participant_id", "completed_on", "id"
+            kind.model.objects.filter(participant_id__in=ids).order_by(
+                "participant_id", *kind.order
             ),
-            (
-                "timepoint",
-                "completed_on",
-                "smoked_last_7_days",
-                "cigarettes_last_7_days",
-                "smoke_free_since_day_14",
-                "cigarettes_since_day_14",
-                "quit_attempt_since_last_contact",
-            ),
-            lambda r: SmokingReportRecord(*r),
-        ),
-        "co_readings": _Stream(
-            streamed,
-            COReading.objects.filter(participant_id__in=ids).order_by(
-                "participant_id", "taken_at", "id"
-            ),
-            ("timepoint", "taken_at", "ppm"),
-            lambda r: COReadingRecord(r[0], _local_day(r[1], zone), r[2]),
-        ),
-        "phq9": _Stream(
-            streamed,
-            PHQ9Response.objects.filter(participant_id__in=ids).order_by(
-                "participant_id", "completed_on", "id"
-            ),
-            ("timepoint", "completed_on", "total", "difficulty"),
-            lambda r: QuestionnaireRecord(*r),
-        ),
-        "gad7": _Stream(
-            streamed,
-            GAD7Response.objects.filter(participant_id__in=ids).order_by(
-                "participant_id", "completed_on", "id"
-            ),
-            ("timepoint", "completed_on", "total"),
-            lambda r: QuestionnaireRecord(*r),
-        ),
-        "sessions": _Stream(
-            streamed,
-            CessationSession.objects.filter(participant_id__in=ids).order_by(
-                "participant_id", "session_date", "number", "id"
-            ),
-            ("session_type", "attendance", "practitioner_id", "duration_minutes", "bcts_delivered"),
-            lambda r: SessionRecord(r[0], r[1], r[2], r[3], tuple(r[4] or ())),
-        ),
+            kind.fields,
+            lambda row, make=kind.make: make(row, zone),
+        )
+        for name, kind in _KINDS.items()
     }
     rows = (
         participants.filter(randomised_on__isnull=False)
@@ -130,6 +146,41 @@ def participant_records(
     for row in rows:
         children = {name: stream.take(row[0]) for name, stream in streams.items()}
         yield _participant(row, children)
+
+
+def records_of_loaded(
+    participant: Participant, loaded: dict[str, list], *, time_zone: str
+) -> ParticipantRecords | None:
+    """The same records built from a participant and their rows already in memory (no query).
+
+    `loaded` has each kind's model instances (any order), as the participant page reads them;
+    the participant should come with site, allocation and baseline joined. None before
+    randomisation, as participant_records() leaves such a participant out.
+    """
+    if participant.randomised_on is None:
+        return None
+    zone = ZoneInfo(time_zone)
+    children = {}
+    for name, kind in _KINDS.items():
+        rows = sorted(loaded[name], key=lambda obj, order=kind.order: _values(obj, order))
+        children[name] = tuple(kind.make(_values(obj, kind.fields), zone) for obj in rows)
+    return _participant(_values(participant, _PARTICIPANT_FIELDS), children)
+
+
+def _values(obj: Model, fields: tuple[str, ...]) -> tuple:
+    """The fields of a model instance as values_list() reads them ("a__b" follows relations)."""
+    return tuple(_value(obj, field) for field in fields)
+
+
+def _value(obj: Model | None, field: str):
+    for name in field.split("__"):
+        if obj is None:
+            return None
+        try:
+            obj = getattr(obj, name)
+        except ObjectDoesNotExist:  # a one-to-one row that does not exist (no allocation yet)
+            return None
+    return obj
 
 
 def outcomes_for(
@@ -171,7 +222,7 @@ def _local_day(moment: datetime, zone: ZoneInfo) -> date:
 
 
 class _Stream:
-    """Rows of one child query, ordered by trial ID, handed out one participant at a time."""
+    """Rows of one child query, ordered by participant id, handed out one participant at a time."""
 
     def __init__(self, streamed: bool, queryset: QuerySet, fields: tuple[str, ...], make: Callable):
         rows = queryset.values_list("participant_id", *fields)

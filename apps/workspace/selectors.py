@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Sub
 from django.db.models.functions import Coalesce
 
 from apps.cessation.models import CessationSession
-from apps.clinical.participant_outcomes import ParticipantOutcomes
+from apps.clinical.participant_outcomes import ParticipantOutcomes, participant_outcomes
 from apps.clinical.protocol import Attendance
 from apps.outcomes.models import (
     COReading,
@@ -20,7 +20,7 @@ from apps.outcomes.models import (
 from apps.patients.models import Baseline, Participant
 from apps.patients.selectors import participants_visible_to
 from apps.reminders.models import FollowUp, FollowUpStatus, Reminder, ReminderChannel
-from apps.workspace.outcome_records import outcomes_for
+from apps.workspace.outcome_records import outcomes_for, records_of_loaded
 
 CASELOAD_SORTS = {
     "trial_id": ("trial_id",),
@@ -74,14 +74,23 @@ def caseload_for(
 
 
 def participant_outcomes_on(
-    participant: Participant, *, today: date, pilot
+    participant: Participant, *, today: date, pilot, loaded: dict | None = None
 ) -> ParticipantOutcomes | None:
-    """The participant's derived outcomes on `today`; None before randomisation."""
+    """The participant's derived outcomes on `today`; None before randomisation.
+
+    With `loaded` (participant_page_data()'s rows) no query is made; without, seven are.
+    """
+    overrides = pilot.expected_bcts or None
+    if loaded is not None:
+        records = records_of_loaded(participant, loaded, time_zone=settings.TIME_ZONE)
+        if records is None:
+            return None
+        return participant_outcomes(records, today=today, expected_bcts_overrides=overrides)
     outcomes = outcomes_for(
         Participant.objects.filter(pk=participant.pk),
         today=today,
         time_zone=settings.TIME_ZONE,
-        expected_bcts_overrides=pilot.expected_bcts or None,
+        expected_bcts_overrides=overrides,
         streamed=False,
     )
     return next(outcomes, None)

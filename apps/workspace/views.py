@@ -189,7 +189,9 @@ def participant_detail(request, public_id):
             else None
         )
     today = timezone.localdate()
-    outcomes = workspace_selectors.participant_outcomes_on(participant, today=today, pilot=pilot)
+    outcomes = workspace_selectors.participant_outcomes_on(
+        participant, today=today, pilot=pilot, loaded=data
+    )
     four_week = four_week_display(outcomes) if outcomes else None
     attended = sum(1 for s in data["sessions"] if s.attendance == "attended")
     allocation = getattr(participant, "allocation", None)

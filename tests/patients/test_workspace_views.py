@@ -24,6 +24,11 @@ from apps.sites.selectors import get_pilot
 from tests.factories import make_participant
 
 TODAY = timezone.localdate
+# The session, the user, the participant (with site, allocation, baseline), sessions (with whether
+# each was edited) and their medication, PHQ-9, GAD-7, CO, smoking reports, follow-ups and their
+# messages, alerts, adverse events, the pilot, contact details. The outcomes come from these rows:
+# reading the records again cost seven more.
+PARTICIPANT_PAGE_QUERIES = 15
 
 
 def criteria_post(**answers) -> dict:
@@ -627,3 +632,34 @@ def test_site_lead_can_assign_a_pwp_only_from_the_screening_site(
     assert not ScreeningRecord.objects.exists()
     client.post(reverse("screening-new"), post | criteria_post() | {"assigned_pwp": pwp_a.pk})
     assert Participant.objects.get().assigned_pwp == pwp_a
+
+
+@pytest.mark.parametrize("sessions", [1, 4])
+def test_participant_page_costs_the_same_queries_however_many_records(
+    client, pwp_a, site_a, django_assert_num_queries, sessions
+):
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="randomised")
+    for number in range(1, sessions + 1):
+        session_services.record_session(
+            participant=participant,
+            practitioner=pwp_a,
+            data=SessionInput(
+                session_date=TODAY() - dt.timedelta(days=sessions - number),
+                attendance="attended",
+                number=number,
+                session_type="pre_quit" if number == 1 else "follow_up",
+                mode="telephone",
+                duration_minutes=10,
+                phq9_items=[1, 0, 0, 0, 0, 0, 0, 0, 0],
+                gad7_items=[1, 0, 0, 0, 0, 0, 0],
+                co_ppm=4,
+            ),
+        )
+    url = reverse("participant-detail", args=[participant.public_id])
+    client.force_login(pwp_a)
+    client.get(url)  # stores the session's start
+    # The outcomes are built from the rows the page reads (no second read of the records).
+    with django_assert_num_queries(PARTICIPANT_PAGE_QUERIES):
+        response = client.get(url)
+    assert len(response.context["sessions"]) == sessions
+    assert len(response.context["phq9"]) == len(response.context["co_readings"]) == sessions
