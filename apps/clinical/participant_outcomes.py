@@ -8,7 +8,7 @@ apps/clinical/outcome_labels.py.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from apps.clinical import schedule, scoring
 from apps.clinical.participant_records import (
@@ -181,10 +181,7 @@ def participant_outcomes(
     expected_bcts_overrides: Mapping[str, Sequence[str]] | None = None,
 ) -> ParticipantOutcomes:
     """Every derived participant-level outcome for one participant on `today`."""
-    latest_reports = _latest_by_timepoint(records.smoking_reports)
-    latest_co = _latest_by_timepoint(records.co_readings)
-    report6 = latest_reports.get(schedule.MONTH6)
-    co6 = latest_co.get(schedule.MONTH6)
+    reports = {tp: _report_in_window(records, tp) for tp in (schedule.MONTH3, schedule.MONTH6)}
     pairs = paired_scores(records.phq9, records.gad7)
     return ParticipantOutcomes(
         records=records,
@@ -193,15 +190,12 @@ def participant_outcomes(
         latest_measures=_latest_measures(records),
         point_prevalence={
             tp: scoring.seven_day_point_prevalence(
-                _field(latest_reports.get(tp), "smoked_last_7_days"), _field(latest_co.get(tp))
+                _field(report, "smoked_last_7_days"),
+                _deciding_co(records, tp, report, days_back=scoring.POINT_PREVALENCE_DAYS),
             )
-            for tp in (schedule.MONTH3, schedule.MONTH6)
+            for tp, report in reports.items()
         },
-        rs6=scoring.sustained_abstinence_6m(
-            _field(report6, "cigarettes_since_day_14"),
-            _field(co6),
-            smoke_free_since_day_14=_field(report6, "smoke_free_since_day_14"),
-        ),
+        rs6=_rs6(records, reports[schedule.MONTH6]),
         quit_attempt=any(
             r.quit_attempt_since_last_contact
             for r in records.smoking_reports
@@ -269,8 +263,9 @@ def four_week_check(
     """The Russell Standard 4-week outcome; None without a quit date.
 
     The latest week-4 report inside days 25-42 after the quit date counts (else the latest
-    outside it, which is not known); the CO reading that counts is the latest taken inside
-    the same window, whatever its timepoint label.
+    outside it, which is not known). (2nd ed.) The CO that decides is the highest reading taken
+    inside the window from day 14 to the report, whatever its timepoint label: one of 10 ppm or
+    more contradicts a report of not a puff.
     """
     if quit_date is None:
         return None
@@ -278,8 +273,10 @@ def four_week_check(
     in_window = [r for r in week4 if scoring.is_in_four_week_window(quit_date, r.completed_on)]
     chosen = _latest(in_window or week4, key=lambda r: r.completed_on)
     window_co = [c for c in co_readings if scoring.is_in_four_week_window(quit_date, c.taken_on)]
-    co = _latest(window_co, key=lambda c: c.taken_on)
-    co_ppm = co.ppm if co else None
+    if chosen is not None and in_window:
+        since = quit_date + timedelta(days=scoring.ABSTINENT_FROM_DAY)
+        window_co = [c for c in window_co if since <= c.taken_on <= chosen.completed_on]
+    co_ppm = scoring.deciding_co([c.ppm for c in window_co])
     if chosen is None:
         return FourWeekCheck(scoring.NOT_KNOWN, None, None, None, co_ppm)
     return FourWeekCheck(
@@ -290,6 +287,56 @@ def four_week_check(
         day=scoring.days_since_quit(quit_date, chosen.completed_on),
         smoke_free_since_day_14=chosen.smoke_free_since_day_14,
         co_ppm=co_ppm,
+    )
+
+
+def _report_in_window(records: ParticipantRecords, timepoint: str) -> SmokingReportRecord | None:
+    """(2nd ed.) The latest report for a follow-up dated inside its window (else none counts)."""
+    window = _window(records, timepoint)
+    if window is None:
+        return None
+    opens_on, closes_on = window
+    return _latest(
+        [
+            r
+            for r in records.smoking_reports
+            if r.timepoint == timepoint and opens_on <= r.completed_on <= closes_on
+        ],
+        key=lambda r: r.completed_on,
+    )
+
+
+def _deciding_co(
+    records: ParticipantRecords,
+    timepoint: str,
+    report: SmokingReportRecord | None,
+    *,
+    days_back: int | None = None,
+    since: date | None = None,
+) -> int | None:
+    """(2nd ed.) The highest CO taken inside the timepoint's window from the date the report
+    says smoking stopped (`days_back` before it, or `since`) to the report; None without one."""
+    if report is None:
+        return None
+    opens_on, closes_on = _window(records, timepoint)
+    start = max(opens_on, since or report.completed_on - timedelta(days=days_back or 0))
+    return scoring.deciding_co(
+        [
+            c.ppm
+            for c in records.co_readings
+            if start <= c.taken_on <= min(report.completed_on, closes_on)
+        ]
+    )
+
+
+def _rs6(records: ParticipantRecords, report: SmokingReportRecord | None) -> bool:
+    """Russell Standard sustained abstinence at 6 months, from the report that counts."""
+    quit_date = records.quit_date
+    since = quit_date + timedelta(days=scoring.ABSTINENT_FROM_DAY) if quit_date else None
+    return scoring.sustained_abstinence_6m(
+        _field(report, "cigarettes_since_day_14"),
+        _deciding_co(records, schedule.MONTH6, report, since=since),
+        smoke_free_since_day_14=_field(report, "smoke_free_since_day_14"),
     )
 
 

@@ -125,12 +125,22 @@ CO_NON_SMOKER = "non-smoker"
 CO_BORDERLINE = "borderline"
 CO_SMOKER = "smoker"
 CO_BORDERLINE_FROM_PPM = 7
-CO_SMOKER_FROM_PPM = 11
+# (2nd ed.) The display bands agree with the verification cut: 10 ppm is in the smoking range.
+CO_SMOKER_FROM_PPM = CO_VERIFIED_BELOW_PPM
+CO_BAND_LABELS = {
+    CO_NON_SMOKER: "non-smoker range",
+    CO_BORDERLINE: "borderline (still verifies)",
+    CO_SMOKER: "smoking range",
+}
 
 # Russell Standard 4-week quit: days after the quit date (quit date = day 0), inclusive.
 FOUR_WEEK_DUE_DAY = 28
 FOUR_WEEK_FIRST_DAY = 25
 FOUR_WEEK_LAST_DAY = 42
+# "Not a puff since day 14" (4-week check and RS6): abstinence is counted from this day.
+ABSTINENT_FROM_DAY = 14
+# 7-day point prevalence: "no smoking in the past 7 days".
+POINT_PREVALENCE_DAYS = 7
 
 QUIT_CO_VERIFIED = "quit_co_verified"
 QUIT_SELF_REPORT = "quit_self_report"
@@ -411,7 +421,7 @@ def co_verifies_abstinence(ppm: int) -> bool:
 
 
 def co_band(ppm: int) -> str:
-    """Return the vendor display band: non-smoker 0-6, borderline 7-10, smoker 11+."""
+    """Return the display band: non-smoker 0-6, borderline 7-9 (still verifies), smoker 10+."""
     value = validate_co_ppm(ppm)
     if value >= CO_SMOKER_FROM_PPM:
         return CO_SMOKER
@@ -424,6 +434,16 @@ def days_since_quit(quit_date: date, day: date) -> int:
     """Return the day number of `day` counted from the quit date (quit date = day 0)."""
     start = _check_date(quit_date, "quit_date")
     return (_check_date(day, "day") - start).days
+
+
+def deciding_co(ppms: Sequence[int]) -> int | None:
+    """The reading that decides a report of no smoking: the highest of those that count.
+
+    (2nd ed.) Every reading from the date the report says smoking stopped to the assessment,
+    inside the window, counts; any one of 10 ppm or more contradicts the report, so the highest
+    decides. None when no reading was taken in that span (self-report only).
+    """
+    return max((validate_co_ppm(p) for p in ppms), default=None)
 
 
 def is_in_four_week_window(quit_date: date, day: date) -> bool:

@@ -42,7 +42,7 @@ def chart_data(data) -> dict:
     co = series(
         data["co_readings"],
         lambda r: timezone.localtime(r.taken_at).date(),
-        lambda r: scoring.co_band(r.ppm),
+        lambda r: scoring.CO_BAND_LABELS[scoring.co_band(r.ppm)],
     )
 
     def labels(*groups):
@@ -141,7 +141,7 @@ def timeline(participant, allocation, data) -> list[overview.TimelineEvent]:
             event(
                 timezone.localtime(c.taken_at),
                 "baseline" if c.timepoint == "baseline" else "measure",
-                f"CO {c.ppm} ppm ({scoring.co_band(c.ppm)})",
+                f"CO {c.ppm} ppm ({scoring.CO_BAND_LABELS[scoring.co_band(c.ppm)]})",
                 c.get_timepoint_display(),
             )
         )

@@ -76,11 +76,37 @@ def test_the_co_reading_that_counts_is_taken_in_the_window_whatever_its_label():
     )
 
 
-def test_the_entry_recorded_last_on_a_day_counts():
+def test_the_report_recorded_last_on_a_day_counts():
     assert _four_week([_check(DAY29), _check(DAY29, smoke_free=False)]) == scoring.NOT_QUIT
+
+
+def test_any_reading_of_10_or_more_in_the_span_contradicts_the_report():
+    """(2nd ed.) 12 ppm then 4 ppm is not verified, in either order: every reading counts."""
     readings = [co("week4", DAY29, 12), co("week4", DAY29, 4)]
-    assert _four_week([_check(DAY29)], readings) == scoring.QUIT_CO_VERIFIED
+    assert _four_week([_check(DAY29)], readings) == scoring.NOT_QUIT
     assert _four_week([_check(DAY29)], readings[::-1]) == scoring.NOT_QUIT
+    check = _outcomes(quit_date=QUIT, smoking_reports=(_check(DAY29),), co_readings=readings)
+    assert check.four_week.co_ppm == 12  # the reading that decided is the one shown
+
+
+def test_worked_example_a_session_reading_before_the_follow_up_contradicts_it():
+    """(2nd ed.) CO 12 in a session on 28 March, 4 at the follow-up on 2 April, no smoking
+    reported since 15 March: not quit."""
+    readings = [co("session", D(2026, 3, 28), 12), co("week4", D(2026, 4, 2), 4)]
+    assert _four_week([_check(D(2026, 4, 2))], readings) == scoring.NOT_QUIT
+    assert _four_week([_check(D(2026, 4, 2))], readings[1:]) == scoring.QUIT_CO_VERIFIED
+
+
+def test_a_reading_after_the_report_or_before_the_window_does_not_count():
+    after = [co("session", D(2026, 4, 5), 15)]
+    assert _four_week([_check(D(2026, 4, 2))], after) == scoring.QUIT_SELF_REPORT
+    before = [co("session", D(2026, 3, 20), 15)]  # day 19: after day 14, before the window
+    assert _four_week([_check(D(2026, 4, 2))], before) == scoring.QUIT_SELF_REPORT
+
+
+def test_a_borderline_reading_still_verifies():
+    assert _four_week([_check(DAY29)], [co("week4", DAY29, 9)]) == scoring.QUIT_CO_VERIFIED
+    assert _four_week([_check(DAY29)], [co("week4", DAY29, 10)]) == scoring.NOT_QUIT
 
 
 def test_a_report_in_the_window_wins_over_a_later_one_outside_it():
@@ -278,3 +304,31 @@ def test_measures_present_per_timepoint_and_baseline_smoking_is_the_baseline_for
     without_form = _outcomes(smoking_reports=(report("baseline", RANDOMISED_ON),))
     assert "smoking" not in without_form.measures_present["baseline"]
     assert without_form.measure_expected("baseline")
+
+
+def test_point_prevalence_counts_every_reading_of_the_past_seven_days():
+    """(2nd ed.) A reading of 10+ in the 7 days the report covers contradicts it; an older
+    reading, or one after the report, does not count."""
+    month3 = D(2026, 6, 1)
+    reports = (report("month3", month3),)
+
+    def prevalence(*readings):
+        return _outcomes(smoking_reports=reports, co_readings=readings).point_prevalence["month3"]
+
+    assert prevalence(co("session", D(2026, 5, 28), 14), co("month3", month3, 4)) == scoring.SMOKING
+    assert prevalence(co("session", D(2026, 5, 24), 14), co("month3", month3, 4)) == (
+        scoring.ABSTINENT_CO_VERIFIED
+    )
+    assert prevalence(co("month3", D(2026, 6, 2), 14)) == scoring.ABSTINENT_SELF_REPORT
+
+
+def test_a_follow_up_report_dated_outside_its_window_does_not_count():
+    """(2nd ed.) A record outside the window is not present: the follow-up is missed."""
+    window = follow_up("month3", "missed")
+    opens_on, closes_on = window.opens_on, window.closes_on
+    outside = (report("month3", closes_on + dt.timedelta(days=1)),)
+    assert _outcomes(smoking_reports=outside).point_prevalence["month3"] == scoring.NOT_KNOWN
+    inside = (report("month3", opens_on),)
+    assert _outcomes(smoking_reports=inside).point_prevalence["month3"] == (
+        scoring.ABSTINENT_SELF_REPORT
+    )

@@ -465,7 +465,8 @@ def test_hsi_is_monotone(minutes_a, minutes_b, per_day):
         (0, "non-smoker"),
         (6, "non-smoker"),
         (7, "borderline"),
-        (10, "borderline"),
+        (9, "borderline"),
+        (10, "smoker"),  # (2nd ed.) the band agrees with the verification cut
         (11, "smoker"),
         (100, "smoker"),
     ],
@@ -489,8 +490,10 @@ def test_co_range_message():
 
 @given(st.integers(min_value=0, max_value=100))
 def test_co_band_boundaries(ppm):
-    expected = "non-smoker" if ppm <= 6 else "borderline" if ppm <= 10 else "smoker"
+    expected = "non-smoker" if ppm <= 6 else "borderline" if ppm <= 9 else "smoker"
     assert co_band(ppm) == expected
+    # Every reading shown as non-smoker or borderline verifies abstinence; none shown as smoking.
+    assert (expected != "smoker") == (ppm < scoring.CO_VERIFIED_BELOW_PPM)
 
 
 # --- 4-week quit (Russell Standard) ---------------------------------------------------------
