@@ -384,8 +384,13 @@ def _latest_measures(records: ParticipantRecords) -> dict[str, dict[str, object]
 
 
 def _measures_present(records: ParticipantRecords) -> dict[str, frozenset[str]]:
-    """Per timepoint, which measures have at least one record labelled with it."""
+    """Per timepoint, which measures have a record labelled with it.
+
+    (2nd ed.) At a follow-up the record must also be dated inside its window: a day-43 report is
+    not present at 4 weeks (the check itself is missed there).
+    """
     present: dict[str, set[str]] = {tp: set() for tp in MEASURE_TIMEPOINTS}
+    windows = {tp: _window(records, tp) for tp in MEASURE_TIMEPOINTS if tp != BASELINE}
     groups = (
         ("phq9", records.phq9),
         ("gad7", records.gad7),
@@ -394,8 +399,12 @@ def _measures_present(records: ParticipantRecords) -> dict[str, frozenset[str]]:
     )
     for measure, items in groups:
         for item in items:
-            if item.timepoint in present:
-                present[item.timepoint].add(measure)
+            if item.timepoint not in present:
+                continue
+            window = windows.get(item.timepoint)
+            if item.timepoint != BASELINE and not (window and window[0] <= _day(item) <= window[1]):
+                continue
+            present[item.timepoint].add(measure)
     # Baseline smoking is the baseline form itself, not a smoking report.
     present[BASELINE].discard("smoking")
     if records.baseline is not None:

@@ -332,3 +332,16 @@ def test_a_follow_up_report_dated_outside_its_window_does_not_count():
     assert _outcomes(smoking_reports=inside).point_prevalence["month3"] == (
         scoring.ABSTINENT_SELF_REPORT
     )
+
+
+def test_a_record_dated_outside_its_window_is_not_present_there():
+    """(2nd ed.) A day-43 report is not present at 4 weeks: completeness and the check agree."""
+    outcomes = _outcomes(
+        quit_date=QUIT,
+        smoking_reports=(report("week4", DAY43, smoke_free=True),),
+        co_readings=(co("week4", DAY42, 4),),
+    )
+    assert outcomes.four_week.outcome == scoring.NOT_KNOWN
+    assert outcomes.measures_present["week4"] == {"co"}
+    no_quit_date = _outcomes(smoking_reports=(report("week4", DAY29, smoke_free=True),))
+    assert no_quit_date.measures_present["week4"] == frozenset()
