@@ -20,6 +20,7 @@ from apps.patients.models import (
     ExitReason,
     Sex,
 )
+from apps.patients.services import screening_decision
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -58,7 +59,7 @@ class ScreeningForm(DomainErrorFormMixin, forms.Form):
     screened_on = forms.DateField(label="Date screened", widget=DateInput())
     declined = _yes_no("Did the person decline to take part?")
     exclusion_reason = forms.ChoiceField(
-        label="Main reason not eligible",
+        label="Main reason not eligible, or a site-specific exclusion",
         choices=[("", "Use the first criterion not met")] + list(ExclusionReason.choices),
         required=False,
     )
@@ -68,7 +69,7 @@ class ScreeningForm(DomainErrorFormMixin, forms.Form):
         required=False,
     )
     reason_detail = forms.CharField(
-        label="Details (optional; no names or contact details)",
+        label="Details (say which site exclusion applies; no names or contact details)",
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -107,9 +108,15 @@ class ScreeningForm(DomainErrorFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        eligible = all(cleaned.get(name) for name, _ in ELIGIBILITY_CRITERIA)
-        if eligible and cleaned.get("declined") and not cleaned.get("decline_reason"):
-            self.add_error("decline_reason", "Choose why the person declined.")
+        decision = screening_decision(
+            {name: cleaned.get(name) for name, _ in ELIGIBILITY_CRITERIA},
+            declined=bool(cleaned.get("declined")),
+            exclusion_reason=cleaned.get("exclusion_reason") or "",
+            decline_reason=cleaned.get("decline_reason") or "",
+            reason_detail=cleaned.get("reason_detail") or "",
+        )
+        for field, message in decision.problems.items():
+            self.add_error(field, message)
         pwp, site = cleaned.get("assigned_pwp"), cleaned.get("site")
         if pwp and site and not works_at(pwp, site):
             self.add_error("assigned_pwp", f"{pwp} does not work at {site.name}.")

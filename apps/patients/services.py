@@ -67,19 +67,22 @@ def screen_person(
         raise DomainError(
             f"Answer every eligibility criterion ({', '.join(missing)}).", field=missing[0]
         )
-    failed = [name for name, _ in ELIGIBILITY_CRITERIA if not criteria[name]]
-    if failed:
-        outcome = ScreeningOutcome.NOT_ELIGIBLE
-        exclusion_reason = exclusion_reason or _CRITERION_EXCLUSION[failed[0]]
-        decline_reason = ""
-    elif declined:
-        outcome = ScreeningOutcome.DECLINED
-        if not decline_reason:
-            raise DomainError("Choose why the person declined.", field="decline_reason")
-        exclusion_reason = ""
-    else:
-        outcome = ScreeningOutcome.ELIGIBLE
-        exclusion_reason = decline_reason = ""
+    decision = screening_decision(
+        criteria,
+        declined=declined,
+        exclusion_reason=exclusion_reason,
+        decline_reason=decline_reason,
+        reason_detail=reason_detail,
+    )
+    if decision.problems:
+        field, message = next(iter(decision.problems.items()))
+        raise DomainError(message, field=field)
+    outcome, exclusion_reason, decline_reason = (
+        decision.outcome,
+        decision.exclusion_reason,
+        decision.decline_reason,
+    )
+    if outcome == ScreeningOutcome.ELIGIBLE:
         # The participant's PWP (the screener unless another is named) must work at the site.
         if assigned_pwp is not None:
             check_works_at(assigned_pwp, site, field="assigned_pwp")
@@ -105,6 +108,49 @@ def screen_person(
             assigned_pwp=assigned_pwp or screened_by,
         )
     return ScreeningResult(screening=screening, participant=participant)
+
+
+@dataclass(frozen=True)
+class ScreeningDecision:
+    """What a screening's answers mean: its outcome and reasons, or the problems with them."""
+
+    outcome: str
+    exclusion_reason: str
+    decline_reason: str
+    problems: dict[str, str]
+
+
+def screening_decision(
+    criteria: dict[str, bool],
+    *,
+    declined: bool,
+    exclusion_reason: str,
+    decline_reason: str,
+    reason_detail: str,
+) -> ScreeningDecision:
+    """Eligible, not eligible (with the reason) or declined; the form and the service share it.
+
+    (2nd ed.) Someone who meets every criterion but has a site-specific exclusion recorded is
+    not eligible, with the exclusion as the reason; no participant is created.
+    """
+    problems: dict[str, str] = {}
+    failed = [name for name, _ in ELIGIBILITY_CRITERIA if not criteria.get(name)]
+    if failed:
+        reason = exclusion_reason or _CRITERION_EXCLUSION[failed[0]]
+        return ScreeningDecision(ScreeningOutcome.NOT_ELIGIBLE, reason, "", problems)
+    if exclusion_reason in _CRITERION_EXCLUSION.values():
+        problems["exclusion_reason"] = (
+            "Every eligibility criterion is met: choose a site-specific exclusion or no reason."
+        )
+    elif exclusion_reason:
+        if exclusion_reason == ExclusionReason.SITE_EXCLUSION and not reason_detail.strip():
+            problems["reason_detail"] = "Say which site-specific exclusion applies."
+        return ScreeningDecision(ScreeningOutcome.NOT_ELIGIBLE, exclusion_reason, "", problems)
+    if declined:
+        if not decline_reason:
+            problems["decline_reason"] = "Choose why the person declined."
+        return ScreeningDecision(ScreeningOutcome.DECLINED, "", decline_reason, problems)
+    return ScreeningDecision(ScreeningOutcome.ELIGIBLE, "", "", problems)
 
 
 def _next_trial_id(site: Site) -> str:

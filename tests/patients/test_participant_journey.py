@@ -15,6 +15,7 @@ from apps.patients.models import (
     Allocation,
     Baseline,
     ContactDetails,
+    ExclusionReason,
     Participant,
     RandomisationBlock,
     ScreeningOutcome,
@@ -258,3 +259,35 @@ def test_withdrawal_or_loss_dated_in_the_future_is_refused(participant_a, servic
     participant_a.refresh_from_db()
     assert participant_a.status == Status.RANDOMISED and participant_a.exit_on is None
     assert "cancelled" not in set(participant_a.follow_ups.values_list("status", flat=True))
+
+
+def test_a_site_exclusion_makes_someone_who_meets_every_criterion_not_eligible(site_a, pwp_a):
+    """(2nd ed.) The exclusion is the reason; no participant is created."""
+    result = services.screen_person(
+        site=site_a,
+        screened_by=pwp_a,
+        screened_on=TODAY,
+        criteria=eligible_criteria(),
+        exclusion_reason=ExclusionReason.SITE_EXCLUSION,
+        reason_detail="Already in another smoking study",
+        today=TODAY,
+    )
+    assert result.participant is None
+    assert result.screening.outcome == ScreeningOutcome.NOT_ELIGIBLE
+    assert result.screening.exclusion_reason == ExclusionReason.SITE_EXCLUSION
+    assert not Participant.objects.exists()
+
+
+def test_a_site_exclusion_needs_its_detail_and_a_criterion_reason_needs_a_criterion(site_a, pwp_a):
+    common = {"site": site_a, "screened_by": pwp_a, "screened_on": TODAY, "today": TODAY}
+    with pytest.raises(DomainError) as missing_detail:
+        services.screen_person(
+            criteria=eligible_criteria(), exclusion_reason=ExclusionReason.SITE_EXCLUSION, **common
+        )
+    assert missing_detail.value.field == "reason_detail"
+    with pytest.raises(DomainError) as wrong_reason:
+        services.screen_person(
+            criteria=eligible_criteria(), exclusion_reason=ExclusionReason.UNDER_18, **common
+        )
+    assert wrong_reason.value.field == "exclusion_reason"
+    assert not ScreeningRecord.objects.exists()

@@ -225,6 +225,32 @@ def test_not_eligible_is_logged_with_reason_and_no_participant(client, pwp_a, si
     assert not ContactDetails.objects.exists()
 
 
+def test_site_exclusion_when_every_criterion_is_met_is_not_eligible(client, pwp_a, site_a):
+    """(2nd ed.) It came back eligible and created a participant."""
+    client.force_login(pwp_a)
+    post = {
+        "site": site_a.pk,
+        "screened_on": TODAY().isoformat(),
+        "declined": "no",
+        "exclusion_reason": "site_exclusion",
+    }
+    refused = client.post(reverse("screening-new"), post | criteria_post())
+    assert refused.status_code == 200
+    assert refused.context["form"].errors == {
+        "reason_detail": ["Say which site-specific exclusion applies."]
+    }
+    assert not ScreeningRecord.objects.exists()
+    detail = {"reason_detail": "Taking part in another cessation study"}
+    response = client.post(reverse("screening-new"), post | criteria_post() | detail)
+    assert response.status_code == 302
+    screening = ScreeningRecord.objects.get()
+    assert (screening.outcome, screening.exclusion_reason) == (
+        ScreeningOutcome.NOT_ELIGIBLE,
+        "site_exclusion",
+    )
+    assert not Participant.objects.exists()
+
+
 def test_declined_needs_a_reason_and_is_logged_without_a_participant(client, pwp_a, site_a):
     client.force_login(pwp_a)
     post = {"site": site_a.pk, "screened_on": TODAY().isoformat(), "declined": "yes"}
