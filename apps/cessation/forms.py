@@ -89,6 +89,12 @@ class SessionFieldsMixin(DomainErrorFormMixin):
             widget=forms.Textarea(attrs={"rows": 2}),
         )
 
+    def expected_bct_values(self) -> frozenset[str]:
+        """The BCTs the protocol expects for the session type shown (bound, else initial)."""
+        chosen = self.data.get("session_type") if self.is_bound else None
+        session_type = chosen or self.fields["session_type"].initial
+        return frozenset(expected_bcts(session_type, self.expected_overrides))
+
     def _clean_core(self, cleaned: dict, *, suggested_number: int) -> None:
         day = cleaned.get("session_date")
         if day and day > timezone.localdate():
@@ -126,9 +132,9 @@ class SessionForm(SessionFieldsMixin, forms.Form):
         self.fields["attendance"].initial = Attendance.ATTENDED
         self.fields["number"].initial = suggested_number
         self.fields["session_type"].initial = suggested_type
-        self.fields["bcts_delivered"].initial = list(
-            expected_bcts(suggested_type, expected_overrides)
-        )
+        # (2nd ed.) Never ticked in advance: a fidelity made of defaults measures nothing. The
+        # page marks which techniques the session type expects instead.
+        self.expected_overrides = expected_overrides
         self.fields["quit_date_set"] = forms.DateField(
             label="Quit date",
             required=False,
@@ -163,8 +169,8 @@ class SessionForm(SessionFieldsMixin, forms.Form):
                     "A session the participant did not attend records no measures: clear "
                     "them or choose Attended.",
                 )
-            # The quit date and the expected BCTs are pre-filled for the session type; a session
-            # that did not happen sets no quit date and delivers no BCTs.
+            # A session that did not happen sets no quit date (it may be pre-filled for a quit
+            # day) and delivers no BCTs.
             cleaned.update(
                 phq9_items=None,
                 phq9_difficulty=None,
@@ -222,9 +228,10 @@ class SessionEditForm(SessionFieldsMixin, forms.Form):
         "notes",
     )
 
-    def __init__(self, *args, session, **kwargs):
+    def __init__(self, *args, session, expected_overrides: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
+        self.expected_overrides = expected_overrides
         self._base_fields()
         for name in self.EDITABLE:
             self.fields[name].initial = getattr(session, name)

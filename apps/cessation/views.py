@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from apps.cessation import services
 from apps.cessation.forms import SessionEditForm, SessionForm
 from apps.cessation.models import CessationSession
+from apps.clinical import scoring
 from apps.clinical.protocol import DEFAULT_EXPECTED_BCTS, SessionType, expected_bcts
 from apps.clinical.status import may_record_sessions
 from apps.core.errors import DomainError
@@ -33,6 +34,18 @@ def _protocol(overrides: dict) -> dict:
             6: SessionType.FINAL,
         },
         "defaultType": SessionType.FOLLOW_UP,
+        # The CO display bands, so the page's live hint uses the rule in scoring.py.
+        "co": {
+            "borderlineFrom": scoring.CO_BORDERLINE_FROM_PPM,
+            "smokerFrom": scoring.CO_SMOKER_FROM_PPM,
+            "verifiedBelow": scoring.CO_VERIFIED_BELOW_PPM,
+            "max": scoring.CO_MAX_PPM,
+            "labels": {
+                "nonSmoker": scoring.CO_BAND_LABELS[scoring.CO_NON_SMOKER],
+                "borderline": scoring.CO_BAND_LABELS[scoring.CO_BORDERLINE],
+                "smoker": scoring.CO_BAND_LABELS[scoring.CO_SMOKER],
+            },
+        },
     }
 
 
@@ -99,7 +112,8 @@ def session_edit(request, public_id):
     require_clinical_write(request.user)
     participant = session.participant
     detail = reverse("participant-detail", args=[participant.public_id])
-    form = SessionEditForm(request.POST or None, session=session)
+    overrides = get_pilot().expected_bcts
+    form = SessionEditForm(request.POST or None, session=session, expected_overrides=overrides)
     if request.method == "POST" and form.is_valid():
         changes = form.changes()
         if not changes:
@@ -119,6 +133,6 @@ def session_edit(request, public_id):
             "form": form,
             "session": session,
             "participant": participant,
-            "protocol_json": _protocol(get_pilot().expected_bcts),
+            "protocol_json": _protocol(overrides),
         },
     )

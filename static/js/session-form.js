@@ -1,5 +1,6 @@
-// Session form: attended-only parts hide for a DNA or cancellation, the BCT checklist follows
-// the session type until the PWP changes it, and the quit date shows on quit-day sessions.
+// Session form: attended-only parts hide for a DNA or cancellation, the "expected" marks on the
+// BCT checklist follow the session type (nothing is ever ticked for the PWP), and the quit date
+// shows on quit-day sessions. The expected BCTs and CO bands come from the server's rules.
 (function () {
   "use strict";
   var form = document.getElementById("session-form");
@@ -12,8 +13,7 @@
   var quitDate = form.querySelector("[data-quit-date]");
   var dateInput = document.getElementById("id_session_date");
   var quitDateInput = document.getElementById("id_quit_date_set");
-  var boxes = Array.prototype.slice.call(form.querySelectorAll("input[data-bct]"));
-  var touched = boxes.some(function (box) { return box.dataset.bctTouched === "true"; });
+  var marks = Array.prototype.slice.call(form.querySelectorAll("[data-bct-expected]"));
 
   function attendance() {
     var checked = form.querySelector('input[name="attendance"]:checked');
@@ -40,27 +40,26 @@
     }
   }
 
-  function tickExpected() {
-    if (touched || !typeSelect) { return; }
+  function markExpected() {
+    if (!typeSelect) { return; }
     var expected = protocol.expected[typeSelect.value] || [];
-    boxes.forEach(function (box) { box.checked = expected.indexOf(box.value) !== -1; });
+    marks.forEach(function (mark) {
+      mark.hidden = expected.indexOf(mark.dataset.bctExpected) === -1;
+    });
   }
 
-  boxes.forEach(function (box) {
-    box.addEventListener("change", function () { touched = true; });
-  });
   form.addEventListener("change", function (event) {
     if (event.target.name === "attendance") { showAttended(); }
   });
   if (typeSelect) {
-    typeSelect.addEventListener("change", function () { tickExpected(); showQuitDate(); });
+    typeSelect.addEventListener("change", function () { markExpected(); showQuitDate(); });
   }
   if (numberInput && typeSelect) {
     numberInput.addEventListener("change", function () {
       var number = parseInt(numberInput.value, 10);
       if (!isNaN(number)) {
         typeSelect.value = protocol.typeByNumber[number] || protocol.defaultType;
-        tickExpected();
+        markExpected();
         showQuitDate();
       }
     });
@@ -72,9 +71,12 @@
     var text = co.value.trim();
     if (!/^\d+$/.test(text)) { coOut.textContent = ""; return; }
     var ppm = parseInt(text, 10);
-    if (ppm > 100) { coOut.textContent = "CO must be 0 to 100 ppm."; return; }
-    var band = ppm >= 11 ? "smoker" : (ppm >= 7 ? "borderline" : "non-smoker");
-    coOut.textContent = ppm + " ppm: " + band + (ppm < 10 ? " (verifies abstinence)" : "");
+    var rule = protocol.co;
+    if (ppm > rule.max) { coOut.textContent = "CO must be 0 to " + rule.max + " ppm."; return; }
+    var band = ppm >= rule.smokerFrom ? rule.labels.smoker
+      : (ppm >= rule.borderlineFrom ? rule.labels.borderline : rule.labels.nonSmoker);
+    coOut.textContent = ppm + " ppm: " + band
+      + (ppm < rule.verifiedBelow ? ", verifies abstinence" : ", does not verify abstinence");
   }
   if (co) { co.addEventListener("input", showCo); }
   showAttended();

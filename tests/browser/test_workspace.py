@@ -70,15 +70,19 @@ def test_pwp_screens_randomises_logs_a_session_and_acts_on_an_alert(
     expect(page.get_by_text(re.compile(f"randomised to the {arm.lower()} arm"))).to_be_visible()
     expect(page.locator("#allocation + dd")).to_contain_text(str(pwp_a))
 
-    # A quit-day session: number 2 switches the type, the BCTs and shows the quit date.
+    # A quit-day session: number 2 switches the type, the expected BCTs and shows the quit date.
+    # (2nd ed.) Nothing is ticked for the PWP: the expected techniques are marked instead.
     page.get_by_role("link", name="Log a session").click()
     expect(page.get_by_role("heading", name=re.compile("Log a session"))).to_be_visible()
+    expect(page.locator('[data-bct-expected="set_quit_date"]')).to_be_visible()
     page.get_by_label("Session number").fill("2")
     page.get_by_label("Session number").dispatch_event("change")
     expect(page.get_by_label("Session type")).to_have_value("quit_day")
     expect(page.get_by_label("Quit date", exact=True)).to_be_visible()
-    expect(page.get_by_label("Change routines")).to_be_checked()
-    expect(page.get_by_label("Set quit date and prompt commitment")).not_to_be_checked()
+    expect(page.locator('[data-bct-expected="change_routines"]')).to_be_visible()
+    expect(page.locator('[data-bct-expected="set_quit_date"]')).to_be_hidden()
+    expect(page.locator("input[data-bct]:checked")).to_have_count(0)
+    page.get_by_label("Change routines").check()
     page.get_by_label("Face to face").check()
     page.get_by_label("Duration (minutes)").fill("15")
     page.get_by_text("Stop smoking medication and products").click()

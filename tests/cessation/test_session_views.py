@@ -58,13 +58,26 @@ def url_for(participant):
     return reverse("session-create", args=[participant.public_id])
 
 
-def test_form_suggests_today_next_number_type_and_expected_bcts(logged_in, participant_a):
-    form = logged_in.get(url_for(participant_a)).context["form"]
+def test_form_suggests_today_next_number_and_type_and_marks_the_expected_bcts(
+    logged_in, participant_a
+):
+    response = logged_in.get(url_for(participant_a))
+    form = response.context["form"]
     assert form.fields["session_date"].initial == timezone.localdate()
     assert form.fields["number"].initial == 1
     assert form.fields["session_type"].initial == "pre_quit"
-    assert form.fields["bcts_delivered"].initial == list(DEFAULT_EXPECTED_BCTS["pre_quit"])
     assert form.fields["submission_key"].initial
+    # (2nd ed.) Never ticked in advance: the expected ones are marked, none is checked.
+    assert not form.fields["bcts_delivered"].initial
+    html = response.content.decode()
+    boxes = html[html.index('class="qp-bct-list"') :]
+    assert 'data-bct aria-describedby="bct-help">' in boxes and " checked data-bct" not in boxes
+    shown = {
+        value
+        for value in DEFAULT_EXPECTED_BCTS["quit_day"] + DEFAULT_EXPECTED_BCTS["pre_quit"]
+        if f'data-bct-expected="{value}">' in boxes
+    }
+    assert shown == set(DEFAULT_EXPECTED_BCTS["pre_quit"])
 
 
 def test_expected_bcts_follow_the_pilot_overrides(logged_in, participant_a):
@@ -72,10 +85,7 @@ def test_expected_bcts_follow_the_pilot_overrides(logged_in, participant_a):
     pilot.expected_bcts = {"pre_quit": [BCT.ASSESS_SMOKING, BCT.CO_MONITORING]}
     pilot.save()
     response = logged_in.get(url_for(participant_a))
-    assert response.context["form"].fields["bcts_delivered"].initial == [
-        "assess_smoking",
-        "co_monitoring",
-    ]
+    assert response.context["form"].expected_bct_values() == {"assess_smoking", "co_monitoring"}
     assert response.context["protocol_json"]["expected"]["pre_quit"] == [
         "assess_smoking",
         "co_monitoring",
