@@ -58,6 +58,8 @@ def fmt(value) -> str:
     return format_cell(value)
 
 
+# Figures whose formatted text has no character HTML gives a meaning to (bool is an int: "True").
+NUMERIC = (int, float, Proportion, MeanEstimate)
 # Each body row of a table view sits on its own line, indented as the template around it.
 ROW_START, ROW_END = "\n        <tr>", "</tr>\n      "
 
@@ -79,8 +81,9 @@ def _row_html(row: list) -> str:
 
 
 def _cell(value) -> str:
-    # The figures are plain values from the snapshot document: escaped as {{ value|fmt }} is.
-    return escape(format_cell(value))
+    # Escaped as {{ value|fmt }} is; a number or an estimate formats to digits and punctuation.
+    text = format_cell(value)
+    return text if isinstance(value, NUMERIC) else escape(text)
 
 
 @register.filter
