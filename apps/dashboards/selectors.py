@@ -21,7 +21,7 @@ from apps.dashboards.models import (
     SnapshotStatus,
 )
 from apps.dashboards.report import Filters, Report, build_report
-from apps.dashboards.snapshot_document import unpack_document
+from apps.dashboards.snapshot_document import can_unpack, unpack_document
 from apps.dashboards.snapshots import STALE_BUILD_AFTER
 from apps.outcomes.models import SafetyAlert
 from apps.sites.selectors import sites_visible_to
@@ -68,10 +68,10 @@ def snapshot_head() -> SnapshotHead:
 
 def snapshot_data(snapshot_id: int) -> dict:
     """A ready snapshot's document (its figures), from its packing (one query); a snapshot built
-    before documents were packed is read from its JSON."""
+    before documents were packed (or packed in another format) is read from its JSON."""
     snapshots = MetricSnapshot.objects.filter(id=snapshot_id)
     packed = snapshots.values_list("document", flat=True).get()
-    if packed:
+    if can_unpack(packed):
         return unpack_document(packed)
     return snapshots.values_list("data", flat=True).get()
 

@@ -3,6 +3,9 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+# A snapshot table's row: key values, then counters (a tuple in a document read from the database).
+Row = list | tuple
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -46,20 +49,20 @@ class Cells:
 
     def __init__(self, table: dict, keys: Iterable[str]):
         self.columns: list[str] = table["columns"]
-        self.rows: list[list] = table["rows"]
+        self.rows: list[Row] = table["rows"]
         self.keys = list(keys)
         self.nkeys = len(self.keys)
         self.counters = self.columns[self.nkeys :]
         self.key_index = {k: i for i, k in enumerate(self.keys)}
 
-    def total(self, rows: list[list]) -> dict[str, int]:
+    def total(self, rows: list[Row]) -> dict[str, int]:
         """Column sums of some rows, by counter name (0s when there are none)."""
         if not rows:
             return self.zero()
         columns = list(zip(*rows, strict=True))[self.nkeys :]
         return dict(zip(self.counters, map(sum, columns), strict=True))
 
-    def group(self, rows: list[list], key: str) -> dict:
+    def group(self, rows: list[Row], key: str) -> dict:
         """Column sums of some rows grouped by one key column."""
         index = self.key_index[key]
         buckets: dict = {}
@@ -67,7 +70,7 @@ class Cells:
             buckets.setdefault(row[index], []).append(row)
         return {k: self.total(v) for k, v in buckets.items()}
 
-    def counter_by(self, rows: list[list], key: str, counter: str) -> dict:
+    def counter_by(self, rows: list[Row], key: str, counter: str) -> dict:
         """One counter's sums of some rows grouped by one key column (each key that has rows)."""
         index, column = self.key_index[key], self.nkeys + self.counters.index(counter)
         sums: dict = {}
@@ -85,7 +88,7 @@ class Cells:
         return dict.fromkeys(self.counters, 0)
 
 
-def filter_cells(cells: Cells, filters: Filters, *, month: bool = True) -> list[list]:
+def filter_cells(cells: Cells, filters: Filters, *, month: bool = True) -> list[Row]:
     """The rows of the sites and arm shown and, unless told not to, of the months shown."""
     site_i = cells.key_index["site_id"]
     arm_i = cells.key_index.get("arm")

@@ -5,7 +5,7 @@ from datetime import date
 from functools import cached_property
 
 from apps.dashboards import metrics
-from apps.dashboards.report_sections.cells import Cells, Filters, filter_cells
+from apps.dashboards.report_sections.cells import Cells, Filters, Row, filter_cells
 from apps.outcomes.participant_records import SINGLE_ARM
 from apps.patients.models import Arm
 
@@ -25,16 +25,16 @@ class Sums:
     screening: Cells
     participants: Cells
     sessions: Cells
-    screening_rows: list[list]
-    participant_rows: list[list]
-    session_rows: list[list]
+    screening_rows: list[Row]
+    participant_rows: list[Row]
+    session_rows: list[Row]
     scr: dict[str, int]
     part: dict[str, int]
     by_arm: dict[str, dict[str, int]]
     expected_now: dict[int, float]
 
     @cached_property
-    def participant_rows_all_months(self) -> list[list]:
+    def participant_rows_all_months(self) -> list[Row]:
         """The participant rows of the sites and arm shown, whatever the months."""
         return filter_cells(self.participants, self.filters, month=False)
 
