@@ -67,8 +67,8 @@ def snapshot_head() -> SnapshotHead:
 
 
 def snapshot_data(snapshot_id: int) -> dict:
-    """A ready snapshot's document (its figures), from its packing (one query); a snapshot built
-    before documents were packed (or packed in another format) is read from its JSON."""
+    """A ready snapshot's document (its figures), read from its packing in one query."""
+    # A snapshot built before documents were packed (or packed in another format): its JSON.
     snapshots = MetricSnapshot.objects.filter(id=snapshot_id)
     packed = snapshots.values_list("document", flat=True).get()
     if can_unpack(packed):

@@ -66,8 +66,8 @@ ROW_START, ROW_END = "\n        <tr>", "</tr>\n      "
 
 @register.simple_tag
 def table_rows(table: Table) -> SafeString:
-    """A table view's body rows: the first cell of each a row header, every figure formatted and
-    escaped (one tag, not a template node per cell: the per-site and per-PWP tables are long)."""
+    """A table view's body rows: each row's first cell a row header, every figure formatted."""
+    # One tag, not a template node per cell: the per-site and per-PWP tables are long.
     if not table.rows:
         colspan = len(table.columns)
         return mark_safe(f'{ROW_START}<td colspan="{colspan}">Nothing to show yet.</td>{ROW_END}')
