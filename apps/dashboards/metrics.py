@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 Z_95 = 1.959963984540054
 
@@ -167,6 +168,7 @@ def month_keys(first: date, last: date) -> list[str]:
     return keys
 
 
+@lru_cache(maxsize=1024)  # a page asks for each month once per site
 def month_end(key: str) -> date:
     """The last day of a YYYY-MM month."""
     year, month = int(key[:4]), int(key[5:7])

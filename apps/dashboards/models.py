@@ -22,6 +22,10 @@ class MetricSnapshot(TimeStampedModel):
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The same document packed for the dashboard page (snapshot_document.py), and its randomised
+    # flag on its own: reading either from `data` would detoast the whole document.
+    document = models.BinaryField(default=bytes)
+    randomised = models.BooleanField(default=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

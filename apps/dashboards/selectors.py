@@ -9,7 +9,6 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.db.models import QuerySet, Subquery
-from django.db.models.fields.json import KT
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from apps.dashboards.models import (
     SnapshotStatus,
 )
 from apps.dashboards.report import Filters, Report, build_report
+from apps.dashboards.snapshot_document import can_unpack, unpack_document
 from apps.dashboards.snapshots import STALE_BUILD_AFTER
 from apps.outcomes.models import SafetyAlert
 from apps.sites.selectors import sites_visible_to
@@ -55,9 +55,7 @@ def snapshot_head() -> SnapshotHead:
     ).order_by("-started_at")
     row = (
         MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
-        .annotate(
-            building_id=Subquery(building.values("id")[:1]), randomised=KT("data__randomised")
-        )
+        .annotate(building_id=Subquery(building.values("id")[:1]))
         .order_by("-finished_at")
         .values("id", "finished_at", "building_id", "randomised")
         .first()
@@ -65,19 +63,22 @@ def snapshot_head() -> SnapshotHead:
     if row is None:
         building_id = building.values_list("id", flat=True).first()
         return SnapshotHead(None, None, building_id)
-    return SnapshotHead(
-        row["id"], row["finished_at"], row["building_id"], row["randomised"] != "false"
-    )
+    return SnapshotHead(row["id"], row["finished_at"], row["building_id"], row["randomised"])
 
 
 def snapshot_data(snapshot_id: int) -> dict:
-    """A ready snapshot's document (its figures)."""
-    return MetricSnapshot.objects.filter(id=snapshot_id).values_list("data", flat=True).get()
+    """A ready snapshot's document (its figures), read from its packing in one query."""
+    # A snapshot built before documents were packed (or packed in another format): its JSON.
+    snapshots = MetricSnapshot.objects.filter(id=snapshot_id)
+    packed = snapshots.values_list("document", flat=True).get()
+    if can_unpack(packed):
+        return unpack_document(packed)
+    return snapshots.values_list("data", flat=True).get()
 
 
 def get_snapshot(snapshot_id: int) -> MetricSnapshot:
     """One snapshot by id (for its build progress); raises DoesNotExist."""
-    return MetricSnapshot.objects.defer("data").get(id=snapshot_id)
+    return MetricSnapshot.objects.defer("data", "document").get(id=snapshot_id)
 
 
 def criteria_values() -> list[dict]:

@@ -19,6 +19,7 @@ from apps.dashboards import counts, metrics
 from apps.dashboards.adverse_event_counts import adverse_event_counts
 from apps.dashboards.models import MetricSnapshot, SnapshotStatus
 from apps.dashboards.participant_tables import snapshot_outcome_tables
+from apps.dashboards.snapshot_document import pack_document
 from apps.sites.selectors import get_pilot
 from apps.workspace.outcome_records import randomised_participants
 
@@ -181,7 +182,13 @@ def build_snapshot(
         raise
     finished = timezone.now()
     MetricSnapshot.objects.filter(id=snapshot.id).update(
-        status=SnapshotStatus.READY, progress=100, data=data, finished_at=finished, error=""
+        status=SnapshotStatus.READY,
+        progress=100,
+        data=data,
+        document=pack_document(data),
+        randomised=bool(data["randomised"]),
+        finished_at=finished,
+        error="",
     )
     if progress_callback is not None:
         progress_callback(100)

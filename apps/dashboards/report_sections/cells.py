@@ -1,7 +1,10 @@
 """Snapshot count tables, the filter that picks their cells, and what a section produces."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+# A snapshot table's row: key values, then counters (a tuple in a document read from the database).
+Row = list | tuple
 
 
 @dataclass(frozen=True)
@@ -46,24 +49,20 @@ class Cells:
 
     def __init__(self, table: dict, keys: Iterable[str]):
         self.columns: list[str] = table["columns"]
-        self.rows: list[list] = table["rows"]
+        self.rows: list[Row] = table["rows"]
         self.keys = list(keys)
         self.nkeys = len(self.keys)
         self.counters = self.columns[self.nkeys :]
         self.key_index = {k: i for i, k in enumerate(self.keys)}
 
-    def select(self, predicate: Callable[[list], bool]) -> list[list]:
-        """Rows whose key columns satisfy the predicate."""
-        return [row for row in self.rows if predicate(row)]
-
-    def total(self, rows: list[list]) -> dict[str, int]:
+    def total(self, rows: list[Row]) -> dict[str, int]:
         """Column sums of some rows, by counter name (0s when there are none)."""
         if not rows:
             return self.zero()
-        sums = [sum(col) for col in zip(*(row[self.nkeys :] for row in rows), strict=True)]
-        return dict(zip(self.counters, sums, strict=True))
+        columns = list(zip(*rows, strict=True))[self.nkeys :]
+        return dict(zip(self.counters, map(sum, columns), strict=True))
 
-    def group(self, rows: list[list], key: str) -> dict:
+    def group(self, rows: list[Row], key: str) -> dict:
         """Column sums of some rows grouped by one key column."""
         index = self.key_index[key]
         buckets: dict = {}
@@ -71,25 +70,35 @@ class Cells:
             buckets.setdefault(row[index], []).append(row)
         return {k: self.total(v) for k, v in buckets.items()}
 
+    def counter_by(self, rows: list[Row], key: str, counter: str) -> dict:
+        """One counter's sums of some rows grouped by one key column (each key that has rows)."""
+        index, column = self.key_index[key], self.nkeys + self.counters.index(counter)
+        sums: dict = {}
+        for row in rows:
+            sums[row[index]] = sums.get(row[index], 0) + row[column]
+        return sums
+
+    def combine(self, sums: Iterable[dict[str, int]]) -> dict[str, int]:
+        """Counter sums added together: the sums of all their rows, without summing them again."""
+        sums = list(sums)
+        return {c: sum(s[c] for s in sums) for c in self.counters}
+
     def zero(self) -> dict[str, int]:
         """Every counter at 0: the sums of a cell with no rows."""
         return dict.fromkeys(self.counters, 0)
 
 
-def filter_cells(cells: Cells, filters: Filters, *, month: bool = True) -> list[list]:
+def filter_cells(cells: Cells, filters: Filters, *, month: bool = True) -> list[Row]:
     """The rows of the sites and arm shown and, unless told not to, of the months shown."""
     site_i = cells.key_index["site_id"]
     arm_i = cells.key_index.get("arm")
     month_i = cells.key_index.get("month")
-
-    def keep(row: list) -> bool:
-        if row[site_i] not in filters.site_ids:
-            return False
-        if filters.arm and arm_i is not None and row[arm_i] != filters.arm:
-            return False
-        return not (month and month_i is not None and not filters.month_ok(row[month_i]))
-
-    return cells.select(keep)
+    rows = [row for row in cells.rows if row[site_i] in filters.site_ids]
+    if filters.arm and arm_i is not None:
+        rows = [row for row in rows if row[arm_i] == filters.arm]
+    if month and month_i is not None and (filters.month_from or filters.month_to):
+        rows = [row for row in rows if filters.month_ok(row[month_i])]
+    return rows
 
 
 def site_label(site: dict) -> str:

@@ -3,7 +3,7 @@
 from datetime import date
 
 from apps.dashboards import metrics
-from apps.dashboards.report_sections.cells import Section, Table, filter_cells, site_label
+from apps.dashboards.report_sections.cells import Section, Table, site_label
 from apps.dashboards.report_sections.sums import Sums
 
 
@@ -43,9 +43,9 @@ def _sites_table(sums: Sums) -> Table:
             f"{word} per month open",
         ],
     )
-    by_site = sums.participants.group(sums.participant_rows, "site_id")
+    by_site = sums.participants.counter_by(sums.participant_rows, "site_id", "randomised")
     for s in sums.sites:
-        n = by_site.get(s["id"], {}).get("randomised", 0)
+        n = by_site.get(s["id"], 0)
         rate = metrics.recruitment_rate(
             n, date.fromisoformat(s["opens_on"]), date.fromisoformat(s["closes_on"]), sums.as_of
         )
@@ -66,10 +66,10 @@ def _sites_table(sums: Sums) -> Table:
 def _months_table(sums: Sums) -> Table:
     months = sums.months
     # The cumulative line counts from the start, whatever the range shown.
-    unbounded = filter_cells(sums.participants, sums.filters, month=False)
-    monthly_all = sums.participants.group(unbounded, "month")
+    unbounded = sums.participant_rows_all_months
+    monthly_all = sums.participants.counter_by(unbounded, "month", "randomised")
     all_months = sorted(set(monthly_all) | set(months))
-    in_month = [monthly_all.get(m, {}).get("randomised", 0) for m in all_months]
+    in_month = [monthly_all.get(m, 0) for m in all_months]
     cumulative_all = dict(zip(all_months, metrics.cumulative(in_month), strict=True))
     table = Table(
         "recruitment_months",
@@ -80,7 +80,7 @@ def _months_table(sums: Sums) -> Table:
         table.rows.append(
             [
                 m,
-                monthly_all.get(m, {}).get("randomised", 0),
+                monthly_all.get(m, 0),
                 int(cumulative_all.get(m, 0)),
                 round(target_m, 1),
             ]

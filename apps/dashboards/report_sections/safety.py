@@ -18,8 +18,7 @@ NO_ADVERSE_EVENTS = {"columns": ["site_id", "arm"], "rows": []}
 
 def alert_totals(sums: Sums) -> dict[str, int]:
     """The safety-alert counters of the sites, arm and months shown."""
-    safety = Cells(sums.data["safety"], ["site_id", "arm", "month"])
-    return safety.total(filter_cells(safety, sums.filters))
+    return sums.alerts
 
 
 def safety_section(sums: Sums) -> Section:
@@ -61,30 +60,30 @@ def _adverse_event_table(sums: Sums) -> Table:
     filter (a month filter would leave more participants with an event than randomised)."""
     cells = Cells(sums.data.get("adverse_events", NO_ADVERSE_EVENTS), ["site_id", "arm"])
     grouped = cells.group(filter_cells(cells, sums.filters), "arm")
-    participants = sums.participants
-    by_arm = participants.group(filter_cells(participants, sums.filters, month=False), "arm")
+    randomised = sums.participants.counter_by(sums.participant_rows_all_months, "arm", "randomised")
     table = Table(
         "adverse_events",
         "Adverse events by arm (all onset dates)",
         ["Measure", *[ARM_HEADINGS[a] for a in sums.arms]],
     )
 
-    def row(label: str, counter: str, denominator: str | None = None) -> None:
+    def row(label: str, counter: str, of_randomised: bool = False) -> None:
         values = []
         for arm in sums.arms:
             count = grouped.get(arm, {}).get(counter, 0)
-            if denominator is None:
-                values.append(count)
+            if of_randomised:
+                values.append(metrics.proportion(count, randomised.get(arm, 0)))
             else:
-                base = by_arm.get(arm, participants.zero())[denominator]
-                values.append(metrics.proportion(count, base))
+                values.append(count)
         table.rows.append([label, *values])
 
     row("Adverse events", "events")
-    row("Participants with at least one adverse event", "participants_any", "randomised")
+    row("Participants with at least one adverse event", "participants_any", of_randomised=True)
     row("Serious adverse events", "serious_events")
     row(
-        "Participants with at least one serious adverse event", "participants_serious", "randomised"
+        "Participants with at least one serious adverse event",
+        "participants_serious",
+        of_randomised=True,
     )
     for code, label in Seriousness.choices:
         row(f"Serious: {label.lower()}", f"criterion_{code}")

@@ -63,12 +63,7 @@ def fidelity_section(sums: Sums) -> Section:
 
 def practitioner_site_ids(sums: Sums) -> dict[int, set[int]]:
     """The sites shown where each PWP has sessions with participants."""
-    site_i = sums.sessions.key_index["site_id"]
-    pwp_i = sums.sessions.key_index["practitioner_id"]
-    sites: dict[int, set[int]] = {}
-    for row in sums.session_rows:
-        sites.setdefault(row[pwp_i], set()).add(row[site_i])
-    return sites
+    return sums.practitioner_sites
 
 
 def site_codes(sums: Sums) -> dict[int, str]:

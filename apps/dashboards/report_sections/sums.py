@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from apps.clinical.participant_records import SINGLE_ARM
 from apps.dashboards import metrics
-from apps.dashboards.report_sections.cells import Cells, Filters, filter_cells
+from apps.dashboards.report_sections.cells import Cells, Filters, Row, filter_cells
 from apps.patients.models import Arm
 
 
@@ -24,13 +25,34 @@ class Sums:
     screening: Cells
     participants: Cells
     sessions: Cells
-    screening_rows: list[list]
-    participant_rows: list[list]
-    session_rows: list[list]
+    screening_rows: list[Row]
+    participant_rows: list[Row]
+    session_rows: list[Row]
     scr: dict[str, int]
     part: dict[str, int]
     by_arm: dict[str, dict[str, int]]
     expected_now: dict[int, float]
+
+    @cached_property
+    def participant_rows_all_months(self) -> list[Row]:
+        """The participant rows of the sites and arm shown, whatever the months."""
+        return filter_cells(self.participants, self.filters, month=False)
+
+    @cached_property
+    def alerts(self) -> dict[str, int]:
+        """The safety-alert counters of the sites, arm and months shown."""
+        safety = Cells(self.data["safety"], ["site_id", "arm", "month"])
+        return safety.total(filter_cells(safety, self.filters))
+
+    @cached_property
+    def practitioner_sites(self) -> dict[int, set[int]]:
+        """The sites shown where each PWP has sessions with participants."""
+        site_i = self.sessions.key_index["site_id"]
+        pwp_i = self.sessions.key_index["practitioner_id"]
+        sites: dict[int, set[int]] = {}
+        for row in self.session_rows:
+            sites.setdefault(row[pwp_i], set()).add(row[site_i])
+        return sites
 
     def arm_counts(self, arm: str) -> dict[str, int]:
         """The participant sums of one arm (0s for an arm with no participants)."""
@@ -52,6 +74,7 @@ def sum_cells(data: dict, filters: Filters) -> Sums:
     scr_rows = filter_cells(screening, filters)
     part_rows = filter_cells(participants, filters)
     seen_months = [r[1] for r in scr_rows] + [r[2] for r in part_rows]
+    by_arm = participants.group(part_rows, "arm")
     return Sums(
         data=data,
         filters=filters,
@@ -68,8 +91,8 @@ def sum_cells(data: dict, filters: Filters) -> Sums:
         participant_rows=part_rows,
         session_rows=filter_cells(sessions, filters),
         scr=screening.total(scr_rows),
-        part=participants.total(part_rows),
-        by_arm=participants.group(part_rows, "arm"),
+        part=participants.combine(by_arm.values()),
+        by_arm=by_arm,
         expected_now=_expected_now(sites, filters, as_of),
     )
 

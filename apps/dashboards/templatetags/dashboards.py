@@ -1,8 +1,12 @@
 """Template filters that format dashboard figures the same way everywhere."""
 
+from html import escape
+
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from apps.dashboards.metrics import MeanEstimate, Proportion
+from apps.dashboards.report_sections.cells import Table
 
 register = template.Library()
 
@@ -52,6 +56,34 @@ def format_cell(value) -> str:
 def fmt(value) -> str:
     """Format one dashboard figure for display."""
     return format_cell(value)
+
+
+# Figures whose formatted text has no character HTML gives a meaning to (bool is an int: "True").
+NUMERIC = (int, float, Proportion, MeanEstimate)
+# Each body row of a table view sits on its own line, indented as the template around it.
+ROW_START, ROW_END = "\n        <tr>", "</tr>\n      "
+
+
+@register.simple_tag
+def table_rows(table: Table) -> SafeString:
+    """A table view's body rows: each row's first cell a row header, every figure formatted."""
+    # One tag, not a template node per cell: the per-site and per-PWP tables are long.
+    if not table.rows:
+        colspan = len(table.columns)
+        return mark_safe(f'{ROW_START}<td colspan="{colspan}">Nothing to show yet.</td>{ROW_END}')
+    return mark_safe("".join(_row_html(row) for row in table.rows))  # noqa: S308 - escaped
+
+
+def _row_html(row: list) -> str:
+    head, *cells = row
+    tds = "".join(f"<td>{_cell(c)}</td>" for c in cells)
+    return f'{ROW_START}<th scope="row">{_cell(head)}</th>{tds}{ROW_END}'
+
+
+def _cell(value) -> str:
+    # Escaped as {{ value|fmt }} is; a number or an estimate formats to digits and punctuation.
+    text = format_cell(value)
+    return text if isinstance(value, NUMERIC) else escape(text)
 
 
 @register.filter
