@@ -1,6 +1,6 @@
 """One participant's records as plain values: the input of participant_outcomes().
 
-No ORM here: the selector in apps/outcomes/outcome_records.py fills these from the database,
+No ORM here: the selector in apps/workspace/outcome_records.py fills these from the database,
 tests build them by hand. Every sequence is in recording order (oldest first, ties by id).
 """
 

@@ -161,11 +161,6 @@ POINT_PREVALENCE_OUTCOMES: tuple[str, ...] = (
 # RS6 sustained abstinence: at most this many cigarettes in total since day 14.
 RS6_MAX_CIGARETTES = 5
 
-# Heaviness of Smoking Index.
-HSI_LOW = "low"
-HSI_MEDIUM = "medium"
-HSI_HIGH = "high"
-
 
 # --------------------------------------------------------------------------------------------
 # Validation helpers
@@ -177,7 +172,7 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _check_int_range(value: object, name: str, low: int, high: int | None) -> int:
+def check_int_range(value: object, name: str, low: int, high: int | None) -> int:
     """Return value if it is an integer within [low, high], else raise ScoringError."""
     if value is None:
         raise ScoringError(f"{name} is required")
@@ -260,13 +255,13 @@ class GAD7Score:
 
 def phq9_severity(total: int) -> str:
     """Return the PHQ-9 severity band for a total of 0-27 (Kroenke 2001)."""
-    _check_int_range(total, "PHQ-9 total", 0, PHQ9_MAX_TOTAL)
+    check_int_range(total, "PHQ-9 total", 0, PHQ9_MAX_TOTAL)
     return _band(total, PHQ9_SEVERITY_BANDS)
 
 
 def gad7_severity(total: int) -> str:
     """Return the GAD-7 severity band for a total of 0-21 (Spitzer 2006)."""
-    _check_int_range(total, "GAD-7 total", 0, GAD7_MAX_TOTAL)
+    check_int_range(total, "GAD-7 total", 0, GAD7_MAX_TOTAL)
     return _band(total, GAD7_SEVERITY_BANDS)
 
 
@@ -320,8 +315,8 @@ class TalkingTherapiesOutcome:
 
 def is_caseness(phq9_total: int, gad7_total: int) -> bool:
     """Return True when PHQ-9 >= 10 or GAD-7 >= 8 (NHS Talking Therapies caseness)."""
-    _check_int_range(phq9_total, "PHQ-9 total", 0, PHQ9_MAX_TOTAL)
-    _check_int_range(gad7_total, "GAD-7 total", 0, GAD7_MAX_TOTAL)
+    check_int_range(phq9_total, "PHQ-9 total", 0, PHQ9_MAX_TOTAL)
+    check_int_range(gad7_total, "GAD-7 total", 0, GAD7_MAX_TOTAL)
     return phq9_total >= PHQ9_CASENESS or gad7_total >= GAD7_CASENESS
 
 
@@ -349,65 +344,13 @@ def talking_therapies_outcome(
 
 
 # --------------------------------------------------------------------------------------------
-# Heaviness of Smoking Index
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class HSIScore:
-    """Heaviness of Smoking Index: the two component points, the 0-6 score and its band."""
-
-    time_to_first_points: int
-    cigarettes_points: int
-    score: int
-    band: str
-
-
-def hsi_band(score: int) -> str:
-    """Return the HSI band for a score of 0-6: low 0-1, medium 2-4, high 5-6."""
-    _check_int_range(score, "HSI score", 0, 6)
-    if score <= 1:
-        return HSI_LOW
-    if score <= 4:
-        return HSI_MEDIUM
-    return HSI_HIGH
-
-
-def heaviness_of_smoking_index(
-    minutes_to_first_cigarette: int, cigarettes_per_day: int
-) -> HSIScore:
-    """Score the HSI from minutes to first cigarette after waking and cigarettes per day."""
-    minutes = _check_int_range(minutes_to_first_cigarette, "minutes_to_first_cigarette", 0, None)
-    per_day = _check_int_range(cigarettes_per_day, "cigarettes_per_day", 0, None)
-    if minutes <= 5:
-        ttf = 3
-    elif minutes <= 30:
-        ttf = 2
-    elif minutes <= 60:
-        ttf = 1
-    else:
-        ttf = 0
-    if per_day <= 10:
-        cpd = 0
-    elif per_day <= 20:
-        cpd = 1
-    elif per_day <= 30:
-        cpd = 2
-    else:
-        cpd = 3
-    return HSIScore(
-        time_to_first_points=ttf, cigarettes_points=cpd, score=ttf + cpd, band=hsi_band(ttf + cpd)
-    )
-
-
-# --------------------------------------------------------------------------------------------
 # CO readings and smoking outcomes
 # --------------------------------------------------------------------------------------------
 
 
 def validate_co_ppm(ppm: int, name: str = "CO reading") -> int:
     """Return ppm if it is an integer from 0 to 100, else raise ScoringError."""
-    return _check_int_range(ppm, f"{name} (ppm)", CO_MIN_PPM, CO_MAX_PPM)
+    return check_int_range(ppm, f"{name} (ppm)", CO_MIN_PPM, CO_MAX_PPM)
 
 
 def _optional_co(ppm: int | None) -> int | None:
@@ -497,7 +440,7 @@ def sustained_abstinence_6m(
     smoke_free = _check_optional_bool(smoke_free_since_day_14, "smoke_free_since_day_14")
     co = _optional_co(co_ppm)
     if cigarettes_since_day_14 is not None:
-        cigarettes = _check_int_range(cigarettes_since_day_14, "cigarettes_since_day_14", 0, None)
+        cigarettes = check_int_range(cigarettes_since_day_14, "cigarettes_since_day_14", 0, None)
     elif smoke_free:
         cigarettes = 0  # "not a puff" since day 14, reported without a count
     else:

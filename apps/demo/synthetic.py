@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from apps.accounts.models import SiteMembership, User
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
-from apps.clinical import schedule, scoring
+from apps.clinical import schedule
+from apps.clinical.hsi import heaviness_of_smoking_index
 from apps.core.roles import Role
 from apps.demo.build import DEMO_PASSWORD
 from apps.demo.plan import CONSENT_FORM_VERSION, ensure_open_alerts, plan_site
@@ -246,7 +247,7 @@ class _Writer:
         )
 
     def _baseline(self, person: ParticipantPlan, participant) -> Baseline:
-        hsi = scoring.heaviness_of_smoking_index(
+        hsi = heaviness_of_smoking_index(
             person.baseline["minutes_to_first_cigarette"], person.baseline["cigarettes_per_day"]
         )
         return Baseline(

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.clinical import scoring
-from apps.clinical.scoring import ScoringError, heaviness_of_smoking_index
+from apps.clinical.hsi import heaviness_of_smoking_index
+from apps.clinical.scoring import ScoringError
 from apps.clinical.status import Status, check_transition, may_record_baseline
 from apps.core.errors import DomainError
 from apps.outcomes import services as outcome_services

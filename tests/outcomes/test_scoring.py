@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.clinical import scoring
+from apps.clinical.hsi import heaviness_of_smoking_index
 from apps.clinical.scoring import (
     ABSTINENT_CO_VERIFIED,
     ABSTINENT_SELF_REPORT,
@@ -32,7 +33,6 @@ from apps.clinical.scoring import (
     co_band,
     four_week_quit_outcome,
     gad7_severity,
-    heaviness_of_smoking_index,
     is_in_four_week_window,
     phq9_severity,
     score_gad7,
