@@ -12,7 +12,7 @@ from apps.clinical.protocol import (
     SessionMode,
     SessionType,
 )
-from apps.outcomes.serializers import difficulty_input
+from apps.outcomes.serializers import QuestionnaireItems, difficulty_input
 
 
 class PharmacotherapySerializer(serializers.ModelSerializer):
@@ -94,23 +94,9 @@ class SessionInputSerializer(serializers.Serializer):
     co_ppm = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=0, max_value=100
     )
-    phq9_items = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=3, allow_null=True),
-        min_length=9,
-        max_length=9,
-        required=False,
-        allow_null=True,
-        default=None,
-    )
+    phq9_items = QuestionnaireItems("PHQ-9", 9, required=False, allow_null=True, default=None)
     phq9_difficulty = difficulty_input()
-    gad7_items = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=3, allow_null=True),
-        min_length=7,
-        max_length=7,
-        required=False,
-        allow_null=True,
-        default=None,
-    )
+    gad7_items = QuestionnaireItems("GAD-7", 7, required=False, allow_null=True, default=None)
 
     def validate_pharmacotherapy(self, value: list[dict]) -> list[dict]:
         products = [item["product"] for item in value]

@@ -50,14 +50,39 @@ def _items_output(count: int) -> serializers.ListField:
     )
 
 
-def _items_input(count: int) -> serializers.ListField:
-    # Nulls pass through so the scorer can name each missing item in its message.
-    return serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=3, allow_null=True),
-        min_length=count,
-        max_length=count,
-        help_text=f"The {count} answers in order, each 0-3; every item is required.",
-    )
+class QuestionnaireItems(serializers.ListField):
+    """The answers in order, each 0-3; a problem is named by the item's number on the form (1-9).
+
+    DRF would name a bad answer by its list index ("items.8" for PHQ-9 item 9).
+    """
+
+    def __init__(self, questionnaire: str, count: int, **kwargs):
+        # Nulls pass through so the scorer can name each missing item in its message.
+        super().__init__(
+            child=serializers.IntegerField(
+                min_value=scoring.ITEM_MIN, max_value=scoring.ITEM_MAX, allow_null=True
+            ),
+            min_length=count,
+            max_length=count,
+            help_text=f"The {count} answers in order, each 0-3; every item is required.",
+            **kwargs,
+        )
+        self.questionnaire = questionnaire
+
+    def run_child_validation(self, data: list) -> list:
+        """Each answer checked; every bad one named in one round by its item number."""
+        values, problems = [], []
+        for number, answer in enumerate(data, start=1):
+            try:
+                values.append(self.child.run_validation(answer))
+            except serializers.ValidationError:
+                problems.append(
+                    f"{self.questionnaire} item {number} must be an integer from "
+                    f"{scoring.ITEM_MIN} to {scoring.ITEM_MAX}."
+                )
+        if problems:
+            raise serializers.ValidationError(problems)
+        return values
 
 
 DIFFICULTY_HELP = (
@@ -211,13 +236,13 @@ class _MeasureInput(serializers.Serializer):
 
 
 class PHQ9InputSerializer(_MeasureInput):
-    items = _items_input(9)
+    items = QuestionnaireItems("PHQ-9", 9)
     difficulty = difficulty_input()
     completed_on = serializers.DateField()
 
 
 class GAD7InputSerializer(_MeasureInput):
-    items = _items_input(7)
+    items = QuestionnaireItems("GAD-7", 7)
     completed_on = serializers.DateField()
 
 

@@ -116,13 +116,29 @@ def test_phq9_item_out_of_range_names_the_item(client_for, pwp_a, participant_a)
         {"items": [0, 0, 0, 0, 0, 0, 0, 0, 4], "completed_on": str(TODAY)},
     )
     assert response.status_code == 400
+    # Named by the item's number on the form, never by its list index ("items.8").
     assert response.json()["errors"] == [
         {
-            "field": "items.8",
-            "code": "max_value",
-            "message": "Ensure this value is less than or equal to 3.",
+            "field": "items",
+            "code": "invalid",
+            "message": "PHQ-9 item 9 must be an integer from 0 to 3.",
         }
     ]
+
+
+def test_every_bad_gad7_answer_is_named_by_its_item_number_in_one_round(
+    client_for, pwp_a, participant_a
+):
+    response = client_for(pwp_a).post(
+        f"/api/v1/participants/{participant_a.trial_id}/gad7/",
+        {"items": [5, 0, 0, "x", 0, 0, 0], "completed_on": str(TODAY)},
+    )
+    assert response.status_code == 400
+    assert [e["message"] for e in response.json()["errors"]] == [
+        "GAD-7 item 1 must be an integer from 0 to 3.",
+        "GAD-7 item 4 must be an integer from 0 to 3.",
+    ]
+    assert {e["field"] for e in response.json()["errors"]} == {"items"}
 
 
 def test_gad7_and_co_reading_are_scored_by_the_server(client_for, pwp_a, participant_a):
