@@ -63,6 +63,13 @@ class TimepointOutcome:
     closes_on: date | None
 
     @property
+    def window(self) -> tuple[date, date] | None:
+        """The window's first and last day; None where the timepoint does not apply."""
+        if self.opens_on is None or self.closes_on is None:
+            return None
+        return self.opens_on, self.closes_on
+
+    @property
     def reached(self) -> bool:
         """Done or past its window: it counts in the timepoint's denominators."""
         return self.status in REACHED
@@ -181,21 +188,25 @@ def participant_outcomes(
     expected_bcts_overrides: Mapping[str, Sequence[str]] | None = None,
 ) -> ParticipantOutcomes:
     """Every derived participant-level outcome for one participant on `today`."""
-    reports = {tp: _report_in_window(records, tp) for tp in (schedule.MONTH3, schedule.MONTH6)}
+    timepoints = {tp: timepoint_outcome(records, tp, today) for tp in FOLLOW_UP_TIMEPOINTS}
+    windows = {tp: o.window for tp, o in timepoints.items()}
+    reports = {
+        tp: _report_in_window(records, tp, windows[tp]) for tp in (schedule.MONTH3, schedule.MONTH6)
+    }
     pairs = paired_scores(records.phq9, records.gad7)
     return ParticipantOutcomes(
         records=records,
-        timepoints={tp: timepoint_outcome(records, tp, today) for tp in FOLLOW_UP_TIMEPOINTS},
+        timepoints=timepoints,
         four_week=four_week_check(records.quit_date, records.smoking_reports, records.co_readings),
         latest_measures=_latest_measures(records),
         point_prevalence={
             tp: scoring.seven_day_point_prevalence(
                 _field(report, "smoked_last_7_days"),
-                _deciding_co(records, tp, report, days_back=scoring.POINT_PREVALENCE_DAYS),
+                _deciding_co(records, windows[tp], report, days_back=scoring.POINT_PREVALENCE_DAYS),
             )
             for tp, report in reports.items()
         },
-        rs6=_rs6(records, reports[schedule.MONTH6]),
+        rs6=_rs6(records, reports[schedule.MONTH6], windows[schedule.MONTH6]),
         quit_attempt=any(
             r.quit_attempt_since_last_contact
             for r in records.smoking_reports
@@ -209,7 +220,7 @@ def participant_outcomes(
         sessions=tuple(
             _session_outcome(s, expected_bcts_overrides or None) for s in records.sessions
         ),
-        measures_present=_measures_present(records),
+        measures_present=_measures_present(records, windows),
     )
 
 
@@ -290,9 +301,10 @@ def four_week_check(
     )
 
 
-def _report_in_window(records: ParticipantRecords, timepoint: str) -> SmokingReportRecord | None:
+def _report_in_window(
+    records: ParticipantRecords, timepoint: str, window: tuple[date, date] | None
+) -> SmokingReportRecord | None:
     """(2nd ed.) The latest report for a follow-up dated inside its window (else none counts)."""
-    window = _window(records, timepoint)
     if window is None:
         return None
     opens_on, closes_on = window
@@ -308,7 +320,7 @@ def _report_in_window(records: ParticipantRecords, timepoint: str) -> SmokingRep
 
 def _deciding_co(
     records: ParticipantRecords,
-    timepoint: str,
+    window: tuple[date, date] | None,
     report: SmokingReportRecord | None,
     *,
     days_back: int | None = None,
@@ -316,9 +328,9 @@ def _deciding_co(
 ) -> int | None:
     """(2nd ed.) The highest CO taken inside the timepoint's window from the date the report
     says smoking stopped (`days_back` before it, or `since`) to the report; None without one."""
-    if report is None:
+    if report is None or window is None:
         return None
-    opens_on, closes_on = _window(records, timepoint)
+    opens_on, closes_on = window
     start = max(opens_on, since or report.completed_on - timedelta(days=days_back or 0))
     return scoring.deciding_co(
         [
@@ -329,13 +341,17 @@ def _deciding_co(
     )
 
 
-def _rs6(records: ParticipantRecords, report: SmokingReportRecord | None) -> bool:
+def _rs6(
+    records: ParticipantRecords,
+    report: SmokingReportRecord | None,
+    window: tuple[date, date] | None,
+) -> bool:
     """Russell Standard sustained abstinence at 6 months, from the report that counts."""
     quit_date = records.quit_date
     since = quit_date + timedelta(days=scoring.ABSTINENT_FROM_DAY) if quit_date else None
     return scoring.sustained_abstinence_6m(
         _field(report, "cigarettes_since_day_14"),
-        _deciding_co(records, schedule.MONTH6, report, since=since),
+        _deciding_co(records, window, report, since=since),
         smoke_free_since_day_14=_field(report, "smoke_free_since_day_14"),
     )
 
@@ -383,14 +399,15 @@ def _latest_measures(records: ParticipantRecords) -> dict[str, dict[str, object]
     return measures
 
 
-def _measures_present(records: ParticipantRecords) -> dict[str, frozenset[str]]:
+def _measures_present(
+    records: ParticipantRecords, windows: Mapping[str, tuple[date, date] | None]
+) -> dict[str, frozenset[str]]:
     """Per timepoint, which measures have a record labelled with it.
 
     (2nd ed.) At a follow-up the record must also be dated inside its window: a day-43 report is
     not present at 4 weeks (the check itself is missed there).
     """
     present: dict[str, set[str]] = {tp: set() for tp in MEASURE_TIMEPOINTS}
-    windows = {tp: _window(records, tp) for tp in MEASURE_TIMEPOINTS if tp != BASELINE}
     groups = (
         ("phq9", records.phq9),
         ("gad7", records.gad7),

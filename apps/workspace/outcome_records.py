@@ -61,12 +61,16 @@ def randomised_participants() -> QuerySet[Participant]:
 
 @dataclass(frozen=True)
 class _Kind:
-    """One kind of child record: its model, order, the fields read and how a row becomes one."""
+    """One kind of child record: its model, order, the fields read and how a row becomes one.
+
+    `maker(zone)` gives the row-to-record function for a time zone (one call per row, no more:
+    the snapshot reads half a million rows).
+    """
 
     model: type[Model]
     order: tuple[str, ...]
     fields: tuple[str, ...]
-    make: Callable[[tuple, ZoneInfo], object]
+    maker: Callable[[ZoneInfo], Callable[[tuple], object]]
 
 
 _KINDS: dict[str, _Kind] = {
@@ -74,7 +78,7 @@ _KINDS: dict[str, _Kind] = {
         FollowUp,
         ("id",),
         ("timepoint", "status", "due_on", "opens_on", "closes_on"),
-        lambda r, zone: FollowUpRecord(*r),
+        lambda zone: lambda r: FollowUpRecord(*r),
     ),
     "smoking_reports": _Kind(
         SmokingStatusReport,
@@ -88,31 +92,31 @@ _KINDS: dict[str, _Kind] = {
             "cigarettes_since_day_14",
             "quit_attempt_since_last_contact",
         ),
-        lambda r, zone: SmokingReportRecord(*r),
+        lambda zone: lambda r: SmokingReportRecord(*r),
     ),
     "co_readings": _Kind(
         COReading,
         ("taken_at", "id"),
         ("timepoint", "taken_at", "ppm"),
-        lambda r, zone: COReadingRecord(r[0], _local_day(r[1], zone), r[2]),
+        lambda zone: lambda r: COReadingRecord(r[0], _local_day(r[1], zone), r[2]),
     ),
     "phq9": _Kind(
         PHQ9Response,
         ("completed_on", "id"),
         ("timepoint", "completed_on", "total", "difficulty"),
-        lambda r, zone: QuestionnaireRecord(*r),
+        lambda zone: lambda r: QuestionnaireRecord(*r),
     ),
     "gad7": _Kind(
         GAD7Response,
         ("completed_on", "id"),
         ("timepoint", "completed_on", "total"),
-        lambda r, zone: QuestionnaireRecord(*r),
+        lambda zone: lambda r: QuestionnaireRecord(*r),
     ),
     "sessions": _Kind(
         CessationSession,
         ("session_date", "number", "id"),
         ("session_type", "attendance", "practitioner_id", "duration_minutes", "bcts_delivered"),
-        lambda r, zone: SessionRecord(r[0], r[1], r[2], r[3], tuple(r[4] or ())),
+        lambda zone: lambda r: SessionRecord(r[0], r[1], r[2], r[3], tuple(r[4] or ())),
     ),
 }
 
@@ -133,7 +137,7 @@ def participant_records(
                 "participant_id", *kind.order
             ),
             kind.fields,
-            lambda row, make=kind.make: make(row, zone),
+            kind.maker(zone),
         )
         for name, kind in _KINDS.items()
     }
@@ -163,7 +167,8 @@ def records_of_loaded(
     children = {}
     for name, kind in _KINDS.items():
         rows = sorted(loaded[name], key=lambda obj, order=kind.order: _values(obj, order))
-        children[name] = tuple(kind.make(_values(obj, kind.fields), zone) for obj in rows)
+        make = kind.maker(zone)
+        children[name] = tuple(make(_values(obj, kind.fields)) for obj in rows)
     return _participant(_values(participant, _PARTICIPANT_FIELDS), children)
 
 
