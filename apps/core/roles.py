@@ -14,6 +14,8 @@ class Role(models.TextChoices):
 
 ALL_SITES_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN})
 CLINICAL_WRITE_ROLES = frozenset({Role.PWP, Role.SITE_LEAD})
+# Who starts on the dashboard after signing in; everyone else starts on the caseload.
+DASHBOARD_FIRST_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADVISOR})
 DASHBOARD_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.SITE_LEAD, Role.ADMIN})
 EXPORT_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN})
 HISTORY_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN})
@@ -54,3 +56,8 @@ def can_edit_progression_criteria(user) -> bool:
 def can_view_serious_adverse_events(user) -> bool:
     """Whether the user may open the serious adverse events page (site leads and managers)."""
     return bool(user.is_authenticated and user.role in SERIOUS_ADVERSE_EVENT_ROLES)
+
+
+def starts_on_dashboard(user) -> bool:
+    """Trial managers, data managers and advisors land on the dashboard, not the caseload."""
+    return getattr(user, "role", None) in DASHBOARD_FIRST_ROLES

@@ -4,11 +4,14 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 
+from apps.core.roles import starts_on_dashboard
+
 
 def home(request):
-    """Send signed-in staff to their workspace; show the welcome page otherwise."""
+    """Send signed-in staff to where their work starts; show the welcome page otherwise."""
     if request.user.is_authenticated:
-        return redirect("caseload") if _has_route("caseload") else render(request, "home.html")
+        start = "dashboard" if starts_on_dashboard(request.user) else "caseload"
+        return redirect(start) if _has_route(start) else render(request, "home.html")
     return render(request, "home.html")
 
 

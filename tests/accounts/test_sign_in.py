@@ -24,6 +24,23 @@ def test_pwp_signs_in_with_email_and_lands_on_caseload(client, pwp_a):
     assert client.get(response.url, follow=True).redirect_chain[-1][0] == reverse("caseload")
 
 
+@pytest.mark.parametrize(
+    ("who", "lands_on"),
+    [
+        ("trial_manager", "dashboard"),
+        ("data_manager", "dashboard"),
+        ("advisor", "dashboard"),
+        ("site_lead", "caseload"),
+        ("pwp_same_site", "caseload"),
+    ],
+)
+def test_each_role_lands_where_its_work_starts(client, cast, who, lands_on):
+    """Trial managers, data managers and advisors start on the dashboard (they landed on an
+    empty caseload); PWPs and site leads on the caseload."""
+    response = sign_in(client, cast[who].email, PASSWORD)
+    assert client.get(response.url, follow=True).redirect_chain[-1][0] == reverse(lands_on)
+
+
 def test_email_is_matched_whatever_its_case(client, pwp_a):
     response = sign_in(client, pwp_a.email.upper(), PASSWORD)
     assert response.status_code == 302
