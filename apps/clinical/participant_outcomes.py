@@ -8,16 +8,23 @@ apps/clinical/outcome_labels.py.
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from apps.clinical import schedule, scoring
+from apps.clinical.abstinence import (
+    FourWeekCheck,
+    deciding_reading,
+    field_of,
+    four_week_check,
+    report_in_window,
+    rs6,
+)
 from apps.clinical.participant_records import (
     COReadingRecord,
     FollowUpRecord,
     ParticipantRecords,
     QuestionnaireRecord,
     SessionRecord,
-    SmokingReportRecord,
 )
 from apps.clinical.protocol import expected_bcts
 from apps.clinical.status import Status
@@ -78,17 +85,6 @@ class TimepointOutcome:
     def measures_expected(self) -> bool:
         """Reached while the participant was still in the study."""
         return self.status in MEASURES_EXPECTED
-
-
-@dataclass(frozen=True, slots=True)
-class FourWeekCheck:
-    """The 4-week check report and CO reading that count (Russell Standard window)."""
-
-    outcome: str  # a scoring QUIT_*/NOT_QUIT/NOT_KNOWN code
-    assessed_on: date | None
-    day: int | None  # days after the quit date
-    smoke_free_since_day_14: bool | None
-    co_ppm: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +187,7 @@ def participant_outcomes(
     timepoints = {tp: timepoint_outcome(records, tp, today) for tp in FOLLOW_UP_TIMEPOINTS}
     windows = {tp: o.window for tp, o in timepoints.items()}
     reports = {
-        tp: _report_in_window(records, tp, windows[tp]) for tp in (schedule.MONTH3, schedule.MONTH6)
+        tp: report_in_window(records, tp, windows[tp]) for tp in (schedule.MONTH3, schedule.MONTH6)
     }
     pairs = paired_scores(records.phq9, records.gad7)
     return ParticipantOutcomes(
@@ -201,12 +197,14 @@ def participant_outcomes(
         latest_measures=_latest_measures(records),
         point_prevalence={
             tp: scoring.seven_day_point_prevalence(
-                _field(report, "smoked_last_7_days"),
-                _deciding_co(records, windows[tp], report, days_back=scoring.POINT_PREVALENCE_DAYS),
+                field_of(report, "smoked_last_7_days"),
+                deciding_reading(
+                    records, windows[tp], report, days_back=scoring.POINT_PREVALENCE_DAYS
+                ),
             )
             for tp, report in reports.items()
         },
-        rs6=_rs6(records, reports[schedule.MONTH6], windows[schedule.MONTH6]),
+        rs6=rs6(records, reports[schedule.MONTH6], windows[schedule.MONTH6]),
         quit_attempt=any(
             r.quit_attempt_since_last_contact
             for r in records.smoking_reports
@@ -266,101 +264,6 @@ def _window(records: ParticipantRecords, timepoint: str) -> tuple[date, date] | 
     return window.opens_on, window.closes_on
 
 
-def four_week_check(
-    quit_date: date | None,
-    reports: Sequence[SmokingReportRecord],
-    co_readings: Sequence[COReadingRecord],
-) -> FourWeekCheck | None:
-    """The Russell Standard 4-week outcome; None without a quit date.
-
-    The latest week-4 report inside days 25-42 after the quit date counts (else the latest
-    outside it, which is not known). (2nd ed.) The CO that decides is the highest reading taken
-    inside the window from day 14 to the report, whatever its timepoint label: one of 10 ppm or
-    more contradicts a report of not a puff.
-    """
-    if quit_date is None:
-        return None
-    week4 = [r for r in reports if r.timepoint == schedule.WEEK4]
-    in_window = [r for r in week4 if scoring.is_in_four_week_window(quit_date, r.completed_on)]
-    chosen = _latest(in_window or week4, key=lambda r: r.completed_on)
-    window_co = [c for c in co_readings if scoring.is_in_four_week_window(quit_date, c.taken_on)]
-    if chosen is not None and in_window:
-        since = quit_date + timedelta(days=scoring.ABSTINENT_FROM_DAY)
-        window_co = [c for c in window_co if since <= c.taken_on <= chosen.completed_on]
-    co_ppm = scoring.deciding_co([c.ppm for c in window_co])
-    if chosen is None:
-        return FourWeekCheck(scoring.NOT_KNOWN, None, None, None, co_ppm)
-    return FourWeekCheck(
-        outcome=scoring.four_week_quit_outcome(
-            quit_date, chosen.completed_on, chosen.smoke_free_since_day_14, co_ppm
-        ),
-        assessed_on=chosen.completed_on,
-        day=scoring.days_since_quit(quit_date, chosen.completed_on),
-        smoke_free_since_day_14=chosen.smoke_free_since_day_14,
-        co_ppm=co_ppm,
-    )
-
-
-def _report_in_window(
-    records: ParticipantRecords, timepoint: str, window: tuple[date, date] | None
-) -> SmokingReportRecord | None:
-    """(2nd ed.) The latest report for a follow-up dated inside its window (else none counts)."""
-    if window is None:
-        return None
-    opens_on, closes_on = window
-    return _latest(
-        [
-            r
-            for r in records.smoking_reports
-            if r.timepoint == timepoint and opens_on <= r.completed_on <= closes_on
-        ],
-        key=lambda r: r.completed_on,
-    )
-
-
-def _deciding_co(
-    records: ParticipantRecords,
-    window: tuple[date, date] | None,
-    report: SmokingReportRecord | None,
-    *,
-    days_back: int | None = None,
-    since: date | None = None,
-) -> int | None:
-    """(2nd ed.) The highest CO taken inside the timepoint's window from the date the report
-    says smoking stopped (`days_back` before it, or `since`) to the report; None without one."""
-    if report is None or window is None:
-        return None
-    opens_on, closes_on = window
-    start = max(opens_on, since or report.completed_on - timedelta(days=days_back or 0))
-    return scoring.deciding_co(
-        [
-            c.ppm
-            for c in records.co_readings
-            if start <= c.taken_on <= min(report.completed_on, closes_on)
-        ]
-    )
-
-
-def _rs6(
-    records: ParticipantRecords,
-    report: SmokingReportRecord | None,
-    window: tuple[date, date] | None,
-) -> bool:
-    """Russell Standard sustained abstinence at 6 months, from the report that counts."""
-    quit_date = records.quit_date
-    since = quit_date + timedelta(days=scoring.ABSTINENT_FROM_DAY) if quit_date else None
-    return scoring.sustained_abstinence_6m(
-        _field(report, "cigarettes_since_day_14"),
-        _deciding_co(records, window, report, since=since),
-        smoke_free_since_day_14=_field(report, "smoke_free_since_day_14"),
-    )
-
-
-def _latest(items: Sequence, *, key):
-    """The latest item by `key`; among equals the one recorded last (input is in that order)."""
-    return sorted(items, key=key)[-1] if items else None
-
-
 def _latest_by_timepoint(items: Sequence) -> dict[str, object]:
     """Per timepoint label, the latest record (by its day, then recording order)."""
     latest: dict[str, object] = {}
@@ -373,10 +276,6 @@ def _day(item) -> date:
     return item.taken_on if isinstance(item, COReadingRecord) else item.completed_on
 
 
-def _field(record, name: str = "ppm"):
-    return None if record is None else getattr(record, name)
-
-
 def _latest_measures(records: ParticipantRecords) -> dict[str, dict[str, object]]:
     """Per timepoint label, the values of the latest record of each measure taken there."""
     phq9 = _latest_by_timepoint(records.phq9)
@@ -387,14 +286,14 @@ def _latest_measures(records: ParticipantRecords) -> dict[str, dict[str, object]
     for tp in MEASURE_TIMEPOINTS:
         report = smoking.get(tp)
         measures[tp] = {
-            "phq9": _field(phq9.get(tp), "total"),
-            "phq9_difficulty": _field(phq9.get(tp), "difficulty"),
-            "gad7": _field(gad7.get(tp), "total"),
-            "co": _field(co.get(tp)),
-            "smoked_last_7_days": _field(report, "smoked_last_7_days"),
-            "cigarettes_last_7_days": _field(report, "cigarettes_last_7_days"),
-            "smoke_free_since_day_14": _field(report, "smoke_free_since_day_14"),
-            "cigarettes_since_day_14": _field(report, "cigarettes_since_day_14"),
+            "phq9": field_of(phq9.get(tp), "total"),
+            "phq9_difficulty": field_of(phq9.get(tp), "difficulty"),
+            "gad7": field_of(gad7.get(tp), "total"),
+            "co": field_of(co.get(tp)),
+            "smoked_last_7_days": field_of(report, "smoked_last_7_days"),
+            "cigarettes_last_7_days": field_of(report, "cigarettes_last_7_days"),
+            "smoke_free_since_day_14": field_of(report, "smoke_free_since_day_14"),
+            "cigarettes_since_day_14": field_of(report, "cigarettes_since_day_14"),
         }
     return measures
 
