@@ -3,6 +3,8 @@
 Every queryset starts from the selectors (out of scope -> 404); every write is a service call.
 """
 
+from abc import ABC, abstractmethod
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
@@ -28,23 +30,27 @@ from apps.workspace.outcome_serializers import ParticipantOutcomesSerializer, ou
 from apps.workspace.selectors import participant_outcomes_on
 
 
-class ParticipantAction(ParticipantScoped, APIView):
+class ParticipantAction(ParticipantScoped, APIView, ABC):
     """A POST that moves a participant along the journey through one service call."""
 
     permission_classes = [ClinicalWrite]
-    input_serializer: type = ConsentInputSerializer
+    input_serializer: type | None = None  # None: the body is ignored
     extra_error_responses = IDEMPOTENT_ERRORS
 
+    @abstractmethod
     def perform(self, participant: Participant, values: dict) -> None:
-        raise NotImplementedError
+        """Call the service with the validated body."""
 
     def post(self, request, trial_id: str):
         participant = self.get_participant()
 
         def handler() -> Response:
-            data = self.input_serializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            self.perform(participant, data.validated_data)
+            values = {}
+            if self.input_serializer is not None:
+                data = self.input_serializer(data=request.data)
+                data.is_valid(raise_exception=True)
+                values = data.validated_data
+            self.perform(participant, values)
             return participant_detail_response(request.user, participant)
 
         return idempotent(request, handler)
@@ -84,14 +90,8 @@ class BaselineAction(ParticipantAction):
 class RandomiseAction(ParticipantAction):
     """Allocate the participant to an arm, exactly once; the body is ignored."""
 
-    def post(self, request, trial_id: str):
-        participant = self.get_participant()
-
-        def handler() -> Response:
-            journey.randomise_participant(participant=participant, by=request.user)
-            return participant_detail_response(request.user, participant)
-
-        return idempotent(request, handler)
+    def perform(self, participant, values):
+        journey.randomise_participant(participant=participant, by=self.request.user)
 
 
 @_action_schema("Withdraw", WithdrawInputSerializer)
