@@ -32,21 +32,6 @@ SHORT = {"week4": "w4", "month3": "m3", "month6": "m6"}
 SESSION_TYPES = tuple(SessionType.values)
 EXIT_REASONS = tuple(ExitReason.values)
 PROGRESS_EVERY = 2000
-# Counter names built once: _participant_counters runs once per participant (20,000 at scale 150).
-_EXIT_KEYS = tuple((reason, f"withdrawn_{reason}", f"lost_{reason}") for reason in EXIT_REASONS)
-_TIMEPOINT_KEYS = {
-    tp: (
-        tuple(
-            f"{SHORT[tp]}_{name}"
-            for name in ("due", "done", "withdrew", "lost", "missed", "pending")
-        ),
-        tuple(
-            (reason, f"{SHORT[tp]}_withdrew_{reason}", f"{SHORT[tp]}_lost_{reason}")
-            for reason in EXIT_REASONS
-        ),
-    )
-    for tp in FOLLOW_UP_TIMEPOINTS
-}
 
 
 def _participant_counters(o: ParticipantOutcomes) -> dict[str, int]:
@@ -67,23 +52,21 @@ def _participant_counters(o: ParticipantOutcomes) -> dict[str, int]:
         "sessions_offered": o.sessions_offered,
         "with_sessions": o.sessions_offered > 0,
     }
-    withdrawn, lost = r.status == Status.WITHDRAWN, r.status == Status.LOST
-    for reason, withdrawn_key, lost_key in _EXIT_KEYS:
-        c[withdrawn_key] = withdrawn and r.exit_reason == reason
-        c[lost_key] = lost and r.exit_reason == reason
+    for reason in EXIT_REASONS:
+        c[f"withdrawn_{reason}"] = r.status == Status.WITHDRAWN and r.exit_reason == reason
+        c[f"lost_{reason}"] = r.status == Status.LOST and r.exit_reason == reason
     for tp in FOLLOW_UP_TIMEPOINTS:
-        (due, done, withdrew, lost_at, missed, pending), reason_keys = _TIMEPOINT_KEYS[tp]
-        status = o.timepoints[tp].status
+        k, status = SHORT[tp], o.timepoints[tp].status
         reached = o.counts_at(tp)
-        c[due] = reached
-        c[done] = status == "completed"
-        c[withdrew] = status == WITHDRAWN
-        c[lost_at] = status == LOST
-        c[missed] = status == MISSED
-        c[pending] = not reached
-        for reason, withdrew_key, lost_key in reason_keys:
-            c[withdrew_key] = status == WITHDRAWN and r.exit_reason == reason
-            c[lost_key] = status == LOST and r.exit_reason == reason
+        c[f"{k}_due"] = reached
+        c[f"{k}_done"] = status == "completed"
+        c[f"{k}_withdrew"] = status == WITHDRAWN
+        c[f"{k}_lost"] = status == LOST
+        c[f"{k}_missed"] = status == MISSED
+        c[f"{k}_pending"] = not reached
+        for reason in EXIT_REASONS:
+            c[f"{k}_withdrew_{reason}"] = status == WITHDRAWN and r.exit_reason == reason
+            c[f"{k}_lost_{reason}"] = status == LOST and r.exit_reason == reason
     q4 = o.four_week.outcome if o.four_week else None
     w4, m3, m6 = (o.counts_at(tp) for tp in FOLLOW_UP_TIMEPOINTS)
     pp3, pp6 = o.point_prevalence["month3"], o.point_prevalence["month6"]
