@@ -1,4 +1,5 @@
-"""The trial's coded values that the clinical rules and the models share: arms and timepoints."""
+"""The trial's coded values that the clinical rules and the models share: arms, timepoints and
+exit reasons."""
 
 from django.db import models
 
@@ -14,3 +15,14 @@ class Timepoint(models.TextChoices):
     WEEK4 = "week4", "4-week quit check"
     MONTH3 = "month3", "3-month follow-up"
     MONTH6 = "month6", "6-month follow-up"
+
+
+class ExitReason(models.TextChoices):
+    PARTICIPANT_CHOICE = "participant_choice", "Participant's choice"
+    CLINICAL_DECISION = "clinical_decision", "Clinical decision"
+    MOVED_AWAY = "moved_away", "Moved away"
+    MOVED_UNTRACEABLE = "moved_untraceable", "Moved to an address where they cannot be traced"
+    UNCONTACTABLE = "uncontactable", "Could not be contacted"
+    DISCHARGED = "discharged", "Discharged from Talking Therapies"
+    DIED = "died", "Died"
+    OTHER = "other", "Other"

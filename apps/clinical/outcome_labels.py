@@ -40,5 +40,7 @@ TIMEPOINT_STATUS_LABELS = {
     po.MISSED: "Missed",
     po.WITHDRAWN: "Withdrawn before it",
     po.LOST: "Lost to follow-up",
+    po.DIED: "Died before it",
+    po.UNTRACEABLE: "Moved, cannot be traced",
     po.NOT_APPLICABLE: "Not applicable",
 }

@@ -19,6 +19,7 @@ from apps.clinical.abstinence import (
     report_in_window,
     rs6,
 )
+from apps.clinical.choices import ExitReason
 from apps.clinical.participant_records import (
     COReadingRecord,
     FollowUpRecord,
@@ -47,11 +48,17 @@ COMPLETED = "completed"
 MISSED = "missed"
 WITHDRAWN = "withdrawn"
 LOST = "lost"
+DIED = "died"
+UNTRACEABLE = "untraceable"  # moved to an address where they cannot be traced
 NOT_APPLICABLE = "not_applicable"
-# Past its window (or done): the timepoint counts in retention and outcome denominators.
-REACHED = frozenset({COMPLETED, MISSED, WITHDRAWN, LOST})
+# Past its window (or done, or ended by an exit): it counts in retention and outcome
+# denominators.
+REACHED = frozenset({COMPLETED, MISSED, WITHDRAWN, LOST, DIED, UNTRACEABLE})
 # Reached and still in the study there: its measures are expected.
 MEASURES_EXPECTED = frozenset({COMPLETED, MISSED, LOST})
+# (2nd ed.) Left out of the abstinence denominators at that timepoint (Russell Standard).
+NOT_FOLLOWABLE = frozenset({DIED, UNTRACEABLE})
+_EXIT_STATUS_OF_REASON = {ExitReason.DIED: DIED, ExitReason.MOVED_UNTRACEABLE: UNTRACEABLE}
 
 QUIT = frozenset({scoring.QUIT_SELF_REPORT, scoring.QUIT_CO_VERIFIED})
 ABSTINENT = frozenset({scoring.ABSTINENT_SELF_REPORT, scoring.ABSTINENT_CO_VERIFIED})
@@ -85,6 +92,11 @@ class TimepointOutcome:
     def measures_expected(self) -> bool:
         """Reached while the participant was still in the study."""
         return self.status in MEASURES_EXPECTED
+
+    @property
+    def in_abstinence_denominator(self) -> bool:
+        """(2nd ed.) Reached, and not ended by a death or an untraceable move."""
+        return self.reached and self.status not in NOT_FOLLOWABLE
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +184,10 @@ class ParticipantOutcomes:
         """`value` where the timepoint counts, else None: an outcome is never coded early."""
         return value if self.counts_at(timepoint) else None
 
+    def in_abstinence_denominator(self, timepoint: str) -> bool:
+        """(2nd ed.) The timepoint's abstinence outcome counts (reached, not died/untraceable)."""
+        return self.timepoints[timepoint].in_abstinence_denominator
+
     def measure_expected(self, timepoint: str) -> bool:
         """The timepoint's measures are expected (baseline always)."""
         return timepoint == BASELINE or self.timepoints[timepoint].measures_expected
@@ -223,26 +239,39 @@ def participant_outcomes(
 
 
 def timepoint_outcome(records: ParticipantRecords, timepoint: str, today: date) -> TimepointOutcome:
-    """A follow-up timepoint's status: not yet due, open, completed, missed, withdrawn, lost."""
+    """A follow-up timepoint's status: not yet due, open, completed, missed, withdrawn, lost,
+    died or untraceable.
+
+    (2nd ed.) An exit on or before the window's last day ends the timepoint at once, so an
+    interim count shows it under its reason, not as not yet due; a later exit was still in it.
+    """
     window = _window(records, timepoint)
     if window is None:
         return TimepointOutcome(timepoint, NOT_APPLICABLE, None, None)
     follow_up = _follow_up(records, timepoint)
     opens_on, closes_on = window
+    exit_status = _exit_status(records)
     if follow_up is not None and follow_up.status == schedule.COMPLETED:
         status = COMPLETED
+    elif exit_status and records.exit_on is not None and records.exit_on <= closes_on:
+        status = exit_status
     elif today <= closes_on:
         status = OPEN if today >= opens_on else NOT_YET_DUE
-    elif records.status == Status.WITHDRAWN and not (
-        records.exit_on and records.exit_on > closes_on
-    ):
-        # Withdrawal stops data collection from then on; a later withdrawal was still in it.
-        status = WITHDRAWN
-    elif records.status == Status.LOST:
+    elif exit_status == LOST:
+        # Lost after the window closed: still counted lost there (they were never reached).
         status = LOST
     else:
         status = MISSED
     return TimepointOutcome(timepoint, status, opens_on, closes_on)
+
+
+def _exit_status(records: ParticipantRecords) -> str | None:
+    """The timepoint status an exit gives: its reason's where it has one, else the exit's."""
+    if records.status not in (Status.WITHDRAWN, Status.LOST):
+        return None
+    if records.exit_reason in _EXIT_STATUS_OF_REASON:
+        return _EXIT_STATUS_OF_REASON[records.exit_reason]
+    return WITHDRAWN if records.status == Status.WITHDRAWN else LOST
 
 
 def _follow_up(records: ParticipantRecords, timepoint: str) -> FollowUpRecord | None:

@@ -61,6 +61,10 @@ def _timepoint_items(tp: dict) -> list:
         f"Withdrew (n={tp['withdrew']})",
         *_reasons(tp["withdrew_reasons"]),
     ]
+    if tp.get("died"):
+        items.append(f"Died (n={tp['died']})")
+    if tp.get("untraceable"):
+        items.append(f"Moved, cannot be traced (n={tp['untraceable']})")
     if tp["pending"]:
         items.append(f"Not yet due (n={tp['pending']})")
     if tp.get("no_quit_date"):

@@ -26,6 +26,9 @@ class MetricSnapshot(TimeStampedModel):
     # flag on its own: reading either from `data` would detoast the whole document.
     document = models.BinaryField(default=bytes)
     randomised = models.BooleanField(default=True)
+    # The document's layout version (snapshots.SNAPSHOT_SCHEMA): pages read only the current
+    # one, so a deploy that adds counters never shows a document without them.
+    schema = models.PositiveSmallIntegerField(null=True, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -12,12 +12,14 @@ from datetime import date
 from apps.clinical import scoring
 from apps.clinical.participant_outcomes import (
     ABSTINENT,
+    DIED,
     EXPECTED_MEASURES,
     FOLLOW_UP_TIMEPOINTS,
     LOST,
     MEASURE_TIMEPOINTS,
     MISSED,
     QUIT,
+    UNTRACEABLE,
     WITHDRAWN,
     ParticipantOutcomes,
     participant_outcomes,
@@ -63,12 +65,15 @@ def _participant_counters(o: ParticipantOutcomes) -> dict[str, int]:
         c[f"{k}_withdrew"] = status == WITHDRAWN
         c[f"{k}_lost"] = status == LOST
         c[f"{k}_missed"] = status == MISSED
+        c[f"{k}_died"] = status == DIED
+        c[f"{k}_untraceable"] = status == UNTRACEABLE
         c[f"{k}_pending"] = not reached
         for reason in EXIT_REASONS:
             c[f"{k}_withdrew_{reason}"] = status == WITHDRAWN and r.exit_reason == reason
             c[f"{k}_lost_{reason}"] = status == LOST and r.exit_reason == reason
     q4 = o.four_week.outcome if o.four_week else None
-    w4, m3, m6 = (o.counts_at(tp) for tp in FOLLOW_UP_TIMEPOINTS)
+    # (2nd ed.) Abstinence denominators leave out deaths and untraceable moves.
+    w4, m3, m6 = (o.in_abstinence_denominator(tp) for tp in FOLLOW_UP_TIMEPOINTS)
     pp3, pp6 = o.point_prevalence["month3"], o.point_prevalence["month6"]
     c.update(
         q4_due=w4,

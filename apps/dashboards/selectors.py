@@ -22,7 +22,7 @@ from apps.dashboards.models import (
 )
 from apps.dashboards.report import Filters, Report, build_report
 from apps.dashboards.snapshot_document import can_unpack, unpack_document
-from apps.dashboards.snapshots import STALE_BUILD_AFTER
+from apps.dashboards.snapshots import SNAPSHOT_SCHEMA, STALE_BUILD_AFTER
 from apps.outcomes.models import SafetyAlert
 from apps.sites.selectors import sites_visible_to
 
@@ -54,7 +54,7 @@ def snapshot_head() -> SnapshotHead:
         status=SnapshotStatus.BUILDING, started_at__gte=timezone.now() - STALE_BUILD_AFTER
     ).order_by("-started_at")
     row = (
-        MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
+        MetricSnapshot.objects.filter(status=SnapshotStatus.READY, schema=SNAPSHOT_SCHEMA)
         .annotate(building_id=Subquery(building.values("id")[:1]))
         .order_by("-finished_at")
         .values("id", "finished_at", "building_id", "randomised")
@@ -216,7 +216,7 @@ def open_export_file(user, job: ExportJob) -> BinaryIO:
 def latest_snapshot_finished_at() -> datetime | None:
     """When the latest ready snapshot finished."""
     return (
-        MetricSnapshot.objects.filter(status=SnapshotStatus.READY)
+        MetricSnapshot.objects.filter(status=SnapshotStatus.READY, schema=SNAPSHOT_SCHEMA)
         .order_by("-finished_at")
         .values_list("finished_at", flat=True)
         .first()

@@ -23,7 +23,8 @@ from apps.dashboards.snapshot_document import pack_document
 from apps.sites.selectors import get_pilot
 from apps.workspace.outcome_records import randomised_participants
 
-SNAPSHOT_SCHEMA = 3  # 2: workload minutes per site; 3: adverse events
+# 2: workload minutes per site; 3: adverse events; 4: deaths and untraceable moves.
+SNAPSHOT_SCHEMA = 4
 SNAPSHOTS_KEPT = 24
 # A build that has not finished after this long is taken to have died with its worker.
 STALE_BUILD_AFTER = timedelta(minutes=15)
@@ -187,6 +188,7 @@ def build_snapshot(
         data=data,
         document=pack_document(data),
         randomised=bool(data["randomised"]),
+        schema=data["schema"],
         finished_at=finished,
         error="",
     )

@@ -7,7 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 
-from apps.clinical.choices import Arm
+from apps.clinical.choices import Arm, ExitReason
 from apps.clinical.status import Status
 from apps.core.models import PublicModel, TimeStampedModel
 
@@ -33,16 +33,6 @@ class DeclineReason(models.TextChoices):
     NO_TIME = "no_time", "No time"
     PREFERS_OTHER_SUPPORT = "prefers_other_support", "Prefers other stop smoking support"
     NOT_READY = "not_ready", "Not ready to quit now"
-    OTHER = "other", "Other"
-
-
-class ExitReason(models.TextChoices):
-    PARTICIPANT_CHOICE = "participant_choice", "Participant's choice"
-    CLINICAL_DECISION = "clinical_decision", "Clinical decision"
-    MOVED_AWAY = "moved_away", "Moved away"
-    UNCONTACTABLE = "uncontactable", "Could not be contacted"
-    DISCHARGED = "discharged", "Discharged from Talking Therapies"
-    DIED = "died", "Died"
     OTHER = "other", "Other"
 
 

@@ -6,7 +6,7 @@ from .base import *  # noqa: F403
 from .base import env
 
 # Redis databases 4, 5, ... for pytest-xdist workers gw0, gw1, ... (the calendar check uses 10+).
-XDIST_REDIS_DB_BASE = 4
+XDIST_REDIS_DB_BASE = env.int("XDIST_REDIS_DB_BASE", default=4)
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-secret"

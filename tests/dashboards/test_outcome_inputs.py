@@ -126,3 +126,24 @@ def test_fidelity_counts_a_bct_listed_twice_in_an_old_configuration_once(
     )
     assert (pre_quit[2].numerator, pre_quit[2].denominator) == (1, 2)
     assert _wide(trial_manager)[participant.trial_id]["fidelity"] == "50.0"
+
+
+def test_a_death_leaves_the_abstinence_denominators_and_shows_in_consort(
+    site_a, pwp_a, criteria, trial_manager
+):
+    from apps.clinical.choices import ExitReason
+    from apps.dashboards.consort import consort_svg
+    from apps.journey.services import withdraw_participant
+
+    _fixed_arms(site_a, ["intervention", "intervention"])
+    died, smoker = (_randomise(site_a, pwp_a, RANDOMISED_ON) for _ in range(2))
+    withdraw_participant(
+        participant=died, on=RANDOMISED_ON + dt.timedelta(days=40), reason=ExitReason.DIED
+    )
+    report = _report(site_a)
+    label = "7-day point prevalence at 3 months, self-report"
+    assert _total(report, label) == (0, 1)  # the smoker only
+    flow = report.consort
+    month3 = flow["arms"][0]["timepoints"][1]
+    assert (month3["died"], month3["withdrew"]) == (1, 0)
+    assert "Died (n=1)" in consort_svg(flow)

@@ -139,3 +139,15 @@ def test_build_progress_is_visible_to_another_connection_while_counting(criteria
     assert seen and all(stored == percent for percent, stored in seen)
     assert [p for p, _ in seen] == [5, 15, 85, 90, 95]
     assert (snapshot.status, snapshot.progress) == (SnapshotStatus.READY, 100)
+
+
+def test_pages_never_read_a_snapshot_built_with_an_older_layout(criteria):
+    from apps.dashboards.selectors import latest_snapshot_finished_at, snapshot_head
+
+    old = _snapshot(SnapshotStatus.READY, minutes_ago=1)
+    old.schema = snapshots.SNAPSHOT_SCHEMA - 1
+    old.save()
+    assert snapshot_head().id is None
+    assert latest_snapshot_finished_at() is None
+    built = snapshots.build_snapshot()
+    assert (built.schema, snapshot_head().id) == (snapshots.SNAPSHOT_SCHEMA, built.id)

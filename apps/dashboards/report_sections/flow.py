@@ -74,6 +74,9 @@ def _timepoint(c: dict, tp: str, k: str) -> dict:
         "lost_reasons": _reasons(c, f"{k}_lost", ExitReason.choices) + missed,
         "withdrew": c[f"{k}_withdrew"],
         "withdrew_reasons": _reasons(c, f"{k}_withdrew", ExitReason.choices),
+        # (2nd ed.) Shown with their reason; left out of the abstinence denominators.
+        "died": c[f"{k}_died"],
+        "untraceable": c[f"{k}_untraceable"],
         "pending": c[f"{k}_pending"] - no_quit_date,
         "no_quit_date": no_quit_date,
     }
