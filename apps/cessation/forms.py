@@ -15,6 +15,7 @@ from apps.clinical.protocol import (
     SessionMode,
     SessionType,
     expected_bcts,
+    session_date_errors,
     suggested_session_type,
 )
 from apps.patients.forms import DomainErrorFormMixin
@@ -96,9 +97,16 @@ class SessionFieldsMixin(DomainErrorFormMixin):
         return frozenset(expected_bcts(session_type, self.expected_overrides))
 
     def _clean_core(self, cleaned: dict, *, suggested_number: int) -> None:
-        day = cleaned.get("session_date")
-        if day and day > timezone.localdate():
-            self.add_error("session_date", "Session date cannot be in the future.")
+        # The date rules (future, before screening) with every other error, in one round.
+        attending = cleaned.get("attendance") == Attendance.ATTENDED
+        for field, message in session_date_errors(
+            session_date=cleaned.get("session_date"),
+            quit_date=cleaned.get("quit_date_set") if attending else None,
+            screened_on=self.screened_on,
+            today=timezone.localdate(),
+        ):
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, message)
         attended = cleaned.get("attendance") == Attendance.ATTENDED
         if cleaned.get("number") is None and "number" not in self.errors:
             if attended:
@@ -121,8 +129,11 @@ class SessionForm(SessionFieldsMixin, forms.Form):
 
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, suggested_number: int, expected_overrides: dict, **kwargs):
+    def __init__(
+        self, *args, suggested_number: int, expected_overrides: dict, screened_on=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.screened_on = screened_on
         self.suggested_number = suggested_number
         self._base_fields()
         suggested_type = suggested_session_type(suggested_number)
@@ -230,6 +241,7 @@ class SessionEditForm(SessionFieldsMixin, forms.Form):
 
     def __init__(self, *args, session, expected_overrides: dict, **kwargs):
         super().__init__(*args, **kwargs)
+        self.screened_on = session.participant.screened_on
         self.session = session
         self.expected_overrides = expected_overrides
         self._base_fields()

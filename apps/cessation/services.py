@@ -9,10 +9,17 @@ from django.utils import timezone
 
 from apps.accounts.selectors import check_works_at
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
-from apps.clinical.protocol import BCT, MAX_SESSIONS, Attendance, Product, ProductAction
+from apps.clinical.protocol import (
+    BCT,
+    MAX_SESSIONS,
+    Attendance,
+    Product,
+    ProductAction,
+    session_date_errors,
+)
 from apps.clinical.scoring import PHQ9_DIFFICULTY_WITHOUT_ITEMS
 from apps.clinical.status import may_record_sessions
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, raise_all
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import Source, Timepoint
 
@@ -46,6 +53,11 @@ def suggested_session_number(participant) -> int:
         .first()
     )
     return min((last or 0) + 1, MAX_SESSIONS)
+
+
+def _constraint(exc: IntegrityError) -> str | None:
+    """The name of the constraint the database says was broken (None when it does not say)."""
+    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
 
 
 def _validate(data: SessionInput, today: date) -> None:
@@ -117,10 +129,15 @@ def record_session(
             "Sessions can be logged only for randomised or enrolled participants.",
             field="participant",
         )
+    date_errors = session_date_errors(
+        session_date=data.session_date,
+        quit_date=data.quit_date_set if data.attendance == Attendance.ATTENDED else None,
+        screened_on=participant.screened_on,
+        today=today,
+    )
+    raise_all([DomainError(message, field=field) for field, message in date_errors])
     _validate(data, today)
     check_works_at(practitioner, participant.site, field="practitioner")
-    if data.session_date < participant.screened_on:
-        raise DomainError("Session date cannot be before screening.", field="session_date")
     attended = data.attendance == Attendance.ATTENDED
     try:
         with transaction.atomic():
@@ -144,6 +161,8 @@ def record_session(
             and CessationSession.objects.filter(submission_key=submission_key).exists()
         ):
             return CessationSession.objects.get(submission_key=submission_key)
+        if _constraint(exc) != "one_attended_session_per_number":
+            raise
         raise DomainError(
             f"Session {data.number} has already been recorded as attended.", field="number"
         ) from exc
@@ -222,9 +241,14 @@ def update_session(*, session: CessationSession, editor, changes: dict) -> Cessa
         duration_minutes=session.duration_minutes,
         bcts_delivered=session.bcts_delivered,
     )
+    date_errors = session_date_errors(
+        session_date=session.session_date,
+        quit_date=None,
+        screened_on=session.participant.screened_on,
+        today=timezone.localdate(),
+    )
+    raise_all([DomainError(message, field=field) for field, message in date_errors])
     _validate(data, timezone.localdate())
-    if session.session_date < session.participant.screened_on:
-        raise DomainError("Session date cannot be before screening.", field="session_date")
     if session.attendance != Attendance.ATTENDED:
         _check_nothing_recorded_in(session)
         session.mode, session.duration_minutes = "", None  # as when a DNA is first logged

@@ -65,6 +65,7 @@ def session_create(request, public_id):
         request.POST or None,
         suggested_number=services.suggested_session_number(participant),
         expected_overrides=pilot.expected_bcts,
+        screened_on=participant.screened_on,
     )
     if request.method == "POST" and form.is_valid():
         try:

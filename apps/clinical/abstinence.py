@@ -102,14 +102,40 @@ def deciding_reading(
     )
 
 
+# (2nd ed.) The follow-ups that ask the stop date of everyone not smoking.
+STOP_DATE_TIMEPOINTS: tuple[str, ...] = (schedule.MONTH3, schedule.MONTH6)
+
+
+def reference_quit_date(
+    quit_date: date | None, reports: Sequence[SmokingReportRecord]
+) -> date | None:
+    """(2nd ed.) The session quit date; otherwise the earliest stop date reported at 3 or 6
+    months; None when neither exists."""
+    if quit_date is not None:
+        return quit_date
+    stopped = [
+        r.stopped_on for r in reports if r.timepoint in STOP_DATE_TIMEPOINTS and r.stopped_on
+    ]
+    return min(stopped, default=None)
+
+
 def rs6(
     records: ParticipantRecords,
     report: SmokingReportRecord | None,
     window: tuple[date, date] | None,
 ) -> bool:
-    """Russell Standard sustained abstinence at 6 months, from the report that counts."""
-    quit_date = records.quit_date
-    since = quit_date + timedelta(days=scoring.ABSTINENT_FROM_DAY) if quit_date else None
+    """Russell Standard sustained abstinence at 6 months, from the report that counts.
+
+    (2nd ed.) Counted from 14 days after the reference quit date, in both arms. No reference
+    date, or one less than 14 days before the report (no span to have stayed abstinent over),
+    counts as smoking.
+    """
+    reference = reference_quit_date(records.quit_date, records.smoking_reports)
+    if reference is None or report is None:
+        return False
+    since = reference + timedelta(days=scoring.ABSTINENT_FROM_DAY)
+    if since > report.completed_on:
+        return False
     return scoring.sustained_abstinence_6m(
         field_of(report, "cigarettes_since_day_14"),
         deciding_reading(records, window, report, since=since),

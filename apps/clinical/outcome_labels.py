@@ -44,3 +44,32 @@ TIMEPOINT_STATUS_LABELS = {
     po.UNTRACEABLE: "Moved, cannot be traced",
     po.NOT_APPLICABLE: "Not applicable",
 }
+
+
+def abstinence_summary(outcomes: po.ParticipantOutcomes) -> list[tuple[str, str]]:
+    """(2nd ed.) The between-arm abstinence outcomes of one participant as (outcome, words):
+    a timepoint that does not count yet says why, never an outcome."""
+    rows = []
+    for tp, heading in ((Timepoint.MONTH3, "3 months"), (Timepoint.MONTH6, "6 months")):
+        code = outcomes.counted(tp, outcomes.point_prevalence[tp])
+        words = (
+            POINT_PREVALENCE_LABELS[code]
+            if code
+            else TIMEPOINT_STATUS_LABELS[outcomes.timepoints[tp].status]
+        )
+        rows.append((f"7-day point prevalence, {heading}", words))
+    rs6 = outcomes.counted(Timepoint.MONTH6, outcomes.rs6)
+    rs6_words = (
+        TIMEPOINT_STATUS_LABELS[outcomes.timepoints[Timepoint.MONTH6].status]
+        if rs6 is None
+        else ("Abstinent (CO-verified)" if rs6 else "Not abstinent (counts as smoking)")
+    )
+    rows.append(("Sustained abstinence at 6 months (RS6)", rs6_words))
+    reference = outcomes.reference_quit_date
+    rows.append(
+        (
+            "Reference quit date",
+            f"{reference.day} {reference:%b %Y}" if reference else "None yet",
+        )
+    )
+    return rows

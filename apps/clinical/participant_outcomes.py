@@ -16,6 +16,7 @@ from apps.clinical.abstinence import (
     deciding_reading,
     field_of,
     four_week_check,
+    reference_quit_date,
     report_in_window,
     rs6,
 )
@@ -137,6 +138,7 @@ class ParticipantOutcomes:
     latest_measures: Mapping[str, Mapping[str, object]]  # per timepoint: the values that count
     point_prevalence: Mapping[str, str]  # month3/month6 -> scoring ABSTINENT_*/SMOKING/NOT_KNOWN
     rs6: bool
+    reference_quit_date: date | None  # (2nd ed.) session quit date, else earliest stop date
     quit_attempt: bool
     phq9_change: int | None
     gad7_change: int | None
@@ -221,6 +223,7 @@ def participant_outcomes(
             for tp, report in reports.items()
         },
         rs6=rs6(records, reports[schedule.MONTH6], windows[schedule.MONTH6]),
+        reference_quit_date=reference_quit_date(records.quit_date, records.smoking_reports),
         quit_attempt=any(
             r.quit_attempt_since_last_contact
             for r in records.smoking_reports

@@ -45,6 +45,7 @@ class SmokingReportRecord:
     smoke_free_since_day_14: bool | None
     cigarettes_since_day_14: int | None
     quit_attempt_since_last_contact: bool
+    stopped_on: date | None = None  # (2nd ed.) the stop date reported at 3 and 6 months
 
 
 @dataclass(frozen=True, slots=True)

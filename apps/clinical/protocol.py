@@ -1,5 +1,7 @@
 """The NCSCT-based session protocol: session types, BCTs, and what each type expects."""
 
+from datetime import date
+
 from django.db import models
 
 
@@ -130,3 +132,21 @@ def fidelity(delivered: list[str] | tuple[str, ...], expected: tuple[str, ...]) 
     if not expected:
         return None
     return len(set(delivered) & set(expected)) / len(set(expected))
+
+
+def session_date_errors(
+    *, session_date: date | None, quit_date: date | None, screened_on: date | None, today: date
+) -> list[tuple[str, str]]:
+    """The date rules of a session as (field, message): neither date before screening, the
+    session not in the future. Forms and the service both check these, so each names its
+    field in the first round."""
+    errors = []
+    if session_date is not None and session_date > today:
+        errors.append(("session_date", "Session date cannot be in the future."))
+    if screened_on is not None:
+        on = f"{screened_on.day} {screened_on:%b %Y}"
+        if session_date is not None and session_date < screened_on:
+            errors.append(("session_date", f"Session date cannot be before screening ({on})."))
+        if quit_date is not None and quit_date < screened_on:
+            errors.append(("quit_date_set", f"The quit date cannot be before screening ({on})."))
+    return errors

@@ -7,7 +7,8 @@ rules whichever way it arrives.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from apps.clinical import scoring
+from apps.clinical import schedule, scoring
+from apps.clinical.abstinence import STOP_DATE_TIMEPOINTS
 
 PHQ9 = "phq9"
 GAD7 = "gad7"
@@ -49,6 +50,17 @@ def asks_since_day_14(quit_date: date | None, today: date) -> bool:
     return start is not None and start < today
 
 
+def asks_stop_date(timepoint: str) -> bool:
+    """(2nd ed.) The follow-up asks everyone not smoking in the last 7 days when they stopped."""
+    return timepoint in STOP_DATE_TIMEPOINTS
+
+
+def asks_cigarettes_since_stop(timepoint: str, known_reference: date | None) -> bool:
+    """(2nd ed.) At 6 months with no reference date known yet, RS6 needs the cigarettes smoked
+    since two weeks after the stop date given in the same report."""
+    return timepoint == schedule.MONTH6 and known_reference is None
+
+
 def last_7_days_after_day_14(quit_date: date | None, today: date) -> bool:
     """Whether the whole of the last 7 days lies after day 14 (so the two answers must agree)."""
     start = since_day_14(quit_date)
@@ -70,16 +82,13 @@ def _difficulty(draft: dict) -> int | None:
         raise DraftError("Choose one of the answers, or leave it blank.", section=PHQ9) from exc
 
 
-def smoking_fields(asks_day_14: bool) -> list[str]:
+def smoking_fields(asks_day_14: bool, asks_stop: bool = False, asks_since_stop: bool = False):
     """The smoking page's field names, in the order they are asked."""
     fields = ["smoked_since_day_14", "cigarettes_since_day_14"] if asks_day_14 else []
-    return fields + [
-        "smoked_last_7_days",
-        "cigarettes_last_7_days",
-        "quit_attempt",
-        "uses_e_cigarette",
-        "uses_medication",
-    ]
+    fields += ["smoked_last_7_days", "cigarettes_last_7_days"]
+    fields += ["stopped_on"] if asks_stop else []
+    fields += ["cigarettes_since_stop"] if asks_since_stop else []
+    return fields + ["quit_attempt", "uses_e_cigarette", "uses_medication"]
 
 
 def _items(draft: dict, section: str) -> list[int]:
@@ -122,9 +131,37 @@ class SmokingAnswers:
     quit_attempt_since_last_contact: bool
     uses_e_cigarette: bool
     uses_stop_smoking_medication: bool
+    stopped_on: date | None = None
 
 
-def smoking_answers(draft: dict, *, quit_date: date | None, today: date) -> SmokingAnswers:
+def _stop_answers(
+    answers: dict, *, timepoint: str, quit_date: date | None, today: date
+) -> tuple[date | None, int | None]:
+    """(2nd ed.) The stop date of someone not smoking at 3 or 6 months, and at 6 months with no
+    reference date yet, the cigarettes since two weeks after it."""
+    if not asks_stop_date(timepoint):
+        return None, None
+    try:
+        stopped_on = date.fromisoformat(answers.get("stopped_on") or "")
+    except (TypeError, ValueError):
+        raise DraftError("Answer every question on this page.", section=SMOKING) from None
+    if stopped_on > today:
+        raise DraftError("The date you stopped smoking cannot be in the future.", section=SMOKING)
+    since = None
+    if (
+        asks_cigarettes_since_stop(timepoint, quit_date)
+        and stopped_on + timedelta(days=SINCE_DAY) < today
+    ):
+        value = answers.get("cigarettes_since_stop")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise DraftError("Answer every question on this page.", section=SMOKING)
+        since = value
+    return stopped_on, since
+
+
+def smoking_answers(
+    draft: dict, *, quit_date: date | None, today: date, timepoint: str = ""
+) -> SmokingAnswers:
     """Turn the smoking section of a draft into the report's values, or raise DraftError."""
     answers = draft.get(SMOKING)
     if not isinstance(answers, dict):
@@ -142,6 +179,13 @@ def smoking_answers(draft: dict, *, quit_date: date | None, today: date) -> Smok
     cigarettes_7 = (
         _count(answers, "cigarettes_last_7_days", MAX_CIGARETTES_7_DAYS) if smoked_7 else 0
     )
+    stopped_on = None
+    if not smoked_7:
+        stopped_on, since_stop = _stop_answers(
+            answers, timepoint=timepoint, quit_date=quit_date, today=today
+        )
+        if since_stop is not None:
+            cigarettes_since = since_stop
     if smoke_free and smoked_7 and last_7_days_after_day_14(quit_date, today):
         raise DraftError(
             "You said you have not smoked since two weeks after your quit date, "
@@ -156,6 +200,7 @@ def smoking_answers(draft: dict, *, quit_date: date | None, today: date) -> Smok
         quit_attempt_since_last_contact=_yes_no(answers, "quit_attempt"),
         uses_e_cigarette=_yes_no(answers, "uses_e_cigarette"),
         uses_stop_smoking_medication=_yes_no(answers, "uses_medication"),
+        stopped_on=stopped_on,
     )
 
 
@@ -169,21 +214,25 @@ class CompleteAnswers:
     phq9_difficulty: int | None = None
 
 
-def complete_answers(draft: dict, *, quit_date: date | None, today: date) -> CompleteAnswers:
+def complete_answers(
+    draft: dict, *, quit_date: date | None, today: date, timepoint: str = ""
+) -> CompleteAnswers:
     """Check the whole draft in page order; the first gap raises DraftError naming its page."""
     draft = draft if isinstance(draft, dict) else {}
     return CompleteAnswers(
         phq9=_items(draft, PHQ9),
         phq9_difficulty=_difficulty(draft),
         gad7=_items(draft, GAD7),
-        smoking=smoking_answers(draft, quit_date=quit_date, today=today),
+        smoking=smoking_answers(draft, quit_date=quit_date, today=today, timepoint=timepoint),
     )
 
 
-def first_unanswered(draft: dict, *, quit_date: date | None, today: date) -> str | None:
+def first_unanswered(
+    draft: dict, *, quit_date: date | None, today: date, timepoint: str = ""
+) -> str | None:
     """The first section still to answer, or None when the draft is complete."""
     try:
-        complete_answers(draft, quit_date=quit_date, today=today)
+        complete_answers(draft, quit_date=quit_date, today=today, timepoint=timepoint)
     except DraftError as exc:
         return exc.section
     return None

@@ -83,7 +83,8 @@ def api_exception_handler(exc, context) -> Response | None:
     if isinstance(exc, DomainError):
         set_rollback()
         return Response(
-            {"errors": [error(exc.field, exc.code or "invalid", exc.message)]}, status=400
+            {"errors": [error(e.field, e.code or "invalid", e.message) for e in exc.errors]},
+            status=400,
         )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
@@ -118,6 +119,7 @@ def domain_fields(mapping: dict[str, str]) -> Iterator[None]:
     try:
         yield
     except DomainError as exc:
-        if exc.field in mapping:
-            exc.field = mapping[exc.field]
+        for each in exc.errors:
+            if each.field in mapping:
+                each.field = mapping[each.field]
         raise

@@ -9,6 +9,24 @@ class DomainError(Exception):
         self.message = message
         self.field = field
         self.code = code
+        # Every error of the write, so a form or the API shows them all in one round.
+        self.errors: tuple[DomainError, ...] = (self,)
+
+    @classmethod
+    def of(cls, errors: "list[DomainError]") -> "DomainError":
+        """One error carrying several; the first gives its message and field."""
+        first = errors[0]
+        combined = cls(first.message, field=first.field, code=first.code)
+        combined.errors = tuple(errors)
+        return combined
+
+
+def raise_all(errors: "list[DomainError]") -> None:
+    """Raise every error found at once (nothing when the list is empty)."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise DomainError.of(errors)
 
 
 class TransitionError(DomainError):

@@ -377,6 +377,19 @@ class _SmokingCourse:
             self.month3 = rng.random() < (0.06 if self.intervention else 0.07)
         self.month6 = rng.random() < (0.8 if self.month3 else 0.05)
         self.sustained = self.week4 and self.month3 and self.month6
+        self.quit_date = person.quit_date
+        self.randomised_on = person.randomised_on
+        self.reported_stop: date | None = None  # the first stop date given at 3 or 6 months
+
+    def known_reference(self) -> date | None:
+        """The reference quit date known before the next follow-up."""
+        return self.quit_date or self.reported_stop
+
+    def stop_date(self, rng: random.Random, completed_on: date) -> date:
+        """The stop date a participant not smoking gives at 3 or 6 months."""
+        if self.known_reference() is not None:
+            return self.known_reference()
+        return min(self.randomised_on + timedelta(days=rng.randint(5, 60)), completed_on)
 
     def abstinent(self, timepoint: str) -> bool:
         return {"week4": self.week4, "month3": self.month3, "month6": self.month6}[timepoint]
@@ -438,16 +451,28 @@ def _fill_follow_up(
         "uses_e_cigarette": rng.random() < 0.2,
         "uses_stop_smoking_medication": smoking.intervention and rng.random() < 0.5,
     }
-    if smoking.has_quit_date:
-        since_day_14 = smoking.week4 if timepoint == schedule.WEEK4 else smoking.sustained
+    assert plan.completed_on is not None
+    known = smoking.known_reference()
+    if known is not None and known + timedelta(days=14) < plan.completed_on:
+        if smoking.has_quit_date:
+            since_day_14 = smoking.week4 if timepoint == schedule.WEEK4 else smoking.sustained
+        else:
+            since_day_14 = smoking.month3 and smoking.month6
         cigarettes = rng.choice([0, 0, 0, 1, 2, 4]) if since_day_14 else rng.randint(20, 400)
         if timepoint == schedule.WEEK4 and since_day_14:
             cigarettes = 0  # a 4-week quitter has not had a puff since day 14
         # Smoke free means not a puff; up to 5 cigarettes still count as sustained (RS6).
         report["smoke_free_since_day_14"] = cigarettes == 0
         report["cigarettes_since_day_14"] = cigarettes
+    if abstinent and timepoint in (schedule.MONTH3, schedule.MONTH6):
+        # (2nd ed.) Everyone not smoking at 3 or 6 months gives the date they stopped.
+        stopped_on = smoking.stop_date(rng, plan.completed_on)
+        report["stopped_on"] = stopped_on
+        late_enough = stopped_on + timedelta(days=14) < plan.completed_on
+        if known is None and timepoint == schedule.MONTH6 and late_enough:
+            report["cigarettes_since_day_14"] = rng.choice([0, 0, 1, 2, 3, 8])
+        smoking.reported_stop = smoking.reported_stop or stopped_on
     plan.smoking = report
-    assert plan.completed_on is not None
     if plan.source == "in_session":
         plan.co_ppm = _co(rng, person, abstinent=abstinent)
     if timepoint != schedule.WEEK4:

@@ -17,9 +17,10 @@ from apps.clinical import scoring
 from apps.clinical.hsi import heaviness_of_smoking_index
 from apps.clinical.scoring import ScoringError
 from apps.clinical.status import Status, check_transition, may_record_baseline
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, raise_all
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import GAD7Response, PHQ9Response, Source, Timepoint
+from apps.patients.baseline_rules import baseline_errors
 from apps.patients.contact import check_contact_address
 from apps.patients.models import (
     Allocation,
@@ -57,14 +58,16 @@ def record_baseline(
 ) -> Baseline:
     """Record (or correct) the smoking baseline and the contact details kept apart from it."""
     participant = lock_consented_participant(participant, "The baseline")
-    if recorded_on < participant.consented_on:
-        raise DomainError("The baseline cannot be before consent.", field="recorded_on")
+    errors = baseline_errors(
+        recorded_on=recorded_on,
+        year_of_birth=year_of_birth,
+        consented_on=participant.consented_on,
+    )
     if cigarettes_per_day < 1:
-        raise DomainError("Cigarettes per day must be at least 1.", field="cigarettes_per_day")
-    if not 1900 <= year_of_birth <= recorded_on.year - 18:
-        raise DomainError(
-            "Year of birth must make the participant 18 or over.", field="year_of_birth"
+        errors.append(
+            DomainError("Cigarettes per day must be at least 1.", field="cigarettes_per_day")
         )
+    raise_all(errors)
     check_contact_address(preferred_channel=preferred_channel, email=email, mobile=mobile)
     try:
         hsi = heaviness_of_smoking_index(minutes_to_first_cigarette, cigarettes_per_day)

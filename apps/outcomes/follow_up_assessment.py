@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from apps.clinical import questionnaire_content as content
 from apps.clinical import scoring
-from apps.core.errors import DomainError
+from apps.clinical.smoking_report_rules import SmokingReportAnswers, smoking_report_errors
+from apps.core.errors import DomainError, raise_all
 from apps.outcomes import services
 from apps.outcomes.models import (
     COReading,
@@ -23,6 +24,7 @@ from apps.outcomes.models import (
     SmokingStatusReport,
     Source,
 )
+from apps.outcomes.selectors import known_reference_quit_date
 from apps.reminders.models import FollowUp, FollowUpStatus
 
 SOURCES = (Source.PHONE, Source.IN_SESSION)
@@ -77,70 +79,56 @@ def _check_follow_up(follow_up: FollowUp, completed_on: date, today: date) -> No
 
 def _smoking_values(
     *,
-    quit_date: date | None,
-    completed_on: date,
     smoke_free_since_day_14: bool | None,
     cigarettes_since_day_14: int | None,
     smoked_last_7_days: bool | None,
     cigarettes_last_7_days: int | None,
-) -> dict:
-    """Check the smoking answers against each other the way the online questionnaire does."""
-    smoke_free = cigarettes_since = None
-    if content.asks_since_day_14(quit_date, completed_on):
-        if smoke_free_since_day_14 is None:
-            raise DomainError(
-                "Answer whether the participant has smoked at all, even a puff, since 14 days "
-                "after the quit date.",
-                field="smoke_free_since_day_14",
-            )
-        smoke_free = smoke_free_since_day_14
-        if smoke_free:
-            cigarettes_since = 0
-        else:
-            cigarettes_since = cigarettes_since_day_14
-            if cigarettes_since is None or not (
-                1 <= cigarettes_since <= content.MAX_CIGARETTES_SINCE_DAY_14
-            ):
-                raise DomainError(
-                    "Cigarettes since 14 days after the quit date must be from 1 to "
-                    f"{content.MAX_CIGARETTES_SINCE_DAY_14} when the participant has smoked.",
-                    field="cigarettes_since_day_14",
-                )
+    stopped_on: date | None,
+) -> tuple[dict, list[DomainError]]:
+    """The smoking answers as the report stores them, and the form-level gaps among them."""
+    errors = []
+    cigarettes_since = 0 if smoke_free_since_day_14 else cigarettes_since_day_14
     if smoked_last_7_days is None:
-        raise DomainError(
-            "Answer whether the participant smoked in the last 7 days.",
-            field="smoked_last_7_days",
+        errors.append(
+            DomainError(
+                "Answer whether the participant smoked in the last 7 days.",
+                field="smoked_last_7_days",
+            )
         )
     cigarettes_7 = 0
     if smoked_last_7_days:
         cigarettes_7 = cigarettes_last_7_days
         if cigarettes_7 is None or not 1 <= cigarettes_7 <= content.MAX_CIGARETTES_7_DAYS:
-            raise DomainError(
-                "Cigarettes in the last 7 days must be from 1 to "
-                f"{content.MAX_CIGARETTES_7_DAYS} when the participant has smoked.",
-                field="cigarettes_last_7_days",
+            errors.append(
+                DomainError(
+                    "Cigarettes in the last 7 days must be from 1 to "
+                    f"{content.MAX_CIGARETTES_7_DAYS} when the participant has smoked.",
+                    field="cigarettes_last_7_days",
+                )
             )
     elif cigarettes_last_7_days:
-        raise DomainError(
-            "Cigarettes in the last 7 days must be 0 when the participant has not smoked.",
-            field="cigarettes_last_7_days",
+        errors.append(
+            DomainError(
+                "Cigarettes in the last 7 days must be 0 when the participant has not smoked.",
+                field="cigarettes_last_7_days",
+            )
         )
-    if (
-        smoke_free
-        and smoked_last_7_days
-        and content.last_7_days_after_day_14(quit_date, completed_on)
-    ):
-        raise DomainError(
-            "Smoked in the last 7 days contradicts not a puff since 14 days after the quit "
-            "date: check both answers.",
-            field="smoked_last_7_days",
-        )
-    return {
-        "smoke_free_since_day_14": smoke_free,
+    values = {
+        "smoke_free_since_day_14": smoke_free_since_day_14,
         "cigarettes_since_day_14": cigarettes_since,
         "smoked_last_7_days": smoked_last_7_days,
-        "cigarettes_last_7_days": cigarettes_7,
+        "cigarettes_last_7_days": cigarettes_7 or 0,
+        "stopped_on": stopped_on if smoked_last_7_days is False else None,
     }
+    return values, errors
+
+
+def _one_per_field(errors: list[DomainError]) -> list[DomainError]:
+    """The first error of each field (two rules may catch the same gap)."""
+    seen: dict[str | None, DomainError] = {}
+    for error in errors:
+        seen.setdefault(error.field, error)
+    return list(seen.values())
 
 
 def _taken_at(completed_on: date, today: date) -> datetime:
@@ -163,6 +151,7 @@ def record_follow_up_assessment(
     cigarettes_last_7_days: int | None = 0,
     smoke_free_since_day_14: bool | None = None,
     cigarettes_since_day_14: int | None = None,
+    stopped_on: date | None = None,
     co_ppm: int | None = None,
     phq9_items: list[int] | None = None,
     phq9_difficulty: int | None = None,
@@ -182,25 +171,43 @@ def record_follow_up_assessment(
         .get(pk=follow_up.pk)
     )
     _check_follow_up(follow_up, completed_on, today)
+    errors = []
     if source not in SOURCES:
-        raise DomainError("Choose by phone or in person.", field="source")
+        errors.append(DomainError("Choose by phone or in person.", field="source"))
     if phq9_items is None and phq9_difficulty is not None:
-        raise DomainError(scoring.PHQ9_DIFFICULTY_WITHOUT_ITEMS, field="phq9_difficulty")
+        errors.append(DomainError(scoring.PHQ9_DIFFICULTY_WITHOUT_ITEMS, field="phq9_difficulty"))
     if co_ppm is not None and source != Source.IN_SESSION:
-        raise DomainError(
-            "A CO reading needs the participant in person: choose in person, or leave the CO "
-            "reading blank.",
-            field="co_ppm",
+        errors.append(
+            DomainError(
+                "A CO reading needs the participant in person: choose in person, or leave the "
+                "CO reading blank.",
+                field="co_ppm",
+            )
         )
     participant = follow_up.participant
-    smoking = _smoking_values(
-        quit_date=participant.quit_date,
-        completed_on=completed_on,
+    smoking, form_errors = _smoking_values(
         smoke_free_since_day_14=smoke_free_since_day_14,
         cigarettes_since_day_14=cigarettes_since_day_14,
         smoked_last_7_days=smoked_last_7_days,
         cigarettes_last_7_days=cigarettes_last_7_days,
+        stopped_on=stopped_on,
     )
+    errors += form_errors
+    if smoking["smoked_last_7_days"] is not None:
+        # The report's own rules, checked now so every gap shows in one round.
+        errors += smoking_report_errors(
+            SmokingReportAnswers(
+                timepoint=follow_up.timepoint,
+                completed_on=completed_on,
+                screened_on=participant.screened_on,
+                known_reference=known_reference_quit_date(participant),
+                smoked_last_7_days=smoking["smoked_last_7_days"],
+                smoke_free_since_day_14=smoking["smoke_free_since_day_14"],
+                cigarettes_since_day_14=smoking["cigarettes_since_day_14"],
+                stopped_on=smoking["stopped_on"],
+            )
+        )
+    raise_all(_one_per_field(errors))
     common = {
         "participant": participant,
         "timepoint": follow_up.timepoint,

@@ -157,6 +157,10 @@ class SmokingStatusReport(Measure):
     )
     cigarettes_since_day_14 = models.PositiveIntegerField(null=True, blank=True)
     smoked_last_7_days = models.BooleanField()
+    # (2nd ed.) "If you have stopped smoking, on what date did you stop?": asked at 3 and 6
+    # months of everyone not smoking in the last 7 days; the earliest is the reference quit date
+    # of a participant without a session quit date.
+    stopped_on = models.DateField("Stopped smoking on", null=True, blank=True)
     cigarettes_last_7_days = models.PositiveIntegerField(default=0)
     quit_attempt_since_last_contact = models.BooleanField()
     uses_e_cigarette = models.BooleanField()
@@ -173,6 +177,14 @@ class SmokingStatusReport(Measure):
             models.CheckConstraint(
                 name="smoking_cigarettes_7d_plausible",
                 condition=Q(cigarettes_last_7_days__lte=1000),
+            ),
+            models.CheckConstraint(
+                name="smoking_stop_date_only_when_not_smoking",
+                condition=Q(stopped_on__isnull=True) | Q(smoked_last_7_days=False),
+            ),
+            models.CheckConstraint(
+                name="smoking_stop_date_not_after_report",
+                condition=Q(stopped_on__isnull=True) | Q(stopped_on__lte=F("completed_on")),
             ),
             # "Smoke free since day 14" is not a puff; a count above 0 contradicts it.
             models.CheckConstraint(

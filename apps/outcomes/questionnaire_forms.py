@@ -1,7 +1,7 @@
 """Forms for the patient's questionnaire pages: one per section, strict about what is posted."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -45,6 +45,9 @@ class Question:
     value: str = ""
     options: list[Option] = field(default_factory=list)
     conditional: "Question | None" = None
+    # Questions revealed under the "No" answer (the stop date of someone not smoking).
+    when_no: "list[Question]" = field(default_factory=list)
+    no_controls: str = ""
 
 
 class StrictForm(forms.Form):
@@ -73,16 +76,19 @@ class StrictForm(forms.Form):
                 errors.append((name, message))
         return errors
 
-    def _radios(self, name: str, number: int | None = None, controls: str = "") -> Question:
+    def _radios(
+        self, name: str, number: int | None = None, controls: str = "", no_controls: str = ""
+    ) -> Question:
         bound = self[name]
         current = "" if bound.value() is None else str(bound.value())
+        reveals = {content.YES: controls, content.NO: no_controls}
         options = [
             Option(
                 id=name if index == 0 else f"{name}-{index + 1}",
                 value=str(value),
                 label=str(label),
                 checked=current == str(value),
-                controls=controls if str(value) == content.YES else "",
+                controls=reveals.get(str(value), ""),
             )
             for index, (value, label) in enumerate(bound.field.choices)
         ]
@@ -96,7 +102,7 @@ class StrictForm(forms.Form):
             options=options,
         )
 
-    def _number(self, name: str) -> Question:
+    def _number(self, name: str, kind: str = "number") -> Question:
         bound = self[name]
         errors = self.errors.get(name)
         value = bound.value()
@@ -105,7 +111,7 @@ class StrictForm(forms.Form):
             label=str(bound.label),
             number=None,
             error=errors[0] if errors else None,
-            kind="number",
+            kind=kind,
             hint=str(bound.help_text or ""),
             value="" if value is None else str(value),
         )
@@ -215,10 +221,16 @@ def _count_field(label: str, high: int, empty_message: str) -> forms.IntegerFiel
 class SmokingForm(StrictForm):
     """Smoking status: since day 14 (once it has passed), last 7 days, quit attempt, aids."""
 
-    def __init__(self, *args, quit_date: date | None, today: date, **kwargs):
+    def __init__(self, *args, quit_date: date | None, today: date, timepoint: str = "", **kwargs):
+        """`quit_date` is the reference quit date known so far (session quit date, or a stop
+        date given at an earlier follow-up)."""
         super().__init__(*args, **kwargs)
         self.quit_date = quit_date
         self.today = today
+        self.asks_stop = content.asks_stop_date(timepoint)
+        self.asks_since_stop = self.asks_stop and content.asks_cigarettes_since_stop(
+            timepoint, quit_date
+        )
         self.asks_day_14 = content.asks_since_day_14(quit_date, today)
         if self.asks_day_14:
             since = content.since_day_14(quit_date)
@@ -242,6 +254,32 @@ class SmokingForm(StrictForm):
             content.MAX_CIGARETTES_7_DAYS,
             "Enter about how many cigarettes you have smoked in the last 7 days",
         )
+        if self.asks_stop:
+            self.fields["stopped_on"] = forms.DateField(
+                label="On what date did you stop smoking?",
+                help_text="If you are not sure of the exact day, give your best guess.",
+                required=False,
+                error_messages={
+                    "invalid": "Enter the date you stopped smoking, like 20 3 2026",
+                    "required": "Enter the date you stopped smoking",
+                },
+            )
+        if self.asks_since_stop:
+            self.fields["cigarettes_since_stop"] = forms.IntegerField(
+                label="Not counting the first 2 weeks after you stopped, about how many "
+                "cigarettes have you smoked since?",
+                help_text="Enter 0 if you have not smoked at all, not even a puff.",
+                required=False,
+                min_value=0,
+                max_value=content.MAX_CIGARETTES_SINCE_DAY_14,
+                error_messages={
+                    "invalid": "Number of cigarettes must be a whole number, like 0 or 5",
+                    "min_value": "Number of cigarettes must be 0 or more",
+                    "max_value": "Number of cigarettes must be "
+                    f"{content.MAX_CIGARETTES_SINCE_DAY_14} or fewer",
+                    "required": "Enter about how many cigarettes you have smoked since, or 0",
+                },
+            )
         self.fields["quit_attempt"] = _yes_no_field(
             "Since we last contacted you, have you tried to stop smoking for at least 24 hours?",
             "Select yes if you have tried to stop smoking for at least 24 hours",
@@ -280,7 +318,31 @@ class SmokingForm(StrictForm):
                 f"You said you have not smoked since {self.since_label}. Check if you have "
                 "smoked in the last 7 days",
             )
+        self._clean_stop_date(cleaned)
         return cleaned
+
+    def _clean_stop_date(self, cleaned: dict) -> None:
+        """The stop date (and count since) only of someone not smoking in the last 7 days."""
+        stop_fields = [n for n in ("stopped_on", "cigarettes_since_stop") if n in self.fields]
+        if cleaned.get("smoked_last_7_days") != content.NO:
+            for name in stop_fields:
+                self.errors.pop(name, None)
+                cleaned[name] = None
+            return
+        stopped_on = cleaned.get("stopped_on")
+        if self.asks_stop and stopped_on is None and "stopped_on" not in self.errors:
+            self.add_error("stopped_on", self.fields["stopped_on"].error_messages["required"])
+        elif stopped_on is not None and stopped_on > self.today:
+            self.add_error("stopped_on", "The date you stopped smoking must be today or earlier")
+        elif (
+            self.asks_since_stop
+            and stopped_on is not None
+            and stopped_on + timedelta(days=content.SINCE_DAY) < self.today
+            and cleaned.get("cigarettes_since_stop") is None
+            and "cigarettes_since_stop" not in self.errors
+        ):
+            message = self.fields["cigarettes_since_stop"].error_messages["required"]
+            self.add_error("cigarettes_since_stop", message)
 
     def questions(self) -> list[Question]:
         """The questions as the template draws them, numbers nested under their Yes answer."""
@@ -289,8 +351,15 @@ class SmokingForm(StrictForm):
             question = self._radios("smoked_since_day_14", controls="conditional-day14")
             question.conditional = self._number("cigarettes_since_day_14")
             questions.append(question)
-        question = self._radios("smoked_last_7_days", controls="conditional-7days")
+        no_controls = "conditional-stopped" if self.asks_stop else ""
+        question = self._radios(
+            "smoked_last_7_days", controls="conditional-7days", no_controls=no_controls
+        )
         question.conditional = self._number("cigarettes_last_7_days")
+        if self.asks_stop:
+            question.when_no = [self._number("stopped_on", kind="date")]
+            if self.asks_since_stop:
+                question.when_no.append(self._number("cigarettes_since_stop"))
         questions.append(question)
         questions += [
             self._radios("quit_attempt"),
@@ -301,8 +370,11 @@ class SmokingForm(StrictForm):
 
     def draft(self) -> dict:
         """The cleaned answers as stored in the link's draft."""
-        names = content.smoking_fields(self.asks_day_14)
-        return {name: self.cleaned_data.get(name) for name in names}
+        names = content.smoking_fields(self.asks_day_14, self.asks_stop, self.asks_since_stop)
+        draft = {name: self.cleaned_data.get(name) for name in names}
+        if draft.get("stopped_on") is not None:
+            draft["stopped_on"] = draft["stopped_on"].isoformat()  # the draft is JSON
+        return draft
 
     @staticmethod
     def initial_from(draft_section: dict | None) -> dict:

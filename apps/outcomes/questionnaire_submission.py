@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from apps.clinical import questionnaire_content as content
 from apps.core.errors import DomainError
-from apps.outcomes.models import Source
+from apps.outcomes.models import Source, Timepoint
+from apps.outcomes.selectors import known_reference_quit_date
 from apps.outcomes.services import (
     note_draft_item9,
     record_gad7,
@@ -65,6 +66,25 @@ class Submission:
     phq9_risk: bool
 
 
+def smoking_context(link: QuestionnaireLink) -> dict:
+    """What the smoking page asks depends on: the reference quit date known so far and the
+    follow-up's timepoint (read once per link object)."""
+    cached = getattr(link, "_smoking_context", None)
+    if cached is None:
+        timepoint = link.follow_up.timepoint if link.follow_up_id else ""
+        participant = link.participant
+        # Before 6 months only a session quit date can be known: no stop date is asked earlier.
+        needs_reports = timepoint == Timepoint.MONTH6 and participant.quit_date is None
+        cached = {
+            "quit_date": (
+                known_reference_quit_date(participant) if needs_reports else participant.quit_date
+            ),
+            "timepoint": timepoint,
+        }
+        link._smoking_context = cached
+    return cached
+
+
 @transaction.atomic
 def submit_questionnaire(*, link: QuestionnaireLink, today: date | None = None) -> Submission:
     """Store PHQ-9, GAD-7 and smoking status from the draft at once; complete the follow-up.
@@ -83,7 +103,10 @@ def submit_questionnaire(*, link: QuestionnaireLink, today: date | None = None) 
     today = today or timezone.localdate()
     try:
         answers = content.complete_answers(
-            link.draft_answers, quit_date=participant.quit_date, today=today
+            link.draft_answers,
+            today=today,
+            quit_date=known_reference_quit_date(participant),
+            timepoint=follow_up.timepoint,
         )
     except content.DraftError as exc:
         raise DomainError(exc.message, field=exc.section) from exc
@@ -108,6 +131,7 @@ def submit_questionnaire(*, link: QuestionnaireLink, today: date | None = None) 
         cigarettes_last_7_days=smoking.cigarettes_last_7_days,
         smoke_free_since_day_14=smoking.smoke_free_since_day_14,
         cigarettes_since_day_14=smoking.cigarettes_since_day_14,
+        stopped_on=smoking.stopped_on,
         quit_attempt_since_last_contact=smoking.quit_attempt_since_last_contact,
         uses_e_cigarette=smoking.uses_e_cigarette,
         uses_stop_smoking_medication=smoking.uses_stop_smoking_medication,

@@ -1,5 +1,6 @@
 """The patient's questionnaire pages under /q/<token>/: no account, one section per page."""
 
+from datetime import date
 from functools import wraps
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from apps.core.errors import DomainError
 from apps.outcomes import questionnaire_ratelimit as ratelimit
 from apps.outcomes import questionnaire_submission as answers_on_link
 from apps.outcomes.questionnaire_forms import ItemsForm, SmokingForm
+from apps.outcomes.questionnaire_submission import smoking_context
 from apps.reminders import questionnaire_links as links
 
 DONE_SESSION_KEY = "questionnaire_done"
@@ -121,9 +123,7 @@ def _section_url(token: str, section: str) -> str:
 
 def _next_url(token: str, link, section: str, changing: bool) -> str:
     today = timezone.localdate()
-    missing = content.first_unanswered(
-        link.draft_answers, quit_date=link.participant.quit_date, today=today
-    )
+    missing = content.first_unanswered(link.draft_answers, today=today, **smoking_context(link))
     if missing is None:
         return _section_url(token, "check")
     if changing:
@@ -139,7 +139,7 @@ def start(request, token: str, lookup):
     """The start page: what the questionnaire is, how long it takes, where to get help."""
     link = lookup.link
     missing = content.first_unanswered(
-        link.draft_answers, quit_date=link.participant.quit_date, today=timezone.localdate()
+        link.draft_answers, today=timezone.localdate(), **smoking_context(link)
     )
     started = bool(link.draft_answers)
     next_url = _section_url(token, missing or "check")
@@ -156,8 +156,8 @@ def _form_for(section: str, link, data=None):
         return SmokingForm(
             data,
             initial=SmokingForm.initial_from(draft),
-            quit_date=link.participant.quit_date,
             today=timezone.localdate(),
+            **smoking_context(link),
         )
     return ItemsForm(data, initial=ItemsForm.initial_from(draft), section=section)
 
@@ -207,16 +207,29 @@ def _summary(link) -> list[dict]:
         rows = []
         for question in form.questions():
             rows.append(_summary_row(section, question, draft.get(section) or {}))
-            if question.conditional and (draft.get(section) or {}).get(question.name) == "yes":
+            answer = (draft.get(section) or {}).get(question.name)
+            if question.conditional and answer == "yes":
                 rows.append(_summary_row(section, question.conditional, draft.get(section)))
+            if answer == "no":
+                rows += [_summary_row(section, q, draft.get(section)) for q in question.when_no]
         groups.append({"section": section, "title": content.SECTION_TITLES[section], "rows": rows})
     return groups
+
+
+def _long_date(value) -> str:
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return "Not answered"
+    return f"{day.day} {day:%B %Y}"
 
 
 def _summary_row(section: str, question, answers: dict) -> dict:
     value = answers.get(question.name)
     if question.kind == "number":
         answer = str(value)
+    elif question.kind == "date":
+        answer = _long_date(value)
     else:
         labels = {option.value: option.label for option in question.options}
         answer = labels.get(str(value), "Not answered")
@@ -230,9 +243,7 @@ def check(request, token: str, lookup):
     """Check your answers, then one submit stores everything at once."""
     link = lookup.link
     today = timezone.localdate()
-    missing = content.first_unanswered(
-        link.draft_answers, quit_date=link.participant.quit_date, today=today
-    )
+    missing = content.first_unanswered(link.draft_answers, today=today, **smoking_context(link))
     if missing is not None:
         return redirect(_section_url(token, missing))
     error = None

@@ -1,8 +1,11 @@
 """Reads of safety alerts, scoped to the participants the user may see."""
 
+from datetime import date
+
 from django.db.models import QuerySet
 
-from apps.outcomes.models import SafetyAlert
+from apps.clinical.abstinence import reference_quit_date
+from apps.outcomes.models import SafetyAlert, SmokingStatusReport
 from apps.patients.selectors import participants_visible_to
 
 
@@ -25,4 +28,15 @@ def alerts_visible_to(user) -> QuerySet[SafetyAlert]:
         SafetyAlert.objects.filter(participant__in=participants_visible_to(user).values("pk"))
         .select_related("participant", "participant__assigned_pwp", "phq9", "acknowledged_by")
         .order_by("-raised_at")
+    )
+
+
+def known_reference_quit_date(participant) -> date | None:
+    """(2nd ed.) The reference quit date known so far, by abstinence.reference_quit_date over the
+    participant's stop dates."""
+    reports = SmokingStatusReport.objects.filter(
+        participant=participant, stopped_on__isnull=False
+    ).only("timepoint", "stopped_on")
+    return reference_quit_date(
+        participant.quit_date, list(reports) if not participant.quit_date else ()
     )

@@ -167,6 +167,7 @@ class SmokingStatusSerializer(_MeasureOutput):
             "cigarettes_last_7_days",
             "smoke_free_since_day_14",
             "cigarettes_since_day_14",
+            "stopped_on",
             "quit_attempt_since_last_contact",
             "uses_e_cigarette",
             "uses_stop_smoking_medication",
@@ -256,6 +257,14 @@ class SmokingStatusInputSerializer(_MeasureInput):
     )
     cigarettes_since_day_14 = serializers.IntegerField(
         min_value=0, max_value=100000, required=False, allow_null=True, default=None
+    )
+    stopped_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="(3 and 6 months) The date the participant stopped smoking: required when "
+        "they have not smoked in the last 7 days. The earliest is the reference quit date of "
+        "a participant without a session quit date.",
     )
     quit_attempt_since_last_contact = serializers.BooleanField()
     uses_e_cigarette = serializers.BooleanField()

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.clinical import scoring
-from apps.clinical.questionnaire_content import last_7_days_after_day_14
+from apps.clinical.smoking_report_rules import SmokingReportAnswers, smoking_report_errors
 from apps.clinical.status import Status
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, raise_all
 from apps.outcomes.escalation import cancel_escalations, plan_escalations
 from apps.outcomes.models import (
     COReading,
@@ -19,6 +19,7 @@ from apps.outcomes.models import (
     Source,
     Timepoint,
 )
+from apps.outcomes.selectors import known_reference_quit_date
 from apps.patients.models import Participant
 
 
@@ -159,36 +160,6 @@ def record_gad7(
     )
 
 
-def _check_since_day_14(
-    participant,
-    completed_on: date,
-    *,
-    smoke_free: bool | None,
-    cigarettes: int | None,
-    smoked_last_7_days: bool,
-) -> None:
-    if cigarettes is not None and cigarettes < 0:
-        raise DomainError(
-            "Cigarettes since day 14 cannot be negative.", field="cigarettes_since_day_14"
-        )
-    if not smoke_free:
-        return
-    if cigarettes:
-        raise DomainError(
-            "Smoke free since day 14 means not a puff: cigarettes since day 14 must be 0 "
-            "(record smoke free as No; up to 5 cigarettes can still count as sustained "
-            "abstinence at 6 months).",
-            field="cigarettes_since_day_14",
-        )
-    # Only when the whole of the last 7 days lies after day 14 must the two answers agree.
-    if smoked_last_7_days and last_7_days_after_day_14(participant.quit_date, completed_on):
-        raise DomainError(
-            "Smoke free since day 14 contradicts smoking in the last 7 days, which all fall "
-            "after day 14.",
-            field="smoked_last_7_days",
-        )
-
-
 @transaction.atomic
 def record_smoking_status(
     *,
@@ -199,6 +170,7 @@ def record_smoking_status(
     cigarettes_last_7_days: int = 0,
     smoke_free_since_day_14: bool | None = None,
     cigarettes_since_day_14: int | None = None,
+    stopped_on: date | None = None,
     quit_attempt_since_last_contact: bool,
     uses_e_cigarette: bool,
     uses_stop_smoking_medication: bool,
@@ -208,25 +180,44 @@ def record_smoking_status(
     recorded_by=None,
     today: date | None = None,
 ) -> SmokingStatusReport:
-    """Store a smoking status report; a follow-up report completes that follow-up."""
+    """Store a smoking status report; a follow-up report completes that follow-up.
+
+    Every rule the answers break is reported at once (smoking_report_rules), so the staff form,
+    the questionnaire and the API require the same answers.
+    """
     _check_participant(participant)
     _check_date(participant, completed_on, today)
+    errors = []
     if not smoked_last_7_days and cigarettes_last_7_days:
-        raise DomainError(
-            "Cigarettes in the last 7 days must be 0 when the participant has not smoked.",
-            field="cigarettes_last_7_days",
+        errors.append(
+            DomainError(
+                "Cigarettes in the last 7 days must be 0 when the participant has not smoked.",
+                field="cigarettes_last_7_days",
+            )
         )
     if cigarettes_last_7_days < 0 or cigarettes_last_7_days > 1000:
-        raise DomainError(
-            "Cigarettes in the last 7 days must be 0 to 1000.", field="cigarettes_last_7_days"
+        errors.append(
+            DomainError(
+                "Cigarettes in the last 7 days must be 0 to 1000.", field="cigarettes_last_7_days"
+            )
         )
-    _check_since_day_14(
-        participant,
-        completed_on,
-        smoke_free=smoke_free_since_day_14,
-        cigarettes=cigarettes_since_day_14,
-        smoked_last_7_days=smoked_last_7_days,
+    known_reference = known_reference_quit_date(participant)
+    errors += smoking_report_errors(
+        SmokingReportAnswers(
+            timepoint=timepoint,
+            completed_on=completed_on,
+            screened_on=participant.screened_on,
+            known_reference=known_reference,
+            smoked_last_7_days=smoked_last_7_days,
+            smoke_free_since_day_14=smoke_free_since_day_14,
+            cigarettes_since_day_14=cigarettes_since_day_14,
+            stopped_on=stopped_on,
+        )
     )
+    raise_all(errors)
+    if smoke_free_since_day_14 is None and cigarettes_since_day_14 is not None:
+        # A count alone answers the question too: none at all is not a puff.
+        smoke_free_since_day_14 = cigarettes_since_day_14 == 0
     report = SmokingStatusReport.objects.create(
         participant=participant,
         completed_on=completed_on,
@@ -239,6 +230,7 @@ def record_smoking_status(
         cigarettes_last_7_days=cigarettes_last_7_days,
         smoke_free_since_day_14=smoke_free_since_day_14,
         cigarettes_since_day_14=cigarettes_since_day_14,
+        stopped_on=stopped_on,
         quit_attempt_since_last_contact=quit_attempt_since_last_contact,
         uses_e_cigarette=uses_e_cigarette,
         uses_stop_smoking_medication=uses_stop_smoking_medication,

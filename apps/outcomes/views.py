@@ -15,6 +15,7 @@ from apps.outcomes import selectors as alert_selectors
 from apps.outcomes import services
 from apps.outcomes.follow_up_assessment import record_follow_up_assessment
 from apps.outcomes.models import SafetyAlert
+from apps.outcomes.selectors import known_reference_quit_date
 from apps.patients.access import participant_for_view
 from apps.patients.forms import AlertAcknowledgeForm, FollowUpAssessmentForm
 from apps.patients.measure_fields import questionnaire_groups
@@ -107,7 +108,10 @@ def follow_up_record(request, public_id, follow_up_id):
     if _follow_up_closed_message(request, follow_up):
         return redirect(f"{detail}#follow-ups-heading")
     form = FollowUpAssessmentForm(
-        request.POST or None, follow_up=follow_up, quit_date=participant.quit_date
+        request.POST or None,
+        follow_up=follow_up,
+        quit_date=known_reference_quit_date(participant),
+        screened_on=participant.screened_on,
     )
     if request.method == "POST" and form.is_valid():
         try:

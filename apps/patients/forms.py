@@ -4,7 +4,15 @@ from django import forms
 from django.utils import timezone
 
 from apps.accounts.selectors import works_at
+from apps.clinical.questionnaire_content import (
+    MAX_CIGARETTES_SINCE_DAY_14,
+    asks_cigarettes_since_stop,
+    asks_stop_date,
+    since_day_14,
+)
+from apps.clinical.smoking_report_rules import SmokingReportAnswers, smoking_report_errors
 from apps.core.roles import Role
+from apps.patients.baseline_rules import baseline_errors
 from apps.patients.contact import contact_address_error
 from apps.patients.measure_fields import (
     DateInput,
@@ -47,9 +55,11 @@ class DomainErrorFormMixin:
     field_aliases: dict[str, str] = {}
 
     def add_domain_error(self, error) -> None:
-        """Attach a DomainError to its field when the form has it, else to the whole form."""
-        field = self.field_aliases.get(error.field or "", error.field)
-        self.add_error(field if field in self.fields else None, error.message)
+        """Attach each of a DomainError's errors to its field when the form has it, else to the
+        whole form."""
+        for each in error.errors:
+            field = self.field_aliases.get(each.field or "", each.field)
+            self.add_error(field if field in self.fields else None, each.message)
 
 
 class ScreeningForm(DomainErrorFormMixin, forms.Form):
@@ -188,8 +198,9 @@ class BaselineForm(DomainErrorFormMixin, forms.Form):
     year_of_birth = forms.IntegerField(label="Year of birth", min_value=1900)
     sex = forms.ChoiceField(label="Sex", choices=[("", "Choose")] + list(Sex.choices))
 
-    def __init__(self, *args, with_measures: bool = True, **kwargs):
+    def __init__(self, *args, with_measures: bool = True, consented_on=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.consented_on = consented_on
         self.fields["recorded_on"].initial = timezone.localdate()
         self.with_measures = with_measures
         if with_measures:
@@ -209,6 +220,13 @@ class BaselineForm(DomainErrorFormMixin, forms.Form):
         )
         if error is not None and error.field not in self.errors:
             self.add_error(error.field, error.message)
+        for rule in baseline_errors(
+            recorded_on=cleaned.get("recorded_on"),
+            year_of_birth=cleaned.get("year_of_birth"),
+            consented_on=self.consented_on,
+        ):
+            if rule.field not in self.errors:
+                self.add_error(rule.field, rule.message)
         if self.with_measures:
             cleaned["phq9_items"] = clean_questionnaire(self, "phq9")
             cleaned["gad7_items"] = clean_questionnaire(self, "gad7")
@@ -304,9 +322,14 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
         "Answer whether the participant is using stop smoking medication.",
     )
 
-    def __init__(self, *args, follow_up, quit_date=None, **kwargs):
+    def __init__(self, *args, follow_up, quit_date=None, screened_on=None, **kwargs):
+        """`quit_date` is the reference quit date known before this contact (the session quit
+        date, or a stop date reported at an earlier follow-up)."""
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
+        self.follow_up = follow_up
+        self.known_reference = quit_date
+        self.screened_on = screened_on
         self.fields["completed_on"].initial = min(today, follow_up.closes_on)
         self.fields[
             "completed_on"
@@ -315,8 +338,6 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
         )
         self.asks_day_14 = quit_date is not None
         if self.asks_day_14:
-            from apps.clinical.questionnaire_content import since_day_14
-
             start = since_day_14(quit_date)
             self.fields["smoked_since_day_14"] = _question(
                 f"Has the participant smoked at all, even a puff, since {start:%-d %b %Y} "
@@ -330,6 +351,7 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
             self.field_aliases = self.field_aliases | {
                 "smoke_free_since_day_14": "smoked_since_day_14"
             }
+        self._add_stop_date_fields(follow_up.timepoint, quit_date)
         self.order_fields(
             [
                 "completed_on",
@@ -338,6 +360,8 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
                 "cigarettes_since_day_14",
                 "smoked_last_7_days",
                 "cigarettes_last_7_days",
+                "stopped_on",
+                "cigarettes_since_stop",
             ]
         )
         self.fields["co_ppm"] = co_field(required=False)
@@ -345,13 +369,66 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
         add_questionnaire_fields(self, "phq9", required=False)
         add_questionnaire_fields(self, "gad7", required=False)
 
+    def _add_stop_date_fields(self, timepoint: str, known_reference) -> None:
+        """(2nd ed.) At 3 and 6 months: the stop date of anyone not smoking, and at 6 months
+        without a reference date yet, the cigarettes since two weeks after it (for RS6)."""
+        if not asks_stop_date(timepoint):
+            return
+        self.fields["stopped_on"] = forms.DateField(
+            label="If the participant has stopped smoking, on what date did they stop?",
+            required=False,
+            widget=DateInput(),
+            help_text="Ask everyone who has not smoked in the last 7 days. A best estimate of "
+            "the day is fine.",
+        )
+        if asks_cigarettes_since_stop(timepoint, known_reference):
+            self.fields["cigarettes_since_stop"] = forms.IntegerField(
+                label="Cigarettes in total since two weeks after that date (0 if none)",
+                required=False,
+                min_value=0,
+                max_value=MAX_CIGARETTES_SINCE_DAY_14,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+            self.field_aliases = self.field_aliases | {
+                "cigarettes_since_day_14": "cigarettes_since_stop"
+            }
+
     def clean(self):
         cleaned = super().clean()
         if self.asks_day_14 and cleaned.get("smoked_since_day_14") is not None:
             cleaned["smoke_free_since_day_14"] = not cleaned["smoked_since_day_14"]
+        if (
+            "cigarettes_since_stop" in self.fields
+            and cleaned.get("cigarettes_since_stop") is not None
+        ):
+            cleaned["cigarettes_since_day_14"] = cleaned["cigarettes_since_stop"]
         cleaned["phq9_items"] = clean_questionnaire(self, "phq9")
         cleaned["gad7_items"] = clean_questionnaire(self, "gad7")
+        self._check_smoking_rules(cleaned)
         return cleaned
+
+    def _check_smoking_rules(self, cleaned: dict) -> None:
+        """The report's cross-field rules, shown with the field errors in the first round."""
+        if cleaned.get("smoked_last_7_days") is None or not cleaned.get("completed_on"):
+            return
+        smoke_free = cleaned.get("smoke_free_since_day_14")
+        answers = SmokingReportAnswers(
+            timepoint=self.follow_up.timepoint,
+            completed_on=cleaned["completed_on"],
+            screened_on=self.screened_on or cleaned["completed_on"],
+            known_reference=self.known_reference,
+            smoked_last_7_days=cleaned["smoked_last_7_days"],
+            smoke_free_since_day_14=smoke_free,
+            cigarettes_since_day_14=0 if smoke_free else cleaned.get("cigarettes_since_day_14"),
+            stopped_on=cleaned.get("stopped_on")
+            if cleaned["smoked_last_7_days"] is False
+            else None,
+        )
+        for error in smoking_report_errors(answers):
+            field = self.field_aliases.get(error.field or "", error.field)
+            field = field if field in self.fields else None
+            if field is None or field not in self.errors:
+                self.add_error(field, error.message)
 
     def service_kwargs(self) -> dict:
         """The cleaned answers as record_follow_up_assessment takes them."""
@@ -361,6 +438,7 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
             "source": data["source"],
             "smoke_free_since_day_14": data.get("smoke_free_since_day_14"),
             "cigarettes_since_day_14": data.get("cigarettes_since_day_14"),
+            "stopped_on": data.get("stopped_on"),
             "smoked_last_7_days": data["smoked_last_7_days"],
             "cigarettes_last_7_days": data.get("cigarettes_last_7_days"),
             "quit_attempt_since_last_contact": data["quit_attempt_since_last_contact"],

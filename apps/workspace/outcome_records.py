@@ -91,6 +91,7 @@ _KINDS: dict[str, _Kind] = {
             "smoke_free_since_day_14",
             "cigarettes_since_day_14",
             "quit_attempt_since_last_contact",
+            "stopped_on",
         ),
         lambda zone: lambda r: SmokingReportRecord(*r),
     ),

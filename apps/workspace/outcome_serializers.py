@@ -74,6 +74,11 @@ class ParticipantOutcomesSerializer(serializers.Serializer):
     rs6 = serializers.BooleanField(
         allow_null=True, help_text="Sustained abstinence at 6 months; null until it counts."
     )
+    reference_quit_date = serializers.DateField(
+        allow_null=True,
+        help_text="The session quit date, else the earliest stop date reported at 3 or 6 "
+        "months (RS6 counts from 14 days after it).",
+    )
     quit_attempt = serializers.BooleanField()
     phq9_change = serializers.IntegerField(allow_null=True)
     gad7_change = serializers.IntegerField(allow_null=True)
@@ -122,6 +127,7 @@ def outcomes_document(o: ParticipantOutcomes, *, as_of) -> dict:
         "four_week": four_week,
         "point_prevalence": prevalence,
         "rs6": o.counted("month6", o.rs6),
+        "reference_quit_date": o.reference_quit_date,
         "quit_attempt": o.quit_attempt,
         "phq9_change": o.phq9_change,
         "gad7_change": o.gad7_change,

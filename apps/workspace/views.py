@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.clinical import schedule
 from apps.clinical import status as status_rules
-from apps.clinical.outcome_labels import FOUR_WEEK_LABELS
+from apps.clinical.outcome_labels import FOUR_WEEK_LABELS, abstinence_summary
 from apps.clinical.participant_outcomes import four_week_display
 from apps.clinical.protocol import expected_bcts, fidelity
 from apps.clinical.status import Status
@@ -234,6 +234,7 @@ def participant_detail(request, public_id):
             "timeline": participant_page.timeline(participant, allocation, data),
             "charts": charts,
             "tt": outcomes.talking_therapies if outcomes else None,
+            "abstinence": abstinence_summary(outcomes) if outcomes else [],
             "four_week": FOUR_WEEK_LABELS.get(four_week) if four_week else None,
             "four_week_window": _four_week_window(participant.quit_date),
             "can_complete": trial_end.allowed,
@@ -300,7 +301,10 @@ def participant_baseline(request, public_id):
         participant=participant, timepoint=Timepoint.BASELINE
     ).exists()
     form = BaselineForm(
-        request.POST or None, with_measures=with_measures, initial=_baseline_initial(participant)
+        request.POST or None,
+        with_measures=with_measures,
+        initial=_baseline_initial(participant),
+        consented_on=participant.consented_on,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -229,6 +229,7 @@ CASES = {
         {
             "completed_on": str(TODAY),
             "smoked_last_7_days": False,
+            "smoke_free_since_day_14": True,
             "quit_attempt_since_last_contact": True,
             "uses_e_cigarette": False,
             "uses_stop_smoking_medication": True,

@@ -309,3 +309,37 @@ def test_dna_with_a_typed_measure_is_refused(logged_in, participant_a):
     )
     assert "did not attend records no measures" in response.content.decode()
     assert _stored() == (0, 0, 0, 0, 0)
+
+
+def test_a_quit_date_before_screening_is_named_with_the_other_errors_in_one_round(
+    logged_in, participant_a
+):
+    before = (participant_a.screened_on - dt.timedelta(days=3)).isoformat()
+    response = logged_in.post(
+        url_for(participant_a),
+        session_post(quit_date_set=before, duration_minutes="", mode=""),
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"quit_date_set", "duration_minutes", "mode"}
+    assert "cannot be before screening" in errors["quit_date_set"][0]
+    assert "already been recorded" not in response.content.decode()
+    assert _stored() == (0, 0, 0, 0, 0)
+
+
+def test_the_service_names_the_quit_date_not_the_session_number(participant_a, pwp_a):
+    from apps.cessation.services import SessionInput, record_session
+    from apps.core.errors import DomainError
+
+    data = SessionInput(
+        session_date=participant_a.screened_on,
+        attendance="attended",
+        number=1,
+        session_type="quit_day",
+        mode="face_to_face",
+        duration_minutes=15,
+        quit_date_set=participant_a.screened_on - dt.timedelta(days=1),
+    )
+    with pytest.raises(DomainError) as refused:
+        record_session(participant=participant_a, practitioner=pwp_a, data=data)
+    assert refused.value.field == "quit_date_set"
+    assert _stored() == (0, 0, 0, 0, 0)

@@ -82,6 +82,7 @@ def world(participant_a, participant_b, pwp_a, pwp_b, trial_manager):
             completed_on=participant.screened_on,
             timepoint="month3",
             smoked_last_7_days=False,
+            stopped_on=participant.screened_on,
             quit_attempt_since_last_contact=True,
             uses_e_cigarette=False,
             uses_stop_smoking_medication=True,

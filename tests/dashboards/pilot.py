@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from apps.cessation.services import SessionInput, record_session
+from apps.clinical import questionnaire_content as content
+from apps.clinical import schedule
 from apps.clinical.protocol import BCT, DEFAULT_EXPECTED_BCTS, Attendance, SessionType
 from apps.dashboards.models import ProgressionCriterion
 from apps.journey import services as journey
 from apps.outcomes import services as outcomes
+from apps.outcomes.selectors import known_reference_quit_date
 from apps.patients import services as patients
 from apps.patients.models import RandomisationBlock
 from apps.reminders.models import FollowUp
@@ -94,6 +97,7 @@ def _smoking(participant, timepoint, on, *, follow_up=True, **answers):
         "uses_stop_smoking_medication": False,
     }
     values.update(answers)
+    values.update(_required_defaults(participant, timepoint, on, values))
     return outcomes.record_smoking_status(
         participant=participant,
         completed_on=on,
@@ -101,6 +105,23 @@ def _smoking(participant, timepoint, on, *, follow_up=True, **answers):
         follow_up=_follow_up(participant, timepoint) if follow_up else None,
         **values,
     )
+
+
+def _required_defaults(participant, timepoint, on, values) -> dict:
+    """Answers every follow-up requires that a test left out, chosen to decide nothing: smoked
+    since day 14 (20 cigarettes), and a stop date on the day of the report."""
+    defaults = {}
+    known = known_reference_quit_date(participant)
+    if (
+        timepoint in schedule.TIMEPOINTS
+        and content.asks_since_day_14(known, on)
+        and values.get("smoke_free_since_day_14") is None
+        and values.get("cigarettes_since_day_14") is None
+    ):
+        defaults = {"smoke_free_since_day_14": False, "cigarettes_since_day_14": 20}
+    if content.asks_stop_date(timepoint) and not values["smoked_last_7_days"]:
+        defaults.setdefault("stopped_on", values.get("stopped_on") or on)
+    return defaults
 
 
 def _co(participant, timepoint, on, ppm):

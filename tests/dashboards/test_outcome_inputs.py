@@ -56,7 +56,8 @@ def test_not_a_puff_since_day_14_without_a_count_is_sustained_abstinence(
     # The API accepts "smoke free since day 14" with no count of cigarettes.
     _smoking(smoke_free, "month6", MONTH6, smoke_free_since_day_14=True)
     _co(smoke_free, "month6", MONTH6, 3)
-    _smoking(unknown, "month6", MONTH6)  # neither answered: unknown counts as smoking
+    # Neither answered cannot be stored any more (every path requires one): a smoker's count.
+    _smoking(unknown, "month6", MONTH6, cigarettes_since_day_14=40)
     _co(unknown, "month6", MONTH6, 3)
 
     assert _total(_report(site_a), RS6_LABEL) == (1, 2)
@@ -67,7 +68,7 @@ def test_not_a_puff_since_day_14_without_a_count_is_sustained_abstinence(
     )
     assert (rows[unknown.trial_id]["rs6"], rows[unknown.trial_id]["smokefree14_month6"]) == (
         "0",
-        "",
+        "0",
     )
 
 

@@ -6,6 +6,7 @@ import math
 import pytest
 from django.utils import timezone
 
+from apps.clinical.outcome_labels import ARM_HEADINGS
 from apps.dashboards import metrics
 from apps.dashboards.report import Filters, build_report
 from apps.dashboards.selectors import criteria_values
@@ -85,8 +86,14 @@ def test_smoking_outcomes_follow_the_russell_standard(data, small_pilot):
     def arms(label):
         return [_p(c) for c in _row(outcomes, label)[1:]]
 
-    assert arms("4-week quit, self-reported (Russell Standard)") == [(1, 2), (1, 1)]
-    assert arms("4-week quit, CO-verified (Russell Standard)") == [(1, 2), (0, 1)]
+    service = _report(data, small_pilot).tables["treatment_service"]
+    assert service.columns[1:] == [ARM_HEADINGS["intervention"]]
+    assert [_p(c) for c in _row(service, "4-week quit, self-reported (Russell Standard)")[1:]] == [
+        (1, 2)
+    ]
+    assert [_p(c) for c in _row(service, "4-week quit, CO-verified (Russell Standard)")[1:]] == [
+        (1, 2)
+    ]
     assert arms("7-day point prevalence at 3 months, self-report") == [(1, 3), (1, 2)]
     assert arms("7-day point prevalence at 3 months, CO-verified") == [(1, 3), (0, 2)]
     assert arms("7-day point prevalence at 6 months, CO-verified") == [(1, 3), (0, 2)]

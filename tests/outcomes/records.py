@@ -44,9 +44,21 @@ def follow_up(timepoint: str, status: str, *, randomised_on=RANDOMISED_ON, quit_
     return FollowUpRecord(timepoint, status, window.due_on, window.opens_on, window.closes_on)
 
 
-def report(timepoint, day, *, smoked=False, cigs=0, smoke_free=None, since14=None, attempt=False):
+def report(
+    timepoint,
+    day,
+    *,
+    smoked=False,
+    cigs=0,
+    smoke_free=None,
+    since14=None,
+    attempt=False,
+    stopped_on=None,
+):
     """A smoking status report."""
-    return SmokingReportRecord(timepoint, day, smoked, cigs, smoke_free, since14, attempt)
+    return SmokingReportRecord(
+        timepoint, day, smoked, cigs, smoke_free, since14, attempt, stopped_on
+    )
 
 
 def co(timepoint, day, ppm) -> COReadingRecord:

@@ -201,18 +201,21 @@ def test_point_prevalence_uses_the_latest_report_and_reading_at_the_follow_up():
 def test_rs6_needs_five_cigarettes_or_fewer_and_co_verification():
     month6 = D(2026, 9, 1)
     assert _outcomes(
+        quit_date=QUIT,
         smoking_reports=(report("month6", month6, since14=5),),
         co_readings=(co("month6", month6, 6),),
     ).rs6
     assert not _outcomes(
+        quit_date=QUIT,
         smoking_reports=(report("month6", month6, since14=6),),
         co_readings=(co("month6", month6, 6),),
     ).rs6
     assert _outcomes(
+        quit_date=QUIT,
         smoking_reports=(report("month6", month6, smoke_free=True),),
         co_readings=(co("month6", month6, 3),),
     ).rs6
-    assert not _outcomes(smoking_reports=(report("month6", month6, since14=0),)).rs6
+    assert not _outcomes(quit_date=QUIT, smoking_reports=(report("month6", month6, since14=0),)).rs6
     assert not _outcomes().rs6  # unknown counts as smoking
 
 

@@ -311,7 +311,12 @@ def test_smoking_answer_yes_needs_a_number_and_no_ignores_one(client, opened):
     assert "must be a whole number" in bad.content.decode()
     ok = client.post(
         _url(token, "smoking"),
-        {**SMOKING_OK, "smoked_last_7_days": "no", "cigarettes_last_7_days": "12"},
+        {
+            **SMOKING_OK,
+            "smoked_last_7_days": "no",
+            "cigarettes_last_7_days": "12",
+            "stopped_on": timezone.localdate().isoformat(),
+        },
     )
     assert ok.status_code == 302
     draft = QuestionnaireLink.objects.get().draft_answers["smoking"]

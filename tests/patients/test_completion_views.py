@@ -98,6 +98,7 @@ def test_can_complete_once_the_six_month_follow_up_is_recorded(client, pwp_a, si
         completed_on=TODAY(),
         source="phone",
         smoked_last_7_days=False,
+        stopped_on=TODAY(),
         quit_attempt_since_last_contact=False,
         uses_e_cigarette=False,
         uses_stop_smoking_medication=False,

@@ -689,3 +689,18 @@ def test_participant_page_costs_the_same_queries_however_many_records(
         response = client.get(url)
     assert len(response.context["sessions"]) == sessions
     assert len(response.context["phq9"]) == len(response.context["co_readings"]) == sessions
+
+
+def test_baseline_cross_field_rules_come_with_the_field_errors_in_one_round(client, pwp_a, site_a):
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="consented")
+    client.force_login(pwp_a)
+    before_consent = (participant.consented_on - dt.timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("participant-baseline", args=[participant.public_id]),
+        baseline_post(recorded_on=before_consent, year_of_birth=str(TODAY().year + 1), sex=""),
+    )
+    errors = response.context["form"].errors
+    assert set(errors) == {"recorded_on", "year_of_birth", "sex"}
+    assert errors["year_of_birth"] == ["Year of birth cannot be in the future."]
+    assert "before consent" in errors["recorded_on"][0]
+    assert not Baseline.objects.filter(participant=participant).exists()

@@ -125,6 +125,7 @@ def test_answering_after_the_first_reminder_stops_every_later_one(randomised, pw
             "smoking": {
                 "smoked_last_7_days": "no",
                 "cigarettes_last_7_days": None,
+                "stopped_on": (M3_OPENS + timedelta(days=5)).isoformat(),
                 "quit_attempt": "no",
                 "uses_e_cigarette": "no",
                 "uses_medication": "no",

@@ -209,6 +209,7 @@ def test_questionnaire_completed_before_the_reminder_is_due_means_it_is_never_se
         "gad7": {f"item{i}": "0" for i in range(1, 8)},
         "smoking": {
             "smoked_last_7_days": "no",
+            "stopped_on": timezone.localdate().isoformat(),
             "quit_attempt": "yes",
             "uses_e_cigarette": "no",
             "uses_medication": "no",

@@ -1,20 +1,29 @@
 """Outcomes by arm: abstinence, quit attempts, mood change and Talking Therapies recovery."""
 
+from apps.clinical.choices import Arm
 from apps.clinical.outcome_labels import ARM_HEADINGS
 from apps.dashboards import metrics
 from apps.dashboards.report_sections.cells import Section, Table
 from apps.dashboards.report_sections.sums import Sums
 
 # (row, numerator counter, denominator counter) for the proportions, in table order.
+# (2nd ed.) 7-day point prevalence is the between-arm abstinence outcome: intention to treat
+# (everyone reached less deaths and untraceable moves; no report counts as smoking), with the
+# complete case (those with a report) beside it. RS6 counts from the reference quit date.
 ABSTINENCE_ROWS = (
-    ("4-week quit, self-reported (Russell Standard)", "q4_self", "q4_due"),
-    ("4-week quit, CO-verified (Russell Standard)", "q4_co", "q4_due"),
     ("7-day point prevalence at 3 months, self-report", "pp3_self", "pp3_due"),
     ("7-day point prevalence at 3 months, CO-verified", "pp3_co", "pp3_due"),
+    ("7-day point prevalence at 3 months, CO-verified, complete case", "pp3_co", "pp3_reported"),
     ("7-day point prevalence at 6 months, self-report", "pp6_self", "pp6_due"),
     ("7-day point prevalence at 6 months, CO-verified", "pp6_co", "pp6_due"),
+    ("7-day point prevalence at 6 months, CO-verified, complete case", "pp6_co", "pp6_reported"),
     ("Sustained abstinence at 6 months (RS6, CO-verified)", "rs6_yes", "rs6_due"),
     ("Made a quit attempt (24 hours or more)", "quit_attempt", "randomised"),
+)
+# The 4-week quit is a treatment-service measure of the intervention arm, never compared.
+TREATMENT_SERVICE_ROWS = (
+    ("4-week quit, self-reported (Russell Standard)", "q4_self", "q4_due"),
+    ("4-week quit, CO-verified (Russell Standard)", "q4_co", "q4_due"),
 )
 # (row, counter prefix of n, sum and sum of squares) for the means.
 MOOD_ROWS = (
@@ -30,8 +39,16 @@ TALKING_THERAPIES_ROWS = (
 
 
 def outcomes_section(sums: Sums) -> Section:
-    """The outcomes table by arm, then the quit dates behind the 4-week check."""
-    return Section([_outcomes_table(sums), _quit_dates_table(sums)])
+    """The outcomes table by arm, the treatment-service 4-week quit, the quit dates behind it,
+    and who is left out of the abstinence denominators."""
+    return Section(
+        [
+            _outcomes_table(sums),
+            _treatment_service_table(sums),
+            _quit_dates_table(sums),
+            _left_out_table(sums),
+        ]
+    )
 
 
 def _outcomes_table(sums: Sums) -> Table:
@@ -39,12 +56,51 @@ def _outcomes_table(sums: Sums) -> Table:
         "outcomes",
         "Outcomes by arm (pilot estimates with 95% confidence intervals)",
         ["Outcome", *[ARM_HEADINGS[a] for a in sums.arms]],
-        note="Proportions use Wilson intervals; means use t intervals. "
-        "Participants not followed up count as smoking.",
+        note="Proportions use Wilson intervals; means use t intervals. Abstinence is intention "
+        "to treat: participants not followed up count as smoking, and those who died or moved "
+        "to an untraceable address are left out; complete case counts only those with a "
+        "report. RS6 counts from the reference quit date (the session quit date, else the "
+        "stop date reported at 3 or 6 months), in both arms.",
     )
     table.rows += [[label, *_proportions(sums, n, d)] for label, n, d in ABSTINENCE_ROWS]
     table.rows += [[label, *_means(sums, prefix)] for label, prefix in MOOD_ROWS]
     table.rows += [[label, *_proportions(sums, n, d)] for label, n, d in TALKING_THERAPIES_ROWS]
+    return table
+
+
+def _treatment_service_table(sums: Sums) -> Table:
+    arms = [a for a in sums.arms if a != Arm.CONTROL]
+    table = Table(
+        "treatment_service",
+        "4-week quit: the treatment service's measure (intervention arm, not a trial comparison)",
+        ["Outcome", *[ARM_HEADINGS[a] for a in arms]],
+        note="Denominator: participants who set a quit date in a session (Russell Standard). "
+        "Only the intervention arm has sessions, so it is never compared between arms.",
+    )
+    table.rows += [
+        [label, *[metrics.proportion(sums.arm_count(a, n), sums.arm_count(a, d)) for a in arms]]
+        for label, n, d in TREATMENT_SERVICE_ROWS
+    ]
+    return table
+
+
+def _left_out_table(sums: Sums) -> Table:
+    table = Table(
+        "abstinence_left_out",
+        "Left out of the abstinence denominators (Russell Standard)",
+        [
+            "Arm",
+            "Died, 3 months",
+            "Untraceable, 3 months",
+            "Died, 6 months",
+            "Untraceable, 6 months",
+        ],
+    )
+    for a in sums.arms:
+        c = sums.arm_counts(a)
+        table.rows.append(
+            [ARM_HEADINGS[a], c["m3_died"], c["m3_untraceable"], c["m6_died"], c["m6_untraceable"]]
+        )
     return table
 
 
