@@ -12,8 +12,10 @@ import pytest
 from django.utils import timezone
 
 from apps.clinical.choices import ExitReason
+from apps.clinical.outcome_labels import TIMEPOINT_STATUS_LABELS
 from apps.dashboards import export_jobs
 from apps.dashboards.export_dictionary import WIDE
+from apps.dashboards.export_missing import EXPORT_STATUS_LABELS, export_status, missing_reason
 from apps.journey.services import withdraw_participant
 from apps.patients.services import mark_lost_to_follow_up
 from tests.dashboards.pilot import QUIT_DATE, RANDOMISED_ON, _co, _fixed_arms, _randomise, _smoking
@@ -81,6 +83,16 @@ def cohort(site_a, pwp_a) -> dict:
     p = people["lost"] = _randomise(site_a, pwp_a, RANDOMISED_ON)
     mark_lost_to_follow_up(participant=p, on=D(2025, 5, 1), reason=ExitReason.UNCONTACTABLE)
     return people
+
+
+def test_every_timepoint_status_is_completed_or_has_a_reason():
+    reasons = {}
+    for status in TIMEPOINT_STATUS_LABELS:  # every status participant_outcomes() gives
+        assert export_status(status) in EXPORT_STATUS_LABELS
+        reasons[status] = missing_reason(status)
+    assert [status for status, reason in reasons.items() if reason is None] == ["completed"]
+    assert reasons["open"] == reasons["not_yet_due"] and reasons["missed"] == reasons["lost"]
+    assert len({reasons[s] for s in ("not_applicable", "withdrawn", "died", "untraceable")}) == 4
 
 
 def _build(user, file_format: str) -> str:

@@ -154,9 +154,8 @@ def _read_everywhere(participant, client):
 
 
 def _exported(row, name: str, timepoint: str, counted):
-    """The export's value where the timepoint was completed (checked against what the API
-    counts); elsewhere checks that the export holds the timepoint's reason, and gives the
-    API's value."""
+    """The API's value, once checked that the export holds it where the timepoint was
+    completed and holds the timepoint's missing-value reason anywhere else."""
     status = row[f"status_{timepoint}"]
     if status == "completed":
         assert row[name] == counted
