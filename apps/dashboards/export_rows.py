@@ -4,8 +4,8 @@ Wide: one row per randomised participant, its derived outcomes exactly as the pa
 and the dashboard have them, except that a column tied to a follow-up holds a value only where
 that follow-up was completed: elsewhere it holds the export_missing.Reason it is missing (the
 dashboard's intention-to-treat counts are the analyst's to apply). Long: one row per recorded
-measure. Both stream participant by
-participant from the one outcome selector, so memory stays flat.
+measure. Both stream participant by participant from the one outcome selector, so memory stays
+flat.
 """
 
 from collections.abc import Callable, Iterator
