@@ -13,9 +13,14 @@ from django.utils import timezone
 
 from apps.clinical.choices import ExitReason
 from apps.clinical.outcome_labels import TIMEPOINT_STATUS_LABELS
-from apps.dashboards import export_jobs
-from apps.dashboards.export_dictionary import WIDE
-from apps.dashboards.export_missing import EXPORT_STATUS_LABELS, export_status, missing_reason
+from apps.dashboards import export_jobs, exports
+from apps.dashboards.export_dictionary import WIDE, Variable
+from apps.dashboards.export_missing import (
+    EXPORT_STATUS_LABELS,
+    NOT_YET_DUE,
+    export_status,
+    missing_reason,
+)
 from apps.journey.services import withdraw_participant
 from apps.patients.services import mark_lost_to_follow_up
 from tests.dashboards.pilot import QUIT_DATE, RANDOMISED_ON, _co, _fixed_arms, _randomise, _smoking
@@ -242,3 +247,31 @@ def test_dictionary_documents_the_status_columns_and_every_missing_value_code(tr
     tied = {v.name for v in WIDE if v.timepoint}
     assert tied >= {*WEEK4_COLUMNS, *MONTH3_COLUMNS, *MONTH6_COLUMNS}
     assert all(rows[("wide", name)]["missing_values"] for name in tied)
+
+
+@pytest.mark.parametrize(
+    ("file_format", "reader"), [("dta", pyreadstat.read_dta), ("sav", pyreadstat.read_sav)]
+)
+def test_a_date_or_string_column_tied_to_a_timepoint_is_left_empty(tmp_path, file_format, reader):
+    # A column added later (say a reference quit date at 6 months) gets the same treatment.
+    variables = [
+        Variable("trial_id", "Trial ID", "string"),
+        Variable("stop_on_month6", "Stop date, 6 months", "date", timepoint="month6"),
+        Variable("note_month6", "Note, 6 months", "string", timepoint="month6"),
+        Variable("stop_day_month6", "Stop day, 6 months", "integer", timepoint="month6"),
+    ]
+    rows = [
+        ["BRS-0001", D(2025, 3, 20), "x", 38],
+        ["BRS-0002", NOT_YET_DUE, NOT_YET_DUE, NOT_YET_DUE],
+    ]
+    path = tmp_path / f"extra.{file_format}"
+    exports._write_labelled(path, variables, iter(rows), file_format)
+    frame, meta = reader(str(path), user_missing=True)
+    done, due = frame.iloc[0], frame.iloc[1]
+    assert (done["stop_on_month6"], done["note_month6"], done["stop_day_month6"]) == (
+        D(2025, 3, 20),
+        "x",
+        38,
+    )
+    assert due["stop_on_month6"] != due["stop_on_month6"] and due["note_month6"] == ""
+    assert due["stop_day_month6"] == ("a" if file_format == "dta" else -991)
