@@ -1,7 +1,9 @@
 """The analysis datasets' variables: names, labels, types, units and value labels.
 
 The data dictionary is written from these lists, and the row builders in export_rows.py fill
-them. Value labels come from the models' choices and apps/clinical/outcome_labels.py.
+them. Value labels come from the models' choices and apps/clinical/outcome_labels.py. A variable
+with a `timepoint` holds a value only where that follow-up was completed; elsewhere it holds the
+reason it is missing (export_missing.py), so a new column gets the codes by naming its timepoint.
 """
 
 from dataclasses import dataclass
@@ -12,10 +14,10 @@ from apps.clinical.outcome_labels import (
     FOUR_WEEK_LABELS,
     POINT_PREVALENCE_LABELS,
     TIMEPOINT_LABELS,
-    TIMEPOINT_STATUS_LABELS,
 )
 from apps.clinical.participant_outcomes import FOLLOW_UP_TIMEPOINTS, MEASURE_TIMEPOINTS
 from apps.clinical.status import Status
+from apps.dashboards.export_missing import EXPORT_STATUS_LABELS, missing_codes_text
 from apps.patients.models import ExitReason, Sex
 from apps.reminders.models import FollowUpStatus
 from apps.safety.models import Outcome, Relatedness, Seriousness, Severity
@@ -38,7 +40,7 @@ EXIT_REASONS = dict(ExitReason.choices)
 FOLLOW_UP_STATUSES = dict(FollowUpStatus.choices)
 QUIT4 = {code: FOUR_WEEK_LABELS[code] for code in scoring.FOUR_WEEK_OUTCOMES}
 PP7 = POINT_PREVALENCE_LABELS
-TIMEPOINT_STATUSES = TIMEPOINT_STATUS_LABELS
+TIMEPOINT_STATUSES = EXPORT_STATUS_LABELS
 INSTRUMENTS = {
     "phq9": "PHQ-9 total",
     "gad7": "GAD-7 total",
@@ -60,10 +62,24 @@ class Variable:
     units: str = ""
     values: dict | None = None
     allowed: str = ""
+    timepoint: str = ""  # the follow-up whose status decides whether it holds a value
+
+    @property
+    def numeric(self) -> bool:
+        """Stored as a number in Stata and SPSS."""
+        return self.type in NUMERIC_TYPES
+
+    @property
+    def carries_reasons(self) -> bool:
+        """Holds a missing-value code where its timepoint was not completed (Stata, SPSS)."""
+        return bool(self.timepoint) and self.numeric
 
 
-def _v(name, label, type_, units="", values=None, allowed=""):
-    return Variable(name, label, type_, units, values, allowed)
+NUMERIC_TYPES = frozenset({"integer", "boolean", "category", "decimal"})
+
+
+def _v(name, label, type_, units="", values=None, allowed="", timepoint=""):
+    return Variable(name, label, type_, units, values, allowed, timepoint)
 
 
 WIDE: list[Variable] = [
@@ -93,7 +109,7 @@ WIDE: list[Variable] = [
     *[
         _v(
             f"status_{tp}",
-            f"Where the participant stands at the {TIMEPOINTS[tp]} (why an outcome is empty)",
+            f"{TIMEPOINTS[tp]}: completed, or why its values are missing",
             "category",
             values=TIMEPOINT_STATUSES,
         )
@@ -102,57 +118,47 @@ WIDE: list[Variable] = [
 ]
 for _tp in MEASURE_TIMEPOINTS:
     _label = TIMEPOINTS[_tp]
+    _at = _tp if _tp in FOLLOW_UP_TIMEPOINTS else ""  # baseline values are always expected
     if _tp != "week4":
         WIDE += [
-            _v(f"phq9_{_tp}", f"PHQ-9 total, {_label}", "integer", "points", allowed="0-27"),
-            _v(
-                f"phq9_difficulty_{_tp}",
-                f"PHQ-9 difficulty (not scored), {_label}",
-                "integer",
-                values=PHQ9_DIFFICULTY,
-                allowed="0-3",
-            ),
-            _v(f"gad7_{_tp}", f"GAD-7 total, {_label}", "integer", "points", allowed="0-21"),
-        ]
-    WIDE.append(_v(f"co_{_tp}", f"Exhaled CO, {_label}", "integer", "ppm", allowed="0-100"))
+            _v(f"phq9_{_tp}", f"PHQ-9 total, {_label}", "integer", "points", allowed="0-27",
+               timepoint=_at),
+            _v(f"phq9_difficulty_{_tp}", f"PHQ-9 difficulty (not scored), {_label}", "integer",
+               values=PHQ9_DIFFICULTY, allowed="0-3", timepoint=_at),
+            _v(f"gad7_{_tp}", f"GAD-7 total, {_label}", "integer", "points", allowed="0-21",
+               timepoint=_at),
+        ]  # fmt: skip
+    WIDE.append(
+        _v(f"co_{_tp}", f"Exhaled CO, {_label}", "integer", "ppm", allowed="0-100", timepoint=_at)
+    )
     if _tp != "baseline":
         WIDE += [
-            _v(f"smoked7d_{_tp}", f"Smoked in the last 7 days, {_label}", "boolean", values=YES_NO),
-            _v(
-                f"cigs7d_{_tp}", f"Cigarettes in the last 7 days, {_label}", "integer", "cigarettes"
-            ),
-        ]
+            _v(f"smoked7d_{_tp}", f"Smoked in the last 7 days, {_label}", "boolean",
+               values=YES_NO, timepoint=_at),
+            _v(f"cigs7d_{_tp}", f"Cigarettes in the last 7 days, {_label}", "integer",
+               "cigarettes", timepoint=_at),
+        ]  # fmt: skip
 WIDE += [
-    _v(
-        "smokefree14_week4",
-        "Not a puff since day 14 after quit date, 4 weeks",
-        "boolean",
-        values=YES_NO,
-    ),
-    _v("check4_day", "4-week check, days after the quit date", "integer", "days"),
-    _v("co4_window", "CO in the 4-week window (days 25-42)", "integer", "ppm", allowed="0-100"),
-    _v(
-        "smokefree14_month6",
-        "Not a puff since day 14 after quit date, 6 months",
-        "boolean",
-        values=YES_NO,
-    ),
-    _v(
-        "cigs14_month6",
-        "Cigarettes since day 14 after quit date, 6 months",
-        "integer",
-        "cigarettes",
-    ),
-    _v(
-        "quit_attempt",
-        "Reported a quit attempt of 24 hours or more after baseline",
-        "boolean",
-        values=YES_NO,
-    ),
-    _v("quit4w", "4-week quit outcome (Russell Standard)", "category", values=QUIT4),
-    _v("pp7_month3", "7-day point prevalence, 3 months", "category", values=PP7),
-    _v("pp7_month6", "7-day point prevalence, 6 months", "category", values=PP7),
-    _v("rs6", "Sustained abstinence at 6 months (RS6)", "boolean", values=YES_NO),
+    _v("smokefree14_week4", "Not a puff since day 14 after quit date, 4 weeks", "boolean",
+       values=YES_NO, timepoint="week4"),
+    _v("check4_day", "4-week check, days after the quit date", "integer", "days",
+       timepoint="week4"),
+    _v("co4_window", "CO in the 4-week window (days 25-42)", "integer", "ppm", allowed="0-100",
+       timepoint="week4"),
+    _v("smokefree14_month6", "Not a puff since day 14 after quit date, 6 months", "boolean",
+       values=YES_NO, timepoint="month6"),
+    _v("cigs14_month6", "Cigarettes since day 14 after quit date, 6 months", "integer",
+       "cigarettes", timepoint="month6"),
+    _v("quit_attempt", "Reported a quit attempt of 24 hours or more after baseline", "boolean",
+       values=YES_NO),
+    _v("quit4w", "4-week quit outcome (Russell Standard)", "category", values=QUIT4,
+       timepoint="week4"),
+    _v("pp7_month3", "7-day point prevalence, 3 months", "category", values=PP7,
+       timepoint="month3"),
+    _v("pp7_month6", "7-day point prevalence, 6 months", "category", values=PP7,
+       timepoint="month6"),
+    _v("rs6", "Sustained abstinence at 6 months (RS6)", "boolean", values=YES_NO,
+       timepoint="month6"),
     _v("phq9_change", "PHQ-9 change, first to last", "integer", "points"),
     _v("gad7_change", "GAD-7 change, first to last", "integer", "points"),
     _v("tt_pairs", "Paired PHQ-9/GAD-7 contacts", "integer", "pairs"),
@@ -161,7 +167,7 @@ WIDE += [
     _v("tt_improved", "Reliable improvement", "boolean", values=YES_NO),
     _v("tt_deteriorated", "Reliable deterioration", "boolean", values=YES_NO),
     _v("tt_reliable_recovery", "Reliable recovery", "boolean", values=YES_NO),
-]
+]  # fmt: skip
 
 LONG: list[Variable] = [
     _v("trial_id", "Trial ID (pseudonym)", "string"),
@@ -215,7 +221,16 @@ DICTIONARY: list[Variable] = [
     _v("units", "Units", "string"),
     _v("allowed", "Allowed values", "string"),
     _v("value_labels", "Value labels (code = label)", "string"),
+    _v("status_variable", "The status column that says why a value is missing", "string"),
+    _v("missing_values", "Missing-value codes (Stata / SPSS = reason; CSV: empty)", "string"),
 ]
+
+
+def missing_values_text(v: Variable) -> str:
+    """What a variable holds where its timepoint was not completed, for the dictionary."""
+    if v.carries_reasons:
+        return missing_codes_text()
+    return f"empty; status_{v.timepoint} says why" if v.timepoint else ""
 
 
 def dictionary_rows() -> list[list]:
@@ -224,5 +239,9 @@ def dictionary_rows() -> list[list]:
     for dataset, variables in (("wide", WIDE), ("long", LONG), ("adverse_events", ADVERSE_EVENTS)):
         for v in variables:
             labels = "; ".join(f"{code} = {label}" for code, label in (v.values or {}).items())
-            rows.append([dataset, v.name, v.label, v.type, v.units, v.allowed, labels])
+            status = f"status_{v.timepoint}" if v.timepoint else ""
+            rows.append(
+                [dataset, v.name, v.label, v.type, v.units, v.allowed, labels, status,
+                 missing_values_text(v)]
+            )  # fmt: skip
     return rows

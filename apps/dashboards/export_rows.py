@@ -1,8 +1,11 @@
 """The analysis datasets' rows, from participant_outcomes() and the records it reads.
 
 Wide: one row per randomised participant, its derived outcomes exactly as the participant page
-and the dashboard have them. Long: one row per recorded measure. Both stream participant by
-participant from the one outcome selector, so memory stays flat.
+and the dashboard have them, except that a column tied to a follow-up holds a value only where
+that follow-up was completed: elsewhere it holds the export_missing.Reason it is missing (the
+dashboard's intention-to-treat counts are the analyst's to apply). Long: one row per recorded
+measure. Both stream participant by participant from the one outcome selector, so memory stays
+flat.
 """
 
 from collections.abc import Callable, Iterator
@@ -20,6 +23,7 @@ from apps.clinical.participant_outcomes import (
 )
 from apps.clinical.participant_records import SINGLE_ARM, ParticipantRecords
 from apps.dashboards.export_dictionary import DICTIONARY, LONG, WIDE, Variable, dictionary_rows
+from apps.dashboards.export_missing import export_status, missing_reason
 from apps.dashboards.models import ExportDataset
 from apps.sites.selectors import get_pilot
 from apps.workspace.outcome_records import (
@@ -52,7 +56,7 @@ def _flag(value: bool | None) -> int | None:
 
 
 def wide_values(o: ParticipantOutcomes) -> dict[str, object]:
-    """One participant's wide row, by variable name."""
+    """One participant's wide values by variable name, before missing timepoints are coded."""
     r, b = o.records, o.records.baseline
     m = o.latest_measures
     check = o.four_week
@@ -86,10 +90,10 @@ def wide_values(o: ParticipantOutcomes) -> dict[str, object]:
         "smokefree14_month6": _flag(m["month6"]["smoke_free_since_day_14"]),
         "cigs14_month6": m["month6"]["cigarettes_since_day_14"],
         "quit_attempt": int(o.quit_attempt),
-        "quit4w": o.counted("week4", check.outcome) if check else None,
-        "pp7_month3": o.counted("month3", o.point_prevalence["month3"]),
-        "pp7_month6": o.counted("month6", o.point_prevalence["month6"]),
-        "rs6": o.counted("month6", int(o.rs6)),
+        "quit4w": check.outcome if check else None,
+        "pp7_month3": o.point_prevalence["month3"],
+        "pp7_month6": o.point_prevalence["month6"],
+        "rs6": int(o.rs6),
         "phq9_change": o.phq9_change,
         "gad7_change": o.gad7_change,
         "tt_pairs": o.pairs,
@@ -101,7 +105,7 @@ def wide_values(o: ParticipantOutcomes) -> dict[str, object]:
     }
     for tp in FOLLOW_UP_TIMEPOINTS:
         values[f"fu_{tp}"] = follow_ups.get(tp)
-        values[f"status_{tp}"] = o.timepoints[tp].status
+        values[f"status_{tp}"] = export_status(o.timepoints[tp].status)
     for tp in MEASURE_TIMEPOINTS:
         at = m[tp]
         values[f"phq9_{tp}"] = at["phq9"]
@@ -114,9 +118,10 @@ def wide_values(o: ParticipantOutcomes) -> dict[str, object]:
 
 
 def wide_row(o: ParticipantOutcomes) -> list:
-    """One participant's wide row in the dataset's column order."""
+    """One participant's wide row in the dataset's column order, missing timepoints coded."""
     values = wide_values(o)
-    return [values[v.name] for v in WIDE]
+    reasons = {tp: missing_reason(t.status) for tp, t in o.timepoints.items()}
+    return [reasons.get(v.timepoint) or values[v.name] for v in WIDE]
 
 
 def long_rows(r: ParticipantRecords) -> list[list]:

@@ -1,8 +1,11 @@
 """Analysis exports: validated filters and the file writers (CSV, Stata, SPSS).
 
 The variables are in export_dictionary.py and the rows in export_rows.py. CSV goes straight to
-disk; Stata and SPSS files are written by pyreadstat with variable and value labels. Only the
-trial ID identifies anyone: no contact details, no names, no year of birth.
+disk; Stata and SPSS files are written by pyreadstat with variable and value labels. A value
+missing for a reason (export_missing.Reason) is an empty CSV cell, a labelled extended missing
+value (.a-.f) in Stata and a labelled, declared user-missing code (-991 to -996) in SPSS; a
+value missing at a completed timepoint (not recorded there) is plain missing. Only the trial ID
+identifies anyone: no contact details, no names, no year of birth.
 """
 
 import csv
@@ -15,6 +18,7 @@ from django.conf import settings
 
 from apps.core.errors import DomainError
 from apps.dashboards.export_dictionary import ARMS, Variable
+from apps.dashboards.export_missing import REASONS, SPSS_MISSING_RANGE, Reason
 from apps.dashboards.export_rows import dataset_rows
 from apps.dashboards.models import ExportFormat, ExportJob
 from apps.sites.selectors import sites_visible_to
@@ -40,7 +44,7 @@ def safe_cell(value):
     """A CSV cell that a spreadsheet will not run as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
-    return "" if value is None else value
+    return "" if value is None or isinstance(value, Reason) else value
 
 
 # --------------------------------------------------------------------------------------------
@@ -84,42 +88,66 @@ def _codes(variable: Variable) -> dict[str, int]:
     return {code: i for i, code in enumerate(variable.values or {}, start=1)}
 
 
+def _reason_code(reason: Reason, fmt: str):
+    return reason.stata if fmt == ExportFormat.STATA else float(reason.spss)
+
+
+def _stored(v: Variable, value, fmt: str, codes: dict[str, int]):
+    """One cell as the Stata or SPSS frame holds it."""
+    if isinstance(value, Reason):
+        # Only numbers carry the codes: string and date columns are left empty.
+        return _reason_code(value, fmt) if v.numeric else None
+    if value is None or not v.numeric:
+        return value
+    if v.type == "category":
+        value = codes.get(value)
+    return None if value is None else float(value)
+
+
+def _value_labels(v: Variable, fmt: str) -> dict:
+    """Its value labels as stored: categories 1, 2, ...; booleans and coded integers as they
+    are; then the reason codes where it carries them."""
+    if v.type == "category":
+        labels = {float(i): v.values[code] for code, i in _codes(v).items()}
+    else:
+        labels = {float(k): label for k, label in (v.values or {}).items()}
+    if v.carries_reasons:
+        labels |= {_reason_code(r, fmt): r.label for r in REASONS}
+    return {code: label[:80] for code, label in labels.items()}
+
+
 def _write_labelled(path: Path, variables: list[Variable], rows: Iterator[list], fmt: str) -> int:
     import pandas as pd
     import pyreadstat
 
+    codes = {v.name: _codes(v) for v in variables}
     columns: dict[str, list] = {v.name: [] for v in variables}
-    code_maps = {v.name: _codes(v) for v in variables if v.type == "category"}
     for row in rows:
         for v, value in zip(variables, row, strict=True):
-            if v.name in code_maps:
-                value = code_maps[v.name].get(value)
-            columns[v.name].append(value)
+            columns[v.name].append(_stored(v, value, fmt, codes[v.name]))
     frame = pd.DataFrame(columns)
     for v in variables:
-        if v.type in ("integer", "boolean", "category", "decimal"):
+        if v.carries_reasons and fmt == ExportFormat.STATA:
+            # Numbers beside the letters of extended missing values, as pyreadstat takes them.
+            frame[v.name] = frame[v.name].astype(object)
+        elif v.numeric:
             frame[v.name] = pd.to_numeric(frame[v.name], errors="coerce").astype("float64")
         elif v.type == "date":
             frame[v.name] = pd.to_datetime(frame[v.name]).dt.date
         else:
             frame[v.name] = frame[v.name].fillna("").astype(str)
     labels = {v.name: v.label[:80] for v in variables}
-    value_labels = {}
-    for v in variables:
-        if v.type == "category":
-            value_labels[v.name] = {
-                float(i): label[:80]
-                for label, i in zip(v.values.values(), _codes(v).values(), strict=True)
-            }
-        elif v.values:
-            # Booleans and coded integers (PHQ-9 difficulty 0-3) are labelled as stored.
-            value_labels[v.name] = {float(k): label[:80] for k, label in v.values.items()}
+    value_labels = {
+        v.name: _value_labels(v, fmt) for v in variables if v.values or v.carries_reasons
+    }
+    coded = [v.name for v in variables if v.carries_reasons]
     if fmt == ExportFormat.STATA:
         pyreadstat.write_dta(
             frame,
             str(path),
             column_labels=labels,
             variable_value_labels=value_labels,
+            missing_user_values={name: [r.stata for r in REASONS] for name in coded},
             version=15,
         )
     else:
@@ -128,5 +156,6 @@ def _write_labelled(path: Path, variables: list[Variable], rows: Iterator[list],
             str(path),
             column_labels=labels,
             variable_value_labels=value_labels,
+            missing_ranges={name: [SPSS_MISSING_RANGE] for name in coded},
         )
     return len(frame)

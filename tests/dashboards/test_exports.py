@@ -14,6 +14,7 @@ from apps.core.errors import DomainError
 from apps.dashboards import export_jobs, snapshots
 from apps.dashboards.adverse_event_export import ADVERSE_EVENTS
 from apps.dashboards.export_dictionary import LONG, WIDE
+from apps.dashboards.export_missing import REASONS
 from apps.dashboards.exports import safe_cell
 from apps.dashboards.models import ExportJob, ExportStatus
 from apps.outcomes.models import PHQ9Response
@@ -210,8 +211,12 @@ def test_stata_and_spss_label_the_phq9_difficulty_codes_0_to_3(
     frame, meta = reader(_build(trial_manager, "wide", file_format).file_path)
     labels = dict(zip(meta.column_names, meta.column_labels, strict=True))
     assert labels["phq9_difficulty_month3"] == "PHQ-9 difficulty (not scored), 3-month follow-up"
-    for timepoint in ("baseline", "month3", "month6"):
-        assert meta.variable_value_labels[f"phq9_difficulty_{timepoint}"] == DIFFICULTY_LABELS
+    assert meta.variable_value_labels["phq9_difficulty_baseline"] == DIFFICULTY_LABELS
+    for timepoint in ("month3", "month6"):
+        # At a follow-up the reason codes are labelled too (test_export_missing_values.py).
+        labels = meta.variable_value_labels[f"phq9_difficulty_{timepoint}"]
+        assert {code: labels[code] for code in DIFFICULTY_LABELS} == DIFFICULTY_LABELS
+        assert len(labels) == len(DIFFICULTY_LABELS) + len(REASONS)
     a1 = frame[frame["trial_id"] == a1_difficulty.trial_id].iloc[0]
     assert (a1["phq9_difficulty_baseline"], a1["phq9_difficulty_month3"]) == (2, 1)
     assert a1["phq9_baseline"] == 14
