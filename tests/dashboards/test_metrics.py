@@ -45,10 +45,10 @@ def test_proportion_refuses_impossible_counts():
 
 
 def test_mean_estimate_by_hand():
-    # values -8, 7, 1: mean 0, SD sqrt((64 + 49 + 1) / 2) = sqrt(57) = 7.550, t(2) = 4.303
+    # values -8, 7, 1: mean 0, SD sqrt((64 + 49 + 1) / 2) = sqrt(57) = 7.550, t(2) = 4.30265
     est = metrics.mean_estimate(3, 0, 114)
     assert est.mean == 0 and round(est.sd, 3) == 7.550
-    assert round(est.ci_high, 2) == round(4.303 * 7.5498 / 3**0.5, 2) == 18.76
+    assert round(est.ci_high, 2) == round(4.30265 * 7.54983 / 3**0.5, 2) == 18.75
 
 
 def test_mean_estimate_of_one_value_has_no_interval():
