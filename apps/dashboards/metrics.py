@@ -137,9 +137,17 @@ def retention(followed_up: int, due: int) -> Proportion:
     return proportion(followed_up, due)
 
 
-def adherence(attended: int, offered: int) -> Proportion:
-    """Sessions attended / sessions offered (attended + did not attend + cancelled)."""
-    return proportion(attended, offered)
+def adherence(adherent: int, randomised: int) -> Proportion:
+    """(2nd ed.) Intervention participants who attended the protocol minimum of sessions /
+    intervention participants randomised, with its Wilson interval."""
+    return proportion(adherent, randomised)
+
+
+def attendance_share(attended: int, offered: int) -> Proportion:
+    """Sessions attended / sessions offered: a session-level share, so no interval (2nd ed.)."""
+    if attended > offered:
+        raise ValueError("attended cannot exceed offered")
+    return ratio_percent(attended, offered)
 
 
 def data_completeness(present: int, expected: int) -> Proportion:

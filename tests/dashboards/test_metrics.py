@@ -72,7 +72,8 @@ def test_rates_follow_the_feasibility_definitions():
     assert metrics.eligibility_rate(8, 10).percent == pytest.approx(80)
     assert metrics.consent_rate(6, 8).percent == pytest.approx(75)
     assert metrics.retention(3, 5).percent == pytest.approx(60)
-    assert metrics.adherence(3, 5).percent == pytest.approx(60)
+    assert metrics.adherence(3, 5).percent == pytest.approx(60)  # participants, Wilson
+    assert metrics.adherence(3, 5).ci_low is not None
     assert metrics.data_completeness(9, 16).percent == pytest.approx(56.25)
     assert not metrics.eligibility_rate(0, 0).known  # zero screened
 
