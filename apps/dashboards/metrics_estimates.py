@@ -74,13 +74,14 @@ def clustered_proportion(
     if denominator <= 0:
         return Proportion(numerator, denominator, None, None, None)
     r = numerator / denominator
+    percent = 100 * numerator / denominator  # as proportion() computes it
     if clusters < 2:
-        return Proportion(numerator, denominator, 100 * r, None, None)
+        return Proportion(numerator, denominator, percent, None, None)
     residual = max(0.0, nn - 2 * r * nd + r * r * dd)
     se = math.sqrt(clusters / (clusters - 1) * residual) / denominator
     half = t_quantile_975(clusters - 1) * se
     low, high = max(0.0, r - half), min(1.0, r + half)
-    return Proportion(numerator, denominator, 100 * r, 100 * low, 100 * high)
+    return Proportion(numerator, denominator, percent, 100 * low, 100 * high)
 
 
 def histogram_quantile(counts: Sequence[int], q: float) -> float | None:
