@@ -1,4 +1,5 @@
-"""Outcomes by arm: abstinence, quit attempts, mood change and Talking Therapies recovery."""
+"""Outcomes by arm: abstinence and quit attempts; mood change and Talking Therapies recovery as
+the service's view."""
 
 from apps.clinical.outcome_labels import ARM_HEADINGS
 from apps.dashboards import metrics
@@ -30,8 +31,8 @@ TALKING_THERAPIES_ROWS = (
 
 
 def outcomes_section(sums: Sums) -> Section:
-    """The outcomes table by arm, then the quit dates behind the 4-week check."""
-    return Section([_outcomes_table(sums), _quit_dates_table(sums)])
+    """The outcomes table by arm, the quit dates behind the 4-week check, the service's view."""
+    return Section([_outcomes_table(sums), _quit_dates_table(sums), _service_view_table(sums)])
 
 
 def _outcomes_table(sums: Sums) -> Table:
@@ -39,10 +40,24 @@ def _outcomes_table(sums: Sums) -> Table:
         "outcomes",
         "Outcomes by arm (pilot estimates with 95% confidence intervals)",
         ["Outcome", *[ARM_HEADINGS[a] for a in sums.arms]],
-        note="Proportions use Wilson intervals; means use t intervals. "
-        "Participants not followed up count as smoking.",
+        note="Proportions use Wilson intervals. Participants not followed up count as smoking.",
     )
     table.rows += [[label, *_proportions(sums, n, d)] for label, n, d in ABSTINENCE_ROWS]
+    return table
+
+
+def _service_view_table(sums: Sums) -> Table:
+    """(2nd ed.) First-and-last PHQ-9/GAD-7: the Talking Therapies service's view, not a trial
+    comparison (only the intervention arm has in-session questionnaires)."""
+    table = Table(
+        "service_view",
+        "The service's view: PHQ-9/GAD-7 first to last, and Talking Therapies outcomes",
+        ["Outcome", *[ARM_HEADINGS[a] for a in sums.arms]],
+        note="The service's view, not a trial comparison: first and last scores fall at "
+        "different times in each arm, because only the intervention arm has in-session "
+        "questionnaires. The comparison between arms is at fixed timepoints (PHQ-9 and GAD-7 "
+        "at baseline, 3 and 6 months). Means use t intervals; proportions Wilson intervals.",
+    )
     table.rows += [[label, *_means(sums, prefix)] for label, prefix in MOOD_ROWS]
     table.rows += [[label, *_proportions(sums, n, d)] for label, n, d in TALKING_THERAPIES_ROWS]
     return table
