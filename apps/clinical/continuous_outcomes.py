@@ -45,10 +45,21 @@ def fixed_timepoint_scores(
     windows: Mapping[str, Window],
 ) -> dict[str, dict[str, int | None]]:
     """PHQ-9 and GAD-7 totals at baseline, 3 and 6 months (None where none counts)."""
-    by_measure = {"phq9": phq9, "gad7": gad7}
-    return {
-        measure: {
-            tp: score_at(by_measure[measure], tp, windows.get(tp)) for tp in COMPARISON_TIMEPOINTS
-        }
-        for measure in CONTINUOUS_MEASURES
-    }
+    return {"phq9": _scores(phq9, windows), "gad7": _scores(gad7, windows)}
+
+
+def _scores(
+    responses: Sequence[QuestionnaireRecord], windows: Mapping[str, Window]
+) -> dict[str, int | None]:
+    """score_at() for every comparison timepoint in one pass (the snapshot runs it for all)."""
+    best: dict[str, QuestionnaireRecord] = {}
+    for r in responses:  # recording order: on a tie of dates the later-recorded one wins
+        tp = r.timepoint
+        if tp in _COMPARED and _counts(tp, windows.get(tp), r):
+            held = best.get(tp)
+            if held is None or r.completed_on >= held.completed_on:
+                best[tp] = r
+    return {tp: best[tp].total if tp in best else None for tp in COMPARISON_TIMEPOINTS}
+
+
+_COMPARED = frozenset(COMPARISON_TIMEPOINTS)

@@ -30,10 +30,36 @@ def score_counter(measure: str, timepoint: str) -> str:
     return f"{measure}_{SHORT[timepoint]}"
 
 
+PARTS = ("n", "x", "y", "xx", "xy", "yy")
+PAIR_PARTS = ("n", "b", "y", "bb", "by", "yy")
+# Every counter's name, in the order estimate_counters() gives the values (built once: the
+# snapshot calls it for every participant).
+COUNTER_NAMES: tuple[str, ...] = (
+    *(f"att_{k}" for k in ATTENDED_BUCKETS),
+    *(f"fid_{group}_{part}" for group in FIDELITY_GROUPS for part in PARTS),
+    *(
+        name
+        for measure in CONTINUOUS_MEASURES
+        for name in (
+            *(
+                f"{score_counter(measure, tp)}_{part}"
+                for tp in COMPARISON_TIMEPOINTS
+                for part in ("n", "sum", "sumsq")
+            ),
+            *(
+                f"{score_counter(measure, tp)}_pair_{part}"
+                for tp in FOLLOW_UPS
+                for part in PAIR_PARTS
+            ),
+        )
+    ),
+)
+
+
 def estimate_counters(o: ParticipantOutcomes) -> dict[str, int]:
     """One participant's contribution to each estimate counter."""
-    c: dict[str, int] = dict.fromkeys((f"att_{k}" for k in ATTENDED_BUCKETS), 0)
-    c[attended_counter(o.sessions_attended)] = 1
+    values = [0] * len(ATTENDED_BUCKETS)
+    values[min(o.sessions_attended, MAX_SESSIONS)] = 1
     totals = {group: [0, 0] for group in FIDELITY_GROUPS}  # expected, delivered
     for s in o.sessions:
         if s.attended:
@@ -41,38 +67,18 @@ def estimate_counters(o: ParticipantOutcomes) -> dict[str, int]:
                 if group in totals:
                     totals[group][0] += s.bcts_expected
                     totals[group][1] += s.bcts_delivered
-    for group, (x, y) in totals.items():
-        c.update(
-            {
-                f"fid_{group}_n": x > 0,
-                f"fid_{group}_x": x,
-                f"fid_{group}_y": y,
-                f"fid_{group}_xx": x * x,
-                f"fid_{group}_xy": x * y,
-                f"fid_{group}_yy": y * y,
-            }
-        )
+    for x, y in totals.values():
+        values += (int(x > 0), x, y, x * x, x * y, y * y)
     for measure in CONTINUOUS_MEASURES:
         scores = o.fixed_scores[measure]
         for tp in COMPARISON_TIMEPOINTS:
-            value = scores[tp]
-            key = score_counter(measure, tp)
-            c[f"{key}_n"] = value is not None
-            c[f"{key}_sum"] = value or 0
-            c[f"{key}_sumsq"] = (value or 0) ** 2
+            v = scores[tp]
+            values += (0, 0, 0) if v is None else (1, v, v * v)
         b = scores[BASELINE]
         for tp in FOLLOW_UPS:
             y = scores[tp]
-            both = b is not None and y is not None
-            key = f"{score_counter(measure, tp)}_pair"
-            c.update(
-                {
-                    f"{key}_n": both,
-                    f"{key}_b": b if both else 0,
-                    f"{key}_y": y if both else 0,
-                    f"{key}_bb": b * b if both else 0,
-                    f"{key}_by": b * y if both else 0,
-                    f"{key}_yy": y * y if both else 0,
-                }
-            )
-    return {k: int(v) for k, v in c.items()}
+            if b is None or y is None:
+                values += (0, 0, 0, 0, 0, 0)
+            else:
+                values += (1, b, y, b * b, b * y, y * y)
+    return dict(zip(COUNTER_NAMES, values, strict=True))

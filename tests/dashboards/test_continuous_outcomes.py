@@ -83,3 +83,27 @@ def test_estimate_counters_of_one_participant():
     pair = [c[f"phq9_m3_pair_{k}"] for k in ("n", "b", "y", "bb", "by", "yy")]
     assert pair == [1, 16, 9, 256, 144, 81]
     assert c["gad7_m3_pair_n"] == 0 and c["gad7_b0_n"] == 0
+
+
+def test_all_timepoints_at_once_agree_with_score_at_each():
+    import random
+    from datetime import timedelta
+
+    from apps.clinical.continuous_outcomes import COMPARISON_TIMEPOINTS
+
+    windows = {"month3": M3_WINDOW, "month6": (date(2025, 6, 26), date(2025, 8, 7))}
+    rng = random.Random(5)
+    labels = ["baseline", "month3", "month6", "treatment"]
+    for _ in range(500):
+        responses = tuple(
+            q(
+                rng.choice(labels),
+                date(2025, 1, 1) + timedelta(days=rng.randrange(250)),
+                rng.randrange(28),
+            )  # fmt: skip
+            for _ in range(rng.randrange(8))
+        )
+        at_once = fixed_timepoint_scores(responses, (), windows)["phq9"]
+        assert at_once == {
+            tp: score_at(responses, tp, windows.get(tp)) for tp in COMPARISON_TIMEPOINTS
+        }
