@@ -121,3 +121,28 @@ def test_the_page_and_the_api_show_the_new_figures(client, trial_manager, small_
         "ci_high": None,
         "df": None,
     }
+
+
+def test_the_csv_downloads_give_each_estimate_field_a_column(client, trial_manager, small_pilot):
+    import csv
+    import io
+
+    build_snapshot()
+    client.force_login(trial_manager)
+    response = client.get(reverse("dashboard-csv", args=["mood_timepoints"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    arms = [
+        f"{arm}: {field}" for arm in ("Intervention", "Control") for field in ("n", "mean", "sd")
+    ]
+    assert rows[0] == ["Measure", "Timepoint", *arms]
+    assert rows[1] == ["PHQ-9", "Baseline", "2", "13.0", "1.414", "1", "5.0", ""]
+    response = client.get(reverse("dashboard-csv", args=["adherence"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][-5:] == [
+        "Sessions attended per participant: median (IQR): n",
+        "Sessions attended per participant: median (IQR): median",
+        "Sessions attended per participant: median (IQR): q1",
+        "Sessions attended per participant: median (IQR): q3",
+        "Did not attend (sessions)",
+    ]
+    assert rows[1][-5:] == ["4", "0.5", "0.0", "1.25", "2"]
