@@ -21,6 +21,7 @@ from apps.clinical.abstinence import (
     rs6,
 )
 from apps.clinical.choices import ExitReason
+from apps.clinical.continuous_outcomes import Scores, fixed_timepoint_scores
 from apps.clinical.participant_records import (
     COReadingRecord,
     FollowUpRecord,
@@ -146,6 +147,7 @@ class ParticipantOutcomes:
     pairs: int
     sessions: tuple[SessionOutcome, ...]
     measures_present: Mapping[str, frozenset[str]]  # per timepoint: measures recorded there
+    fixed_scores: Scores  # (2nd ed.) PHQ-9/GAD-7 at baseline, 3 and 6 months, in window
 
     @property
     def sessions_offered(self) -> int:
@@ -238,6 +240,7 @@ def participant_outcomes(
             _session_outcome(s, expected_bcts_overrides or None) for s in records.sessions
         ),
         measures_present=_measures_present(records, windows),
+        fixed_scores=fixed_timepoint_scores(records.phq9, records.gad7, windows),
     )
 
 

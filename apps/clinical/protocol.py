@@ -64,6 +64,9 @@ class ProductAction(models.TextChoices):
 
 
 MAX_SESSIONS = 12
+# (2nd ed.) Sessions an intervention participant must attend to count as adherent: pre-quit,
+# quit day and two follow-ups (clinical-rules.md; overridable in Pilot.minimum_sessions).
+DEFAULT_MINIMUM_SESSIONS = 4
 
 # Protocol defaults (a design decision of this project, overridable in Pilot.expected_bcts).
 DEFAULT_EXPECTED_BCTS: dict[str, tuple[str, ...]] = {
@@ -120,6 +123,11 @@ def duplicate_expected_bcts(overrides: dict) -> dict[str, list[str]]:
         if repeated:
             duplicates[session_type] = repeated
     return duplicates
+
+
+def is_adherent(sessions_attended: int, minimum: int = DEFAULT_MINIMUM_SESSIONS) -> bool:
+    """(2nd ed.) Whether a participant attended at least the protocol minimum of sessions."""
+    return sessions_attended >= minimum
 
 
 def suggested_session_type(number: int) -> str:

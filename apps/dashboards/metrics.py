@@ -12,15 +12,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from scipy import stats
+
 Z_95 = 1.959963984540054
 
-# Two-sided 97.5% quantiles of Student's t for 1-30 degrees of freedom; above 30 the normal
-# quantile is within 4% and is used (pilot estimates, not hypothesis tests).
-_T_975 = (
-    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-)  # fmt: skip
 
 GREEN = "green"
 AMBER = "amber"
@@ -81,11 +76,12 @@ def proportion(numerator: int, denominator: int) -> Proportion:
     )
 
 
-def t_quantile_975(df: int) -> float:
-    """The 97.5% quantile of Student's t with df degrees of freedom (normal above 30)."""
-    if df < 1:
-        raise ValueError("degrees of freedom must be at least 1")
-    return _T_975[df - 1] if df <= len(_T_975) else Z_95
+@lru_cache(maxsize=4096)  # a page asks for a few dozen, most of them more than once
+def t_quantile_975(df: float) -> float:
+    """The exact 97.5% quantile of Student's t with df degrees of freedom (any df above 0)."""
+    if df <= 0:
+        raise ValueError("degrees of freedom must be positive")
+    return float(stats.t.ppf(0.975, df))
 
 
 def mean_estimate(n: int, total: float, sum_of_squares: float) -> MeanEstimate:
@@ -141,9 +137,17 @@ def retention(followed_up: int, due: int) -> Proportion:
     return proportion(followed_up, due)
 
 
-def adherence(attended: int, offered: int) -> Proportion:
-    """Sessions attended / sessions offered (attended + did not attend + cancelled)."""
-    return proportion(attended, offered)
+def adherence(adherent: int, randomised: int) -> Proportion:
+    """(2nd ed.) Intervention participants who attended the protocol minimum of sessions /
+    intervention participants randomised, with its Wilson interval."""
+    return proportion(adherent, randomised)
+
+
+def attendance_share(attended: int, offered: int) -> Proportion:
+    """Sessions attended / sessions offered: a session-level share, so no interval (2nd ed.)."""
+    if attended > offered:
+        raise ValueError("attended cannot exceed offered")
+    return ratio_percent(attended, offered)
 
 
 def data_completeness(present: int, expected: int) -> Proportion:

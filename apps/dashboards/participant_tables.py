@@ -27,6 +27,7 @@ from apps.clinical.participant_outcomes import (
 from apps.clinical.participant_records import ParticipantRecords, SessionRecord
 from apps.clinical.protocol import SessionType
 from apps.clinical.status import Status
+from apps.dashboards.estimate_counters import estimate_counters
 from apps.patients.models import ExitReason
 from apps.workspace.outcome_records import outcomes_for, randomised_participants
 
@@ -113,6 +114,7 @@ def _participant_counters(o: ParticipantOutcomes) -> dict[str, int]:
         c[f"exp_{tp}"] = expected
         for measure in EXPECTED_MEASURES[tp]:
             c[f"has_{measure}_{tp}"] = expected and measure in o.measures_present[tp]
+    c.update(estimate_counters(o))  # (2nd ed.) spreads, clustered fidelity, fixed timepoints
     return c
 
 

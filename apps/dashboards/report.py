@@ -8,9 +8,10 @@ report_sections/ passes the sums to the metric definitions in metrics.py.
 from dataclasses import dataclass
 from datetime import date
 
-from apps.dashboards import metrics
+from apps.dashboards import metrics, metrics_estimates
 from apps.dashboards.metrics import Proportion
 from apps.dashboards.report_sections.cells import Cells, Filters, Section, Table
+from apps.dashboards.report_sections.continuous import continuous_section
 from apps.dashboards.report_sections.flow import consort_flow
 from apps.dashboards.report_sections.follow_up import completeness_section, retention_section
 from apps.dashboards.report_sections.headline import headline
@@ -38,9 +39,14 @@ SECTIONS = (
     fidelity_section,
     completeness_section,
     outcomes_section,
+    continuous_section,
     safety_section,
     workload_section,
 )
+
+
+# (2nd ed.) Estimates shown as objects of their fields.
+ESTIMATES = (metrics_estimates.Spread, metrics_estimates.Summary, metrics_estimates.Difference)
 
 
 @dataclass
@@ -95,6 +101,8 @@ def _plain(value):
             "ci_low": value.ci_low,
             "ci_high": value.ci_high,
         }
+    if isinstance(value, ESTIMATES):
+        return {f: getattr(value, f) for f in value.__slots__}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

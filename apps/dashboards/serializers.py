@@ -45,12 +45,55 @@ _MEAN = {
     "required": ["n", "mean", "sd", "ci_low", "ci_high"],
 }
 
+# (2nd ed.) Sessions attended per participant, a mean per arm, a difference between arms.
+_SPREAD = {
+    "type": "object",
+    "properties": {
+        "n": {"type": "integer"},
+        "median": {"type": "number", "nullable": True},
+        "q1": {"type": "number", "nullable": True},
+        "q3": {"type": "number", "nullable": True},
+    },
+    "required": ["n", "median", "q1", "q3"],
+}
+_SUMMARY = {
+    "type": "object",
+    "properties": {
+        "n": {"type": "integer"},
+        "mean": {"type": "number", "nullable": True},
+        "sd": {"type": "number", "nullable": True},
+    },
+    "required": ["n", "mean", "sd"],
+}
+_DIFFERENCE = {
+    "type": "object",
+    "properties": {
+        "n_intervention": {"type": "integer"},
+        "n_control": {"type": "integer"},
+        "estimate": {"type": "number", "nullable": True},
+        "ci_low": {"type": "number", "nullable": True},
+        "ci_high": {"type": "number", "nullable": True},
+        "df": {"type": "integer", "nullable": True},
+    },
+    "required": ["n_intervention", "n_control", "estimate", "ci_low", "ci_high", "df"],
+}
+
 
 @extend_schema_field(
     {
         "nullable": True,
-        "oneOf": [{"type": "string"}, {"type": "number"}, {"type": "boolean"}, _PROPORTION, _MEAN],
-        "description": "Text, a number, a proportion or a mean estimate.",
+        "oneOf": [
+            {"type": "string"},
+            {"type": "number"},
+            {"type": "boolean"},
+            _PROPORTION,
+            _MEAN,
+            _SPREAD,
+            _SUMMARY,
+            _DIFFERENCE,
+        ],
+        "description": "Text, a number, a proportion, a mean estimate, a median with its "
+        "quartiles, a mean with its SD, or a difference in means between arms.",
     }
 )
 class CellField(serializers.Field):

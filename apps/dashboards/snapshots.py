@@ -23,8 +23,10 @@ from apps.dashboards.snapshot_document import pack_document
 from apps.sites.selectors import get_pilot
 from apps.workspace.outcome_records import randomised_participants
 
-# 2: workload minutes per site; 3: adverse events; 4: deaths and untraceable moves.
-SNAPSHOT_SCHEMA = 4
+# 2: workload minutes per site; 3: adverse events; 4: deaths and untraceable moves;
+# 5: estimate counters (sessions-attended histogram, fidelity cluster sums, PHQ-9/GAD-7 at fixed
+# timepoints) and the pilot's minimum_sessions.
+SNAPSHOT_SCHEMA = 5
 SNAPSHOTS_KEPT = 24
 # A build that has not finished after this long is taken to have died with its worker.
 STALE_BUILD_AFTER = timedelta(minutes=15)
@@ -126,6 +128,7 @@ def _count_everything(pilot, today, progress: ProgressCallback) -> dict:
         "as_of": today.isoformat(),
         "randomised": pilot.is_randomised,
         "pilot_name": pilot.name,
+        "minimum_sessions": pilot.minimum_sessions,
         "sites": counts.site_rows(),
     }
     progress(5)

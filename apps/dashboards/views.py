@@ -31,7 +31,7 @@ from apps.dashboards.figures_cache import OPEN_ALERTS_SLOT
 from apps.dashboards.forms import CriterionForm, DashboardFilterForm, ExportRequestForm
 from apps.dashboards.metrics import MeanEstimate, Proportion
 from apps.dashboards.models import ExportJob, ExportStatus, ProgressionCriterion
-from apps.dashboards.report import Filters, Report, build_report
+from apps.dashboards.report import ESTIMATES, Filters, Report, build_report
 from apps.sites.selectors import sites_visible_to
 
 
@@ -240,7 +240,13 @@ def _csv_cells(value) -> list:
             *(None if v is None else round(v, 3) for v in (value.mean, value.sd)),
             *(None if v is None else round(v, 3) for v in (value.ci_low, value.ci_high)),
         ]
+    if isinstance(value, ESTIMATES):  # (2nd ed.) one column per field
+        return [round(v, 3) if isinstance(v, float) else v for v in _fields(value)]
     return [value]
+
+
+def _fields(value) -> list:
+    return [getattr(value, f) for f in value.__slots__]
 
 
 def _csv_header(name: str, sample) -> list[str]:
@@ -250,6 +256,8 @@ def _csv_header(name: str, sample) -> list[str]:
     if isinstance(sample, MeanEstimate):
         return [f"{name}: n", f"{name}: mean", f"{name}: SD", f"{name}: 95% CI low",
                 f"{name}: 95% CI high"]  # fmt: skip
+    if isinstance(sample, ESTIMATES):
+        return [f"{name}: {f}" for f in sample.__slots__]
     return [name]
 
 
@@ -265,7 +273,10 @@ def dashboard_csv(request, key: str):
     response["Content-Disposition"] = f'attachment; filename="quitpilot-{key}.csv"'
     writer = csv.writer(response)
     samples = [
-        next((r[i] for r in table.rows if isinstance(r[i], Proportion | MeanEstimate)), None)
+        next(
+            (r[i] for r in table.rows if isinstance(r[i], (Proportion, MeanEstimate, *ESTIMATES))),
+            None,
+        )
         for i in range(len(table.columns))
     ]
     header = []

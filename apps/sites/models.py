@@ -3,10 +3,15 @@
 import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
-from apps.clinical.protocol import duplicate_expected_bcts
+from apps.clinical.protocol import (
+    DEFAULT_MINIMUM_SESSIONS,
+    MAX_SESSIONS,
+    duplicate_expected_bcts,
+)
 from apps.core.models import TimeStampedModel
 
 
@@ -58,10 +63,19 @@ class Pilot(TimeStampedModel):
     expected_bcts = models.JSONField(
         default=dict, blank=True, help_text="Session type -> BCT codes the protocol expects."
     )
+    minimum_sessions = models.PositiveSmallIntegerField(
+        default=DEFAULT_MINIMUM_SESSIONS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SESSIONS)],
+        help_text="Sessions an intervention participant must attend to count as adherent.",
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["name"], name="one_pilot_per_name"),
+            models.CheckConstraint(
+                condition=Q(minimum_sessions__gte=1) & Q(minimum_sessions__lte=MAX_SESSIONS),
+                name="pilot_minimum_sessions_in_range",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -47,10 +47,32 @@ def test_the_admin_form_shows_the_error_on_the_field(admin_user):
         "consent_form_versions": "v1.0",
         "current_consent_form_version": "v1.0",
         "expected_bcts": '{"pre_quit": ["assess_smoking", "assess_smoking"]}',
+        "minimum_sessions": "4",
     }
     form = form_class(data)
     assert not form.is_valid()
     assert list(form.errors) == ["expected_bcts"]
+
+
+@pytest.mark.parametrize(
+    ("minimum", "valid"), [("0", False), ("1", True), ("12", True), ("13", False)]
+)
+def test_the_admin_form_takes_an_adherence_minimum_of_1_to_12_sessions(admin_user, minimum, valid):
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    form_class = admin_site._registry[Pilot].get_form(request)
+    data = {
+        "name": "Minimum",
+        "is_randomised": "on",
+        "consent_form_versions": "v1.0",
+        "current_consent_form_version": "v1.0",
+        "expected_bcts": "{}",
+        "minimum_sessions": minimum,
+    }
+    form = form_class(data)
+    assert form.is_valid() == valid
+    if not valid:
+        assert list(form.errors) == ["minimum_sessions"]
 
 
 def test_repeats_are_found_per_session_type():

@@ -45,10 +45,10 @@ def test_proportion_refuses_impossible_counts():
 
 
 def test_mean_estimate_by_hand():
-    # values -8, 7, 1: mean 0, SD sqrt((64 + 49 + 1) / 2) = sqrt(57) = 7.550, t(2) = 4.303
+    # values -8, 7, 1: mean 0, SD sqrt((64 + 49 + 1) / 2) = sqrt(57) = 7.550, t(2) = 4.30265
     est = metrics.mean_estimate(3, 0, 114)
     assert est.mean == 0 and round(est.sd, 3) == 7.550
-    assert round(est.ci_high, 2) == round(4.303 * 7.5498 / 3**0.5, 2) == 18.76
+    assert round(est.ci_high, 2) == round(4.30265 * 7.54983 / 3**0.5, 2) == 18.75
 
 
 def test_mean_estimate_of_one_value_has_no_interval():
@@ -72,7 +72,8 @@ def test_rates_follow_the_feasibility_definitions():
     assert metrics.eligibility_rate(8, 10).percent == pytest.approx(80)
     assert metrics.consent_rate(6, 8).percent == pytest.approx(75)
     assert metrics.retention(3, 5).percent == pytest.approx(60)
-    assert metrics.adherence(3, 5).percent == pytest.approx(60)
+    assert metrics.adherence(3, 5).percent == pytest.approx(60)  # participants, Wilson
+    assert metrics.adherence(3, 5).ci_low is not None
     assert metrics.data_completeness(9, 16).percent == pytest.approx(56.25)
     assert not metrics.eligibility_rate(0, 0).known  # zero screened
 

@@ -102,7 +102,7 @@ def test_smoking_outcomes_follow_the_russell_standard(data, small_pilot):
 
 
 def test_mood_outcomes_use_first_and_last_pairs(data, small_pilot):
-    outcomes = _report(data, small_pilot).tables["outcomes"]
+    outcomes = _report(data, small_pilot).tables["service_view"]
     phq_i, phq_c = _row(outcomes, "PHQ-9 mean change, first to last")[1:]
     assert (phq_i.n, phq_i.mean, phq_c.n, phq_c.mean) == (1, -8, 1, 7)
     gad_i, gad_c = _row(outcomes, "GAD-7 mean change, first to last")[1:]
@@ -115,10 +115,10 @@ def test_mood_outcomes_use_first_and_last_pairs(data, small_pilot):
 
 def test_adherence_and_fidelity(data, small_pilot):
     report = _report(data, small_pilot)
-    intervention = report.tables["adherence"].rows[0]
+    intervention = report.tables["attendance"].rows[0]
     assert intervention[:5] == ["Intervention", 4, 3, 3, 2]
     assert intervention[5:7] == [0.75, 0.5]
-    assert _p(intervention[7]) == (3, 5)
+    assert _p(intervention[7]) == (3, 5) and intervention[7].ci_low is None
     fidelity = {row[0]: row for row in report.tables["fidelity_types"].rows}
     assert fidelity["Pre-quit"][1] == 2 and _p(fidelity["Pre-quit"][2]) == (12, 16)
     assert fidelity["Quit day"][1] == 1 and _p(fidelity["Quit day"][2]) == (5, 7)

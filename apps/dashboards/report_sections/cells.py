@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 # A snapshot table's row: key values, then counters (a tuple in a document read from the database).
 Row = list | tuple
@@ -69,6 +70,19 @@ class Cells:
         for row in rows:
             buckets.setdefault(row[index], []).append(row)
         return {k: self.total(v) for k, v in buckets.items()}
+
+    def group_some(self, rows: list[Row], key: str, counters: list[str]) -> dict:
+        """Sums of some counters only, grouped by one key column (each key that has rows)."""
+        index = self.key_index[key]
+        columns = [self.nkeys + self.counters.index(c) for c in counters]
+        pick = itemgetter(*columns)
+        buckets: dict = {}
+        for row in rows:
+            buckets.setdefault(row[index], []).append(pick(row))
+        return {
+            k: dict(zip(counters, map(sum, zip(*picked, strict=True)), strict=True))
+            for k, picked in buckets.items()
+        }
 
     def counter_by(self, rows: list[Row], key: str, counter: str) -> dict:
         """One counter's sums of some rows grouped by one key column (each key that has rows)."""

@@ -1,4 +1,5 @@
-"""Outcomes by arm: abstinence, quit attempts, mood change and Talking Therapies recovery."""
+"""Outcomes by arm: abstinence and quit attempts; mood change and Talking Therapies recovery as
+the service's view."""
 
 from apps.clinical.choices import Arm
 from apps.clinical.outcome_labels import ARM_HEADINGS
@@ -40,13 +41,14 @@ TALKING_THERAPIES_ROWS = (
 
 def outcomes_section(sums: Sums) -> Section:
     """The outcomes table by arm, the treatment-service 4-week quit, the quit dates behind it,
-    and who is left out of the abstinence denominators."""
+    who is left out of the abstinence denominators, and the service's view."""
     return Section(
         [
             _outcomes_table(sums),
             _treatment_service_table(sums),
             _quit_dates_table(sums),
             _left_out_table(sums),
+            _service_view_table(sums),
         ]
     )
 
@@ -56,13 +58,28 @@ def _outcomes_table(sums: Sums) -> Table:
         "outcomes",
         "Outcomes by arm (pilot estimates with 95% confidence intervals)",
         ["Outcome", *[ARM_HEADINGS[a] for a in sums.arms]],
-        note="Proportions use Wilson intervals; means use t intervals. Abstinence is intention "
-        "to treat: participants not followed up count as smoking, and those who died or moved "
-        "to an untraceable address are left out; complete case counts only those with a "
-        "report. RS6 counts from the reference quit date (the session quit date, else the "
-        "stop date reported at 3 or 6 months), in both arms.",
+        note="Proportions use Wilson intervals. Abstinence is intention to treat: participants "
+        "not followed up count as smoking, and those who died or moved to an untraceable "
+        "address are left out; complete case counts only those with a report. RS6 counts from "
+        "the reference quit date (the session quit date, else the stop date reported at 3 or 6 "
+        "months), in both arms.",
     )
     table.rows += [[label, *_proportions(sums, n, d)] for label, n, d in ABSTINENCE_ROWS]
+    return table
+
+
+def _service_view_table(sums: Sums) -> Table:
+    """(2nd ed.) First-and-last PHQ-9/GAD-7: the Talking Therapies service's view, not a trial
+    comparison (only the intervention arm has in-session questionnaires)."""
+    table = Table(
+        "service_view",
+        "The service's view: PHQ-9/GAD-7 first to last, and Talking Therapies outcomes",
+        ["Outcome", *[ARM_HEADINGS[a] for a in sums.arms]],
+        note="The service's view, not a trial comparison: first and last scores fall at "
+        "different times in each arm, because only the intervention arm has in-session "
+        "questionnaires. The comparison between arms is at fixed timepoints (PHQ-9 and GAD-7 "
+        "at baseline, 3 and 6 months). Means use t intervals; proportions Wilson intervals.",
+    )
     table.rows += [[label, *_means(sums, prefix)] for label, prefix in MOOD_ROWS]
     table.rows += [[label, *_proportions(sums, n, d)] for label, n, d in TALKING_THERAPIES_ROWS]
     return table

@@ -6,6 +6,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from apps.dashboards.metrics import MeanEstimate, Proportion
+from apps.dashboards.metrics_estimates import Difference, Spread, Summary
 from apps.dashboards.report_sections.cells import Table
 
 register = template.Library()
@@ -45,11 +46,30 @@ def format_cell(value) -> str:
         return (
             f"{value.mean:+.1f} (95% CI {value.ci_low:+.1f} to {value.ci_high:+.1f}; n={value.n})"
         )
+    if isinstance(value, Spread | Summary | Difference):
+        return format_estimate(value)
     if isinstance(value, float):
         return f"{value:,.1f}" if value != int(value) else f"{int(value):,}"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return str(value)
+
+
+def format_estimate(value: Spread | Summary | Difference) -> str:
+    """(2nd ed.) A median (IQR), a mean (SD) or a difference in means (95% CI) as text."""
+    if isinstance(value, Spread):
+        if value.median is None:
+            return "none yet (n=0)"
+        return f"{value.median:g} (IQR {value.q1:g}–{value.q3:g}; n={value.n})"
+    if isinstance(value, Summary):
+        if value.mean is None:
+            return "none yet (n=0)"
+        sd = "" if value.sd is None else f" (SD {value.sd:.1f})"
+        return f"{value.mean:.1f}{sd}; n={value.n}"
+    counts = f"n={value.n_intervention} vs {value.n_control}"
+    if value.estimate is None:
+        return f"not estimable ({counts})"
+    return f"{value.estimate:+.1f} (95% CI {value.ci_low:+.1f} to {value.ci_high:+.1f}; {counts})"
 
 
 @register.filter
@@ -59,7 +79,7 @@ def fmt(value) -> str:
 
 
 # Figures whose formatted text has no character HTML gives a meaning to (bool is an int: "True").
-NUMERIC = (int, float, Proportion, MeanEstimate)
+NUMERIC = (int, float, Proportion, MeanEstimate, Spread, Summary, Difference)
 # Each body row of a table view sits on its own line, indented as the template around it.
 ROW_START, ROW_END = "\n        <tr>", "</tr>\n      "
 
