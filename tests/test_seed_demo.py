@@ -34,6 +34,7 @@ from apps.dashboards.models import MetricSnapshot, SnapshotStatus
 from apps.demo.build import (
     DEMO_PASSWORD,
     DEMO_PLANNED_ON,
+    DEMO_STUDY_TEAM_PHONE,
     RECRUITMENT_OPEN_FOR,
     demo_plans,
 )
@@ -51,6 +52,7 @@ from apps.patients.models import Allocation, Participant, ScreeningRecord
 from apps.practitioners.models import PractitionerProfile
 from apps.reminders.models import FollowUp, Reminder, ReminderStatus
 from apps.sites.models import Site
+from apps.sites.selectors import get_pilot
 
 DEMO_CODES = ["BRS", "LDS", "MAN", "NCL"]
 
@@ -206,6 +208,12 @@ def test_demo_sites_have_ods_codes_targets_and_an_18_month_window(seeded, db):
         assert seeded.today <= site.recruitment_closes_on <= seeded.today + dt.timedelta(days=31)
         last = Participant.objects.filter(site=site).aggregate(n=Max("trial_id"))["n"]
         assert site.next_participant_number == int(last.split("-")[1]) + 1
+
+
+def test_demo_patients_are_given_the_study_team_phone_number(seeded, client, db):
+    assert get_pilot().study_team_phone == DEMO_STUDY_TEAM_PHONE
+    body = client.get(f"/q/{'x' * 43}/").content.decode()
+    assert f">{DEMO_STUDY_TEAM_PHONE}</a>" in body
 
 
 def test_demo_staff_sign_in_with_the_demo_password(seeded, client, db):

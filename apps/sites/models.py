@@ -3,6 +3,7 @@
 import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -57,6 +58,18 @@ class Pilot(TimeStampedModel):
     current_consent_form_version = models.CharField(max_length=20, default="v1.0")
     expected_bcts = models.JSONField(
         default=dict, blank=True, help_text="Session type -> BCT codes the protocol expects."
+    )
+    study_team_phone = models.CharField(
+        "study team phone number",
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 ]{5,20}[0-9]$",
+                "Enter a phone number: digits and spaces, optionally starting with +.",
+            )
+        ],
+        help_text="Shown to patients on every questionnaire page: how to reach the study team.",
     )
 
     class Meta:
