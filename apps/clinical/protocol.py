@@ -1,5 +1,7 @@
 """The NCSCT-based session protocol: session types, BCTs, and what each type expects."""
 
+from datetime import date, timedelta
+
 from django.db import models
 
 
@@ -62,6 +64,11 @@ class ProductAction(models.TextChoices):
 
 
 MAX_SESSIONS = 12
+
+# Treatment sessions are offered for this many weeks from the first attended session (a design
+# decision of this project, overridable in Pilot.treatment_weeks).
+DEFAULT_TREATMENT_WEEKS = 12
+MAX_TREATMENT_WEEKS = 52
 
 # Protocol defaults (a design decision of this project, overridable in Pilot.expected_bcts).
 DEFAULT_EXPECTED_BCTS: dict[str, tuple[str, ...]] = {
@@ -130,3 +137,9 @@ def fidelity(delivered: list[str] | tuple[str, ...], expected: tuple[str, ...]) 
     if not expected:
         return None
     return len(set(delivered) & set(expected)) / len(set(expected))
+
+
+def treatment_period_open(first_session_on: date | None, today: date, weeks: int) -> bool:
+    """Whether sessions are still offered: no session attended yet, or fewer than `weeks` weeks
+    since the first one (day 0 is the first session's day)."""
+    return first_session_on is None or today < first_session_on + timedelta(weeks=weeks)

@@ -3,11 +3,15 @@
 import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
-from apps.clinical.protocol import duplicate_expected_bcts
+from apps.clinical.protocol import (
+    DEFAULT_TREATMENT_WEEKS,
+    MAX_TREATMENT_WEEKS,
+    duplicate_expected_bcts,
+)
 from apps.core.models import TimeStampedModel
 
 
@@ -59,6 +63,12 @@ class Pilot(TimeStampedModel):
     expected_bcts = models.JSONField(
         default=dict, blank=True, help_text="Session type -> BCT codes the protocol expects."
     )
+    treatment_weeks = models.PositiveSmallIntegerField(
+        "treatment period (weeks)",
+        default=DEFAULT_TREATMENT_WEEKS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TREATMENT_WEEKS)],
+        help_text="Sessions are offered for this many weeks from the first attended session.",
+    )
     study_team_phone = models.CharField(
         "study team phone number",
         max_length=30,
@@ -75,6 +85,10 @@ class Pilot(TimeStampedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["name"], name="one_pilot_per_name"),
+            models.CheckConstraint(
+                condition=Q(treatment_weeks__gte=1, treatment_weeks__lte=MAX_TREATMENT_WEEKS),
+                name="pilot_treatment_weeks_1_52",
+            ),
         ]
 
     def __str__(self) -> str:
