@@ -34,6 +34,7 @@ from apps.dashboards.models import MetricSnapshot, SnapshotStatus
 from apps.demo.build import (
     DEMO_PASSWORD,
     DEMO_PLANNED_ON,
+    DEMO_STUDY_TEAM_PHONE,
     RECRUITMENT_OPEN_FOR,
     demo_plans,
 )
@@ -48,9 +49,12 @@ from apps.outcomes.models import (
     SmokingStatusReport,
 )
 from apps.patients.models import Allocation, Participant, ScreeningRecord
+from apps.patients.participant_page import timeline
 from apps.practitioners.models import PractitionerProfile
 from apps.reminders.models import FollowUp, Reminder, ReminderStatus
 from apps.sites.models import Site
+from apps.sites.selectors import get_pilot
+from apps.workspace.selectors import participant_page_data
 
 DEMO_CODES = ["BRS", "LDS", "MAN", "NCL"]
 
@@ -208,6 +212,12 @@ def test_demo_sites_have_ods_codes_targets_and_an_18_month_window(seeded, db):
         assert site.next_participant_number == int(last.split("-")[1]) + 1
 
 
+def test_demo_patients_are_given_the_study_team_phone_number(seeded, client, db):
+    assert get_pilot().study_team_phone == DEMO_STUDY_TEAM_PHONE
+    body = client.get(f"/q/{'x' * 43}/").content.decode()
+    assert f">{DEMO_STUDY_TEAM_PHONE}</a>" in body
+
+
 def test_demo_staff_sign_in_with_the_demo_password(seeded, client, db):
     for code in DEMO_CODES:
         site = Site.objects.get(code=code)
@@ -341,6 +351,30 @@ def test_demo_dates_are_all_in_the_past(seeded, db):
     pending = Reminder.objects.filter(participant__in=participants, status="pending")
     assert pending.exists()
     assert not pending.filter(due_at__lt=timezone.now()).exists()
+
+
+def test_demo_timestamps_fall_on_the_demo_dates_not_the_load_time(seeded, db):
+    """Allocations (and every other moment the participant timeline shows) happened on the
+    plan's days, so randomisation comes before the sessions it led to."""
+    participants = _demo_participants().select_related(
+        "screening__screened_by", "consent_taken_by", "allocation__allocated_by"
+    )
+    allocated = 0
+    for participant in participants:
+        allocation = getattr(participant, "allocation", None)
+        if allocation is not None:
+            allocated += 1
+            assert timezone.localdate(allocation.allocated_at) == participant.randomised_on
+        data = participant_page_data(participant)
+        events = timeline(participant, allocation, data)
+        for event in events:
+            if isinstance(event.when, dt.datetime):
+                day = timezone.localdate(event.when)
+                assert participant.screened_on <= day < seeded.today, (participant, event)
+        kinds = [event.kind for event in events]
+        if allocation is not None and "session" in kinds:
+            assert kinds.index("allocation") < kinds.index("session"), participant
+    assert allocated == Allocation.objects.filter(participant__in=participants).count() > 100
 
 
 def test_every_demo_write_went_through_the_audited_services(seeded, db):

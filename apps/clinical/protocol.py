@@ -1,6 +1,6 @@
 """The NCSCT-based session protocol: session types, BCTs, and what each type expects."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 
@@ -67,6 +67,11 @@ MAX_SESSIONS = 12
 # (2nd ed.) Sessions an intervention participant must attend to count as adherent: pre-quit,
 # quit day and two follow-ups (clinical-rules.md; overridable in Pilot.minimum_sessions).
 DEFAULT_MINIMUM_SESSIONS = 4
+
+# Treatment sessions are offered for this many weeks from the first attended session (a design
+# decision of this project, overridable in Pilot.treatment_weeks).
+DEFAULT_TREATMENT_WEEKS = 12
+MAX_TREATMENT_WEEKS = 52
 
 # Protocol defaults (a design decision of this project, overridable in Pilot.expected_bcts).
 DEFAULT_EXPECTED_BCTS: dict[str, tuple[str, ...]] = {
@@ -158,3 +163,9 @@ def session_date_errors(
         if quit_date is not None and quit_date < screened_on:
             errors.append(("quit_date_set", f"The quit date cannot be before screening ({on})."))
     return errors
+
+
+def treatment_period_open(first_session_on: date | None, today: date, weeks: int) -> bool:
+    """Whether sessions are still offered: no session attended yet, or fewer than `weeks` weeks
+    since the first one (day 0 is the first session's day)."""
+    return first_session_on is None or today < first_session_on + timedelta(weeks=weeks)

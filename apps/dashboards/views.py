@@ -135,6 +135,8 @@ def _chart_payload(report: Report) -> dict:
             "labels": chart["labels"],
             "datasets": datasets,
             "percent": chart.get("percent", False),
+            "horizontal": chart.get("horizontal", False),
+            "axis_title": chart.get("axis_title", ""),
         }
     return charts
 

@@ -25,9 +25,12 @@ from apps.demo.plan_types import SitePlan, SiteSpec
 from apps.practitioners.models import PractitionerProfile
 from apps.sites.models import Site
 from apps.sites.selectors import get_pilot
+from apps.sites.services import set_study_team_phone
 
 DEMO_DOMAIN = "demo.quitpilot.test"
 DEMO_PASSWORD = "quitpilot-demo"
+# From Ofcom's range kept for drama (01174 960000-960999): it rings no one.
+DEMO_STUDY_TEAM_PHONE = "0117 496 0123"
 DEMO_SEED = 2026
 # The demo is planned as seen on this day and moved to the day it is loaded, so it has the same
 # shape (statuses, alerts, messages, counts) on every date (calendar_safety.py). A day on which
@@ -134,6 +137,7 @@ def build_demo(*, today: date) -> list[DemoLogin]:
     plans, rng = demo_plans(today)
     specs = [plan.spec for plan in plans]
     with pghistory.context(command="seed_demo"):
+        set_study_team_phone(phone=DEMO_STUDY_TEAM_PHONE)
         sites = [_create_site(spec) for spec in specs]
         staff = [
             _create_site_staff(site, pwps, lead, rng, spec.opens_on)

@@ -91,7 +91,7 @@ def _load_participant(
         return
     _open_planned_block(site, plan, person)
     allocation = journey.randomise_participant(
-        participant=participant, by=pwp, today=person.randomised_on
+        participant=participant, by=pwp, today=person.randomised_on, at=person.randomised_at
     )
     assert allocation is not None and allocation.arm == person.arm, "plan and blocks disagree"
     participant.refresh_from_db()

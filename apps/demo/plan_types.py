@@ -123,6 +123,13 @@ class ParticipantPlan:
     completed: bool = False
 
     @property
+    def randomised_at(self) -> datetime | None:
+        """When the PWP randomised them: mid-morning of the day, before the baseline CO."""
+        if self.randomised_on is None:
+            return None
+        return datetime.combine(self.randomised_on, time(10, 30), tzinfo=LONDON)
+
+    @property
     def status(self) -> str:
         if self.withdrawn_before_randomisation:
             return "withdrawn"

@@ -125,10 +125,18 @@ def update_contact_details(
 
 @transaction.atomic
 def randomise_participant(
-    *, participant: Participant, by, today: date | None = None
+    *, participant: Participant, by, today: date | None = None, at: datetime | None = None
 ) -> Allocation | None:
-    """Allocate a consented participant (or enrol them in a single-arm pilot), exactly once."""
-    today = today or timezone.localdate()
+    """Allocate a consented participant (or enrol them in a single-arm pilot), exactly once.
+
+    `at` is when the allocation happened, for records entered after the fact (the demo); it
+    defaults to now and can never be later.
+    """
+    now = timezone.now()
+    if at is not None and at > now:
+        raise DomainError("The allocation time cannot be in the future.", field="allocated_at")
+    at = at or now
+    today = today or timezone.localdate(at)
     # Lock order site -> participant: two PWPs randomising at one site queue on the site row.
     site = Site.objects.select_for_update().get(pk=participant.site_id)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
@@ -145,7 +153,7 @@ def randomise_participant(
             arm=block.arms[block.next_position],
             block=block,
             position=block.next_position,
-            allocated_at=timezone.now(),
+            allocated_at=at,
             allocated_by=by,
         )
         block.next_position += 1

@@ -21,6 +21,7 @@ from apps.outcomes import questionnaire_submission as answers_on_link
 from apps.outcomes.questionnaire_forms import ItemsForm, SmokingForm
 from apps.outcomes.questionnaire_submission import smoking_context
 from apps.reminders import questionnaire_links as links
+from apps.sites.selectors import get_pilot
 
 DONE_SESSION_KEY = "questionnaire_done"
 _PROBLEM_STATUS = {links.UNKNOWN: 404, links.EXPIRED: 410, links.USED: 410, links.NOT_OPEN: 403}
@@ -33,8 +34,22 @@ CONTENT_SECURITY_POLICY = (
 
 def render(request, template: str, context: dict | None = None, status: int = 200):
     """Render a patient page with the study team's contact details."""
-    context = {"questionnaire_contact": settings.QUESTIONNAIRE_CONTACT, **(context or {})}
+    phone = get_pilot().study_team_phone
+    context = {
+        "questionnaire_contact": settings.QUESTIONNAIRE_CONTACT,
+        "study_team_phone": phone,
+        "study_team_tel": tel_uri(phone),
+        **(context or {}),
+    }
     return django_render(request, template, context, status=status)
+
+
+def tel_uri(phone: str) -> str:
+    """A tel: link for a phone number as written ("0117 496 0123" -> "tel:01174960123")."""
+    digits = "".join(c for c in phone if c.isdigit())
+    if not digits:
+        return ""
+    return f"tel:{'+' if phone.strip().startswith('+') else ''}{digits}"
 
 
 def _secure(response: HttpResponse) -> HttpResponse:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from apps.clinical import schedule
+from apps.clinical import protocol, schedule
 from apps.clinical.outcome_labels import TIMEPOINT_LABELS
 
 # The NCSCT standard programme has six sessions; more (up to 12) may be offered.
@@ -35,7 +35,7 @@ class PendingFollowUp:
 class NextAction:
     """What the practitioner should do next for a participant."""
 
-    kind: str  # consent, baseline, randomise, session, follow_up, none
+    kind: str  # consent, baseline, randomise, session, follow_up, complete, none
     label: str
     due_on: date | None = None
     overdue: bool = False
@@ -48,10 +48,16 @@ def next_action(
     pilot_is_randomised: bool,
     arm: str | None,
     attended_sessions: int,
+    first_session_on: date | None,
+    treatment_weeks: int,
     follow_ups: Sequence[PendingFollowUp],
     today: date,
 ) -> NextAction:
-    """The next due action: open follow-up windows first, then sessions, then what comes next."""
+    """The next due action: completion once the last follow-up is over, then open follow-up
+    windows, then sessions while the treatment period lasts, then the next window to open.
+
+    follow_ups are all the participant's follow-ups, closed ones too (their status says so).
+    """
     if status == "screened":
         return NextAction("consent", "Record consent")
     if status == "consented":
@@ -60,6 +66,9 @@ def next_action(
         return NextAction("randomise", "Randomise" if pilot_is_randomised else "Enrol")
     if status not in ("randomised", "enrolled", "lost"):
         return NextAction("none", "No further action")
+    month6 = next((f for f in follow_ups if f.timepoint == schedule.MONTH6), None)
+    if trial_completion(status=status, month6=month6, today=today).allowed:
+        return NextAction("complete", "Follow-ups over: mark participation complete")
     pending = sorted(
         (f for f in follow_ups if f.status not in _CLOSED_FOLLOW_UPS), key=lambda f: f.due_on
     )
@@ -81,7 +90,13 @@ def next_action(
                 "follow_up", f"{name} window open, due {_day(follow_up.due_on)}", follow_up.due_on
             )
     receives_sessions = arm == "intervention" or (arm is None and status == "enrolled")
-    if status != "lost" and receives_sessions and attended_sessions < STANDARD_SESSIONS:
+    in_treatment = protocol.treatment_period_open(first_session_on, today, treatment_weeks)
+    if (
+        status != "lost"
+        and receives_sessions
+        and in_treatment
+        and attended_sessions < STANDARD_SESSIONS
+    ):
         number = attended_sessions + 1
         return NextAction("session", f"Session {number} ({_session_type_label(number)})")
     upcoming = [f for f in pending if today < f.opens_on]
@@ -97,9 +112,7 @@ def _day(value: date) -> str:
 
 
 def _session_type_label(number: int) -> str:
-    from apps.clinical.protocol import SessionType, suggested_session_type
-
-    return SessionType(suggested_session_type(number)).label.lower()
+    return protocol.SessionType(protocol.suggested_session_type(number)).label.lower()
 
 
 @dataclass(frozen=True, slots=True)

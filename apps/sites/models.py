@@ -3,13 +3,15 @@
 import pghistory
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
 from apps.clinical.protocol import (
     DEFAULT_MINIMUM_SESSIONS,
+    DEFAULT_TREATMENT_WEEKS,
     MAX_SESSIONS,
+    MAX_TREATMENT_WEEKS,
     duplicate_expected_bcts,
 )
 from apps.core.models import TimeStampedModel
@@ -68,6 +70,24 @@ class Pilot(TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_SESSIONS)],
         help_text="Sessions an intervention participant must attend to count as adherent.",
     )
+    treatment_weeks = models.PositiveSmallIntegerField(
+        "treatment period (weeks)",
+        default=DEFAULT_TREATMENT_WEEKS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_TREATMENT_WEEKS)],
+        help_text="Sessions are offered for this many weeks from the first attended session.",
+    )
+    study_team_phone = models.CharField(
+        "study team phone number",
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9][0-9 ]{5,20}[0-9]$",
+                "Enter a phone number: digits and spaces, optionally starting with +.",
+            )
+        ],
+        help_text="Shown to patients on every questionnaire page: how to reach the study team.",
+    )
 
     class Meta:
         constraints = [
@@ -75,6 +95,10 @@ class Pilot(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(minimum_sessions__gte=1) & Q(minimum_sessions__lte=MAX_SESSIONS),
                 name="pilot_minimum_sessions_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(treatment_weeks__gte=1, treatment_weeks__lte=MAX_TREATMENT_WEEKS),
+                name="pilot_treatment_weeks_1_52",
             ),
         ]
 

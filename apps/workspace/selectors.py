@@ -19,7 +19,7 @@ from apps.outcomes.models import (
 )
 from apps.patients.models import Baseline, Participant
 from apps.patients.selectors import participants_visible_to
-from apps.reminders.models import FollowUp, FollowUpStatus, Reminder, ReminderChannel
+from apps.reminders.models import FollowUp, Reminder, ReminderChannel
 from apps.workspace.outcome_records import outcomes_for, records_of_loaded
 
 CASELOAD_SORTS = {
@@ -34,10 +34,11 @@ CASELOAD_SORTS = {
 def caseload_for(
     user, *, mine_only: bool = False, search: str = "", status: str = "", sort: str = "trial_id"
 ) -> QuerySet[Participant]:
-    """The caseload rows: one query for the rows plus one for their pending follow-ups.
+    """The caseload rows: one query for the rows plus one for their follow-ups.
 
-    Each row carries arm, last session date, attended session count, open alert count and
-    whether a baseline exists, so the page costs the same number of queries at any size.
+    Each row carries arm, last session date, first attended session date, attended session
+    count, open alert count and whether a baseline exists, so the page costs the same number
+    of queries at any size.
     """
     rows = participants_visible_to(user)
     if mine_only:
@@ -54,6 +55,7 @@ def caseload_for(
     rows = rows.select_related("site", "assigned_pwp").annotate(
         arm=F("allocation__arm"),
         last_session_on=Subquery(sessions.order_by("-session_date").values("session_date")[:1]),
+        first_session_on=Subquery(attended.order_by("session_date").values("session_date")[:1]),
         attended_sessions=Coalesce(
             Subquery(attended.order_by().values("participant").annotate(n=Count("id")).values("n")),
             0,
@@ -66,10 +68,11 @@ def caseload_for(
         ),
         has_baseline=Exists(Baseline.objects.filter(participant=OuterRef("pk"))),
     )
-    pending = FollowUp.objects.exclude(
-        status__in=[FollowUpStatus.COMPLETED, FollowUpStatus.CANCELLED, FollowUpStatus.MISSED]
-    ).order_by("due_on")
-    rows = rows.prefetch_related(Prefetch("follow_ups", queryset=pending, to_attr="pending"))
+    # Closed follow-ups too: a completed or missed 6-month one makes completion the next step.
+    follow_ups = FollowUp.objects.order_by("due_on")
+    rows = rows.prefetch_related(
+        Prefetch("follow_ups", queryset=follow_ups, to_attr="follow_up_list")
+    )
     return rows.order_by(*CASELOAD_SORTS.get(sort, CASELOAD_SORTS["trial_id"]))
 
 

@@ -40,10 +40,10 @@ def _detail(participant: Participant, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _pending(participant) -> list[overview.PendingFollowUp]:
+def _follow_ups(rows) -> list[overview.PendingFollowUp]:
     return [
         overview.PendingFollowUp(f.timepoint, f.due_on, f.opens_on, f.closes_on, f.status)
-        for f in getattr(participant, "pending", [])
+        for f in rows
     ]
 
 
@@ -74,7 +74,9 @@ def caseload(request):
                 pilot_is_randomised=pilot.is_randomised,
                 arm=p.arm,
                 attended_sessions=p.attended_sessions,
-                follow_ups=_pending(p),
+                first_session_on=p.first_session_on,
+                treatment_weeks=pilot.treatment_weeks,
+                follow_ups=_follow_ups(p.follow_up_list),
                 today=today,
             ),
         }
@@ -193,19 +195,18 @@ def participant_detail(request, public_id):
         participant, today=today, pilot=pilot, loaded=data
     )
     four_week = four_week_display(outcomes) if outcomes else None
-    attended = sum(1 for s in data["sessions"] if s.attendance == "attended")
+    attended = [s.session_date for s in data["sessions"] if s.attendance == "attended"]
     allocation = getattr(participant, "allocation", None)
     baseline = getattr(participant, "baseline", None)
-    pending = [
-        overview.PendingFollowUp(f.timepoint, f.due_on, f.opens_on, f.closes_on, f.status)
-        for f in data["follow_ups"]
-    ]
+    pending = _follow_ups(data["follow_ups"])
     next_step = overview.next_action(
         status=participant.status,
         has_baseline=baseline is not None,
         pilot_is_randomised=pilot.is_randomised,
         arm=allocation.arm if allocation else None,
-        attended_sessions=attended,
+        attended_sessions=len(attended),
+        first_session_on=min(attended, default=None),
+        treatment_weeks=pilot.treatment_weeks,
         follow_ups=pending,
         today=today,
     )
@@ -452,10 +453,7 @@ def participant_complete(request, public_id):
     """Confirm, then mark trial participation complete once the 6-month follow-up is over."""
     participant = participant_for_view(request, public_id, write=True)
     today = timezone.localdate()
-    pending = [
-        overview.PendingFollowUp(f.timepoint, f.due_on, f.opens_on, f.closes_on, f.status)
-        for f in participant.follow_ups.all()
-    ]
+    pending = _follow_ups(participant.follow_ups.all())
     trial_end = _trial_completion(participant.status, pending, today)
     if participant.status == Status.COMPLETED:
         messages.info(request, f"{participant.trial_id} has already completed the trial.")

@@ -4,6 +4,42 @@
   "use strict";
 
   var COLOURS = ["#005eb8", "#d5281b", "#007f3b", "#7c2855", "#ffb81c", "#330072"];
+  var TRACK = "#d8dde0";
+
+  function dataset(d, colour, bullet) {
+    if (d.track) {
+      // The bullet's track: what is available, drawn full width behind the bars on it.
+      return {
+        type: "bar", label: d.label, data: d.data, backgroundColor: TRACK,
+        borderColor: "#aeb7bd", borderWidth: 1, grouped: false,
+        barPercentage: 1, categoryPercentage: 0.9, order: 2
+      };
+    }
+    return {
+      type: d.type,
+      label: d.label,
+      // On a bullet a zero is no bar at all, not the shortest bar.
+      data: bullet ? d.data.map(function (v) { return v === 0 ? null : v; }) : d.data,
+      backgroundColor: d.type === "line" ? "transparent" : colour,
+      borderColor: colour,
+      borderWidth: 2,
+      borderDash: d.dashed ? [6, 4] : [],
+      pointRadius: d.type === "line" ? 0 : undefined,
+      // A few minutes against a working week must still show as a bar.
+      minBarLength: bullet ? 3 : undefined,
+      categoryPercentage: bullet ? 0.55 : undefined,
+      order: d.type === "line" ? 0 : 1
+    };
+  }
+
+  function valueScale(spec) {
+    if (spec.percent) {
+      return { beginAtZero: true, max: 100, title: { display: true, text: "%" } };
+    }
+    var scale = { beginAtZero: true };
+    if (spec.axis_title) { scale.title = { display: true, text: spec.axis_title }; }
+    return scale;
+  }
 
   function drawCharts() {
     var node = document.getElementById("dashboard-charts");
@@ -13,35 +49,29 @@
       var canvas = document.getElementById("chart-" + key);
       if (!canvas) { return; }
       var spec = charts[key];
-      var datasets = spec.datasets.map(function (d, i) {
-        var colour = COLOURS[i % COLOURS.length];
-        return {
-          type: d.type,
-          label: d.label,
-          data: d.data,
-          backgroundColor: d.type === "line" ? "transparent" : colour,
-          borderColor: colour,
-          borderWidth: 2,
-          borderDash: d.dashed ? [6, 4] : [],
-          pointRadius: d.type === "line" ? 0 : undefined,
-          order: d.type === "line" ? 0 : 1
-        };
+      var bullet = spec.datasets.some(function (d) { return d.track; });
+      var colourIndex = 0;
+      var datasets = spec.datasets.map(function (d) {
+        var colour = d.track ? TRACK : d.colour || COLOURS[colourIndex++ % COLOURS.length];
+        return dataset(d, colour, bullet);
       });
       // Sized once from its box: a resize observer would redraw mid-print or mid-screenshot.
       var width = canvas.parentNode.clientWidth || 600;
       canvas.width = width;
-      canvas.height = Math.round(width / 2.5);
+      canvas.height = spec.horizontal
+        ? Math.max(160, 48 * spec.labels.length + 90)
+        : Math.round(width / 2.5);
+      var scales = spec.horizontal
+        ? { x: valueScale(spec), y: { grid: { display: false } } }
+        : { y: valueScale(spec) };
       new window.Chart(canvas, {
         type: "bar",
         data: { labels: spec.labels, datasets: datasets },
         options: {
           responsive: false,
           animation: false,
-          scales: {
-            y: spec.percent
-              ? { beginAtZero: true, max: 100, title: { display: true, text: "%" } }
-              : { beginAtZero: true }
-          },
+          indexAxis: spec.horizontal ? "y" : "x",
+          scales: scales,
           plugins: { legend: { position: "bottom" } }
         }
       });

@@ -40,7 +40,7 @@ def test_patient_answers_the_difficulty_question_on_a_phone(
     _answer_phq9(page, ["Several days"] * 8 + ["Not at all"])
     group.get_by_label("Somewhat difficult", exact=True).check()
     _fits_the_screen(page)
-    assert_accessible(page, "phq9 with the difficulty question")
+    assert_accessible(page, "phq9 with the difficulty question", every_impact=True)
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_text("Part 2 of 3")).to_be_visible()
 

@@ -44,7 +44,7 @@ def test_patient_answers_everything_changes_an_answer_and_submits_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Your 3-month follow-up questionnaire"
     )
-    assert_accessible(page, "start")
+    assert_accessible(page, "start", every_impact=True)
     page.get_by_role("button", name="Start now").click()
 
     # PHQ-9: submitting nothing shows an NHS error summary linked to each question.
@@ -54,7 +54,7 @@ def test_patient_answers_everything_changes_an_answer_and_submits_on_a_phone(
     expect(summary).to_contain_text("There is a problem")
     expect(summary.get_by_role("link")).to_have_count(9)
     expect(summary).to_be_focused()
-    assert_accessible(page, "phq9 with errors")
+    assert_accessible(page, "phq9 with errors", every_impact=True)
     summary.get_by_role("link", name="Select an answer for question 3").click()
     expect(page.locator("#item3")).to_be_focused()
 
@@ -63,6 +63,7 @@ def test_patient_answers_everything_changes_an_answer_and_submits_on_a_phone(
 
     # GAD-7 by keyboard only: Space picks, Tab moves to the next question, arrows change.
     expect(page.get_by_text("Part 2 of 3")).to_be_visible()
+    assert_accessible(page, "gad7", every_impact=True)
     page.locator("#item1").focus()
     page.keyboard.press("Space")
     for _ in range(6):
@@ -83,7 +84,7 @@ def test_patient_answers_everything_changes_an_answer_and_submits_on_a_phone(
     count.fill("15")
     for name in ("tried to stop smoking", "e-cigarette", "stop smoking medicine"):
         page.get_by_role("group", name=re.compile(name)).get_by_label("No", exact=True).check()
-    assert_accessible(page, "smoking")
+    assert_accessible(page, "smoking", every_impact=True)
     screenshot(page, "questionnaire-phone")
     page.get_by_role("button", name="Save and continue").click()
 
@@ -91,10 +92,11 @@ def test_patient_answers_everything_changes_an_answer_and_submits_on_a_phone(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Check your answers before sending them"
     )
-    assert_accessible(page, "check answers")
+    assert_accessible(page, "check answers", every_impact=True)
     expect(page.get_by_text("15", exact=True)).to_be_visible()
     page.get_by_role("link", name=re.compile("your answer to: 3. Trouble falling")).click()
     expect(_question(page, 3).get_by_label("Several days", exact=True)).to_be_checked()
+    assert_accessible(page, "phq9, changing an answer", every_impact=True)
     _question(page, 3).get_by_label("Nearly every day", exact=True).check()
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -106,7 +108,7 @@ def test_patient_answers_everything_changes_an_answer_and_submits_on_a_phone(
     page.get_by_role("button", name="Send answers").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Answers sent")
     expect(page.get_by_text("Get help now")).to_have_count(0)
-    assert_accessible(page, "confirmation")
+    assert_accessible(page, "confirmation", every_impact=True)
 
     phq9 = PHQ9Response.objects.get(participant=participant)
     assert phq9.items == [1, 1, 3, 1, 1, 1, 1, 1, 0]
@@ -120,7 +122,7 @@ def test_patient_answers_everything_changes_an_answer_and_submits_on_a_phone(
         "This questionnaire has already been sent"
     )
     assert participant.trial_id not in page.content()
-    assert_accessible(page, "used link")
+    assert_accessible(page, "used link", every_impact=True)
 
 
 def test_thoughts_of_self_harm_show_urgent_support_on_the_confirmation(
@@ -143,7 +145,7 @@ def test_thoughts_of_self_harm_show_urgent_support_on_the_confirmation(
     expect(card).to_contain_text("option 2")
     expect(card).to_contain_text("116 123")
     expect(card).to_contain_text("999")
-    assert_accessible(page, "confirmation with urgent support")
+    assert_accessible(page, "confirmation with urgent support", every_impact=True)
     assert SafetyAlert.objects.filter(participant=participant).count() == 1
 
 
@@ -161,7 +163,7 @@ def test_a_risk_answer_saved_and_abandoned_reaches_the_caseload(
     card = page.locator("#urgent-support")
     for text in ("NHS 111", "option 2", "116 123", "999", "0117 496 0000"):
         expect(card).to_contain_text(text)
-    assert_accessible(page, "gad7 with urgent support")
+    assert_accessible(page, "gad7 with urgent support", every_impact=True)
     screenshot(page, "questionnaire-urgent-support")
     page.close()
 
@@ -177,3 +179,18 @@ def test_a_risk_answer_saved_and_abandoned_reaches_the_caseload(
     expect(banner).to_contain_text("answered on the questionnaire, not submitted")
     assert_accessible(staff, "caseload with a draft alert")
     staff.close()
+
+
+def test_the_back_link_is_in_a_landmark_and_works_by_keyboard(page, link_url, assert_accessible):
+    _, url = link_url
+    page.goto(url + "smoking/")
+    back = page.get_by_role("navigation", name="Back").get_by_role("link", name="Back")
+    expect(back).to_be_visible()
+    assert_accessible(page, "smoking, before answering", every_impact=True)
+    # The back link is the first thing after the skip link and the header.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(back).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Part 2 of 3")).to_be_visible()

@@ -48,6 +48,7 @@ def test_the_admin_form_shows_the_error_on_the_field(admin_user):
         "current_consent_form_version": "v1.0",
         "expected_bcts": '{"pre_quit": ["assess_smoking", "assess_smoking"]}',
         "minimum_sessions": "4",
+        "treatment_weeks": "12",
     }
     form = form_class(data)
     assert not form.is_valid()

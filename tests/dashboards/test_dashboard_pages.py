@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.urls import reverse
@@ -350,6 +351,31 @@ def test_workload_counts_only_sessions_at_the_sites_shown(
     assert only_b["Pat Both"][1:5] == ["LDS", 300, 3.8, 45]
     everyone = workload(trial_manager)
     assert everyone["Pat Both"][1:5] == ["BRS, LDS", 300, 5.0, 60]
+
+
+def _charts(html: str) -> dict:
+    script = html.split('<script id="dashboard-charts" type="application/json">', 1)[1]
+    return json.loads(script.split("</script>", 1)[0])
+
+
+def test_workload_chart_is_bars_per_pwp_on_their_available_minutes_with_a_table(
+    client, trial_manager, snapshot, small_pilot
+):
+    response = _get(client, trial_manager)
+    html = response.content.decode()
+    chart = _charts(html)["workload"]
+    rows = response.context["state"].report().tables["workload"].rows
+    # One bar row per PWP (categories, so no line joins one person to the next) ...
+    assert chart["horizontal"] is True and chart["axis_title"] == "Minutes per week"
+    assert chart["labels"] == [row[0] for row in rows] and rows
+    assert {d["type"] for d in chart["datasets"]} == {"bar"}
+    track, mean, busiest = chart["datasets"]
+    # ... drawn on a track of the minutes each has available, from the table's own figures.
+    assert track["track"] and track["data"] == [row[2] for row in rows]
+    assert mean["data"] == [row[3] for row in rows]
+    assert busiest["data"] == [row[4] for row in rows]
+    # The figures are also a table, shown open beside the chart.
+    assert '<details class="qp-table-view mt-2" open>\n  <summary>Table view: PWP workload' in html
 
 
 def _open_alerts_now(html: str) -> str:

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from apps.journey.services import set_quit_date
@@ -16,6 +17,8 @@ from apps.outcomes.models import (
 )
 from apps.reminders import questionnaire_links as links
 from apps.reminders.models import FollowUpStatus, QuestionnaireLink, ReminderStatus
+from apps.sites.selectors import get_pilot
+from apps.sites.services import set_study_team_phone
 from tests.reminders.helpers import participant_with_open_month3
 
 pytestmark = pytest.mark.django_db
@@ -399,5 +402,38 @@ def test_posts_need_the_csrf_token_even_though_no_referrer_hides_the_origin(open
 @pytest.mark.parametrize("page", ["", "phq9", "gad7", "smoking"])
 def test_patient_pages_cost_one_query(client, opened, page, django_assert_num_queries):
     _, _, token = opened
-    with django_assert_num_queries(1):  # the link, with its follow-up and participant
+    # The link, with its follow-up and participant; the pilot, for the study team's phone.
+    with django_assert_num_queries(2):
         assert client.get(_url(token, page)).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["", "phq9", "gad7", "smoking", "check"])
+def test_patient_pages_give_the_study_team_phone_number(client, opened, page):
+    _, _, token = opened
+    _answer_all(client, token)
+    set_study_team_phone(phone="0117  496 0123")
+    body = client.get(_url(token, page)).content.decode()
+    assert (
+        'Call the study team on <a class="nhsuk-link" href="tel:01174960123">0117 496 0123</a>'
+        in body
+    )
+
+
+def test_a_link_that_does_not_work_still_gives_the_study_team_phone_number(client, opened):
+    set_study_team_phone(phone="+44 117 496 0123")
+    body = client.get(f"/q/{'x' * 43}/").content.decode()
+    assert 'href="tel:+441174960123">+44 117 496 0123</a>' in body
+
+
+def test_without_a_phone_number_the_pages_point_to_the_information_sheet(client, opened):
+    _, _, token = opened
+    body = client.get(_url(token)).content.decode()
+    assert "Call the study team" not in body
+    assert "details on your participant information sheet" in body
+
+
+@pytest.mark.parametrize("phone", ["call us", "0117", "0117 496 0123 ext 4"])
+def test_a_study_team_phone_that_is_not_a_number_is_refused(db, phone):
+    with pytest.raises(ValidationError):
+        set_study_team_phone(phone=phone)
+    assert get_pilot().study_team_phone == ""

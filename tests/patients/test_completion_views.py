@@ -137,3 +137,29 @@ def test_read_only_roles_see_no_completion_button(client, advisor_a, past_month6
     html = client.get(_detail(past_month6)).content.decode()
     assert past_month6.trial_id in html
     assert BUTTON not in html
+
+
+NEXT = "Follow-ups over: mark participation complete"
+
+
+def _next_step(html: str) -> str:
+    return html.split("<strong>Next:</strong>", 1)[1].split("</div>", 1)[0]
+
+
+def test_once_the_six_month_follow_up_is_over_completing_is_the_next_action(
+    client, pwp_a, site_a, past_month6
+):
+    # An intervention participant seen three times eight months ago is not due "Session 4".
+    client.force_login(pwp_a)
+    link = f'<a href="{_url(past_month6)}">{NEXT}</a>'
+    assert link in _next_step(client.get(_detail(past_month6)).content.decode())
+    caseload = client.get(reverse("caseload")).content.decode()
+    row = caseload.split(f">{past_month6.trial_id}</a></th>", 1)[1].split("</tr>", 1)[0]
+    assert f'href="{_url(past_month6)}">{NEXT}' in row, row
+    assert "Session" not in row
+
+
+def test_read_only_roles_see_the_next_action_without_a_link(client, advisor_a, past_month6):
+    client.force_login(advisor_a)
+    step = _next_step(client.get(_detail(past_month6)).content.decode())
+    assert NEXT in step and "<a " not in step

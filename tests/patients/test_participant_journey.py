@@ -116,6 +116,24 @@ def test_randomise_allocates_once_and_schedules_follow_ups(site_a, pwp_a):
     assert Allocation.objects.filter(participant=participant).count() == 1
 
 
+def test_an_allocation_entered_after_the_fact_keeps_the_moment_it_happened(site_a, pwp_a):
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="baselined")
+    at = timezone.now() - dt.timedelta(days=3, hours=2)
+    allocation = journey.randomise_participant(participant=participant, by=pwp_a, at=at)
+    participant.refresh_from_db()
+    assert allocation.allocated_at == at
+    assert participant.randomised_on == max(timezone.localdate(at), participant.consented_on)
+
+
+def test_an_allocation_time_in_the_future_is_refused(site_a, pwp_a):
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="baselined")
+    later = timezone.now() + dt.timedelta(minutes=5)
+    with pytest.raises(DomainError) as error:
+        journey.randomise_participant(participant=participant, by=pwp_a, at=later)
+    assert error.value.field == "allocated_at"
+    assert not Allocation.objects.filter(participant=participant).exists()
+
+
 def test_allocation_cannot_be_changed_even_by_raw_sql(participant_a):
     with (
         pytest.raises(Exception, match="Cannot update"),

@@ -5,6 +5,7 @@ Pairs and the 4-week outcome are tested with participant_outcomes() (tests/outco
 
 import datetime as dt
 
+from apps.clinical.protocol import DEFAULT_TREATMENT_WEEKS, treatment_period_open
 from apps.patients.overview import (
     PendingFollowUp,
     TimelineEvent,
@@ -23,6 +24,8 @@ def _action(**kwargs):
         "pilot_is_randomised": True,
         "arm": "intervention",
         "attended_sessions": 0,
+        "first_session_on": None,
+        "treatment_weeks": DEFAULT_TREATMENT_WEEKS,
         "follow_ups": [],
         "today": TODAY,
     }
@@ -116,6 +119,76 @@ def test_participation_cannot_complete_without_a_six_month_follow_up_or_once_exi
         assert not trial_completion(status=status, month6=done, today=TODAY).allowed
     cancelled = _window("month6", MONTH6.opens_on, MONTH6.due_on, MONTH6.closes_on, "cancelled")
     assert not trial_completion(status="randomised", month6=cancelled, today=TODAY).allowed
+
+
+def _month6(status):
+    return _window("month6", MONTH6.opens_on, MONTH6.due_on, MONTH6.closes_on, status)
+
+
+MONTH3_DONE = _window(
+    "month3", dt.date(2026, 2, 25), dt.date(2026, 3, 11), dt.date(2026, 4, 8), "completed"
+)
+
+
+def test_after_the_six_month_follow_up_the_next_action_is_completing_not_a_session():
+    # Three sessions attended long ago, both follow-ups done: no "Session 4 (follow-up)".
+    action = _action(
+        attended_sessions=3,
+        first_session_on=dt.date(2025, 12, 1),
+        follow_ups=[MONTH3_DONE, _month6("completed")],
+    )
+    assert (action.kind, action.label) == (
+        "complete",
+        "Follow-ups over: mark participation complete",
+    )
+
+
+def test_a_missed_six_month_follow_up_or_a_lost_participant_is_offered_completion_too():
+    assert _action(arm="control", follow_ups=[_month6("missed")]).kind == "complete"
+    assert _action(status="lost", follow_ups=[_month6("completed")]).kind == "complete"
+    # Closed by date, even while the stored status still says open.
+    after = MONTH6.closes_on + dt.timedelta(days=1)
+    assert _action(follow_ups=[_month6("open")], today=after).kind == "complete"
+
+
+def test_completion_waits_for_the_six_month_window_and_never_follows_a_cancelled_one():
+    assert _action(follow_ups=[_month6("open")]).kind == "follow_up"
+    cancelled = _action(arm="control", follow_ups=[_month6("cancelled")])
+    assert cancelled.kind == "none"
+    assert _action(status="completed", follow_ups=[_month6("completed")]).kind == "none"
+
+
+def test_sessions_are_proposed_only_during_the_treatment_period():
+    twelve_weeks_ago = TODAY - dt.timedelta(weeks=12)
+    month3 = _window("month3", dt.date(2026, 8, 1), dt.date(2026, 8, 15), dt.date(2026, 9, 12))
+    last_day = _action(
+        attended_sessions=3,
+        first_session_on=twelve_weeks_ago + dt.timedelta(days=1),
+        follow_ups=[month3],
+    )
+    assert (last_day.kind, last_day.label) == ("session", "Session 4 (follow-up)")
+    ended = _action(attended_sessions=3, first_session_on=twelve_weeks_ago, follow_ups=[month3])
+    assert (ended.kind, ended.label) == ("follow_up", "3-month follow-up opens 1 Aug 2026")
+    assert _action(attended_sessions=3, first_session_on=twelve_weeks_ago).kind == "none"
+
+
+def test_the_treatment_period_is_the_pilots_setting_and_starts_at_the_first_session():
+    first = TODAY - dt.timedelta(weeks=14)
+    assert _action(attended_sessions=2, first_session_on=first).kind == "none"
+    longer = _action(attended_sessions=2, first_session_on=first, treatment_weeks=16)
+    assert longer.label == "Session 3 (follow-up)"
+    # Nobody has been seen yet: the period has not started, so session 1 is still due.
+    assert _action(first_session_on=None).label == "Session 1 (pre-quit)"
+
+
+def test_treatment_period_counts_whole_weeks_from_the_first_session_day():
+    first = dt.date(2026, 1, 5)
+    assert treatment_period_open(None, TODAY, 12)
+    assert treatment_period_open(first, first, 12)
+    assert treatment_period_open(first, dt.date(2026, 3, 29), 12)  # day 83
+    assert not treatment_period_open(first, dt.date(2026, 3, 30), 12)  # day 84: 12 weeks on
+    assert treatment_period_open(first, dt.date(2026, 1, 11), 1)
+    assert not treatment_period_open(first, dt.date(2026, 1, 12), 1)
 
 
 def test_timeline_is_oldest_first_with_times_ordered_within_a_day():

@@ -65,12 +65,19 @@ def _practitioner_row(
 
 
 def _chart(table: Table) -> dict:
+    """Bullet bars, one row per PWP: available minutes as a pale track, delivered ones on it.
+
+    A PWP is a category, not a point on a scale, so nothing joins one person to the next.
+    """
     return {
         "type": "bar",
         "table": table.key,
         "labels": [row[0] for row in table.rows],
+        "horizontal": True,
+        "axis_title": "Minutes per week",
         "datasets": [
+            {"type": "bar", "label": "Available minutes per week", "column": 2, "track": True},
             {"type": "bar", "label": "Mean minutes per week", "column": 3},
-            {"type": "line", "label": "Available minutes per week", "column": 2, "dashed": True},
+            {"type": "bar", "label": "Busiest week (minutes)", "column": 4, "colour": "#7c2855"},
         ],
     }
