@@ -22,6 +22,8 @@ class ProportionSerializer(serializers.Serializer):
     ci_high = serializers.FloatField(allow_null=True)
 
 
+# Each cell shape is closed (additionalProperties false), so a cell matches exactly one of the
+# oneOf shapes: a mean with its interval would otherwise also match the mean-and-SD shape.
 _PROPORTION = {
     "type": "object",
     "properties": {
@@ -32,6 +34,7 @@ _PROPORTION = {
         "ci_high": {"type": "number", "nullable": True},
     },
     "required": ["numerator", "denominator", "percent", "ci_low", "ci_high"],
+    "additionalProperties": False,
 }
 _MEAN = {
     "type": "object",
@@ -43,6 +46,7 @@ _MEAN = {
         "ci_high": {"type": "number", "nullable": True},
     },
     "required": ["n", "mean", "sd", "ci_low", "ci_high"],
+    "additionalProperties": False,
 }
 
 # (2nd ed.) Sessions attended per participant, a mean per arm, a difference between arms.
@@ -55,6 +59,7 @@ _SPREAD = {
         "q3": {"type": "number", "nullable": True},
     },
     "required": ["n", "median", "q1", "q3"],
+    "additionalProperties": False,
 }
 _SUMMARY = {
     "type": "object",
@@ -64,6 +69,7 @@ _SUMMARY = {
         "sd": {"type": "number", "nullable": True},
     },
     "required": ["n", "mean", "sd"],
+    "additionalProperties": False,
 }
 _DIFFERENCE = {
     "type": "object",
@@ -76,6 +82,7 @@ _DIFFERENCE = {
         "df": {"type": "integer", "nullable": True},
     },
     "required": ["n_intervention", "n_control", "estimate", "ci_low", "ci_high", "df"],
+    "additionalProperties": False,
 }
 
 

@@ -69,6 +69,7 @@ def test_the_admin_form_takes_an_adherence_minimum_of_1_to_12_sessions(admin_use
         "current_consent_form_version": "v1.0",
         "expected_bcts": "{}",
         "minimum_sessions": minimum,
+        "treatment_weeks": "12",
     }
     form = form_class(data)
     assert form.is_valid() == valid
