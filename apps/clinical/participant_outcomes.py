@@ -329,6 +329,7 @@ def _latest_measures(records: ParticipantRecords) -> dict[str, dict[str, object]
             "cigarettes_last_7_days": field_of(report, "cigarettes_last_7_days"),
             "smoke_free_since_day_14": field_of(report, "smoke_free_since_day_14"),
             "cigarettes_since_day_14": field_of(report, "cigarettes_since_day_14"),
+            "stopped_on": field_of(report, "stopped_on"),
         }
     return measures
 

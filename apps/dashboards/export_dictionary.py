@@ -149,6 +149,12 @@ WIDE += [
        values=YES_NO, timepoint="month6"),
     _v("cigs14_month6", "Cigarettes since day 14 after quit date, 6 months", "integer",
        "cigarettes", timepoint="month6"),
+    _v("stopped_day_month3", "Stop date reported at 3 months, days after randomisation",
+       "integer", "days", timepoint="month3"),
+    _v("stopped_day_month6", "Stop date reported at 6 months, days after randomisation",
+       "integer", "days", timepoint="month6"),
+    _v("ref_quit_day", "Reference quit date (session quit date, else earliest stop date "
+       "reported), days after randomisation", "integer", "days"),
     _v("quit_attempt", "Reported a quit attempt of 24 hours or more after baseline", "boolean",
        values=YES_NO),
     _v("quit4w", "4-week quit outcome (Russell Standard)", "category", values=QUIT4,

@@ -73,6 +73,7 @@ def _participant_counters(o: ParticipantOutcomes) -> dict[str, int]:
             c[f"{k}_withdrew_{reason}"] = status == WITHDRAWN and r.exit_reason == reason
             c[f"{k}_lost_{reason}"] = status == LOST and r.exit_reason == reason
     q4 = o.four_week.outcome if o.four_week else None
+    m3_reached = o.counts_at("month3")
     # (2nd ed.) Abstinence denominators leave out deaths and untraceable moves.
     w4, m3, m6 = (o.in_abstinence_denominator(tp) for tp in FOLLOW_UP_TIMEPOINTS)
     pp3, pp6 = o.point_prevalence["month3"], o.point_prevalence["month6"]
@@ -95,6 +96,8 @@ def _participant_counters(o: ParticipantOutcomes) -> dict[str, int]:
         rs6_due=m6,
         rs6_yes=m6 and o.rs6,
         quit_attempt=o.quit_attempt,
+        # (2nd ed.) The progression criterion counts it among those who reached 3 months.
+        quit_attempt_m3=m3_reached and o.quit_attempt,
     )
     for name, change in (("phq", o.phq9_change), ("gad", o.gad7_change)):
         c[f"{name}_change_n"] = change is not None

@@ -134,6 +134,7 @@ def report_to_dict(report: Report) -> dict:
                 "green_from": c.green_from,
                 "amber_from": c.amber_from,
                 "explanation": c.explanation,
+                "interim_note": c.interim_note,
             }
             for c in report.criteria
         ],

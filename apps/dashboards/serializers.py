@@ -130,6 +130,10 @@ class CriterionSerializer(serializers.Serializer):
     green_from = serializers.FloatField()
     amber_from = serializers.FloatField()
     explanation = serializers.CharField()
+    interim_note = serializers.CharField(
+        allow_blank=True,
+        help_text="While some participants have not reached 3 months: the interim denominator.",
+    )
 
 
 class HeadlineSerializer(serializers.Serializer):

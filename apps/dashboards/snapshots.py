@@ -26,7 +26,8 @@ from apps.workspace.outcome_records import randomised_participants
 # 2: workload minutes per site; 3: adverse events; 4: deaths and untraceable moves;
 # 5: estimate counters (sessions-attended histogram, fidelity cluster sums, PHQ-9/GAD-7 at fixed
 # timepoints) and the pilot's minimum_sessions.
-SNAPSHOT_SCHEMA = 5
+# 6: the quit attempt among those who reached 3 months (the interim criterion).
+SNAPSHOT_SCHEMA = 6
 SNAPSHOTS_KEPT = 24
 # A build that has not finished after this long is taken to have died with its worker.
 STALE_BUILD_AFTER = timedelta(minutes=15)

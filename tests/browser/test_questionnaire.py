@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.outcomes.models import PHQ9Response, SafetyAlert, SmokingStatusReport
@@ -126,7 +127,7 @@ def test_patient_answers_everything_changes_an_answer_and_submits_on_a_phone(
 
 
 def test_thoughts_of_self_harm_show_urgent_support_on_the_confirmation(
-    page, link_url, assert_accessible
+    page, link_url, assert_accessible, screenshot
 ):
     participant, url = link_url
     page.goto(url + "phq9/")
@@ -137,6 +138,12 @@ def test_thoughts_of_self_harm_show_urgent_support_on_the_confirmation(
     page.get_by_role("button", name="Save and continue").click()
     for name in ("smoked at all", "tried to stop", "e-cigarette", "stop smoking medicine"):
         page.get_by_role("group", name=re.compile(name)).get_by_label("No", exact=True).check()
+    # (2nd ed.) Not smoking at 3 months: the stop date is asked, under that "No".
+    stopped = page.get_by_label("On what date did you stop smoking?")
+    expect(stopped).to_be_visible()
+    stopped.fill(timezone.localdate().isoformat())
+    assert_accessible(page, "smoking, stop date", every_impact=True)
+    screenshot(page, "questionnaire-stop-date-phone")
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="Send answers").click()
 

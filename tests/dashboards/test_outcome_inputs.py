@@ -148,3 +148,35 @@ def test_a_death_leaves_the_abstinence_denominators_and_shows_in_consort(
     month3 = flow["arms"][0]["timepoints"][1]
     assert (month3["died"], month3["withdrew"]) == (1, 0)
     assert "Died (n=1)" in consort_svg(flow)
+
+
+def test_interim_quit_attempt_counts_only_those_who_reached_3_months(
+    site_a, pwp_a, criteria, trial_manager
+):
+    _fixed_arms(site_a, ["intervention", "intervention"])
+    reached = _randomise(site_a, pwp_a, RANDOMISED_ON)
+    _randomise(site_a, pwp_a, dt.date.today() - dt.timedelta(days=7))  # no contact yet
+    _smoking(reached, "month3", D(2025, 5, 12), quit_attempt_since_last_contact=True)
+    lights = {c.key: c for c in _report(site_a).criteria}
+    attempt = lights["quit_attempt"]
+    assert (attempt.value.numerator, attempt.value.denominator) == (1, 1)  # was 1 of 2
+    assert "Interim: 1 of 2 intervention-arm participants" in attempt.interim_note
+    assert lights["retention_3m"].interim_note.startswith("Interim: 1 of 2")
+    assert lights["enrolment"].interim_note == ""
+
+
+def test_worked_example_control_rs6_reaches_the_dashboard_and_the_export(
+    site_a, pwp_a, criteria, trial_manager
+):
+    _fixed_arms(site_a, ["control"])
+    control = _randomise(site_a, pwp_a, RANDOMISED_ON)
+    stopped = RANDOMISED_ON + dt.timedelta(days=19)
+    _smoking(control, "month3", D(2025, 5, 12), stopped_on=stopped)
+    _co(control, "month3", D(2025, 5, 12), 5)
+    _smoking(control, "month6", MONTH6, stopped_on=stopped, cigarettes_since_day_14=2)
+    _co(control, "month6", MONTH6, 6)
+    report = _report(site_a)
+    assert _total(report, RS6_LABEL) == (1, 1)
+    assert _total(report, "7-day point prevalence at 3 months, CO-verified") == (1, 1)
+    row = _wide(trial_manager)[control.trial_id]
+    assert (row["rs6"], row["ref_quit_day"], row["stopped_day_month6"]) == ("1", "19", "19")

@@ -17,7 +17,8 @@ CRITERION_EXPLANATIONS = {
     "recruitment": "Randomised / target expected over the same months, up to today (linear"
     " over each site's window).",
     "completeness": "3-month measures present (PHQ-9, GAD-7, smoking status, CO) / expected.",
-    "quit_attempt": "Intervention-arm participants reporting a quit attempt / randomised to it.",
+    "quit_attempt": "Intervention-arm participants reporting a quit attempt / those who have "
+    "reached 3 months (window closed or follow-up done).",
     "retention_3m": "3-month follow-ups completed / participants who have reached 3 months.",
 }
 
@@ -33,6 +34,8 @@ class Criterion:
     green_from: float
     amber_from: float
     explanation: str
+    # (2nd ed.) Measured at 3 months while some participants have not reached it yet.
+    interim_note: str = ""
 
 
 def criterion_values(sums: Sums) -> dict[str, Proportion]:
@@ -42,8 +45,9 @@ def criterion_values(sums: Sums) -> dict[str, Proportion]:
         "enrolment": metrics.consent_rate(sums.scr["consented"], sums.scr["eligible_and_declined"]),
         "recruitment": recruitment(sums),
         "completeness": completeness_at(sums, Timepoint.MONTH3),
+        # (2nd ed.) Interim denominator: those whose 3-month window has closed or who did it.
         "quit_attempt": metrics.proportion(
-            sums.arm_count(quit_arm, "quit_attempt"), sums.arm_count(quit_arm, "randomised")
+            sums.arm_count(quit_arm, "quit_attempt_m3"), sums.arm_count(quit_arm, "m3_due")
         ),
         "retention_3m": metrics.retention(sums.part["m3_done"], sums.part["m3_due"]),
     }
@@ -52,11 +56,32 @@ def criterion_values(sums: Sums) -> dict[str, Proportion]:
 def criteria_lights(sums: Sums, criteria: list[dict]) -> list[Criterion]:
     """Every criterion's light, in the order given (unknown for a criterion with no figure)."""
     values = criterion_values(sums)
-    return [_light(c, values.get(c["key"])) for c in criteria]
+    notes = interim_notes(sums)
+    return [_light(c, values.get(c["key"]), notes.get(c["key"], "")) for c in criteria]
 
 
-def _light(c: dict, value: Proportion | None) -> Criterion:
+def interim_notes(sums: Sums) -> dict[str, str]:
+    """(2nd ed.) For each criterion measured at 3 months, what its denominator is while some
+    participants have not reached 3 months yet (empty once all have)."""
+    quit_arm = Arm.INTERVENTION.value if sums.randomised_pilot else SINGLE_ARM
+    notes = {}
+    for key, reached, everyone, who in (
+        ("quit_attempt", sums.arm_count(quit_arm, "m3_due"), sums.arm_count(quit_arm, "randomised"),
+         "intervention-arm participants"),
+        ("retention_3m", sums.part["m3_due"], sums.part["randomised"], "participants"),
+        ("completeness", sums.part["m3_due"], sums.part["randomised"], "participants"),
+    ):  # fmt: skip
+        if reached < everyone:
+            notes[key] = (
+                f"Interim: {reached} of {everyone} {who} randomised have reached 3 months; "
+                "the figure counts only them."
+            )
+    return notes
+
+
+def _light(c: dict, value: Proportion | None, interim_note: str = "") -> Criterion:
     return Criterion(
+        interim_note=interim_note,
         key=c["key"],
         label=c["label"],
         light=metrics.traffic_light(
