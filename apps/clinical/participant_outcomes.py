@@ -141,6 +141,7 @@ class ParticipantOutcomes:
     rs6: bool
     reference_quit_date: date | None  # (2nd ed.) session quit date, else earliest stop date
     quit_attempt: bool
+    quit_attempt_by_3_months: bool  # (2nd ed.) reported by the 3-month window's last day
     phq9_change: int | None
     gad7_change: int | None
     talking_therapies: TalkingTherapies | None
@@ -214,7 +215,7 @@ def participant_outcomes(
         records=records,
         timepoints=timepoints,
         four_week=four_week_check(records.quit_date, records.smoking_reports, records.co_readings),
-        latest_measures=_latest_measures(records),
+        latest_measures=_latest_measures(records, windows),
         point_prevalence={
             tp: scoring.seven_day_point_prevalence(
                 field_of(report, "smoked_last_7_days"),
@@ -226,12 +227,8 @@ def participant_outcomes(
         },
         rs6=rs6(records, reports[schedule.MONTH6], windows[schedule.MONTH6]),
         reference_quit_date=reference_quit_date(records.quit_date, records.smoking_reports),
-        quit_attempt=any(
-            r.quit_attempt_since_last_contact
-            for r in records.smoking_reports
-            # At baseline "since the last contact" reaches back before randomisation.
-            if r.timepoint != BASELINE
-        ),
+        quit_attempt=_quit_attempt(records),
+        quit_attempt_by_3_months=_quit_attempt(records, by=windows[schedule.MONTH3]),
         phq9_change=_first_to_last(records.phq9),
         gad7_change=_first_to_last(records.gad7),
         talking_therapies=_talking_therapies(pairs),
@@ -311,12 +308,19 @@ def _day(item) -> date:
     return item.taken_on if isinstance(item, COReadingRecord) else item.completed_on
 
 
-def _latest_measures(records: ParticipantRecords) -> dict[str, dict[str, object]]:
-    """Per timepoint label, the values of the latest record of each measure taken there."""
-    phq9 = _latest_by_timepoint(records.phq9)
-    gad7 = _latest_by_timepoint(records.gad7)
-    co = _latest_by_timepoint(records.co_readings)
-    smoking = _latest_by_timepoint(records.smoking_reports)
+def _latest_measures(
+    records: ParticipantRecords, windows: Mapping[str, tuple[date, date] | None]
+) -> dict[str, dict[str, object]]:
+    """Per timepoint label, the values of the latest record of each measure taken there and
+    (2nd ed.) dated inside its window, as completeness counts them."""
+
+    def counted(items: Sequence) -> dict[str, object]:
+        return _latest_by_timepoint([i for i in items if _dated_in_window(i, windows)])
+
+    phq9 = counted(records.phq9)
+    gad7 = counted(records.gad7)
+    co = counted(records.co_readings)
+    smoking = counted(records.smoking_reports)
     measures: dict[str, dict[str, object]] = {}
     for tp in MEASURE_TIMEPOINTS:
         report = smoking.get(tp)
@@ -353,15 +357,33 @@ def _measures_present(
         for item in items:
             if item.timepoint not in present:
                 continue
-            window = windows.get(item.timepoint)
-            if item.timepoint != BASELINE and not (window and window[0] <= _day(item) <= window[1]):
-                continue
-            present[item.timepoint].add(measure)
+            if _dated_in_window(item, windows):
+                present[item.timepoint].add(measure)
     # Baseline smoking is the baseline form itself, not a smoking report.
     present[BASELINE].discard("smoking")
     if records.baseline is not None:
         present[BASELINE].add("smoking")
     return {tp: frozenset(measures) for tp, measures in present.items()}
+
+
+def _quit_attempt(records: ParticipantRecords, by: tuple[date, date] | None = None) -> bool:
+    """A quit attempt reported after baseline (by the last day of window `by`, when given)."""
+    last = by[1] if by else None
+    return any(
+        r.quit_attempt_since_last_contact
+        for r in records.smoking_reports
+        # At baseline "since the last contact" reaches back before randomisation.
+        if r.timepoint != BASELINE and (last is None or r.completed_on <= last)
+    )
+
+
+def _dated_in_window(item, windows: Mapping[str, tuple[date, date] | None]) -> bool:
+    """A record counts at its timepoint only if dated inside that timepoint's window (baseline
+    and treatment-session records always count at their label)."""
+    if item.timepoint not in windows:
+        return True
+    window = windows[item.timepoint]
+    return bool(window and window[0] <= _day(item) <= window[1])
 
 
 def _first_to_last(responses: Sequence[QuestionnaireRecord]) -> int | None:

@@ -97,7 +97,7 @@ def _participant_counters(o: ParticipantOutcomes) -> dict[str, int]:
         rs6_yes=m6 and o.rs6,
         quit_attempt=o.quit_attempt,
         # (2nd ed.) The progression criterion counts it among those who reached 3 months.
-        quit_attempt_m3=m3_reached and o.quit_attempt,
+        quit_attempt_m3=m3_reached and o.quit_attempt_by_3_months,
     )
     for name, change in (("phq", o.phq9_change), ("gad", o.gad7_change)):
         c[f"{name}_change_n"] = change is not None

@@ -141,7 +141,9 @@ def test_progression_lights_show_value_thresholds_and_counts(data, small_pilot):
     lights = {c.key: c for c in _report(data, small_pilot).criteria}
     assert (lights["enrolment"].light, _p(lights["enrolment"].value)) == ("green", (6, 8))
     assert (lights["completeness"].light, _p(lights["completeness"].value)) == ("amber", (9, 16))
-    assert (lights["quit_attempt"].light, _p(lights["quit_attempt"].value)) == ("green", (1, 4))
+    # (2nd ed.) Interim: of 4 intervention participants, the 3 who have reached 3 months count.
+    assert (lights["quit_attempt"].light, _p(lights["quit_attempt"].value)) == ("green", (1, 3))
+    assert "3 of 4 intervention-arm participants" in lights["quit_attempt"].interim_note
     assert (lights["retention_3m"].light, _p(lights["retention_3m"].value)) == ("amber", (3, 5))
     today = timezone.localdate()
     site = small_pilot.site_a

@@ -348,3 +348,22 @@ def test_a_record_dated_outside_its_window_is_not_present_there():
     assert outcomes.measures_present["week4"] == {"co"}
     no_quit_date = _outcomes(smoking_reports=(report("week4", DAY29, smoke_free=True),))
     assert no_quit_date.measures_present["week4"] == frozenset()
+
+
+def test_the_quit_attempt_of_the_3_month_criterion_is_one_reported_by_3_months():
+    after = participant_outcomes(
+        records(smoking_reports=(report("month6", D(2026, 9, 1), attempt=True),)), today=LATE
+    )
+    assert after.quit_attempt and not after.quit_attempt_by_3_months
+    by = participant_outcomes(
+        records(smoking_reports=(report("month3", D(2026, 6, 1), attempt=True),)), today=LATE
+    )
+    assert by.quit_attempt and by.quit_attempt_by_3_months
+
+
+def test_the_export_measures_at_a_follow_up_are_only_those_dated_in_its_window():
+    month3 = D(2026, 6, 1)
+    outcomes = _outcomes(
+        phq9=(score("month3", month3, 12), score("month3", D(2026, 7, 20), 3)),  # 2nd is late
+    )
+    assert outcomes.latest_measures["month3"]["phq9"] == 12
