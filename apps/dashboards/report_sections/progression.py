@@ -65,16 +65,18 @@ def interim_notes(sums: Sums) -> dict[str, str]:
     participants have not reached 3 months yet (empty once all have)."""
     quit_arm = Arm.INTERVENTION.value if sums.randomised_pilot else SINGLE_ARM
     notes = {}
-    for key, reached, everyone, who in (
+    for key, reached, everyone, who, counted in (
         ("quit_attempt", sums.arm_count(quit_arm, "m3_due"), sums.arm_count(quit_arm, "randomised"),
-         "intervention-arm participants"),
-        ("retention_3m", sums.part["m3_due"], sums.part["randomised"], "participants"),
-        ("completeness", sums.part["m3_due"], sums.part["randomised"], "participants"),
+         "intervention-arm participants", "the figure counts only them"),
+        ("retention_3m", sums.part["m3_due"], sums.part["randomised"], "participants",
+         "the figure counts only them"),
+        ("completeness", sums.part["m3_due"], sums.part["randomised"], "participants",
+         "the figure counts the measures expected from those of them still in the study"),
     ):  # fmt: skip
         if reached < everyone:
             notes[key] = (
                 f"Interim: {reached} of {everyone} {who} randomised have reached 3 months; "
-                "the figure counts only them."
+                f"{counted}."
             )
     return notes
 
