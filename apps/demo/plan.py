@@ -27,6 +27,7 @@ from apps.demo.plan_draws import (
     draw_pharmacotherapy,
     draw_time,
 )
+from apps.demo.plan_smoking import SmokingCourse, co_reading, smoking_report
 from apps.demo.plan_types import (
     LONDON,
     AlertPlan,
@@ -275,7 +276,7 @@ def _plan_treatment(
     quitter = False
     if person.arm == "intervention":
         quitter = _plan_sessions(rng, person, mood, cutoff, today, weights)
-    smoking = _SmokingCourse(rng, person, quitter, cigarettes)
+    smoking = SmokingCourse(rng, person, quitter, cigarettes)
     windows = schedule.follow_up_windows(randomised_on, person.quit_date)
     for window in windows:
         person.follow_ups.append(
@@ -343,7 +344,7 @@ def _plan_sessions(
             session.pharmacotherapy = draw_pharmacotherapy(rng)
         if mode == SessionMode.FACE_TO_FACE:
             after_quit = quit_date is not None and day >= quit_date
-            session.co_ppm = _co(rng, person, abstinent=after_quit and quitter)
+            session.co_ppm = co_reading(rng, person, abstinent=after_quit and quitter)
         session.measures = mood.measure(day)
         alert_for(rng, session.measures, draw_time(day, rng), today)
         person.sessions.append(session)
@@ -356,51 +357,12 @@ def _plan_sessions(
     return quitter and quit_date is not None
 
 
-def _co(rng: random.Random, person: ParticipantPlan, *, abstinent: bool) -> int:
-    if abstinent:
-        return rng.randint(1, 6) if rng.random() > 0.05 else rng.randint(10, 14)
-    cigarettes = person.baseline["cigarettes_per_day"]
-    return max(7, min(70, round(6 + cigarettes * 0.7 + rng.gauss(0, 5))))
-
-
-class _SmokingCourse:
-    """Whether the participant is abstinent at each follow-up (quitters mostly stay quit)."""
-
-    def __init__(self, rng: random.Random, person: ParticipantPlan, quitter: bool, cigs: int):
-        self.cigarettes = cigs
-        self.has_quit_date = person.quit_date is not None
-        self.intervention = person.arm == "intervention"
-        self.week4 = quitter
-        if quitter:
-            self.month3 = rng.random() < 0.65
-        else:
-            self.month3 = rng.random() < (0.06 if self.intervention else 0.07)
-        self.month6 = rng.random() < (0.8 if self.month3 else 0.05)
-        self.sustained = self.week4 and self.month3 and self.month6
-        self.quit_date = person.quit_date
-        self.randomised_on = person.randomised_on
-        self.reported_stop: date | None = None  # the first stop date given at 3 or 6 months
-
-    def known_reference(self) -> date | None:
-        """The reference quit date known before the next follow-up."""
-        return self.quit_date or self.reported_stop
-
-    def stop_date(self, rng: random.Random, completed_on: date) -> date:
-        """The stop date a participant not smoking gives at 3 or 6 months."""
-        if self.known_reference() is not None:
-            return self.known_reference()
-        return min(self.randomised_on + timedelta(days=rng.randint(5, 60)), completed_on)
-
-    def abstinent(self, timepoint: str) -> bool:
-        return {"week4": self.week4, "month3": self.month3, "month6": self.month6}[timepoint]
-
-
 def _plan_follow_up(
     rng: random.Random,
     person: ParticipantPlan,
     window: schedule.FollowUpWindow,
     mood: Mood,
-    smoking: _SmokingCourse,
+    smoking: SmokingCourse,
     exit_plan: ExitPlan | None,
     lost: bool,
     last: date,
@@ -434,7 +396,7 @@ def _fill_follow_up(
     person: ParticipantPlan,
     plan: FollowUpPlan,
     mood: Mood,
-    smoking: _SmokingCourse,
+    smoking: SmokingCourse,
     today: date,
 ) -> None:
     timepoint = plan.timepoint
@@ -443,38 +405,10 @@ def _fill_follow_up(
         plan.source = "in_session" if rng.random() < 0.6 else "phone"
     else:
         plan.source = rng.choices(["online", "phone", "in_session"], weights=[40, 40, 20])[0]
-    cigarettes_7d = 0 if abstinent else max(1, round(smoking.cigarettes * rng.uniform(2, 7)))
-    report = {
-        "smoked_last_7_days": not abstinent,
-        "cigarettes_last_7_days": cigarettes_7d,
-        "quit_attempt_since_last_contact": abstinent or rng.random() < 0.3,
-        "uses_e_cigarette": rng.random() < 0.2,
-        "uses_stop_smoking_medication": smoking.intervention and rng.random() < 0.5,
-    }
     assert plan.completed_on is not None
-    known = smoking.known_reference()
-    if known is not None and known + timedelta(days=14) < plan.completed_on:
-        if smoking.has_quit_date:
-            since_day_14 = smoking.week4 if timepoint == schedule.WEEK4 else smoking.sustained
-        else:
-            since_day_14 = smoking.month3 and smoking.month6
-        cigarettes = rng.choice([0, 0, 0, 1, 2, 4]) if since_day_14 else rng.randint(20, 400)
-        if timepoint == schedule.WEEK4 and since_day_14:
-            cigarettes = 0  # a 4-week quitter has not had a puff since day 14
-        # Smoke free means not a puff; up to 5 cigarettes still count as sustained (RS6).
-        report["smoke_free_since_day_14"] = cigarettes == 0
-        report["cigarettes_since_day_14"] = cigarettes
-    if abstinent and timepoint in (schedule.MONTH3, schedule.MONTH6):
-        # (2nd ed.) Everyone not smoking at 3 or 6 months gives the date they stopped.
-        stopped_on = smoking.stop_date(rng, plan.completed_on)
-        report["stopped_on"] = stopped_on
-        late_enough = stopped_on + timedelta(days=14) < plan.completed_on
-        if known is None and timepoint == schedule.MONTH6 and late_enough:
-            report["cigarettes_since_day_14"] = rng.choice([0, 0, 1, 2, 3, 8])
-        smoking.reported_stop = smoking.reported_stop or stopped_on
-    plan.smoking = report
+    plan.smoking = smoking_report(rng, smoking, timepoint, plan.completed_on)
     if plan.source == "in_session":
-        plan.co_ppm = _co(rng, person, abstinent=abstinent)
+        plan.co_ppm = co_reading(rng, person, abstinent=abstinent)
     if timepoint != schedule.WEEK4:
         plan.measures = mood.measure(plan.completed_on)
         alert_for(rng, plan.measures, plan.completed_at, today)
