@@ -19,7 +19,7 @@ from apps.clinical.protocol import (
 )
 from apps.clinical.scoring import PHQ9_DIFFICULTY_WITHOUT_ITEMS
 from apps.clinical.status import may_record_sessions
-from apps.core.errors import DomainError, raise_all
+from apps.core.errors import DomainError, broken_constraint, raise_all
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import Source, Timepoint
 
@@ -53,11 +53,6 @@ def suggested_session_number(participant) -> int:
         .first()
     )
     return min((last or 0) + 1, MAX_SESSIONS)
-
-
-def _constraint(exc: IntegrityError) -> str | None:
-    """The name of the constraint the database says was broken (None when it does not say)."""
-    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
 
 
 def _validate(data: SessionInput, today: date) -> None:
@@ -161,7 +156,7 @@ def record_session(
             and CessationSession.objects.filter(submission_key=submission_key).exists()
         ):
             return CessationSession.objects.get(submission_key=submission_key)
-        if _constraint(exc) != "one_attended_session_per_number":
+        if broken_constraint(exc) != "one_attended_session_per_number":
             raise
         raise DomainError(
             f"Session {data.number} has already been recorded as attended.", field="number"

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from apps.clinical import schedule
 from apps.clinical.questionnaire_content import (
+    MAX_CIGARETTES_7_DAYS,
     MAX_CIGARETTES_SINCE_DAY_14,
     SINCE_DAY,
     asks_cigarettes_since_stop,
@@ -30,6 +31,7 @@ class SmokingReportAnswers:
     # reported at an earlier follow-up.
     known_reference: date | None
     smoked_last_7_days: bool
+    cigarettes_last_7_days: int | None
     smoke_free_since_day_14: bool | None
     cigarettes_since_day_14: int | None
     stopped_on: date | None
@@ -42,7 +44,7 @@ def _day(value: date) -> str:
 def smoking_report_errors(answers: SmokingReportAnswers) -> list[DomainError]:
     """Every rule the report breaks, each naming its field (empty when it may be stored)."""
     a = answers
-    errors: list[DomainError] = []
+    errors = _last_7_days_errors(a)
     follow_up = a.timepoint in FOLLOW_UP_TIMEPOINTS
     if follow_up and asks_since_day_14(a.known_reference, a.completed_on):
         errors += _since_day_14_errors(a)
@@ -74,6 +76,20 @@ def smoking_report_errors(answers: SmokingReportAnswers) -> list[DomainError]:
             )
         )
     return errors + _stop_date_errors(a)
+
+
+def _last_7_days_errors(a: SmokingReportAnswers) -> list[DomainError]:
+    count = a.cigarettes_last_7_days
+    if a.smoked_last_7_days and not (count and 1 <= count <= MAX_CIGARETTES_7_DAYS):
+        message = (
+            f"Cigarettes in the last 7 days must be from 1 to {MAX_CIGARETTES_7_DAYS} when the "
+            "participant has smoked."
+        )
+    elif not a.smoked_last_7_days and count:
+        message = "Cigarettes in the last 7 days must be 0 when the participant has not smoked."
+    else:
+        return []
+    return [DomainError(message, field="cigarettes_last_7_days")]
 
 
 def _since_day_14_errors(a: SmokingReportAnswers) -> list[DomainError]:

@@ -13,7 +13,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-from apps.core.errors import DomainError
+from apps.core.errors import DomainError, broken_constraint
 
 
 class ErrorItemSerializer(serializers.Serializer):
@@ -71,7 +71,7 @@ def database_rule(exc: Exception) -> dict:
             "before_screening",
             "The date cannot be before the participant was screened.",
         )
-    constraint = getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+    constraint = broken_constraint(exc)
     return error(
         None, constraint or "constraint", "The values break a rule of the trial; see the docs."
     )

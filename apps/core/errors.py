@@ -21,6 +21,11 @@ class DomainError(Exception):
         return combined
 
 
+def broken_constraint(exc: Exception) -> str | None:
+    """The name of the constraint the database says a write broke (None when it does not say)."""
+    return getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+
+
 def raise_all(errors: "list[DomainError]") -> None:
     """Raise every error found at once (nothing when the list is empty)."""
     if len(errors) == 1:

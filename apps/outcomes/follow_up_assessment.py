@@ -12,7 +12,6 @@ from datetime import date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
-from apps.clinical import questionnaire_content as content
 from apps.clinical import scoring
 from apps.clinical.smoking_report_rules import SmokingReportAnswers, smoking_report_errors
 from apps.core.errors import DomainError, raise_all
@@ -85,9 +84,9 @@ def _smoking_values(
     cigarettes_last_7_days: int | None,
     stopped_on: date | None,
 ) -> tuple[dict, list[DomainError]]:
-    """The smoking answers as the report stores them, and the form-level gaps among them."""
+    """The smoking answers as the report stores them, and the one gap no report rule can
+    check (the 7-day answer itself missing)."""
     errors = []
-    cigarettes_since = 0 if smoke_free_since_day_14 else cigarettes_since_day_14
     if smoked_last_7_days is None:
         errors.append(
             DomainError(
@@ -95,29 +94,11 @@ def _smoking_values(
                 field="smoked_last_7_days",
             )
         )
-    cigarettes_7 = 0
-    if smoked_last_7_days:
-        cigarettes_7 = cigarettes_last_7_days
-        if cigarettes_7 is None or not 1 <= cigarettes_7 <= content.MAX_CIGARETTES_7_DAYS:
-            errors.append(
-                DomainError(
-                    "Cigarettes in the last 7 days must be from 1 to "
-                    f"{content.MAX_CIGARETTES_7_DAYS} when the participant has smoked.",
-                    field="cigarettes_last_7_days",
-                )
-            )
-    elif cigarettes_last_7_days:
-        errors.append(
-            DomainError(
-                "Cigarettes in the last 7 days must be 0 when the participant has not smoked.",
-                field="cigarettes_last_7_days",
-            )
-        )
     values = {
         "smoke_free_since_day_14": smoke_free_since_day_14,
-        "cigarettes_since_day_14": cigarettes_since,
+        "cigarettes_since_day_14": 0 if smoke_free_since_day_14 else cigarettes_since_day_14,
         "smoked_last_7_days": smoked_last_7_days,
-        "cigarettes_last_7_days": cigarettes_7 or 0,
+        "cigarettes_last_7_days": cigarettes_last_7_days or 0,
         "stopped_on": stopped_on if smoked_last_7_days is False else None,
     }
     return values, errors
@@ -202,6 +183,7 @@ def record_follow_up_assessment(
                 screened_on=participant.screened_on,
                 known_reference=known_reference_quit_date(participant),
                 smoked_last_7_days=smoking["smoked_last_7_days"],
+                cigarettes_last_7_days=smoking["cigarettes_last_7_days"],
                 smoke_free_since_day_14=smoking["smoke_free_since_day_14"],
                 cigarettes_since_day_14=smoking["cigarettes_since_day_14"],
                 stopped_on=smoking["stopped_on"],

@@ -102,12 +102,7 @@ def submit_questionnaire(*, link: QuestionnaireLink, today: date | None = None) 
     participant = follow_up.participant
     today = today or timezone.localdate()
     try:
-        answers = content.complete_answers(
-            link.draft_answers,
-            today=today,
-            quit_date=known_reference_quit_date(participant),
-            timepoint=follow_up.timepoint,
-        )
+        answers = content.complete_answers(link.draft_answers, today=today, **smoking_context(link))
     except content.DraftError as exc:
         raise DomainError(exc.message, field=exc.section) from exc
     common = {

@@ -187,28 +187,14 @@ def record_smoking_status(
     """
     _check_participant(participant)
     _check_date(participant, completed_on, today)
-    errors = []
-    if not smoked_last_7_days and cigarettes_last_7_days:
-        errors.append(
-            DomainError(
-                "Cigarettes in the last 7 days must be 0 when the participant has not smoked.",
-                field="cigarettes_last_7_days",
-            )
-        )
-    if cigarettes_last_7_days < 0 or cigarettes_last_7_days > 1000:
-        errors.append(
-            DomainError(
-                "Cigarettes in the last 7 days must be 0 to 1000.", field="cigarettes_last_7_days"
-            )
-        )
-    known_reference = known_reference_quit_date(participant)
-    errors += smoking_report_errors(
+    errors = smoking_report_errors(
         SmokingReportAnswers(
             timepoint=timepoint,
             completed_on=completed_on,
             screened_on=participant.screened_on,
-            known_reference=known_reference,
+            known_reference=known_reference_quit_date(participant),
             smoked_last_7_days=smoked_last_7_days,
+            cigarettes_last_7_days=cigarettes_last_7_days,
             smoke_free_since_day_14=smoke_free_since_day_14,
             cigarettes_since_day_14=cigarettes_since_day_14,
             stopped_on=stopped_on,

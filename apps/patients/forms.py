@@ -418,6 +418,7 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
             screened_on=self.screened_on or cleaned["completed_on"],
             known_reference=self.known_reference,
             smoked_last_7_days=cleaned["smoked_last_7_days"],
+            cigarettes_last_7_days=cleaned.get("cigarettes_last_7_days"),
             smoke_free_since_day_14=smoke_free,
             cigarettes_since_day_14=0 if smoke_free else cleaned.get("cigarettes_since_day_14"),
             stopped_on=cleaned.get("stopped_on")

@@ -95,36 +95,38 @@ def _treatment_service_table(sums: Sums) -> Table:
         "Only the intervention arm has sessions, so it is never compared between arms.",
     )
     table.rows += [
-        [label, *[metrics.proportion(sums.arm_count(a, n), sums.arm_count(a, d)) for a in arms]]
-        for label, n, d in TREATMENT_SERVICE_ROWS
+        [label, *_proportions(sums, n, d, arms)] for label, n, d in TREATMENT_SERVICE_ROWS
     ]
     return table
 
 
 def _left_out_table(sums: Sums) -> Table:
-    table = Table(
+    return _arm_counts_table(
+        sums,
         "abstinence_left_out",
         "Left out of the abstinence denominators (Russell Standard)",
         [
-            "Arm",
-            "Died, 3 months",
-            "Untraceable, 3 months",
-            "Died, 6 months",
-            "Untraceable, 6 months",
+            ("Died, 3 months", "m3_died"),
+            ("Untraceable, 3 months", "m3_untraceable"),
+            ("Died, 6 months", "m6_died"),
+            ("Untraceable, 6 months", "m6_untraceable"),
         ],
     )
+
+
+def _arm_counts_table(sums: Sums, key: str, title: str, columns: list[tuple[str, str]]) -> Table:
+    """One row per arm of plain counts, a (heading, counter) per column."""
+    table = Table(key, title, ["Arm", *[heading for heading, _ in columns]])
     for a in sums.arms:
         c = sums.arm_counts(a)
-        table.rows.append(
-            [ARM_HEADINGS[a], c["m3_died"], c["m3_untraceable"], c["m6_died"], c["m6_untraceable"]]
-        )
+        table.rows.append([ARM_HEADINGS[a], *[c[counter] for _, counter in columns]])
     return table
 
 
-def _proportions(sums: Sums, numerator: str, denominator: str) -> list:
+def _proportions(sums: Sums, numerator: str, denominator: str, arms=None) -> list:
     return [
         metrics.proportion(sums.arm_count(a, numerator), sums.arm_count(a, denominator))
-        for a in sums.arms
+        for a in (sums.arms if arms is None else arms)
     ]
 
 
@@ -140,20 +142,14 @@ def _means(sums: Sums, prefix: str) -> list:
 
 
 def _quit_dates_table(sums: Sums) -> Table:
-    table = Table(
+    return _arm_counts_table(
+        sums,
         "quit_dates",
         "Quit dates and the 4-week check",
         [
-            "Arm",
-            "Quit date set",
-            "Quit date never set",
-            "4-week check due",
-            "4-week status not known",
+            ("Quit date set", "quit_date_set"),
+            ("Quit date never set", "no_quit_date"),
+            ("4-week check due", "q4_due"),
+            ("4-week status not known", "q4_not_known"),
         ],
     )
-    for a in sums.arms:
-        c = sums.arm_counts(a)
-        table.rows.append(
-            [ARM_HEADINGS[a], c["quit_date_set"], c["no_quit_date"], c["q4_due"], c["q4_not_known"]]
-        )
-    return table
