@@ -136,8 +136,6 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 AXES_CLIENT_IP_CALLABLE = "apps.core.client_ip.client_ip_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -332,3 +330,14 @@ REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=600)
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
 REMINDER_CHANNEL_BACKENDS: dict[str, str] = {}
+
+# --- Client address trust (issue 14: deployment) ---
+# The reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or CIDR
+# blocks, none by default (then REMOTE_ADDR is the client, whatever the header says). Sign-in
+# lockout, API throttles, the questionnaire-link limit and the reset throttle all take the client
+# address from apps.core.client_ip.client_ip_address, which walks the header from the right past
+# these proxies only. A malformed entry stops start-up, naming the variable.
+TRUSTED_PROXIES = env.list("QUITPILOT_TRUSTED_PROXIES", default=[])
+from apps.core.client_ip import parse_trusted_proxies  # noqa: E402
+
+parse_trusted_proxies(tuple(TRUSTED_PROXIES))
