@@ -1,13 +1,25 @@
 #!/bin/sh
-# Make sure .venv exists and has the project installed with the dev and embedded extras.
-# Creates .venv with the first Python >= 3.11 found on PATH; reinstalls only when pyproject.toml
-# differs from the one last installed (its sha256 is kept in .venv/.quitpilot-installed).
+# Make sure .venv exists and has what one profile needs:
+#   sh scripts/ensure_venv.sh run    the runtime dependencies and the embedded servers (make run)
+#   sh scripts/ensure_venv.sh test   those plus the test and lint tools (make test, make lint)
+# Creates .venv with the first Python >= 3.11 found on PATH; reinstalls a profile only when
+# pyproject.toml differs from the one it was last installed from (its sha256 is kept in
+# .venv/.quitpilot-installed-<profile>), so `make run` never pulls in pytest or Playwright.
 set -eu
 cd "$(dirname "$0")/.."
 
+PROFILE=${1:-run}
+case "$PROFILE" in
+    run) EXTRAS=embedded ;;
+    test) EXTRAS=dev,embedded ;;
+    *)
+        echo "ensure_venv: unknown profile '$PROFILE' (run or test)" >&2
+        exit 2
+        ;;
+esac
+
 VENV=${VENV:-.venv}
-EXTRAS=${EXTRAS:-dev,embedded}
-STAMP="$VENV/.quitpilot-installed"
+STAMP="$VENV/.quitpilot-installed-$PROFILE"
 
 is_new_enough() {
     "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' >/dev/null 2>&1
@@ -27,7 +39,7 @@ if ! is_new_enough "$VENV/bin/python"; then
     fi
     echo "ensure_venv: creating $VENV with $(command -v "$PYTHON") ($("$PYTHON" --version 2>&1))"
     "$PYTHON" -m venv --clear "$VENV"
-    rm -f "$STAMP"
+    rm -f "$VENV"/.quitpilot-installed*
 fi
 
 WANT=$("$VENV/bin/python" -c 'import hashlib, sys
@@ -35,7 +47,7 @@ print(hashlib.sha256(open("pyproject.toml", "rb").read()).hexdigest() + " " + sy
 HAVE=$(cat "$STAMP" 2>/dev/null || true)
 
 if [ "$WANT" != "$HAVE" ]; then
-    echo "ensure_venv: pyproject.toml is new or changed: pip install -e .[$EXTRAS]"
+    echo "ensure_venv: installing the '$PROFILE' profile: pip install -e .[$EXTRAS]"
     "$VENV/bin/python" -m pip install --disable-pip-version-check -e ".[$EXTRAS]"
     echo "$WANT" > "$STAMP"
 fi

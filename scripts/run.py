@@ -3,8 +3,10 @@
 
     scripts/run.py [run] [--port 8000] [--check] [--no-seed] [--reload]
         migrate, seed the demo data, then serve on 127.0.0.1:PORT with one Celery worker and
-        Celery beat until Ctrl-C / SIGTERM. --check starts everything, waits until the web
-        server answers and the worker answers a ping, then stops it all and exits 0 (smoke test).
+        Celery beat until Ctrl-C (exit 0) / SIGTERM. Links in emails follow the port
+        (QUITPILOT_SITE_URL, unless set); development emails are files in var/mail/.
+        --check starts everything, waits until the web server answers and the worker answers
+        a ping, then stops it all and exits 0 (smoke test).
     scripts/run.py test [-- PYTEST ARGS]      python -m pytest $PYTEST_ARGS ARGS; with no ARGS,
                                               then scripts/calendar_check.py (awkward dates)
     scripts/run.py manage COMMAND [ARGS]      manage.py COMMAND ARGS (dev settings by default)
@@ -29,6 +31,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -39,6 +42,7 @@ from services import (
     SERVER_PIDS,
     ShutdownRequested,
     backing_services,
+    dotenv_keys,
     exit_on_signals,
     process_alive,
 )
@@ -142,6 +146,7 @@ class Child:
 
 
 def stop_all(children: list[Child]) -> None:
+    """Stop every child; only a child that would not stop is reported."""
     # Web first (no new work), then beat (no new schedules), then the worker (finishes its task).
     for child in children:
         child.terminate()
@@ -151,8 +156,43 @@ def stop_all(children: list[Child]) -> None:
     left = {name: pids for name, pids in left.items() if pids}
     if left:
         say(f"WARNING: processes still alive after stopping: {left}")
-    else:
-        say("all child processes stopped")
+
+
+@contextlib.contextmanager
+def terminal_foreground() -> Iterator[None]:
+    """Own the terminal's Ctrl-C while inside: this process becomes its own process group and the
+    terminal's foreground group, so SIGINT reaches it (and its foreground commands) but not the
+    `make` that started it, which would otherwise die printing `make: *** [run] Interrupt`
+    whatever we exit with. The terminal goes back to the previous group on the way out."""
+    try:
+        tty = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:  # no controlling terminal (CI, a pipe): nothing to take over
+        yield
+        return
+    try:
+        previous = os.tcgetpgrp(tty)
+        if previous != os.getpgrp():  # started in the background: leave the terminal alone
+            yield
+            return
+        if os.getpgrp() != os.getpid():
+            os.setpgid(0, 0)
+        _set_foreground(tty, os.getpgrp())
+        try:
+            yield
+        finally:
+            _set_foreground(tty, previous)
+    finally:
+        os.close(tty)
+
+
+def _set_foreground(tty: int, pgid: int) -> None:
+    # tcsetpgrp from a group that is not (or no longer) in the foreground raises SIGTTOU.
+    old = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+    try:
+        with contextlib.suppress(OSError):
+            os.tcsetpgrp(tty, pgid)
+    finally:
+        signal.signal(signal.SIGTTOU, old)
 
 
 # --------------------------------------------------------------------------- foreground commands
@@ -297,7 +337,21 @@ def demo_logins(env: dict[str, str]) -> list[str]:
     return [line for line in lines if line.endswith(DEMO_DOMAIN)]
 
 
-def print_banner(url: str, logins: list[str]) -> None:
+def site_url_default(port: int, environ: Mapping[str, str], dotenv: set[str]) -> dict[str, str]:
+    """QUITPILOT_SITE_URL for the port served, unless the environment or .env already sets it
+    (links in emails must reach the server that sent them, not the settings' :8000 default)."""
+    if environ.get("QUITPILOT_SITE_URL") or "QUITPILOT_SITE_URL" in dotenv:
+        return {}
+    return {"QUITPILOT_SITE_URL": f"http://127.0.0.1:{port}"}
+
+
+def mail_folder(env: Mapping[str, str]) -> str:
+    """Where the development email backend writes messages (the dev settings' default)."""
+    folder = env.get("EMAIL_FILE_PATH") or "var/mail"
+    return folder.rstrip("/") + "/"
+
+
+def print_banner(url: str, logins: list[str], env: Mapping[str, str]) -> None:
     manager = f"manager@{DEMO_DOMAIN}"
     pwps = [e for e in logins if e.startswith("pwp")]
     others = [e for e in logins if e != manager and e not in pwps]
@@ -317,6 +371,9 @@ def print_banner(url: str, logins: list[str]) -> None:
     lines += [f"    other          {e}" for e in others[:10]]
     lines += [
         "",
+        f"  Links in emails and texts start {env.get('QUITPILOT_SITE_URL', url)}",
+        f"  Emails are not sent: each is a file in {mail_folder(env)}",
+        "",
         "  Ctrl-C stops the server, the worker, beat and the embedded services.",
         "=" * 72,
         "",
@@ -325,18 +382,23 @@ def print_banner(url: str, logins: list[str]) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C; Ctrl-C is the normal way out, so it ends with status 0."""
     code = 1
-    try:
-        code = _cmd_run(args)
-    finally:
-        left = servers_left()
-        if left:
-            say(f"embedded servers still running (in use by another process?): {left}")
-            if args.check:
-                code = code or 1
-        elif SERVER_PIDS:
-            stopped = ", ".join(f"{name} (pid {pid})" for name, pid in SERVER_PIDS.items())
-            say(f"embedded servers stopped: {stopped}")
+    interrupted = False
+    with terminal_foreground():
+        try:
+            code = _cmd_run(args)
+        except KeyboardInterrupt:
+            interrupted, code = True, 0
+        finally:
+            left = servers_left()
+            if left:
+                say(f"embedded servers still running (in use by another process?): {left}")
+                if args.check:
+                    code = code or 1
+    if interrupted:
+        print(flush=True)
+        say("stopped the web server, the worker, beat and the embedded services. Goodbye.")
     return code
 
 
@@ -347,6 +409,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     url = f"http://127.0.0.1:{args.port}/"
     with backing_services() as extra:
         env = child_env(extra, django_settings="config.settings.dev")
+        env.update(site_url_default(args.port, os.environ, dotenv_keys()))
         say("manage.py migrate --noinput")
         code = manage(["migrate", "--noinput"], env)
         if code:
@@ -411,7 +474,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
                     raise RuntimeError(f"{', '.join(dead)} exited")
                 say("check passed; shutting down")
                 return 0
-            print_banner(url, [] if args.no_seed else demo_logins(env))
+            print_banner(url, [] if args.no_seed else demo_logins(env), env)
             while True:
                 dead = [c for c in children if not c.running()]
                 if dead:
@@ -426,7 +489,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
             # Ctrl-C again while we stop: stop waiting politely and kill.
             signal.signal(signal.SIGINT, lambda *_: _force_stop.set())
             signal.signal(signal.SIGTERM, lambda *_: _force_stop.set())
-            say("stopping web, worker and beat")
             stop_all(children)
 
 

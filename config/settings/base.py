@@ -341,3 +341,6 @@ TRUSTED_PROXIES = env.list("QUITPILOT_TRUSTED_PROXIES", default=[])
 from apps.core.client_ip import parse_trusted_proxies  # noqa: E402
 
 parse_trusted_proxies(tuple(TRUSTED_PROXIES))
+# No "AXES: BEGIN ..." line from every process that starts Django (make run showed it four
+# times); lockouts and failures are still logged.
+AXES_VERBOSE = False
