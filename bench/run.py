@@ -1,6 +1,7 @@
 """Run every benchmark and write the figures into docs/benchmarks.md.
 
     python bench/run.py [--scale 150] [--fresh] [--only dashboards,exports,reminders]
+    python bench/run.py --only patients [--patients 200] [--seconds 60]
 
 Needs DATABASE_URL and REDIS_URL (`make bench` sets them). The dashboard and export benches use
 a separate database per scale, seeded once with `seed_demo --scale N` and reused by later runs:
@@ -8,7 +9,8 @@ a separate database per scale, seeded once with `seed_demo --scale N` and reused
 other scale (`_bench750`: about 100,000); --fresh drops and reseeds it. Each scale's figures go
 between their own markers in docs/benchmarks.md (`bench:dashboards`, or `bench:dashboards-750`
 at scale 750, and so on). The reminders bench (bench/reminders_bench.py, when present) makes and
-drops its own throwaway database.
+drops its own throwaway database, and so does the patient load bench (bench/patient_load.py,
+`--only patients`: concurrent patients answering questionnaires against gunicorn).
 """
 
 import argparse
@@ -256,6 +258,8 @@ def main() -> int:
     parser.add_argument("--scale", type=int, default=DEFAULT_SCALE)
     parser.add_argument("--fresh", action="store_true", help="drop and reseed the bench database")
     parser.add_argument("--only", default="dashboards,exports,reminders")
+    parser.add_argument("--patients", type=int, default=200, help="virtual patients (patients)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="patient load duration")
     args = parser.parse_args()
     wanted = set(args.only.split(","))
     base_url = os.environ.get("DATABASE_URL")
@@ -301,6 +305,15 @@ def main() -> int:
             except Exception:  # noqa: BLE001
                 failures.append("reminders")
                 traceback.print_exc()
+    if "patients" in wanted:
+        _say(f"running patient_load ({args.patients} patients, {args.seconds:g} s)")
+        try:
+            results["patients"] = _run_patients(base_url, args.patients, args.seconds)
+            markdown = _load("patient_load").markdown(results["patients"], when)
+            text = write_section(text, "patients", markdown, "Patient load")
+        except Exception:  # noqa: BLE001
+            failures.append("patients")
+            traceback.print_exc()
     DOC.write_text(text, encoding="utf-8")
     results["scale"] = args.scale
     suffix = "" if args.scale == DEFAULT_SCALE else f"-{args.scale}"
@@ -308,7 +321,7 @@ def main() -> int:
     raw.parent.mkdir(parents=True, exist_ok=True)
     raw.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     _say(f"figures written to {DOC.relative_to(ROOT)} (raw: {raw.relative_to(ROOT)})")
-    for name in ("dashboards", "exports"):
+    for name in ("dashboards", "exports", "patients"):
         targets = results.get(name, {}).get("targets", {})
         missed = [k for k, ok in targets.items() if not ok]
         if missed:
@@ -330,6 +343,24 @@ def _run_reminders(module, base_url: str) -> dict:
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
     sys.stdout.write(completed.stdout[-4000:])
+    if completed.returncode != 0:
+        raise RuntimeError(completed.stderr[-4000:])
+    line = next(
+        line for line in reversed(completed.stdout.splitlines()) if line.startswith("BENCH-RESULT ")
+    )
+    return json.loads(line.removeprefix("BENCH-RESULT "))
+
+
+def _run_patients(base_url: str, patients: int, seconds: float) -> dict:
+    """The patient load bench in its own process: it sets Django up against its own database."""
+    code = (
+        "import json, sys; sys.path.insert(0, 'bench'); import patient_load as m; "
+        f"print('BENCH-RESULT ' + json.dumps(m.run({patients}, {seconds}), default=str))"
+    )
+    env = {**os.environ, "DATABASE_URL": base_url}
+    completed = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     if completed.returncode != 0:
         raise RuntimeError(completed.stderr[-4000:])
     line = next(

@@ -160,19 +160,27 @@ def notify_client():
     return NotificationsAPIClient(settings.NOTIFY_API_KEY, timeout=SEND_TIMEOUT_SECONDS)
 
 
+LINK_PLACEHOLDER = "[questionnaire link, not logged]"
+
+
 class LogChannel(Channel):
     """Development only: writes the message to the log instead of sending it."""
 
     name = "log"
 
     def send(self, message: OutgoingMessage) -> str:
-        """Log the message but not the address; the reference says it went nowhere."""
+        """Log the message without the address or the link; the reference says it went nowhere.
+
+        Whoever reads the log must not be able to open the patient's questionnaire.
+        """
+        text = message.sms if message.channel == "sms" else message.body
+        link = message.personalisation.get("link", "")
         logger.info(
             "Reminder %s (%s) to %s:\n%s",
             message.idempotency_key,
             message.channel,
             redact_contact_details(message.to),
-            message.sms if message.channel == "sms" else message.body,
+            text.replace(link, LINK_PLACEHOLDER) if link else text,
         )
         return f"log:{make_msgid(idstring=message.idempotency_key)}"
 

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_guid",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -284,11 +286,52 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Logging: one JSON object a line (LOG_FORMAT=json, the default; dev.py defaults to a readable
+# console line) with the request id of django-guid (X-Request-ID, returned on every response and
+# carried into the Celery tasks a request queues). Every handler runs the redaction filter first:
+# no questionnaire token (/q/<redacted>/), email address or phone number reaches a log line.
+# Django's own loggers (django, django.request, django.server, py.warnings) and Celery's are
+# re-pointed at the one filtered handler, replacing Django's default unfiltered console and
+# mail_admins handlers. Celery workers keep this configuration (django-guid's integration answers
+# Celery's setup_logging). gunicorn's access and error logs: config/gunicorn.conf.py.
+from django_guid.integrations import CeleryIntegration  # noqa: E402
+
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,  # a client's own X-Request-ID is kept only when it is a UUID
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+    "INTEGRATIONS": [CeleryIntegration(use_django_logging=True)],
+}
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "filters": {
+        "request_context": {"()": "apps.core.log_filters.RequestContextFilter"},
+        "redact": {"()": "apps.core.log_filters.RedactFilter"},
+    },
+    "formatters": {
+        "json": {"()": "apps.core.log_filters.JsonFormatter"},
+        "console": {"()": "apps.core.log_filters.ConsoleFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context", "redact"],
+            "formatter": LOG_FORMAT,
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # No handlers of their own: they propagate to the root's filtered handler.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "py.warnings": {"handlers": [], "propagate": True},
+        # django-guid logs every request's new id at INFO.
+        "django_guid": {"handlers": [], "level": "WARNING", "propagate": True},
+    },
 }
 
 # Audit trail: every insert, update and delete of tracked models, in append-only event tables.

@@ -19,3 +19,5 @@ QUESTIONNAIRE_SERVICE_PHONES = env.dict(
         "NCL": "0191 498 0000",
     },
 )
+# Logging: a readable line in the terminal (`make run`); LOG_FORMAT=json for the production one.
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="console")  # noqa: F405
