@@ -5,7 +5,7 @@ import the services: the dependency runs one way, tasks -> services.
 
 The database row a task works on is its outbox: when the broker cannot be reached the send is
 skipped with a warning and the request goes on; a beat sweep queues the row's task again
-(docs/operations.md, "Redis outage"). The web process never reads task results, so nothing is
+(docs/decisions.md, "Dependency outages"). The web process never reads task results, so nothing is
 subscribed to the result backend (one Redis round trip less to wait for when it hangs).
 """
 

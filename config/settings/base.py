@@ -196,7 +196,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A dead or hung Redis must not hold a web request that enqueues a task: one try, each socket
 # wait under a second, no publish retries. The database row is the outbox, and a beat sweep
-# queues it again (docs/operations.md, "Redis outage"). The worker's BRPOP runs in its event
+# queues it again (docs/decisions.md, "Dependency outages"). The worker's BRPOP runs in its event
 # loop, where no socket timeout applies, so these do not disturb a consumer that is idle.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
