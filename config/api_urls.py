@@ -1,7 +1,9 @@
 """REST API v1 routes (namespace "api"); the OpenAPI schema and Swagger UI live here too."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
 
 from apps.accounts import api as accounts_api
 from apps.cessation import api as cessation_api
@@ -125,10 +127,22 @@ urlpatterns = [
         dashboards_api.ExportDownload.as_view(),
         name="export-download",
     ),
-    path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
+    # The schema maps every operation and field: signed-in staff only (401 without credentials;
+    # the Swagger page sends an anonymous browser to sign in).
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(api_version="v1", permission_classes=[IsAuthenticated]),
+        name="schema",
+    ),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        login_required(
+            SpectacularSwaggerView.as_view(
+                url_name="api:schema",
+                template_name="api/swagger_ui.html",
+                permission_classes=[IsAuthenticated],
+            )
+        ),
         name="docs",
     ),
 ]

@@ -4,18 +4,23 @@ import os
 
 import pytest
 
+from apps.core import circuit, local_limiter
 from apps.core.roles import Role
 from tests.cache import clear_cache_keys
 from tests.factories import SiteFactory, UserFactory, make_participant
 
-pytest_plugins = ["tests.calendar_clock"]  # QP_TEST_CLOCK moves the clock for a calendar run
+# QP_TEST_CLOCK moves the clock for a calendar run; outage_fixtures: a hung Redis, a dead broker.
+pytest_plugins = ["tests.calendar_clock", "tests.core.outage_fixtures"]
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache_keys():
-    """Start each test with none of this run's cache keys (rate limits, cached figures)."""
+    """Start each test with none of this run's cache keys (rate limits, cached figures), every
+    circuit breaker closed and no per-process rate-limit counts (apps/core/circuit.py)."""
+    circuit.reset_all()
+    local_limiter.clear()
     clear_cache_keys()
 
 

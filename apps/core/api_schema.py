@@ -29,3 +29,19 @@ class QuitPilotAutoSchema(AutoSchema):
                     direction=direction,
                 )
         return responses
+
+
+def hoist_branch_defaults(result, generator, request, public):
+    """drf-spectacular postprocessing hook: move a `default` out of a oneOf branch onto the
+    property itself.
+
+    An optional, blankable EmailField becomes `oneOf: [{format: email, default: ""},
+    {maxLength: 0}]`, and "" is not an email, so openapi-spec-validator refuses the schema. On
+    the property the default is checked against the whole oneOf, where "" fits the blank branch.
+    """
+    for component in result.get("components", {}).get("schemas", {}).values():
+        for prop in component.get("properties", {}).values():
+            for branch in prop.get("oneOf", []):
+                if "default" in branch:
+                    prop.setdefault("default", branch.pop("default"))
+    return result

@@ -14,7 +14,9 @@ raised) are caught, a warning is logged, and the call answers as an empty cache 
 The warning names the call site (the first frame outside the cache code) and is logged once per
 call site until a cache call succeeds again, so an outage writes one line for each place that
 uses the cache rather than one per request. The connection timeouts in CACHES["OPTIONS"]
-(config/settings/base.py) bound how long a call may wait for a Redis that does not answer.
+(config/settings/base.py) bound how long a call may wait for a Redis that does not answer, and
+after one failure the circuit breaker (apps/core/circuit.py) skips Redis for a few seconds, so a
+hung Redis costs one timeout per process now and then, not one per call.
 """
 
 import logging
@@ -30,6 +32,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+
+from apps.core import circuit
 
 logger = logging.getLogger(__name__)
 
@@ -70,11 +74,16 @@ class FailSoftRedisCache(RedisCache):
     """RedisCache that logs and skips a call when Redis cannot be reached (see the module doc)."""
 
     def _soft(self, operation: str, fallback, call: Callable, *args, **kwargs):
+        breaker = f"cache:{self._servers[0]}"
+        if circuit.is_open(breaker):
+            return fallback() if callable(fallback) else fallback
         try:
             result = call(*args, **kwargs)
         except UNREACHABLE as exc:
+            circuit.trip(breaker)
             _warn_unreachable(operation, exc)
             return fallback() if callable(fallback) else fallback
+        circuit.reset(breaker)
         if _warned_sites:  # Redis answers again: the next outage is worth a warning
             with _warned_lock:
                 _warned_sites.clear()
@@ -137,7 +146,12 @@ def delete_cache_keys(pattern: str) -> int:
     """
     location = settings.CACHES["default"]["LOCATION"]
     servers = location if isinstance(location, list | tuple) else re.split("[;,]", location)
-    client = redis.Redis.from_url(servers[0])
+    client = redis.Redis.from_url(
+        servers[0],
+        socket_connect_timeout=settings.REDIS_SOCKET_CONNECT_TIMEOUT,
+        socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
+        retry=None,  # redis-py's default retries three times with backoff: seconds, not one try
+    )
     try:
         keys = list(client.scan_iter(match=cache.make_key(pattern), count=500))
         return client.delete(*keys) if keys else 0

@@ -49,3 +49,13 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method_path} [{self.key}]"
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic process (Celery beat) showed it was alive: /readyz reads it."""
+
+    name = models.CharField(max_length=50, unique=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -4,8 +4,10 @@ Shared by the API throttles and the patient link pages. A read-modify-write list
 (DRF's stock throttles) lets two workers both see room for one more request; an atomic counter
 cannot be overtaken that way.
 
-When Redis cannot be reached the cache skips the count (apps/core/cache.py) and count_request
-returns None: each caller decides whether an uncounted request goes through (fail open) or not.
+When Redis cannot be reached the cache skips the count (apps/core/cache.py) and the request is
+counted in this process instead (apps/core/local_limiter.py): the limit loosens to one per web
+process for the outage, and never lifts entirely (fail open would let a client guess tokens or
+hammer the API unchecked while Redis is down).
 """
 
 import re
@@ -13,6 +15,8 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+
+from apps.core.local_limiter import count_locally
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$")
@@ -41,11 +45,12 @@ class WindowCount:
 
     count: int
     seconds_left: float
+    shared: bool = True  # False: counted in this process only (Redis unreachable)
 
 
-def count_request(key: str, rate: Rate, *, now: float | None = None) -> WindowCount | None:
-    """Count one request for `key` in the current fixed window of `rate`; None when the counter
-    cannot be reached (Redis down)."""
+def count_request(key: str, rate: Rate, *, now: float | None = None) -> WindowCount:
+    """Count one request for `key` in the current fixed window of `rate` (in this process when
+    Redis cannot be reached)."""
     now = time.time() if now is None else now
     window = int(now // rate.period)
     window_key = f"{key}:{window}"
@@ -55,6 +60,7 @@ def count_request(key: str, rate: Rate, *, now: float | None = None) -> WindowCo
     except ValueError:  # the key expired between add and incr: a fresh window
         cache.add(window_key, 1, timeout=rate.period + 1)
         count = 1
+    seconds_left = (window + 1) * rate.period - now
     if count is None:
-        return None
-    return WindowCount(count=count, seconds_left=(window + 1) * rate.period - now)
+        return WindowCount(count_locally(window_key, window), seconds_left, shared=False)
+    return WindowCount(count=count, seconds_left=seconds_left)

@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 
 # A build whose progress has not moved for this long is taken to have died with its worker.
 STALE_BUILD_AFTER = timedelta(minutes=15)
+# A queued export whose build has not started after this long is queued again (the claim in
+# build_export keeps a task that does arrive twice to one build).
+REQUEUE_AFTER = timedelta(minutes=2)
 STALE_EXPORT_ERROR = (
     "The export stopped before it finished: its worker may have stopped. Request it again."
 )
@@ -83,6 +86,17 @@ def build_export(job_id: int) -> ExportJob:
     )
     job.refresh_from_db()
     return job
+
+
+def unqueued_export_ids(*, now: datetime | None = None) -> list[int]:
+    """Exports still queued REQUEUE_AFTER after they were requested: their task never reached a
+    worker (the broker was down at commit), so the beat sweep queues them again."""
+    cutoff = (now or timezone.now()) - REQUEUE_AFTER
+    return list(
+        ExportJob.objects.filter(status=ExportStatus.QUEUED, created_at__lt=cutoff)
+        .order_by("created_at")
+        .values_list("id", flat=True)
+    )
 
 
 def _claim_export(job_id: int) -> bool:

@@ -21,3 +21,12 @@ def build_export(job_id: int) -> int:
 def delete_expired_export_files() -> int:
     """Delete export files past their retention time (beat runs it hourly)."""
     return export_jobs.delete_expired_export_files()
+
+
+@shared_task(name="apps.dashboards.tasks.requeue_unqueued_exports")
+def requeue_unqueued_exports() -> int:
+    """Queue the build again for exports whose task never reached a worker (broker outage)."""
+    job_ids = export_jobs.unqueued_export_ids()
+    for job_id in job_ids:
+        build_export.delay(job_id)
+    return len(job_ids)

@@ -1,4 +1,5 @@
-"""Per-client rate limit for the patient's link pages, counted in Redis (apps.core.rate_limit)."""
+"""Per-client rate limit for the patient's link pages, counted in Redis (apps.core.rate_limit),
+in this process while Redis is unreachable."""
 
 import math
 
@@ -12,12 +13,9 @@ def hit(request, *, scope: str = "qlink", rate: str | None = None) -> int | None
     """Count one request for the client; returns seconds to wait when over the limit, else None."""
     parsed = parse_rate(rate or settings.PATIENT_LINK_RATE_LIMIT)
     ip = client_ip_address(request) or "unknown"
+    # With Redis down this process counts on its own (apps.core.rate_limit): a patient still
+    # gets their pages, and a client guessing tokens is still slowed.
     counted = count_request(f"rl:{scope}:{ip}", parsed)
-    if counted is None:
-        # Redis is down: serve the page (fail open). A patient answering a questionnaire (whose
-        # answers may raise a safety alert) matters more than slowing a client for the outage;
-        # the link token itself, not this limit, is what keeps the pages private.
-        return None
     if counted.count > parsed.limit:
         return max(math.ceil(counted.seconds_left), 1)
     return None

@@ -9,6 +9,7 @@ from apps.clinical import scoring
 from apps.clinical.smoking_report_rules import SmokingReportAnswers, smoking_report_errors
 from apps.clinical.status import Status
 from apps.core.errors import DomainError, raise_all
+from apps.core.queue import enqueue_on_commit
 from apps.outcomes.escalation import cancel_escalations, plan_escalations
 from apps.outcomes.models import (
     COReading,
@@ -297,13 +298,11 @@ def note_draft_item9(*, link, item9: int) -> SafetyAlert | None:
 
 def _alert_raised(alert: SafetyAlert) -> None:
     """Plan the alert's escalations now; email the clinicians once the alert is committed."""
-    from apps.outcomes.tasks import notify_safety_alert
-
     plan_escalations(alert)
 
-    # robust: a broker outage must not turn a stored PHQ-9 into an error page; the beat sweep
-    # re-queues alerts that were never notified.
-    transaction.on_commit(lambda: notify_safety_alert.delay(alert.id), robust=True)
+    # A broker outage must not turn a stored PHQ-9 into an error page; the beat sweep re-queues
+    # alerts that were never notified.
+    enqueue_on_commit("apps.outcomes.tasks.notify_safety_alert", alert.id)
 
 
 @transaction.atomic

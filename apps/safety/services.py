@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.clinical.status import Status
 from apps.core.errors import DomainError
+from apps.core.queue import enqueue_on_commit
 from apps.core.roles import Role
 from apps.patients.models import ExitReason, Participant
 from apps.safety import rules
@@ -86,10 +87,8 @@ def _start_clock_if_serious(event: AdverseEvent, now) -> None:
 
 def _after_save(event: AdverseEvent) -> None:
     if event.serious and event.sae_notified_at is None:
-        from apps.safety.tasks import notify_serious_adverse_event
-
-        event_id = event.pk
-        transaction.on_commit(lambda: notify_serious_adverse_event.delay(event_id), robust=True)
+        # A broker outage must not lose the write: the beat sweep re-queues unnotified events.
+        enqueue_on_commit("apps.safety.tasks.notify_serious_adverse_event", event.pk)
     if event.outcome == Outcome.FATAL:
         _record_death(event)
 

@@ -90,6 +90,12 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Every Redis client (cache, broker, result backend, scripts) waits at most this long for a
+# connection and for each answer; after a failure the cache and the broker are skipped for
+# CIRCUIT_OPEN_SECONDS (apps/core/circuit.py), so a hung Redis cannot hold every request.
+REDIS_SOCKET_CONNECT_TIMEOUT = env.float("REDIS_SOCKET_CONNECT_TIMEOUT", default=0.3)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+CIRCUIT_OPEN_SECONDS = env.float("CIRCUIT_OPEN_SECONDS", default=5.0)
 # What uses the cache: the dashboard's rendered figures (the only cached page content), the API
 # throttles and the patient-link rate limit. Sessions, sign-in and django-axes' lockout
 # (AxesDatabaseHandler) are in PostgreSQL. The backend skips the cache with a warning when Redis
@@ -99,7 +105,10 @@ CACHES = {
         "BACKEND": "apps.core.cache.FailSoftRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="quitpilot"),
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        "OPTIONS": {
+            "socket_connect_timeout": REDIS_SOCKET_CONNECT_TIMEOUT,
+            "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        },
     }
 }
 
@@ -185,7 +194,22 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A dead or hung Redis must not hold a web request that enqueues a task: one try, each socket
+# wait under a second, no publish retries. The database row is the outbox, and a beat sweep
+# queues it again (docs/decisions.md, "Dependency outages"). The worker's BRPOP runs in its event
+# loop, where no socket timeout applies, so these do not disturb a consumer that is idle.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": REDIS_SOCKET_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "max_retries": 0,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_CONNECT_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_SOCKET_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+CELERY_REDIS_RETRY_ON_TIMEOUT = False
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE = {
     "dispatch-due-reminders": {
@@ -212,6 +236,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.outcomes.tasks.requeue_unnotified_alerts",
         "schedule": 300.0,
     },
+    "requeue-unqueued-exports": {
+        "task": "apps.dashboards.tasks.requeue_unqueued_exports",
+        "schedule": 120.0,
+    },
+    "beat-heartbeat": {
+        "task": "apps.core.tasks.beat_heartbeat",
+        "schedule": 60.0,
+    },
     "delete-expired-export-files": {
         "task": "apps.dashboards.tasks.delete_expired_export_files",
         "schedule": crontab(minute=17),
@@ -231,7 +263,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api_parsers.DepthLimitedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "apps.core.api_schema.QuitPilotAutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api_errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -264,6 +296,10 @@ SPECTACULAR_SETTINGS = {
     # No deep-link anchors inside Swagger UI's operation buttons (nested controls fail WCAG).
     "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": False},
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api_schema.hoist_branch_defaults",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ExitReasonEnum": "apps.patients.models.ExitReason",
         "ParticipantStatusEnum": "apps.clinical.status.Status",
@@ -387,3 +423,12 @@ parse_trusted_proxies(tuple(TRUSTED_PROXIES))
 # No "AXES: BEGIN ..." line from every process that starts Django (make run showed it four
 # times); lockouts and failures are still logged.
 AXES_VERBOSE = False
+# Dependency outages (apps/core/outage.py, apps/core/health.py): a database or broker outage
+# answers 503 with Retry-After; the patient's 503 page names the study team from here, since the
+# Pilot row is out of reach then. A PostgreSQL that accepts and never answers holds a connect at
+# most connect_timeout seconds (libpq's minimum is 2).
+OUTAGE_RETRY_AFTER_SECONDS = env.int("OUTAGE_RETRY_AFTER_SECONDS", default=30)
+QUESTIONNAIRE_STUDY_TEAM_PHONE = env("QUESTIONNAIRE_STUDY_TEAM_PHONE", default="")
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+)

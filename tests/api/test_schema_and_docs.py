@@ -64,7 +64,8 @@ def test_server_set_fields_are_read_only(schema):
     assert not {"participant", "site", "recorded_by", "total", "severity", "risk"} & set(request)
 
 
-def test_swagger_ui_is_served_from_local_static_files(client):
+def test_swagger_ui_is_served_from_local_static_files(client, pwp_a):
+    client.force_login(pwp_a)  # signed-in only: tests/api/test_api_hardening.py
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -79,7 +80,8 @@ def test_swagger_ui_is_served_from_local_static_files(client):
     assert "/api/v1/schema/" in html
 
 
-def test_schema_endpoint_serves_json(client):
+def test_schema_endpoint_serves_json(client, pwp_a):
+    client.force_login(pwp_a)
     response = client.get("/api/v1/schema/?format=json")
     assert response.status_code == 200
     assert response.json()["info"]["title"] == "QuitPilot API"

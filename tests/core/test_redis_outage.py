@@ -1,5 +1,6 @@
 """With Redis unreachable, signed-in pages still answer: sessions and sign-in live in PostgreSQL,
-the cache is skipped with a warning, and the rate limits let requests through (fail open).
+the cache is skipped with a warning, and the rate limits count in the process instead (never
+fail open). tests/core/test_outage_redis.py covers a hung Redis and the broker.
 
 The cache points at a closed port on this machine, so every call is refused at once (no waits).
 """
@@ -15,6 +16,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from apps.core import cache as fail_soft
+from apps.core import circuit
 from apps.core.authentication import issue_token
 from apps.dashboards.snapshots import build_snapshot
 from apps.outcomes import questionnaire_ratelimit as ratelimit
@@ -68,6 +70,7 @@ def test_a_call_site_warns_once_per_outage(redis_down):
 
     for _ in range(3):
         read()
+        circuit.reset_all()  # each read reaches Redis, as it does once the breaker's time is up
     assert len(_cache_warnings(redis_down)) == 1
 
 
@@ -78,6 +81,7 @@ def test_the_next_outage_warns_again_once_redis_has_answered(redis_down):
     read()
     with override_settings(CACHES=REAL_CACHES):
         read()  # Redis answers: the outage is over
+    circuit.reset_all()
     read()
     assert len(_cache_warnings(redis_down)) == 2
 
@@ -112,15 +116,21 @@ def test_dashboard_participant_page_and_list_answer(
     assert any("apps/dashboards/figures_cache.py" in w for w in warnings)
 
 
-def test_api_throttles_fail_open(pwp_a, redis_down):
+def test_api_throttles_count_in_the_process_and_never_fail_open(pwp_a, redis_down, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "2/minute", "auth": "2/minute"},
+    }
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user=pwp_a).key}")
-    for _ in range(3):
-        assert client.get("/api/v1/participants/").status_code == 200
+    statuses = [client.get("/api/v1/participants/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
     assert any("apps/core/rate_limit.py" in w for w in _cache_warnings(redis_down))
 
 
-def test_the_patient_link_rate_limit_fails_open(rf, redis_down, settings):
+def test_the_patient_link_rate_limit_counts_in_the_process(rf, redis_down, settings):
     settings.PATIENT_LINK_RATE_LIMIT = "1/m"
     request = rf.get("/q/some-token/")
-    assert [ratelimit.hit(request) for _ in range(3)] == [None, None, None]
+    waits = [ratelimit.hit(request) for _ in range(3)]
+    assert waits[0] is None
+    assert waits[1] and waits[2], "over the limit while Redis is down: the client must wait"

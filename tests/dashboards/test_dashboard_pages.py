@@ -237,7 +237,9 @@ def test_refresh_now_starts_one_build_and_queues_it(
     from apps.dashboards.tasks import build_metric_snapshot
 
     queued = []
-    monkeypatch.setattr(build_metric_snapshot, "delay", queued.append)
+    monkeypatch.setattr(
+        build_metric_snapshot, "apply_async", lambda args, **kw: queued.extend(args)
+    )
     client.force_login(trial_manager)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("dashboard-refresh"))

@@ -31,7 +31,7 @@ def _wait_for(condition, timeout: float = 20.0) -> bool:
 def _lost_alert(participant, monkeypatch, minutes_ago: int = 3) -> SafetyAlert:
     """An alert whose queued email never reached a worker (Redis was down at commit)."""
     with monkeypatch.context() as patch:
-        patch.setattr(tasks.notify_safety_alert, "delay", lambda *args, **kwargs: None)
+        patch.setattr(tasks.notify_safety_alert, "apply_async", lambda *args, **kwargs: None)
         services.record_phq9(
             participant=participant, items=RISKY, completed_on=timezone.localdate()
         )

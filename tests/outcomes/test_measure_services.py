@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import kombu.exceptions
 import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -284,9 +285,9 @@ def test_broker_outage_keeps_the_phq9_and_leaves_the_alert_for_the_sweep(
     from apps.outcomes import tasks
 
     def broker_down(*args, **kwargs):
-        raise OSError("broker unreachable")
+        raise kombu.exceptions.OperationalError("broker unreachable")
 
-    monkeypatch.setattr(tasks.notify_safety_alert, "delay", broker_down)
+    monkeypatch.setattr(tasks.notify_safety_alert, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.record_phq9(
             participant=participant_a, items=[0] * 8 + [1], completed_on=participant_a.screened_on
