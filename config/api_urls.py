@@ -1,10 +1,11 @@
 """REST API v1 routes (namespace "api"); the OpenAPI schema and Swagger UI live here too."""
 
 from django.urls import path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from apps.accounts import api as accounts_api
 from apps.cessation import api as cessation_api
+from apps.core.api_docs import SwaggerUIView
 from apps.dashboards import api as dashboards_api
 from apps.outcomes import api as outcomes_api
 from apps.patients import api as patients_api
@@ -128,7 +129,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        SwaggerUIView.as_view(url_name="api:schema"),
         name="docs",
     ),
 ]

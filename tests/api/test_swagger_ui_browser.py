@@ -10,7 +10,9 @@ SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "api
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_swagger_ui_renders_offline_from_local_static_files(page, live_server, assert_accessible):
+def test_swagger_ui_renders_offline_from_local_static_files_under_the_csp(
+    page, live_server, assert_accessible
+):
     local = urlsplit(live_server.url).netloc
     outside: list[str] = []
 
@@ -22,6 +24,8 @@ def test_swagger_ui_renders_offline_from_local_static_files(page, live_server, a
             route.abort()
 
     failed: list[str] = []
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Refused to" in m.text else None)
     page.route("**/*", only_local)
     page.on("requestfailed", lambda request: failed.append(request.url))
     page.goto(f"{live_server.url}/api/v1/docs/")
@@ -33,6 +37,7 @@ def test_swagger_ui_renders_offline_from_local_static_files(page, live_server, a
     page.keyboard.press("Escape")
     assert outside == []
     assert failed == []
+    assert refused == []  # the Content-Security-Policy blocked nothing the page needs
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(SCREENSHOT))
