@@ -23,6 +23,17 @@ class Route:
     route: str
     params: tuple[str, ...]
     regex: bool
+    callback: object = None
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The HTTP methods an API view answers; GET and POST for a page (its decorators
+        decide)."""
+        cls = getattr(self.callback, "cls", None) or getattr(self.callback, "view_class", None)
+        if cls is None:
+            return ("get", "post")
+        verbs = ("get", "post", "put", "patch", "delete")
+        return tuple(v for v in verbs if hasattr(cls, v))
 
     @property
     def is_admin(self) -> bool:
@@ -49,7 +60,8 @@ def _walk(patterns, prefix: str = "", namespace: str = ""):
                 getattr(pattern, "pattern", None), RegexPattern
             )
             route = prefix + _text(pattern.pattern)
-            yield Route(full, route, tuple(pattern.pattern.regex.groupindex), regex)
+            params = tuple(pattern.pattern.regex.groupindex)
+            yield Route(full, route, params, regex, pattern.callback)
 
 
 def _text(pattern) -> str:
