@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
+from drf_spectacular.views import SpectacularAPIView
 
 from apps.accounts import api as accounts_api
 from apps.cessation import api as cessation_api
+from apps.core.api_docs import SwaggerUIView
 from apps.dashboards import api as dashboards_api
 from apps.outcomes import api as outcomes_api
 from apps.patients import api as patients_api
@@ -143,6 +145,7 @@ urlpatterns = [
                 permission_classes=[IsAuthenticated],
             )
         ),
+        SwaggerUIView.as_view(url_name="api:schema"),
         name="docs",
     ),
 ]

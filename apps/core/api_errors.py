@@ -4,7 +4,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
@@ -94,6 +95,12 @@ def api_exception_handler(exc, context) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        message = f"The request body is larger than the {limit:,} bytes allowed."
+        return Response({"errors": [error(None, "too_large", message)]}, status=413)
+    elif isinstance(exc, TooManyFieldsSent):
+        return Response({"errors": [error(None, "too_many_fields", str(exc))]}, status=400)
     elif isinstance(exc, IntegrityError | DataError):
         # The database holds the trial's invariants too; a write that breaks one is bad input.
         set_rollback()

@@ -6,14 +6,14 @@ never depend on it.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from apps.clinical import questionnaire_content as content
 from apps.core.errors import DomainError
-from apps.outcomes.models import Source, Timepoint
+from apps.outcomes.models import PHQ9Response, Source, Timepoint
 from apps.outcomes.selectors import known_reference_quit_date
 from apps.outcomes.services import (
     note_draft_item9,
@@ -56,6 +56,35 @@ class LinkUnavailable(DomainError):
     def __init__(self, problem: str) -> None:
         super().__init__("This questionnaire link cannot be used.", field="link", code=problem)
         self.problem = problem
+
+
+# A link sent this recently shows the confirmation again (a double click on "Send answers", a
+# reload): the same page as the first submit, urgent-support card included.
+CONFIRMATION_WINDOW = timedelta(minutes=15)
+
+
+def recently_submitted(used_at: datetime | None, now: datetime) -> bool:
+    """Whether answers sent at `used_at` are recent enough to show the confirmation again."""
+    return used_at is not None and timedelta(0) <= now - used_at <= CONFIRMATION_WINDOW
+
+
+def shows_urgent_support(phq9: PHQ9Response) -> bool:
+    """Whether the card shows for a stored PHQ-9: its scored risk, or an alert raised on the
+    way (a risk answer on the draft, changed before sending, still raised one)."""
+    return phq9.risk or hasattr(phq9, "safety_alert")
+
+
+def submitted_with_urgent_support(link: QuestionnaireLink) -> bool:
+    """Whether the answers sent through the link call for the urgent-support card."""
+    if link.used_at is None:
+        return False
+    phq9 = (
+        PHQ9Response.objects.filter(follow_up_id=link.follow_up_id, source=Source.ONLINE)
+        .select_related("safety_alert")
+        .order_by("-id")
+        .first()
+    )
+    return phq9 is not None and shows_urgent_support(phq9)
 
 
 @dataclass(frozen=True)
@@ -135,5 +164,4 @@ def submit_questionnaire(*, link: QuestionnaireLink, today: date | None = None) 
     link.used_at = timezone.now()
     link.draft_answers = {}
     link.save(update_fields=["used_at", "draft_answers", "updated_at"])
-    # The card shows when any answer on this questionnaire raised an alert, even if changed.
-    return Submission(link=link, phq9_risk=phq9.risk or hasattr(phq9, "safety_alert"))
+    return Submission(link=link, phq9_risk=shows_urgent_support(phq9))

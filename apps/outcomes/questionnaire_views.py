@@ -26,10 +26,6 @@ from apps.sites.selectors import get_pilot
 DONE_SESSION_KEY = "questionnaire_done"
 _PROBLEM_STATUS = {links.UNKNOWN: 404, links.EXPIRED: 410, links.USED: 410, links.NOT_OPEN: 403}
 _BACK = {content.PHQ9: "start", content.GAD7: content.PHQ9, content.SMOKING: content.GAD7}
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
 
 
 def render(request, template: str, context: dict | None = None, status: int = 200):
@@ -54,22 +50,36 @@ def tel_uri(phone: str) -> str:
 
 def _secure(response: HttpResponse) -> HttpResponse:
     # The token is in the URL: never leak it to another site, never cache health answers.
+    # The Content-Security-Policy is the site-wide one (CONTENT_SECURITY_POLICY in settings).
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store, private"
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response
 
 
-def problem_page(request, problem: str) -> HttpResponse:
-    """The plain page for an unknown, expired, used or not-yet-open link: nothing personal."""
+def problem_page(request, problem: str, link=None) -> HttpResponse:
+    """The plain page for an unknown, expired, used or not-yet-open link: nothing personal,
+    except that a used link whose answers had a risk answer keeps the urgent-support card."""
+    risk = problem == links.USED and link is not None
+    context = {"problem": problem}
+    if risk and answers_on_link.submitted_with_urgent_support(link):
+        context.update(risk=True, service_phone=service_phone(link))
     response = render(
-        request,
-        "questionnaire/problem.html",
-        {"problem": problem},
-        status=_PROBLEM_STATUS[problem],
+        request, "questionnaire/problem.html", context, status=_PROBLEM_STATUS[problem]
     )
     return _secure(response)
+
+
+def _unusable(request, token: str, lookup) -> HttpResponse:
+    """Answers sent minutes ago (a double click, a reload) lead to the confirmation again;
+    any other unusable link to its problem page."""
+    if lookup.problem == links.USED and _just_sent(lookup.link):
+        return redirect("questionnaire:done", token)
+    return problem_page(request, lookup.problem, lookup.link)
+
+
+def _just_sent(link) -> bool:
+    return link is not None and answers_on_link.recently_submitted(link.used_at, timezone.now())
 
 
 class _NoReferrerCsrf(CsrfViewMiddleware):
@@ -105,7 +115,7 @@ def link_page(view):
             return _secure(response)
         lookup = links.find_link(token)
         if view.__name__ != "done" and not lookup.usable:
-            return problem_page(request, lookup.problem)
+            return _unusable(request, token, lookup)
         return _secure(view(request, token, lookup, *args, **kwargs))
 
     return wrapper
@@ -270,7 +280,9 @@ def check(request, token: str, lookup):
         try:
             submission = answers_on_link.submit_questionnaire(link=link, today=today)
         except answers_on_link.LinkUnavailable as exc:
-            return problem_page(request, exc.problem)
+            # A second click racing the first: this one waited on the link's lock.
+            link.refresh_from_db()
+            return _unusable(request, token, links.LinkLookup(link, exc.problem))
         except DomainError as exc:
             error = exc.message
         else:
@@ -293,19 +305,20 @@ def check(request, token: str, lookup):
 @require_http_methods(["GET"])
 @link_page
 def done(request, token: str, lookup):
-    """The confirmation, only for the browser that submitted; urgent support when item 9 > 0."""
+    """The confirmation, for the browser that submitted and for anyone within minutes of the
+    submit (a double click); urgent support when the answers had a risk answer."""
     link = lookup.link
     done_links = request.session.get(DONE_SESSION_KEY, {})
     if lookup.usable:
         return redirect("questionnaire:start", token)
-    if link is None or str(link.pk) not in done_links:
-        return problem_page(request, lookup.problem)
+    if link is not None and str(link.pk) in done_links:
+        risk = bool(done_links[str(link.pk)])
+    elif lookup.problem == links.USED and _just_sent(link):
+        risk = answers_on_link.submitted_with_urgent_support(link)
+    else:
+        return problem_page(request, lookup.problem, link)
     return render(
         request,
         "questionnaire/done.html",
-        {
-            "risk": bool(done_links[str(link.pk)]),
-            "token": token,
-            "service_phone": service_phone(link),
-        },
+        {"risk": risk, "token": token, "service_phone": service_phone(link)},
     )

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -51,7 +52,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.core.cache_control.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -294,7 +297,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # No deep-link anchors inside Swagger UI's operation buttons (nested controls fail WCAG).
-    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "persistAuthorization": False},
+    # validatorUrl None: no badge image fetched from validator.swagger.io (CSP allows 'self' only).
+    "SWAGGER_UI_SETTINGS": {
+        "deepLinking": False,
+        "persistAuthorization": False,
+        "validatorUrl": None,
+    },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -432,3 +440,25 @@ QUESTIONNAIRE_STUDY_TEAM_PHONE = env("QUESTIONNAIRE_STUDY_TEAM_PHONE", default="
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
     "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3)
 )
+# Security headers (issue 14): a Content-Security-Policy on every response (django-csp 4's dict
+# format) with no 'unsafe-inline' or 'unsafe-eval': every script and style is a file under
+# static/. Cache-Control: no-store on every response whose view sets no caching rule of its own
+# (apps/core/cache_control.py), so no browser or proxy keeps a copy of a page with patient data.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# Request bodies: forms and API calls are small; anything bigger is refused with 400 before
+# it is read into memory. (No file uploads exist; exports are downloads.)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=500)

@@ -24,3 +24,22 @@ document.querySelectorAll("input[data-reveal]").forEach((input) => {
   });
   window.addEventListener("pageshow", () => sync(input));
 });
+
+// "Send answers" sends once: the button is disabled as the form goes, so a double click makes
+// one request. A page restored from the back-forward cache gets its button back.
+document.querySelectorAll("form[data-submit-once]").forEach((form) => {
+  const buttons = form.querySelectorAll("button[type=submit]");
+  form.addEventListener("submit", (event) => {
+    if (form.dataset.sending === "1") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sending = "1";
+    // After this submit has begun, so the form still goes.
+    setTimeout(() => buttons.forEach((button) => { button.disabled = true; }));
+  });
+  window.addEventListener("pageshow", () => {
+    delete form.dataset.sending;
+    buttons.forEach((button) => { button.disabled = false; });
+  });
+});

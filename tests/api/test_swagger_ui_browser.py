@@ -16,6 +16,9 @@ def test_swagger_ui_renders_offline_from_local_static_files(
     client.force_login(pwp_a)  # the docs are for signed-in staff only
     session = client.cookies["sessionid"].value
     page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+def test_swagger_ui_renders_offline_from_local_static_files_under_the_csp(
+    page, live_server, assert_accessible
+):
     local = urlsplit(live_server.url).netloc
     outside: list[str] = []
 
@@ -27,6 +30,8 @@ def test_swagger_ui_renders_offline_from_local_static_files(
             route.abort()
 
     failed: list[str] = []
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Refused to" in m.text else None)
     page.route("**/*", only_local)
     page.on("requestfailed", lambda request: failed.append(request.url))
     page.goto(f"{live_server.url}/api/v1/docs/")
@@ -38,6 +43,7 @@ def test_swagger_ui_renders_offline_from_local_static_files(
     page.keyboard.press("Escape")
     assert outside == []
     assert failed == []
+    assert refused == []  # the Content-Security-Policy blocked nothing the page needs
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(SCREENSHOT))

@@ -147,7 +147,9 @@ def test_whole_questionnaire_is_stored_at_once_with_scores_and_completes_the_fol
     assert done.status_code == 200
     assert "Answers sent" in done.content.decode()
     assert "Samaritans" not in done.content.decode().split("<footer")[0]
-    again = client.get(_url(token))
+    assert client.get(_url(token))["Location"] == _url(token, "done")  # minutes later
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        again = client.get(_url(token))
     assert again.status_code == 410
     assert "already been sent" in again.content.decode()
 
@@ -283,13 +285,17 @@ def test_phq9_item_9_above_0_signposts_urgent_support_and_raises_the_alert(clien
     assert "999" in body and "A&amp;E" in body
 
 
-def test_confirmation_is_shown_only_to_the_browser_that_submitted(client, opened):
+def test_after_a_quarter_of_an_hour_only_the_submitting_browser_sees_the_confirmation(
+    client, opened
+):
     from django.test import Client
 
     _, _, token = opened
     _answer_all(client, token)
     client.post(_url(token, "check"))
-    other = Client().get(_url(token, "done"))
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        other = Client().get(_url(token, "done"))
+        assert client.get(_url(token, "done")).status_code == 200
     assert other.status_code == 410
     assert "already been sent" in other.content.decode()
 
@@ -299,7 +305,7 @@ def test_second_submit_of_a_used_link_stores_nothing_more(client, opened):
     _answer_all(client, token)
     client.post(_url(token, "check"))
     response = client.post(_url(token, "check"))
-    assert response.status_code == 410
+    assert response.status_code == 302 and response["Location"] == _url(token, "done")
     assert PHQ9Response.objects.filter(participant=participant).count() == 1
 
 
