@@ -6,9 +6,11 @@
 - staff tasks, which go nowhere: the row itself is the PWP's task.
 
 Every message carries an idempotency key (`quitpilot-reminder-<id>-<due time>`). Notify stores
-it as the notification's reference and can be asked whether it already sent one; email carries
-it in the Message-ID header so a resend after an unknowable crash is recognisable as the same
-message (SMTP cannot be asked, so that one window is at-least-once).
+it as the notification's reference and can be asked whether it already made one, for email as
+well as for text messages (`confirms_delivery`). SMTP and the development backends cannot be
+asked: a message whose send was interrupted there is marked "delivery uncertain" for staff to
+check, never resent automatically (apps/reminders/dispatch.py). Email carries the key in its
+Message-ID header, so a copy a person chooses to send again is recognisable as the same message.
 """
 
 import logging
@@ -53,13 +55,20 @@ class Channel:
     """Send a message and return the provider's reference for it."""
 
     name = "channel"
+    # Whether find_sent can tell "never reached the provider" from "sent": only then may an
+    # interrupted send be finished without a person checking.
+    confirms_delivery = False
 
     def send(self, message: OutgoingMessage) -> str:
         """Send once; raise SendError (transient) or PermanentSendError."""
         raise NotImplementedError
 
-    def find_sent(self, message: OutgoingMessage) -> str | None:
-        """The provider reference if this message already went out, when the provider can say."""
+    def find_sent(self, idempotency_key: str) -> str | None:
+        """The provider reference if the message with this key already went out, else None.
+
+        Only meaningful where `confirms_delivery` is true; raises SendError if the provider
+        cannot be asked right now.
+        """
         return None
 
 
@@ -98,6 +107,8 @@ class DjangoEmailChannel(Channel):
 
 class NotifyChannel(Channel):
     """Email or text message through GOV.UK Notify, with the idempotency key as reference."""
+
+    confirms_delivery = True
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -141,11 +152,11 @@ class NotifyChannel(Channel):
             )
         return str(response["id"])
 
-    def find_sent(self, message: OutgoingMessage) -> str | None:
+    def find_sent(self, idempotency_key: str) -> str | None:
         """Ask Notify for a notification already made with this reminder's reference."""
         response = self._call(
             notify_client().get_all_notifications,
-            reference=message.idempotency_key,
+            reference=idempotency_key,
             template_type=self.kind,
         )
         notifications = response.get("notifications") or []
@@ -202,10 +213,16 @@ class StaffTaskChannel(Channel):
     """An escalation: the row becomes an open task on the PWP's caseload; nothing is sent."""
 
     name = "staff-task"
+    # Issuing the task is the row itself: an interrupted "send" is safely finished.
+    confirms_delivery = True
 
     def send(self, message: OutgoingMessage) -> str:
         """Issue the task; the reference names the row."""
         return f"task:{message.reminder_id}"
+
+    def find_sent(self, idempotency_key: str) -> str | None:
+        """The task exists once its row does: finishing an interrupted issue is always safe."""
+        return None
 
 
 def channel_for(name: str) -> Channel:

@@ -1,60 +1,89 @@
-"""The reminder outbox dispatcher: claim due rows, send each once, record what happened.
+"""The reminder outbox dispatcher: claim a few rows, mark each attempt, send, record.
 
-1. Claim (one short transaction): due rows are locked with SELECT ... FOR UPDATE SKIP LOCKED,
-   marked `sending` with a claim token and `claimed_at`, and committed. Two dispatchers never
-   claim the same row. Rows left `sending` longer than the lease (their worker died) are
-   claimed again the same way.
-2. Send (one transaction per row): the follow-up row and the reminder row are locked, the claim
-   token re-checked, and the follow-up checked still open. Completing a questionnaire locks the
-   same follow-up row, so a reminder can never go out after the follow-up completed. A row
-   tried before asks the provider whether it already went out (Notify reference) before sending.
-   The provider reference and `sent` are recorded in the same transaction.
-3. Failures: transient ones go back to `pending` with `next_attempt_at` (exponential backoff,
-   capped); after REMINDER_MAX_ATTEMPTS, or for a permanent failure, the row is `failed`.
+The rule (docs/clinical-safety.md): a reminder is sent at most once, and none is lost without a
+person being told. A message handed to a provider that cannot be asked whether it went out
+(SMTP, the development file and log backends) and whose outcome was never recorded is "delivery
+uncertain": a task for the site's staff, never resent automatically.
+
+1. Claim (one short transaction): a small batch (REMINDER_BATCH_SIZE) of due rows is locked with
+   SELECT ... FOR UPDATE SKIP LOCKED, marked `sending` with a claim token and a short lease
+   (`lease_expires_at`, REMINDER_CLAIM_LEASE_SECONDS), and committed. Two dispatchers never
+   claim the same row. Rows whose lease ran out (their dispatcher died) are claimed again.
+2. Heartbeat: before each row the dispatcher extends the lease of every row of its claim still
+   unfinished, so a slow live dispatcher keeps its rows while a dead one's are free within one
+   lease. The batch is small so a claim never waits long behind its own sends.
+3. Attempt (apps/reminders/attempts.py), never a row lock held across a network call:
+   a. one transaction locks the follow-up and the row, checks the claim and that the follow-up
+      still wants the message (completing a questionnaire locks the same follow-up row), and
+      commits `attempting` with `attempt_started_at`;
+   b. the provider is called with no transaction open;
+   c. the outcome (`sent` with the provider reference, or a retry or failure) is written by one
+      UPDATE that applies only while this claim still holds the row `attempting`.
+   A follow-up completed during (b) can therefore still receive the message being sent then,
+   never a later one.
+4. Recovery: a row claimed again while `attempting` (its dispatcher was killed, or the database
+   restarted, between a and c) is never resent blindly. Where the provider can be asked (GOV.UK
+   Notify, by reference, for email and text) its answer settles it: found means `sent`, not
+   found means the call never arrived and the row is sent as usual. Otherwise it becomes
+   `uncertain`, with a task for the participant's PWP (or the site's clinical staff) on the
+   caseload, who record "it arrived" or choose to send it again (services.resolve_uncertain).
+   A row claimed again while only `sending` never reached a provider and is simply sent.
+5. Failures: transient ones go back to `pending` with `next_attempt_at` (exponential backoff,
+   capped); after REMINDER_MAX_ATTEMPTS provider calls, or for a permanent failure, `failed`.
+   A database error ends the run (the Celery task retries with backoff); rows it held are
+   settled by the steps above once their lease runs out.
 """
 
-import logging
 import time
-import traceback
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from apps.core.redact import redact_contact_details
-from apps.reminders import messages
-from apps.reminders.channels import (
-    OutgoingMessage,
-    PermanentSendError,
-    SendError,
-    channel_for,
+from apps.reminders.attempts import (
+    ALREADY_SENT,
+    CANCELLED,
+    CLAIM_LOST,
+    FAILED,
+    RETRY,
+    SENT,
+    SKIPPED,
+    UNCERTAIN,
+    Clock,
+    backoff,
+    idempotency_key,
+    lease,
+    send_one,
 )
-from apps.reminders.models import (
-    FollowUp,
-    FollowUpStatus,
-    Reminder,
-    ReminderChannel,
-    ReminderKind,
-    ReminderStatus,
-)
-from apps.reminders.services import arm_in_current_window
+from apps.reminders.channels import OutgoingMessage
+from apps.reminders.models import Reminder, ReminderChannel, ReminderStatus
 
-logger = logging.getLogger(__name__)
+__all__ = [
+    "ALREADY_SENT",
+    "CANCELLED",
+    "CLAIM_LOST",
+    "FAILED",
+    "RETRY",
+    "SENT",
+    "SKIPPED",
+    "UNCERTAIN",
+    "Claim",
+    "DispatchReport",
+    "OutgoingMessage",
+    "backoff",
+    "claim_due_reminders",
+    "dispatch_due_reminders",
+    "extend_lease",
+    "idempotency_key",
+    "send_claim",
+    "send_claimed",
+]
 
-BACKOFF_BASE = timedelta(minutes=1)
-BACKOFF_CAP = timedelta(hours=1)
-_CLOSED = (FollowUpStatus.COMPLETED, FollowUpStatus.CANCELLED, FollowUpStatus.MISSED)
-
-SENT = "sent"
-ALREADY_SENT = "already_sent"
-CANCELLED = "cancelled"
-RETRY = "retry"
-FAILED = "failed"
-SKIPPED = "skipped"
+HELD = (ReminderStatus.SENDING, ReminderStatus.ATTEMPTING)
 
 
 @dataclass(frozen=True)
@@ -81,93 +110,52 @@ class DispatchReport:
         return {"claimed": self.claimed, **self.outcomes}
 
 
-def backoff(attempts: int) -> timedelta:
-    """Wait before retry number `attempts` (1, 2, 4, ... minutes, at most an hour)."""
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
-
-
-def idempotency_key(reminder: Reminder) -> str:
-    """The key every attempt of one reminder carries to the provider.
-
-    It includes the due time, so a row armed again for a moved window is a new message.
-    """
-    return f"quitpilot-reminder-{reminder.pk}-{int(reminder.due_at.timestamp())}"
+def _clock(now: datetime | None) -> Clock:
+    """A fixed time when the caller gives one (tests), else the real clock at each call."""
+    return (lambda: now) if now is not None else timezone.now
 
 
 def claim_due_reminders(*, now: datetime | None = None, limit: int | None = None) -> Claim:
-    """Claim due rows (and rows abandoned in `sending` past the lease) for this dispatcher."""
+    """Claim a few due rows (rows whose lease ran out first) for this dispatcher."""
     now = now or timezone.now()
     limit = limit or settings.REMINDER_BATCH_SIZE
-    lease = timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
     token = uuid.uuid4()
     with transaction.atomic():
         # Two queries, each served by its own index, rather than one OR that scans the table.
-        ids = list(
+        abandoned = list(
             Reminder.objects.select_for_update(skip_locked=True)
-            .filter(status=ReminderStatus.SENDING, claimed_at__lt=now - lease)
-            .order_by("claimed_at", "id")
+            .filter(status__in=HELD, lease_expires_at__lt=now)
+            .order_by("lease_expires_at", "id")
             .values_list("id", flat=True)[:limit]
         )
-        if len(ids) < limit:
-            ids += list(
+        due = []
+        if len(abandoned) < limit:
+            due = list(
                 Reminder.objects.select_for_update(skip_locked=True)
                 .filter(status=ReminderStatus.PENDING, due_at__lte=now)
                 .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
                 .order_by("due_at", "id")
-                .values_list("id", flat=True)[: limit - len(ids)]
+                .values_list("id", flat=True)[: limit - len(abandoned)]
             )
+        ids = abandoned + due
         if ids:
+            # An `attempting` row stays so: the new claim must settle it, not send it.
             Reminder.objects.filter(id__in=ids).update(
-                status=ReminderStatus.SENDING,
-                claimed_at=now,
-                claim_token=token,
-                attempts=F("attempts") + 1,
-                updated_at=now,
+                claimed_at=now, claim_token=token, lease_expires_at=now + lease(), updated_at=now
+            )
+            Reminder.objects.filter(id__in=due).update(status=ReminderStatus.SENDING)
+            Reminder.objects.filter(id__in=abandoned, status=ReminderStatus.SENDING).update(
+                attempt_started_at=None
             )
     return Claim(token=token, reminder_ids=ids)
 
 
-def _why_not(reminder: Reminder, follow_up: FollowUp, contact, today) -> str | None:
-    if follow_up.status in _CLOSED:
-        return f"Follow-up {follow_up.get_status_display().lower()}"
-    if today > follow_up.closes_on:
-        return "Follow-up window closed"
-    if today < follow_up.opens_on:
-        return "Follow-up window not open"
-    if contact is None or not contact.consent_to_contact:
-        return "No consent to contact"
-    return None
-
-
-def _address(reminder: Reminder, contact) -> tuple[str, str]:
-    """(channel, address): scheduled reminders follow the participant's current preference."""
-    channel = reminder.channel
-    if reminder.kind != ReminderKind.MANUAL and channel != ReminderChannel.STAFF_TASK:
-        channel = contact.preferred_channel
-    if channel == ReminderChannel.EMAIL:
-        return channel, contact.email
-    if channel == ReminderChannel.SMS:
-        return channel, contact.mobile
-    return channel, ""
-
-
-def _message(reminder: Reminder, follow_up: FollowUp, channel: str, to: str, url: str):
-    text = messages.compose(
-        kind=reminder.kind,
-        url=url,
-        closes_on=follow_up.closes_on,
-        contact=settings.QUESTIONNAIRE_CONTACT,
-    )
-    return OutgoingMessage(
-        reminder_id=reminder.pk,
-        idempotency_key=idempotency_key(reminder),
-        channel=channel,
-        to=to,
-        subject=text.subject,
-        body=text.body,
-        sms=text.sms,
-        personalisation=text.personalisation,
-    )
+def extend_lease(claim: Claim, reminder_ids: list[int], *, now: datetime | None = None) -> int:
+    """The heartbeat: push back the lease of this claim's rows still held; returns how many."""
+    now = now or timezone.now()
+    return Reminder.objects.filter(
+        pk__in=reminder_ids, claim_token=claim.token, status__in=HELD
+    ).update(lease_expires_at=now + lease())
 
 
 def _fresh_link_urls(reminders: list[Reminder]) -> dict[int, str]:
@@ -196,111 +184,25 @@ def send_claimed(reminder_id: int, token: uuid.UUID, *, now: datetime | None = N
 
 def send_claim(claim: Claim, *, now: datetime | None = None) -> list[str]:
     """Send every row of a claim at most once; returns each row's outcome in claim order."""
+    clock = _clock(now)
     rows = {
         r.pk: r
         for r in Reminder.objects.select_related("follow_up").filter(
-            pk__in=claim.reminder_ids, claim_token=claim.token
+            pk__in=claim.reminder_ids, claim_token=claim.token, status__in=HELD
         )
     }
     urls = _fresh_link_urls(list(rows.values()))
-    return [
-        _send_one(rows[reminder_id], claim.token, urls.get(reminder_id), now=now or timezone.now())
-        if reminder_id in rows
-        else SKIPPED
-        for reminder_id in claim.reminder_ids
-    ]
-
-
-def _send_one(row: Reminder, token: uuid.UUID, url: str | None, *, now: datetime) -> str:
-    reminder_id = row.pk
-    with transaction.atomic():
-        # Lock order follow-up -> reminder, the same as submission and completion.
-        follow_up = (
-            FollowUp.objects.select_for_update(of=("self",))
-            .select_related("participant__contact_details")
-            .get(pk=row.follow_up_id)
+    outcomes = []
+    for position, reminder_id in enumerate(claim.reminder_ids):
+        if reminder_id not in rows:
+            outcomes.append(SKIPPED)
+            continue
+        if position:
+            extend_lease(claim, claim.reminder_ids[position:], now=clock())
+        outcomes.append(
+            send_one(rows[reminder_id], claim.token, urls.get(reminder_id), clock=clock)
         )
-        reminder = Reminder.objects.select_for_update().get(pk=reminder_id)
-        if reminder.status != ReminderStatus.SENDING or reminder.claim_token != token:
-            return SKIPPED
-        participant = follow_up.participant
-        # The participant's PWP makes the call, and hears of a message that could not go.
-        reminder.assigned_to_id = participant.assigned_pwp_id
-        contact = getattr(participant, "contact_details", None)
-        today = timezone.localdate(now)
-        if follow_up.status not in _CLOSED and today < follow_up.opens_on:
-            # The window moved later (a new quit date) while this row was claimed: it belongs
-            # to the new window, so it waits for it instead of being cancelled.
-            arm_in_current_window(reminder, follow_up)
-            return SKIPPED
-        reason = _why_not(reminder, follow_up, contact, today)
-        if reason is None and reminder.channel != ReminderChannel.STAFF_TASK and url is None:
-            reason = "Follow-up not open for links"
-        if reason is not None:
-            return _finish(reminder, ReminderStatus.CANCELLED, now, error=reason, outcome=CANCELLED)
-        channel_name, to = _address(reminder, contact)
-        reminder.channel = channel_name  # what was tried, sent or not
-        if channel_name != ReminderChannel.STAFF_TASK and not to:
-            return _finish(
-                reminder,
-                ReminderStatus.FAILED,
-                now,
-                error=f"No {dict(ReminderChannel.choices)[channel_name].lower()} address on file",
-                outcome=FAILED,
-            )
-        message = _message(reminder, follow_up, channel_name, to, url or "")
-        channel = channel_for(channel_name)
-        try:
-            # A row tried before may have reached the provider before its worker died.
-            reference = channel.find_sent(message) if reminder.attempts > 1 else None
-            outcome = ALREADY_SENT if reference else SENT
-            if reference is None:
-                reference = channel.send(message)
-        except PermanentSendError as exc:
-            return _finish(reminder, ReminderStatus.FAILED, now, error=str(exc), outcome=FAILED)
-        except Exception as exc:  # noqa: BLE001 - any other provider failure is worth a retry
-            if not isinstance(exc, SendError):
-                # The traceback's message can quote the address, so it is logged redacted.
-                logger.error(
-                    "Reminder %s: unexpected send failure\n%s",
-                    reminder_id,
-                    redact_contact_details("".join(traceback.format_exception(exc))),
-                )
-            return _retry_or_fail(reminder, now, str(exc) or exc.__class__.__name__)
-        reminder.status = ReminderStatus.SENT
-        reminder.sent_at = now
-        reminder.provider_reference = reference[:200]
-        reminder.last_error = ""
-        reminder.next_attempt_at = None
-        reminder.save()
-        return outcome
-
-
-def _finish(reminder: Reminder, status: str, now: datetime, *, error: str, outcome: str) -> str:
-    reminder.status = status
-    reminder.last_error = error
-    reminder.next_attempt_at = None
-    reminder.save()
-    if status == ReminderStatus.FAILED:
-        # The database keeps the provider's words (staff pages redact them); logs never do.
-        logger.warning("Reminder %s failed: %s", reminder.pk, redact_contact_details(error))
-    return outcome
-
-
-def _retry_or_fail(reminder: Reminder, now: datetime, error: str) -> str:
-    if reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-        return _finish(
-            reminder,
-            ReminderStatus.FAILED,
-            now,
-            error=f"Gave up after {reminder.attempts} attempts: {error}",
-            outcome=FAILED,
-        )
-    reminder.status = ReminderStatus.PENDING
-    reminder.next_attempt_at = now + backoff(reminder.attempts)
-    reminder.last_error = error
-    reminder.save()
-    return RETRY
+    return outcomes
 
 
 def dispatch_due_reminders(

@@ -87,10 +87,24 @@ SCHEDULED_KINDS = (
 
 class ReminderStatus(models.TextChoices):
     PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
+    SENDING = "sending", "Claimed"
+    # Committed before the provider is called: a row left here was maybe sent.
+    ATTEMPTING = "attempting", "Attempt started"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
+    # The provider was called but its answer never recorded, and it cannot be asked: staff check.
+    UNCERTAIN = "uncertain", "Delivery uncertain"
+
+
+class DeliveryResolution(models.TextChoices):
+    """What staff decided about a message whose delivery was uncertain."""
+
+    ARRIVED = "arrived", "It arrived"
+    SENT_AGAIN = "sent_again", "Sent again"
+
+
+IN_FLIGHT = ("pending", "sending", "attempting")
 
 
 class Reminder(TimeStampedModel):
@@ -102,11 +116,31 @@ class Reminder(TimeStampedModel):
     kind = models.CharField(max_length=12, choices=ReminderKind.choices)
     due_at = models.DateTimeField()
     status = models.CharField(
-        max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+        max_length=12, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times the provider was called for this message."
+    )
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_token = models.UUIDField(null=True, blank=True)
+    lease_expires_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The claim's end: extended by the dispatcher while it works; a row whose "
+        "lease ran out belonged to a dispatcher that died and is claimed again.",
+    )
+    attempt_started_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the last provider call began, committed before the call.",
+    )
+    resolution = models.CharField(
+        max_length=12,
+        choices=DeliveryResolution.choices,
+        blank=True,
+        help_text="For a message whose delivery was uncertain: what staff decided (done_by, "
+        "done_at say who and when).",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     provider_reference = models.CharField(max_length=200, blank=True)
@@ -148,7 +182,7 @@ class Reminder(TimeStampedModel):
                 name="reminder_pending_due",
                 condition=Q(status="pending"),
             ),
-            models.Index(fields=["status", "claimed_at"]),
+            models.Index(fields=["status", "lease_expires_at"], name="reminder_status_lease"),
         ]
         constraints = [
             # The cadence's rows exist once per follow-up; staff may send links many times,
@@ -160,7 +194,7 @@ class Reminder(TimeStampedModel):
             ),
             models.UniqueConstraint(
                 fields=["follow_up"],
-                condition=Q(kind="manual", status__in=["pending", "sending"]),
+                condition=Q(kind="manual", status__in=IN_FLIGHT),
                 name="one_staff_link_in_flight",
             ),
             models.CheckConstraint(
@@ -171,6 +205,20 @@ class Reminder(TimeStampedModel):
             models.CheckConstraint(
                 name="reminder_sent_has_time",
                 condition=~Q(status=ReminderStatus.SENT) | Q(sent_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="reminder_attempt_has_start",
+                condition=~Q(status__in=["attempting", "uncertain"])
+                | Q(attempt_started_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="reminder_claim_has_lease",
+                condition=~Q(status__in=["sending", "attempting"])
+                | Q(lease_expires_at__isnull=False, claim_token__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="reminder_resolution_is_recorded",
+                condition=Q(resolution="") | Q(done_at__isnull=False),
             ),
         ]
 

@@ -42,8 +42,9 @@ def _pwp_can_act() -> Exists:
 
 def open_tasks_for(user) -> QuerySet[Reminder]:
     """What the user must act on while the follow-up is still open: escalations issued and not
-    yet done ('phone the participant'), and messages to the participant that could not be
-    delivered and nobody has marked seen.
+    yet done ('phone the participant'), messages to the participant that could not be
+    delivered and nobody has marked seen, and messages whose delivery is uncertain (a send was
+    interrupted where the provider cannot be asked) that nobody has checked yet.
 
     Both go to the participant's current PWP while that PWP can act on them (active, a member of
     the participant's site, a clinical role), otherwise to the clinical staff of the site.
@@ -59,9 +60,10 @@ def open_tasks_for(user) -> QuerySet[Reminder]:
         mine |= ~pwp_can_act
     phone_call = Q(kind=ReminderKind.ESCALATION, status=ReminderStatus.SENT)
     undelivered = Q(status=ReminderStatus.FAILED) & ~Q(channel=ReminderChannel.STAFF_TASK)
+    uncertain = Q(status=ReminderStatus.UNCERTAIN)
     return (
         Reminder.objects.filter(
-            (phone_call | undelivered) & mine,
+            (phone_call | undelivered | uncertain) & mine,
             done_at__isnull=True,
             follow_up__status__in=[FollowUpStatus.SCHEDULED, FollowUpStatus.OPEN],
             participant__in=participants_visible_to(user),
@@ -87,16 +89,17 @@ class UndeliveredFollowUp:
 
 def my_tasks_context(user) -> dict:
     """Context for templates/reminders/_my_tasks.html, in one query: the calls to make
-    ('my_tasks') and, per follow-up, the messages that did not reach the participant
-    ('undelivered')."""
+    ('my_tasks'), per follow-up the messages that did not reach the participant
+    ('undelivered'), and the messages whose delivery staff must check ('uncertain')."""
     tasks = list(open_tasks_for(user))
     by_follow_up: dict[int, list[Reminder]] = {}
     for task in tasks:
-        if task.kind != ReminderKind.ESCALATION:
+        if task.status == ReminderStatus.FAILED:
             by_follow_up.setdefault(task.follow_up_id, []).append(task)
     return {
         "my_tasks": [t for t in tasks if t.kind == ReminderKind.ESCALATION],
         "undelivered": [
             UndeliveredFollowUp(m[0].participant, m[0].follow_up, m) for m in by_follow_up.values()
         ],
+        "uncertain": [t for t in tasks if t.status == ReminderStatus.UNCERTAIN],
     }

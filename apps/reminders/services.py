@@ -1,5 +1,6 @@
 """Writes for the follow-up schedule and the reminder outbox."""
 
+import logging
 from datetime import date, datetime, time
 
 from django.db import transaction
@@ -9,6 +10,7 @@ from apps.clinical import schedule
 from apps.core.errors import DomainError
 from apps.core.queue import enqueue_on_commit
 from apps.reminders.models import (
+    IN_FLIGHT,
     FollowUp,
     FollowUpStatus,
     FollowUpTimepoint,
@@ -17,6 +19,8 @@ from apps.reminders.models import (
     ReminderKind,
     ReminderStatus,
 )
+
+logger = logging.getLogger(__name__)
 
 REMINDER_SEND_TIME = time(9, 0)
 _CLOSED = (FollowUpStatus.COMPLETED, FollowUpStatus.CANCELLED, FollowUpStatus.MISSED)
@@ -143,8 +147,8 @@ def _move_reminder(reminder: Reminder, due_at: datetime, *, catch_up: bool = Fal
     for the old window is armed again when the window moved to a later date (new quit date).
     `catch_up` arms a moved row even though its new time has passed (it goes out at once).
     """
-    if reminder.status == ReminderStatus.SENDING:
-        return
+    if reminder.status in (ReminderStatus.SENDING, ReminderStatus.ATTEMPTING):
+        return  # a dispatcher holds it; it settles the row against the window as it is then
     if reminder.status == ReminderStatus.PENDING:
         if reminder.due_at != due_at:
             reminder.due_at = due_at
@@ -171,6 +175,9 @@ def _arm(reminder: Reminder, due_at: datetime) -> None:
     reminder.next_attempt_at = None
     reminder.claimed_at = None
     reminder.claim_token = None
+    reminder.lease_expires_at = None
+    reminder.attempt_started_at = None
+    reminder.resolution = ""
     reminder.sent_at = None
     reminder.done_at = None
     reminder.provider_reference = ""
@@ -258,9 +265,7 @@ def request_link_send(*, follow_up: FollowUp, channel: str, requested_by) -> Rem
     if channel == ReminderChannel.SMS and not contact.mobile:
         raise DomainError("There is no mobile number for this participant.", field="channel")
     in_flight = Reminder.objects.filter(
-        follow_up=follow_up,
-        kind=ReminderKind.MANUAL,
-        status__in=[ReminderStatus.PENDING, ReminderStatus.SENDING],
+        follow_up=follow_up, kind=ReminderKind.MANUAL, status__in=IN_FLIGHT
     ).first()
     if in_flight is not None:
         return in_flight
@@ -308,3 +313,45 @@ def mark_undelivered_seen(*, follow_up: FollowUp, reminder_ids, by) -> int:
         .exclude(channel=ReminderChannel.STAFF_TASK)
         .update(done_at=now, done_by=by, updated_at=now)
     )
+
+
+@transaction.atomic
+def resolve_uncertain(*, follow_up: FollowUp, reminder_id, resolution: str, by) -> Reminder:
+    """Record staff's decision on a message whose delivery was uncertain.
+
+    "It arrived" makes it sent (as of when its send started); "send again" is a person's
+    explicit choice and queues a new link through the outbox (as "send link now" does). Either
+    way the row keeps who decided and when (done_by, done_at, resolution).
+    """
+    from apps.reminders.models import DeliveryResolution
+
+    if resolution not in DeliveryResolution.values:
+        raise DomainError(
+            "Choose whether the message arrived or should be sent again.", field="resolution"
+        )
+    reminder_id = str(reminder_id)
+    reminder = (
+        Reminder.objects.select_for_update()
+        .filter(
+            follow_up=follow_up,
+            pk=int(reminder_id) if reminder_id.isascii() and reminder_id.isdigit() else None,
+            status=ReminderStatus.UNCERTAIN,
+            resolution="",
+        )
+        .first()
+    )
+    if reminder is None:
+        raise DomainError("That message has already been checked.", field="reminder")
+    if resolution == DeliveryResolution.SENT_AGAIN:
+        request_link_send(follow_up=follow_up, channel=reminder.channel, requested_by=by)
+    else:
+        reminder.status = ReminderStatus.SENT
+        reminder.sent_at = reminder.attempt_started_at
+    reminder.resolution = resolution
+    reminder.done_at = timezone.now()
+    reminder.done_by = by
+    reminder.save()
+    logger.info(
+        "Reminder %s: uncertain delivery resolved as %s by user %s", reminder.pk, resolution, by.pk
+    )
+    return reminder

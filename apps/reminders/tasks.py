@@ -1,15 +1,28 @@
 """Celery tasks for the follow-up schedule and the reminder outbox: thin wrappers over services.
 
 Beat runs both on a static schedule (config/settings/base.py). No task waits with an ETA or
-countdown: when a reminder is due is a column in the database, read every minute.
+countdown: when a reminder is due is a column in the database, read every minute. A database
+error (PostgreSQL restarting, a dropped connection) retries the task with backoff; the outbox
+rows it held are settled by their lease (apps/reminders/dispatch.py), so a retry never sends
+twice.
 """
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from apps.reminders import dispatch, services
 
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_ON_DATABASE_ERRORS = {
+    "autoretry_for": DATABASE_ERRORS,
+    "retry_backoff": 5,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 10,
+}
 
-@shared_task(acks_late=True)
+
+@shared_task(acks_late=True, **RETRY_ON_DATABASE_ERRORS)
 def dispatch_due_reminders() -> dict:
     """Send every due reminder once; queue another run at once if the time budget ran out."""
     report = dispatch.dispatch_due_reminders()
@@ -18,7 +31,7 @@ def dispatch_due_reminders() -> dict:
     return report.as_dict()
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **RETRY_ON_DATABASE_ERRORS)
 def refresh_follow_up_statuses() -> int:
     """Open follow-up windows that have opened and mark missed those that closed."""
     return services.refresh_follow_up_statuses()

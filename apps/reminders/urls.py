@@ -11,4 +11,5 @@ urlpatterns = [
     path("<uuid:public_id>/tablet/", views.open_on_tablet, name="open-on-tablet"),
     path("<uuid:public_id>/task-done/", views.task_done, name="task-done"),
     path("<uuid:public_id>/undelivered-seen/", views.undelivered_seen, name="undelivered-seen"),
+    path("<uuid:public_id>/uncertain/", views.resolve_uncertain, name="uncertain-resolve"),
 ]

@@ -1,5 +1,5 @@
 """Staff actions on a follow-up: send a link now, open it on a clinic tablet, close a phone task,
-note that undelivered messages have been seen."""
+note that undelivered messages have been seen, settle a message whose delivery was uncertain."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from apps.core.errors import DomainError
 from apps.core.roles import can_write_clinical
 from apps.reminders import selectors, services
-from apps.reminders.models import FollowUp, ReminderChannel
+from apps.reminders.models import DeliveryResolution, FollowUp, ReminderChannel
 from apps.reminders.questionnaire_links import create_questionnaire_link
 
 
@@ -107,4 +107,28 @@ def undelivered_seen(request, public_id):
         )
     else:
         messages.info(request, "There were no undelivered messages left to mark.")
+    return _back(request, follow_up)
+
+
+@login_required
+@require_POST
+def resolve_uncertain(request, public_id):
+    """Record whether a message of uncertain delivery arrived, or send it again (a person's
+    explicit decision, kept with who made it)."""
+    follow_up = _writable_follow_up(request, public_id)
+    resolution = request.POST.get("resolution", "")
+    try:
+        services.resolve_uncertain(
+            follow_up=follow_up,
+            reminder_id=request.POST.get("reminder", ""),
+            resolution=resolution,
+            by=request.user,
+        )
+    except DomainError as exc:
+        messages.error(request, f"Not recorded: {exc.message}")
+    else:
+        done = (
+            "sent again" if resolution == DeliveryResolution.SENT_AGAIN else "recorded as arrived"
+        )
+        messages.success(request, f"Message for {follow_up.participant.trial_id} {done}.")
     return _back(request, follow_up)

@@ -414,8 +414,11 @@ QUESTIONNAIRE_CONTACT = env("QUESTIONNAIRE_CONTACT", default="")
 # Each service's phone number for the urgent-support card, by site code: "BRS=0117 496 0000,..."
 QUESTIONNAIRE_SERVICE_PHONES: dict[str, str] = env.dict("QUESTIONNAIRE_SERVICE_PHONES", default={})
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
-REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=600)
-REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
+# A claim of a few rows lasts this long unless its dispatcher's heartbeat (before each row)
+# extends it: short, so a dead worker's rows go out again soon; longer than one provider call
+# (channels.SEND_TIMEOUT_SECONDS), so a slow live worker keeps them.
+REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=90)
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=10)
 REMINDER_CHANNEL_BACKENDS: dict[str, str] = {}
 
 # --- Client address trust (issue 14: deployment) ---

@@ -46,6 +46,7 @@ class RecordingChannel(Channel):
     """Records the message; like Notify, it can say whether a key was already sent."""
 
     name = "recording"
+    confirms_delivery = True
 
     def send(self, message: OutgoingMessage) -> str:
         barrier = BEHAVIOUR["rendezvous"]
@@ -63,9 +64,9 @@ class RecordingChannel(Channel):
                 _PROVIDER[message.idempotency_key] = reference
         return reference
 
-    def find_sent(self, message: OutgoingMessage) -> str | None:
+    def find_sent(self, idempotency_key: str) -> str | None:
         with _lock:
-            return _PROVIDER.get(message.idempotency_key)
+            return _PROVIDER.get(idempotency_key)
 
 
 class BlockingChannel(Channel):

@@ -1,6 +1,7 @@
 """The outbox dispatcher: claims, sends once, records, retries, recovers and cancels."""
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from apps.journey.services import update_contact_details
-from apps.reminders import dispatch, services
+from apps.reminders import attempts, dispatch, services
 from apps.reminders import questionnaire_links as links
 from apps.reminders.channels import NotifyChannel, channel_for
 from apps.reminders.models import (
@@ -176,7 +177,7 @@ def test_row_abandoned_in_sending_is_recovered_after_the_lease_and_sent_once(
 ):
     _, follow_up = open_month3
     reminder = only_due_invitation(follow_up)
-    dead = dispatch.claim_due_reminders()  # the worker dies here, before sending
+    dead = dispatch.claim_due_reminders()  # the worker dies here, before its attempt mark
     assert dead.reminder_ids == [reminder.pk]
 
     # Inside the lease nobody touches it.
@@ -188,7 +189,7 @@ def test_row_abandoned_in_sending_is_recovered_after_the_lease_and_sent_once(
     assert recorder.sends_per_reminder() == {reminder.pk: 1}
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.SENT
-    assert reminder.attempts == 2
+    assert reminder.attempts == 1  # the provider was called once: the dead claim never called it
     # The dead worker's claim is void: it cannot send the row again if it wakes up.
     assert dispatch.send_claimed(reminder.pk, dead.token) == dispatch.SKIPPED
     assert recorder.sends_per_reminder() == {reminder.pk: 1}
@@ -201,21 +202,11 @@ def test_recovered_row_already_accepted_by_the_provider_is_not_sent_again(
     _, follow_up = open_month3
     reminder = only_due_invitation(follow_up)
     claim = dispatch.claim_due_reminders()
-    original = Reminder.objects.get(pk=reminder.pk)
+    row = Reminder.objects.select_related("follow_up").get(pk=reminder.pk)
+    attempt = attempts.start_attempt(row, claim.token, "http://testserver/q/x/", now=timezone.now())
     # The provider call happened (with this reminder's key), then the worker died.
-    recorder.RecordingChannel().send(
-        dispatch.OutgoingMessage(
-            reminder_id=reminder.pk,
-            idempotency_key=dispatch.idempotency_key(original),
-            channel="email",
-            to="patient@example.test",
-            subject="s",
-            body="b",
-            sms="s",
-            personalisation={},
-        )
-    )
-    assert claim.reminder_ids == [reminder.pk]
+    recorder.RecordingChannel().send(attempt.message)
+    assert Reminder.objects.get(pk=reminder.pk).status == ReminderStatus.ATTEMPTING
 
     after_lease = timezone.now() + timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS + 1)
     report = dispatch.dispatch_due_reminders(now=after_lease)
@@ -225,6 +216,7 @@ def test_recovered_row_already_accepted_by_the_provider_is_not_sent_again(
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.SENT
     assert reminder.provider_reference == "rec-1"
+    assert reminder.attempts == 1
 
 
 def test_scheduled_reminder_follows_the_participants_current_channel(open_month3, recorder):
@@ -459,10 +451,12 @@ def test_sending_a_claim_costs_a_fixed_number_of_queries_per_row(
         only_due_invitation(follow_up)
     claim = dispatch.claim_due_reminders()
     assert len(claim.reminder_ids) == 3
-    # Once per claim: read the rows; insert every link in one transaction. Then per row, one
-    # transaction: lock the follow-up (with participant and contact), lock the row, record it.
-    # Inside the test's own transaction, each transaction shows as SAVEPOINT + RELEASE.
-    with django_assert_num_queries(1 + (1 + 2) + 3 * (3 + 2)):
+    # Once per claim: read the rows; insert every link in one transaction. Then per row: the
+    # heartbeat (not before the first), one transaction that locks the follow-up (with
+    # participant and contact) and the row and commits the attempt mark, then one UPDATE for
+    # the outcome. Inside the test's own transaction, each transaction shows as SAVEPOINT +
+    # RELEASE.
+    with django_assert_num_queries(1 + (1 + 2) + 2 + 3 * ((3 + 2) + 1)):
         assert dispatch.send_claim(claim) == [dispatch.SENT] * 3
     assert len(mail.outbox) == 3
 
@@ -472,17 +466,17 @@ def test_claiming_takes_abandoned_rows_first_then_due_ones_up_to_the_batch(site_
     for _ in range(3):
         _, follow_up = participant_with_open_month3(site_a, pwp_a)
         rows.append(only_due_invitation(follow_up))
-    stale = timezone.now() - timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS + 5)
-    Reminder.objects.filter(pk=rows[2].pk).update(status=ReminderStatus.SENDING, claimed_at=stale)
-    fresh = timezone.now() - timedelta(seconds=5)
-    Reminder.objects.filter(pk=rows[1].pk).update(status=ReminderStatus.SENDING, claimed_at=fresh)
+    stale, fresh = timezone.now() - timedelta(seconds=5), timezone.now() + timedelta(seconds=5)
+    held = {"status": ReminderStatus.SENDING, "claim_token": uuid.uuid4()}
+    Reminder.objects.filter(pk=rows[2].pk).update(**held, lease_expires_at=stale)
+    Reminder.objects.filter(pk=rows[1].pk).update(**held, lease_expires_at=fresh)
 
     claim = dispatch.claim_due_reminders(limit=2)
 
     assert claim.reminder_ids == [rows[2].pk, rows[0].pk]
     claimed = Reminder.objects.filter(pk__in=claim.reminder_ids)
     assert set(claimed.values_list("claim_token", flat=True)) == {claim.token}
-    assert Reminder.objects.get(pk=rows[1].pk).claim_token is None  # inside its lease
+    assert Reminder.objects.get(pk=rows[1].pk).claim_token == held["claim_token"]  # leased
 
 
 def test_row_claimed_as_its_window_moves_later_waits_for_the_new_window(site_a, pwp_a):

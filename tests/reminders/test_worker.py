@@ -168,11 +168,12 @@ def test_worker_killed_between_claim_and_send_leads_to_exactly_one_send(
     _kill_a_worker_in_the_middle_of_sending(reminder.pk)
 
     reminder.refresh_from_db()
-    assert reminder.status == ReminderStatus.SENDING  # the claim was committed, the send not
+    # The attempt mark was committed before the provider call; the outcome never was.
+    assert reminder.status == ReminderStatus.ATTEMPTING
     assert reminder.attempts == 1
     assert _run_task() == {"claimed": 0}  # still inside the lease: nobody steals it
-    lease = timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS + 1)
-    Reminder.objects.filter(pk=reminder.pk).update(claimed_at=reminder.claimed_at - lease)
+    Reminder.objects.filter(pk=reminder.pk).update(lease_expires_at=timezone.now())
+    # The provider (which, like Notify, can be asked) never got it: sent now, once.
     assert _run_task() == {"claimed": 1, "sent": 1}
     assert _run_task() == {"claimed": 0}
     assert recorder.sends_per_reminder() == {reminder.pk: 1}
@@ -188,9 +189,7 @@ def test_claimed_then_abandoned_row_is_sent_once_after_recovery(
     reminder = only_due_invitation(follow_up)
     abandoned = dispatch.claim_due_reminders()  # committed 'sending'; this caller never sends
     assert abandoned.reminder_ids == [reminder.pk]
-    Reminder.objects.filter(pk=reminder.pk).update(
-        claimed_at=timezone.now() - timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS + 1)
-    )
+    Reminder.objects.filter(pk=reminder.pk).update(lease_expires_at=timezone.now())
 
     assert _run_task() == {"claimed": 1, "sent": 1}
     assert dispatch.send_claimed(reminder.pk, abandoned.token) == dispatch.SKIPPED

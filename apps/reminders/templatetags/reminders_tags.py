@@ -30,10 +30,12 @@ def accepts_links(follow_up) -> bool:
 
 @register.inclusion_tag("reminders/_my_tasks.html", takes_context=True)
 def my_tasks(context) -> dict:
-    """Render the signed-in user's calls to make and undelivered messages (one query)."""
+    """Render the signed-in user's calls to make and undelivered or uncertain messages (one
+    query)."""
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
-    tasks = {"my_tasks": context.get("my_tasks"), "undelivered": context.get("undelivered")}
+    keys = ("my_tasks", "undelivered", "uncertain")
+    tasks = {key: context.get(key) for key in keys}
     if tasks["my_tasks"] is None:
-        tasks = my_tasks_context(user) if user is not None else {"my_tasks": [], "undelivered": []}
+        tasks = my_tasks_context(user) if user is not None else dict.fromkeys(keys, [])
     return {**tasks, "request": request, "csrf_token": context.get("csrf_token")}
