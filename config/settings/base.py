@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.outcomes",
     "apps.safety",
     "apps.reminders",
+    "apps.journey",
     "apps.dashboards",
 ]
 
@@ -332,3 +333,16 @@ REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 REMINDER_CLAIM_LEASE_SECONDS = env.int("REMINDER_CLAIM_LEASE_SECONDS", default=600)
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
 REMINDER_CHANNEL_BACKENDS: dict[str, str] = {}
+
+# Contact details: encrypted at rest, erased after follow-up, every view in the access log.
+# QUITPILOT_FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys; the first encrypts, all decrypt
+# (rotation: docs/operations.md). Dev and test settings carry fixed, non-secret keys; prod
+# refuses to start without one.
+FIELD_ENCRYPTION_KEYS: list[str] = env.list("QUITPILOT_FIELD_ENCRYPTION_KEYS", default=[])
+# Days after a participant's follow-up ends (last follow-up done or closed, or exit) before
+# their contact details are erased by the daily erase-expired-contact-details task.
+CONTACT_RETENTION_DAYS = env.int("QUITPILOT_CONTACT_RETENTION_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["erase-expired-contact-details"] = {
+    "task": "apps.journey.tasks.erase_expired_contact_details",
+    "schedule": crontab(hour=3, minute=41),
+}

@@ -19,3 +19,9 @@ QUESTIONNAIRE_SERVICE_PHONES = env.dict(
         "NCL": "0191 498 0000",
     },
 )
+
+# Contact details encryption: a fixed key, public and so not secret, for development only.
+FIELD_ENCRYPTION_KEYS = env.list(
+    "QUITPILOT_FIELD_ENCRYPTION_KEYS",
+    default=["1GilaBdfp8ybW2uR4XQbY-JSe_D04FyIm1m8ir2EKmY="],
+)
