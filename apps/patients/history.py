@@ -56,6 +56,8 @@ _RECORD_ORDER = (
     "patients.Baseline",
     "patients.Allocation",
     "reminders.FollowUp",
+    "reminders.Reminder",
+    "reminders.QuestionnaireLink",
     "cessation.CessationSession",
     "cessation.PharmacotherapyRecord",
     "outcomes.PHQ9Response",
