@@ -142,6 +142,8 @@ def _start_gunicorn(port: int) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         # The session cookie below is signed in this process: the server must share the key.
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        # The contact details the seed stored are readable only under the same key.
+        "QUITPILOT_FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "CACHE_KEY_PREFIX": os.environ["CACHE_KEY_PREFIX"],

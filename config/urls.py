@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.core import access_log_views
 from apps.core import views as core_views
 
 handler403 = "apps.core.error_views.permission_denied"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("health/", core_views.health, name="health"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("access-log/", access_log_views.access_log, name="access-log"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("accounts/", include("apps.accounts.urls")),

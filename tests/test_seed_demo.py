@@ -117,6 +117,7 @@ def test_production_settings_refuse_the_seed(monkeypatch):
     import importlib
 
     monkeypatch.setenv("DJANGO_SECRET_KEY", "only-to-import-the-production-settings")
+    monkeypatch.setenv("QUITPILOT_FIELD_ENCRYPTION_KEYS", settings.FIELD_ENCRYPTION_KEYS[0])
     prod = importlib.import_module("config.settings.prod")
     assert prod.ALLOW_DEMO_SEED is False
     assert "apps.demo" not in prod.INSTALLED_APPS
@@ -139,6 +140,7 @@ def test_production_settings_have_no_seed_demo_command():
         env={
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
             "DJANGO_SECRET_KEY": "x" * 50,
+            "QUITPILOT_FIELD_ENCRYPTION_KEYS": settings.FIELD_ENCRYPTION_KEYS[0],
             "PATH": "/usr/bin:/bin",
         },
     )

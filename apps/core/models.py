@@ -2,8 +2,11 @@
 
 import uuid
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 
 class TimeStampedModel(models.Model):
@@ -59,3 +62,40 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+class AccessKind(models.TextChoices):
+    CONTACT_DETAILS_VIEWED = "contact_viewed", "Contact details viewed"
+    EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"
+
+
+class AccessLog(models.Model):
+    """One view of a participant's contact details or one download of an export: who, when,
+    what, which object and site. Append-only: a database trigger refuses updates and deletes."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=AccessKind.choices)
+    object_type = models.CharField(max_length=40, help_text="What was read, e.g. 'participant'.")
+    object_ref = models.CharField(
+        max_length=64, help_text="Its public reference (trial ID or public UUID), never a value."
+    )
+    site = models.ForeignKey(
+        "trial_sites.Site", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    via = models.CharField(max_length=200, blank=True, help_text="The page, API call or admin.")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "at"]), models.Index(fields=["kind", "at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="access_log_kind_valid", condition=Q(kind__in=AccessKind.values)
+            )
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="access_log_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.kind} {self.object_ref}"

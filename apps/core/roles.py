@@ -20,6 +20,8 @@ DASHBOARD_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.SITE_LE
 EXPORT_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN})
 HISTORY_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN})
 CRITERIA_EDITOR_ROLES = frozenset({Role.TRIAL_MANAGER, Role.ADMIN})
+# Who viewed contact details and downloaded exports: the trial managers oversee it.
+ACCESS_LOG_ROLES = frozenset({Role.TRIAL_MANAGER})
 SERIOUS_ADVERSE_EVENT_ROLES = ALL_SITES_ROLES | {Role.SITE_LEAD}
 
 
@@ -46,6 +48,11 @@ def can_export(user) -> bool:
 def can_read_history(user) -> bool:
     """Whether the user may read the audit trail."""
     return bool(user.is_authenticated and user.role in HISTORY_ROLES)
+
+
+def can_read_access_log(user) -> bool:
+    """Whether the user may read the access log (views of contact details, downloads)."""
+    return bool(user.is_authenticated and user.role in ACCESS_LOG_ROLES)
 
 
 def can_edit_progression_criteria(user) -> bool:

@@ -152,7 +152,7 @@ class ExportDownload(APIView):
             handle = selectors.open_export_file(request.user, job)
         except selectors.ExportFileUnavailable as exc:
             raise (Gone(exc.message) if exc.gone else NotFound(exc.message)) from exc
-        export_jobs.record_export_download(job=job)
+        export_jobs.record_export_download(job=job, by=request.user, via=request.path)
         return FileResponse(
             handle,
             as_attachment=True,

@@ -9,7 +9,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.core.access_log import record_access
 from apps.core.errors import DomainError
+from apps.core.models import AccessKind
 from apps.core.queue import enqueue_on_commit
 from apps.core.roles import can_export
 from apps.dashboards.models import ExportDataset, ExportFormat, ExportJob, ExportStatus
@@ -163,9 +165,19 @@ def _delete_export_file(path: Path, root: Path) -> None:
         logger.warning("Export file %s is outside EXPORT_ROOT: not deleted", path)
 
 
-def record_export_download(*, job: ExportJob) -> ExportJob:
-    """Note in the access log that the export file was downloaded."""
-    now = timezone.now()
-    ExportJob.objects.filter(id=job.id).update(downloaded_at=now)
-    job.downloaded_at = now
+@transaction.atomic
+def record_export_download(*, job: ExportJob, by, via: str) -> ExportJob:
+    """Append an access-log row for this download; the job keeps the time of the first one."""
+    entry = record_access(
+        user=by,
+        kind=AccessKind.EXPORT_DOWNLOADED,
+        object_type="export",
+        object_ref=job.public_id,
+        via=via,
+    )
+    # Every download is its own row in the access log; a later one never overwrites the first.
+    if ExportJob.objects.filter(id=job.id, downloaded_at__isnull=True).update(
+        downloaded_at=entry.at
+    ):
+        job.downloaded_at = entry.at
     return job

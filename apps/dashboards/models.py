@@ -87,6 +87,7 @@ class ExportStatus(models.TextChoices):
     EXPIRED = "expired", "File deleted"
 
 
+@pghistory.track()
 class ExportJob(PublicModel):
     """One requested export: also the access log of who exported what, and when."""
 

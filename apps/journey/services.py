@@ -22,6 +22,7 @@ from apps.outcomes import services as outcome_services
 from apps.outcomes.models import GAD7Response, PHQ9Response, Source, Timepoint
 from apps.patients.baseline_rules import baseline_errors
 from apps.patients.contact import check_contact_address
+from apps.patients.contact_audit import contact_events, record_contact_events
 from apps.patients.models import (
     Allocation,
     Baseline,
@@ -104,18 +105,19 @@ def update_contact_details(
     preferred_channel: str,
     consent_to_contact: bool,
 ) -> ContactDetails:
-    """Save contact details; withdrawing consent to contact cancels every pending reminder."""
+    """Save contact details; withdrawing consent to contact cancels every pending reminder.
+
+    The audit trail records which address was recorded or changed, never its value.
+    """
     participant = lock_consented_participant(participant, "Contact details")
     check_contact_address(preferred_channel=preferred_channel, email=email, mobile=mobile)
-    contact, _ = ContactDetails.objects.update_or_create(
-        participant=participant,
-        defaults={
-            "email": email,
-            "mobile": mobile,
-            "preferred_channel": preferred_channel,
-            "consent_to_contact": consent_to_contact,
-        },
-    )
+    contact = ContactDetails.objects.select_for_update().filter(participant=participant).first()
+    before = {"email": contact.email, "mobile": contact.mobile} if contact else None
+    contact = contact or ContactDetails(participant=participant)
+    contact.email, contact.mobile = email, mobile
+    contact.preferred_channel, contact.consent_to_contact = preferred_channel, consent_to_contact
+    contact.save()
+    record_contact_events(contact, contact_events(before, contact))
     if not consent_to_contact:
         cancel_pending_reminders(participant=participant)
     elif participant.randomised_on:

@@ -7,6 +7,7 @@ to come at a site. For the same reason only superusers see an allocation's block
 
 from django.contrib import admin
 
+from apps.core.access_log import record_contact_view
 from apps.core.admin import (
     ParticipantRowAdmin,
     ReadOnlyAdmin,
@@ -99,6 +100,16 @@ class ContactDetailsAdmin(ParticipantRowAdmin):
         if request.user.is_superuser:
             fields[1:1] = ["email", "mobile"]
         return fields
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The change page shows a superuser the addresses: the access log records it."""
+        response = super().change_view(request, object_id, form_url, extra_context)
+        contact = getattr(response, "context_data", {}).get("original")
+        if request.user.is_superuser and contact is not None and response.status_code == 200:
+            record_contact_view(
+                user=request.user, participant=contact.participant, via=request.path
+            )
+        return response
 
 
 @admin.register(RandomisationBlock)

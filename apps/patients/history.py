@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from pghistory.models import Events
 
 from apps.core.roles import can_read_history
-from apps.patients.models import ScreeningRecord
+from apps.patients.models import CONTACT_VALUE_FIELDS, ScreeningRecord
 from apps.patients.selectors import participants_visible_to
 
 ACTIONS = {"insert": "created", "update": "changed", "delete": "deleted"}
@@ -56,6 +56,8 @@ _RECORD_ORDER = (
     "patients.Baseline",
     "patients.Allocation",
     "reminders.FollowUp",
+    "reminders.Reminder",
+    "reminders.QuestionnaireLink",
     "cessation.CessationSession",
     "cessation.PharmacotherapyRecord",
     "outcomes.PHQ9Response",
@@ -128,7 +130,17 @@ def participant_history(participant) -> list[HistoryEntry]:
         key=lambda e: (e.pgh_created_at, _saved_at(e), -rank.get(e.pgh_obj_model, 99), e.pgh_id),
         reverse=True,
     )
-    return [_entry(event, users) for event in events]
+    return [_entry(event, users) for event in events if not _only_bookkeeping(event)]
+
+
+def _only_bookkeeping(event: Events) -> bool:
+    # Saving contact details touches updated_at even when only an address (not tracked, so
+    # recorded by its own manual event) changed: that update says nothing of its own.
+    return (
+        event.pgh_obj_model in VALUE_HIDDEN_MODELS
+        and event.pgh_label == "update"
+        and set(event.pgh_diff or {}) <= HIDDEN_FIELDS
+    )
 
 
 def _saved_at(event: Events) -> str:
@@ -182,6 +194,11 @@ def _who(context: dict | None, users: dict[int, str]) -> tuple[str, str]:
     return who, via
 
 
+def _action(label: str) -> str:
+    # Manual events are "<field>.<what>": "email.changed", "contact.erased".
+    return ACTIONS.get(label) or label.partition(".")[2] or label
+
+
 def _entry(event: Events, users: dict[int, str]) -> HistoryEntry:
     model = apps.get_model(event.pgh_obj_model)
     who, via = _who(event.pgh_context, users)
@@ -189,14 +206,26 @@ def _entry(event: Events, users: dict[int, str]) -> HistoryEntry:
         at=event.pgh_created_at,
         record=capfirst(str(model._meta.verbose_name)),
         record_id=str(event.pgh_obj_id),
-        action=ACTIONS.get(event.pgh_label, event.pgh_label),
+        action=_action(event.pgh_label),
         who=who,
         via=via,
         changes=_changes(event, model, users),
     )
 
 
+def _manual_changes(event: Events, model) -> list[Change] | None:
+    """The fields a value-free manual event names ("email.changed"), else None."""
+    name, _, what = event.pgh_label.partition(".")
+    if not what:
+        return None
+    names = CONTACT_VALUE_FIELDS if name == "contact" else (name,)
+    return [Change(label=str(model._meta.get_field(n).verbose_name), hidden=True) for n in names]
+
+
 def _changes(event: Events, model, users: dict[int, str]) -> list[Change]:
+    manual = _manual_changes(event, model)
+    if manual is not None:
+        return manual
     hide_values = model._meta.label in VALUE_HIDDEN_MODELS
     fields = {f.attname: f for f in model._meta.concrete_fields}
     changes = []

@@ -4,11 +4,13 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import F, Q
 
 from apps.clinical.choices import Arm, ExitReason
 from apps.clinical.status import Status
+from apps.core.encryption import EncryptedTextField
 from apps.core.models import PublicModel, TimeStampedModel
 
 
@@ -217,9 +219,28 @@ class Baseline(TimeStampedModel):
         ]
 
 
-@pghistory.track()
+# The audit trail keeps who changed which address and when, never the values: the addresses
+# are left out of the event table's snapshot, and the service that changes or erases them adds
+# a manual event naming the field (apps.patients.contact_audit).
+CONTACT_VALUE_FIELDS = ("email", "mobile")
+CONTACT_EVENT_LABELS = (
+    *(f"{name}.{what}" for name in CONTACT_VALUE_FIELDS for what in ("recorded", "changed")),
+    "contact.erased",
+)
+
+
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    *(pghistory.ManualEvent(label) for label in CONTACT_EVENT_LABELS),
+    exclude=list(CONTACT_VALUE_FIELDS),
+)
 class ContactDetails(TimeStampedModel):
-    """How to reach a participant; kept apart so exports and most screens never load it."""
+    """How to reach a participant; kept apart so exports and most screens never load it.
+
+    The addresses are encrypted at rest (apps.core.encryption): nothing may filter on them.
+    """
 
     # Read by apps.core.admin: the audit table of contact details is for superusers only.
     audit_superuser_only = True
@@ -227,8 +248,8 @@ class ContactDetails(TimeStampedModel):
     participant = models.OneToOneField(
         Participant, on_delete=models.CASCADE, related_name="contact_details"
     )
-    email = models.EmailField(blank=True)
-    mobile = models.CharField(max_length=20, blank=True)
+    email = EncryptedTextField(blank=True, max_length=254, validators=[validate_email])
+    mobile = EncryptedTextField(blank=True, max_length=20)
     preferred_channel = models.CharField(max_length=10, choices=Channel.choices)
     consent_to_contact = models.BooleanField(default=True)
 

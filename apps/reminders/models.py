@@ -107,6 +107,29 @@ class DeliveryResolution(models.TextChoices):
 IN_FLIGHT = ("pending", "sending", "attempting")
 
 
+# The audit trail of the outbox: who sent, saw or did what, and when. An allow-list, so a column
+# added later (a rendered message, an address) stays out until someone decides it may be kept;
+# claim tokens, provider references and error texts are left out too.
+REMINDER_HISTORY_FIELDS = [
+    "participant",
+    "follow_up",
+    "channel",
+    "kind",
+    "due_at",
+    "status",
+    "attempts",
+    "sent_at",
+    "next_attempt_at",
+    "assigned_to",
+    "done_at",
+    "done_by",
+    "requested_by",
+    "created_at",
+    "updated_at",
+]
+
+
+@pghistory.track(fields=REMINDER_HISTORY_FIELDS, model_name="ReminderEvent")
 class Reminder(TimeStampedModel):
     participant = models.ForeignKey(
         "patients.Participant", on_delete=models.CASCADE, related_name="reminders"
@@ -226,6 +249,20 @@ class Reminder(TimeStampedModel):
         return f"{self.get_kind_display()} for {self.follow_up}"
 
 
+# Never the token's hash (it opens the link) nor the draft answers.
+@pghistory.track(
+    fields=[
+        "participant",
+        "follow_up",
+        "expires_at",
+        "used_at",
+        "revoked_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ],
+    model_name="QuestionnaireLinkEvent",
+)
 class QuestionnaireLink(TimeStampedModel):
     """A single-use link for one follow-up; only the SHA-256 of its token is stored."""
 

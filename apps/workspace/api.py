@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.access_log import record_contact_view
 from apps.core.api_idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from apps.core.api_permissions import ClinicalWrite
 from apps.core.roles import can_write_clinical
@@ -118,6 +119,7 @@ class ContactDetailsView(ParticipantScoped, APIView):
         contact = ContactDetails.objects.filter(participant=participant).first()
         if contact is None:
             raise NotFound("No contact details recorded yet.")
+        record_contact_view(user=request.user, participant=participant, via=request.path)
         return Response(ContactDetailsSerializer(contact).data)
 
     @extend_schema(request=ContactDetailsSerializer, responses={200: ContactDetailsSerializer})
@@ -126,6 +128,7 @@ class ContactDetailsView(ParticipantScoped, APIView):
         data = ContactDetailsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         contact = journey.update_contact_details(participant=participant, **data.validated_data)
+        record_contact_view(user=request.user, participant=participant, via=request.path)
         return Response(ContactDetailsSerializer(contact).data)
 
 

@@ -20,6 +20,7 @@ from apps.clinical.outcome_labels import FOUR_WEEK_LABELS, abstinence_summary
 from apps.clinical.participant_outcomes import four_week_display
 from apps.clinical.protocol import expected_bcts, fidelity
 from apps.clinical.status import Status
+from apps.core.access_log import record_contact_view
 from apps.core.errors import DomainError
 from apps.core.roles import Role, can_read_history, can_write_clinical
 from apps.journey import services as journey
@@ -214,6 +215,8 @@ def participant_detail(request, public_id):
     contact = None
     if can_write_clinical(user):
         contact = getattr(participant, "contact_details", None)
+    if contact is not None:
+        record_contact_view(user=user, participant=participant, via=request.path)
     charts = participant_page.chart_data(data)
     return render(
         request,
@@ -301,10 +304,14 @@ def participant_baseline(request, public_id):
     with_measures = not PHQ9Response.objects.filter(
         participant=participant, timepoint=Timepoint.BASELINE
     ).exists()
+    initial = _baseline_initial(participant)
+    if request.method == "GET" and "email" in initial:
+        # The form shows the stored addresses to correct them.
+        record_contact_view(user=request.user, participant=participant, via=request.path)
     form = BaselineForm(
         request.POST or None,
         with_measures=with_measures,
-        initial=_baseline_initial(participant),
+        initial=initial,
         consented_on=participant.consented_on,
     )
     if request.method == "POST" and form.is_valid():

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.outcomes",
     "apps.safety",
     "apps.reminders",
+    "apps.journey",
     "apps.dashboards",
 ]
 
@@ -465,3 +466,15 @@ CONTENT_SECURITY_POLICY = {
 # it is read into memory. (No file uploads exist; exports are downloads.)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=500)
+# Contact details: encrypted at rest, erased after follow-up, every view in the access log.
+# QUITPILOT_FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys; the first encrypts, all decrypt
+# (rotation: docs/operations.md). Dev and test settings carry fixed, non-secret keys; prod
+# refuses to start without one.
+FIELD_ENCRYPTION_KEYS: list[str] = env.list("QUITPILOT_FIELD_ENCRYPTION_KEYS", default=[])
+# Days after a participant's follow-up ends (last follow-up done or closed, or exit) before
+# their contact details are erased by the daily erase-expired-contact-details task.
+CONTACT_RETENTION_DAYS = env.int("QUITPILOT_CONTACT_RETENTION_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["erase-expired-contact-details"] = {
+    "task": "apps.journey.tasks.erase_expired_contact_details",
+    "schedule": crontab(hour=3, minute=41),
+}

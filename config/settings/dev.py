@@ -21,3 +21,9 @@ QUESTIONNAIRE_SERVICE_PHONES = env.dict(
 )
 # Logging: a readable line in the terminal (`make run`); LOG_FORMAT=json for the production one.
 LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="console")  # noqa: F405
+
+# Contact details encryption: a fixed key, public and so not secret, for development only.
+FIELD_ENCRYPTION_KEYS = env.list(
+    "QUITPILOT_FIELD_ENCRYPTION_KEYS",
+    default=["1GilaBdfp8ybW2uR4XQbY-JSe_D04FyIm1m8ir2EKmY="],
+)

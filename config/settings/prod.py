@@ -12,3 +12,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+# Contact details encryption: production refuses to start without a valid key.
+from apps.core.encryption import check_keys  # noqa: E402
+
+FIELD_ENCRYPTION_KEYS = env.list("QUITPILOT_FIELD_ENCRYPTION_KEYS", default=[])
+check_keys(FIELD_ENCRYPTION_KEYS)

@@ -34,3 +34,9 @@ if _XDIST_WORKER:
     CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
+
+# Contact details encryption: a fixed key, public and so not secret, for tests only.
+FIELD_ENCRYPTION_KEYS = env.list(
+    "QUITPILOT_FIELD_ENCRYPTION_KEYS",
+    default=["mNRPEczPzTrFuA-_-3qJDx6ryR6e9xkwIqGH_1ycJP4="],
+)

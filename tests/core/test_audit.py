@@ -205,12 +205,16 @@ def test_raw_sql_update_and_delete_are_recorded(participant_a, pwp_a):
     contact = ContactDetails.objects.get(participant=participant_a)
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE patients_contactdetails SET mobile = %s WHERE id = %s",
-            ["07700 900123", contact.pk],
+            "UPDATE patients_contactdetails SET consent_to_contact = false WHERE id = %s",
+            [contact.pk],
         )
         cursor.execute("DELETE FROM patients_contactdetails WHERE id = %s", [contact.pk])
-    labels = list(_events(ContactDetails, pgh_obj_id=contact.pk).values_list("pgh_label", "mobile"))
-    assert labels == [("insert", ""), ("update", "07700 900123"), ("delete", "07700 900123")]
+    labels = list(
+        _events(
+            ContactDetails, pgh_obj_id=contact.pk, pgh_label__in=["insert", "update", "delete"]
+        ).values_list("pgh_label", "consent_to_contact")
+    )
+    assert labels == [("insert", True), ("update", False), ("delete", False)]
 
 
 def test_history_outlives_the_deleted_rows(site_a, pwp_a):

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from apps.accounts.models import User
 from apps.core.roles import Role, can_write_clinical, sees_all_sites
@@ -83,6 +84,7 @@ def test_production_settings_are_secure_by_default():
         env={
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
             "DJANGO_SECRET_KEY": "x" * 50,
+            "QUITPILOT_FIELD_ENCRYPTION_KEYS": settings.FIELD_ENCRYPTION_KEYS[0],
             "PATH": "/usr/bin:/bin",
         },
     )

@@ -194,7 +194,7 @@ def test_history_lists_every_record_of_the_participant_and_nothing_else(
 
 
 def test_contact_changes_show_which_fields_changed_but_never_the_values(
-    client, data_manager, story
+    client, data_manager, story, pwp_a
 ):
     client.force_login(data_manager)
     response = client.get(_url(story))
@@ -202,14 +202,23 @@ def test_contact_changes_show_which_fields_changed_but_never_the_values(
     assert NEW_EMAIL not in content
     assert "patient@example.test" not in content  # the address recorded at baseline
     assert "07700 900111" not in content
-    change = next(
+    changes = [
         e
         for e in response.context["entries"]
-        if e.record == "Contact details" and e.action == "changed"
+        if e.record == "Contact details" and e.via == "/participants/x/contact/"
+    ]
+    labels = {(e.action, c.label) for e in changes for c in e.changes}
+    assert labels == {
+        ("changed", "email"),
+        ("recorded", "mobile"),
+        ("changed", "preferred channel"),
+    }
+    assert all(
+        c.hidden and c.before is None and c.after is None for e in changes for c in e.changes
     )
-    assert {c.label for c in change.changes} == {"email", "mobile", "preferred channel"}
-    assert all(c.hidden and c.before is None and c.after is None for c in change.changes)
+    assert all(e.who == str(pwp_a) for e in changes)
     assert re.search(r"Email</span>: changed", content)
+    assert re.search(r"Mobile</span>: recorded", content)
 
 
 def test_changes_show_who_made_them_from_which_page_and_the_old_and_new_values(

@@ -17,3 +17,9 @@ def sees_all_sites(user) -> bool:
 def views_serious_adverse_events(user) -> bool:
     """`{% if user|views_serious_adverse_events %}`: the user may open the SAE page."""
     return roles.can_view_serious_adverse_events(user)
+
+
+@register.filter
+def reads_access_log(user) -> bool:
+    """`{% if user|reads_access_log %}`: the user may open the access log."""
+    return roles.can_read_access_log(user)
