@@ -14,6 +14,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
+from django_otp_webauthn.templatetags.otp_webauthn import get_configuration
 from qrcode.image.svg import SvgPathFillImage
 
 from apps.accounts import otp_services
@@ -74,6 +75,7 @@ class VerifyView(LoginRequiredMixin, View):
             "has_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
             "has_passkey": WebAuthnCredential.objects.filter(user=user, confirmed=True).exists(),
             "next": request.POST.get("next") or request.GET.get("next", ""),
+            "webauthn_config": get_configuration(request),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -195,6 +197,7 @@ class SecurityView(VerifiedSessionMixin, View):
             "verified": is_verified(user),
             "required": second_factor_required(user),
             "form": form or FreshCodeForm(user=user),
+            "webauthn_config": get_configuration(request),
         }
         return render(request, self.template_name, context)
 

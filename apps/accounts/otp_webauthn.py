@@ -37,7 +37,7 @@ class QuitPilotWebAuthnHelper(WebAuthnHelper):
 
 class VerifiedSessionRequired(exceptions.OTPWebAuthnApiError):
     status_code = 403
-    code = "second_factor_first"
+    default_code = "second_factor_first"
     default_detail = (
         "Set up the authenticator app and sign in with it first; then you can add passkeys."
     )
