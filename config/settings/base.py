@@ -59,8 +59,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "apps.accounts.otp_middleware.SecondFactorMiddleware",
     "apps.accounts.middleware.SessionTimeoutMiddleware",
+    "apps.accounts.otp_middleware.SecondFactorMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -345,6 +345,8 @@ REMINDER_CHANNEL_BACKENDS: dict[str, str] = {}
 # set one up is asked for it at every sign-in. See apps/accounts/otp_policy.py.
 QUITPILOT_SECOND_FACTOR_REQUIRED = env.bool("QUITPILOT_SECOND_FACTOR_REQUIRED", default=True)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="QuitPilot")
+# The admin lists devices (to delete a lost one) but never shows their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Wrong codes slow the device down: 1, 2, 4, 8 ... seconds between attempts (never off).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -190,3 +191,31 @@ def test_token_check_accepts_a_recovery_code_once(trial_manager):
     code = otp_services.replace_recovery_codes(user=trial_manager)[0]
     assert second_factor_error(trial_manager, code) is None
     assert "used already" in second_factor_error(trial_manager, code)
+
+
+def test_the_second_step_can_run_the_passkey_ceremony_before_verification(client, pwp_a):
+    _passkey(pwp_a)
+    sign_in_with_password(client, pwp_a)
+    assert client.get(reverse("caseload")).url.startswith(VERIFY)
+    assert client.get(reverse("otp_webauthn:js-i18n-catalog")).status_code == 200
+    begin = client.post(
+        reverse("otp_webauthn:credential-authentication-begin"), HTTP_HOST="localhost"
+    )
+    assert begin.status_code == 200
+    assert begin.json()["rpId"] == "localhost"
+    assert client.post(reverse("otp_webauthn:credential-registration-begin")).status_code == 302
+
+
+def test_passkey_scripts_are_found_by_collectstatic():
+    assert finders.find("django_otp_webauthn/otp_webauthn_auth.js")
+    assert finders.find("django_otp_webauthn/otp_webauthn_register.js")
+    assert finders.find("js/passkeys.js")
+
+
+def test_admin_never_shows_device_secrets(admin_client, trial_manager, settings):
+    settings.QUITPILOT_SECOND_FACTOR_REQUIRED = False  # admin_client has no factor of its own
+    give_app(trial_manager)
+    device = TOTPDevice.objects.get(user=trial_manager)
+    page = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
