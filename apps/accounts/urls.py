@@ -1,13 +1,29 @@
 """Sign-in, sign-out, password change and password reset by email."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from apps.accounts import views
+from apps.accounts import otp_views, views
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Two-factor sign-in: the second step, setting up the app, recovery codes, passkeys.
+    path("two-factor/", otp_views.VerifyView.as_view(), name="otp-verify"),
+    path("two-factor/setup/", otp_views.SetupView.as_view(), name="otp-setup"),
+    path(
+        "two-factor/recovery-codes/",
+        otp_views.RecoveryCodesView.as_view(),
+        name="otp-recovery-codes",
+    ),
+    path("security/", otp_views.SecurityView.as_view(), name="account-security"),
+    path("security/app/remove/", otp_views.RemoveFactorView.as_view(), name="otp-remove-app"),
+    path(
+        "security/passkeys/<str:passkey_id>/remove/",
+        otp_views.RemoveFactorView.as_view(),
+        name="otp-remove-passkey",
+    ),
+    path("passkeys/", include("apps.accounts.otp_webauthn")),
     path(
         "password_change/",
         auth_views.PasswordChangeView.as_view(),

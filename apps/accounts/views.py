@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 
 from apps.accounts.forms import EmailAuthenticationForm
 from apps.accounts.middleware import LAST_SEEN_KEY, SESSION_STARTED_KEY, SIGNED_OUT_REASON_KEY
+from apps.accounts.otp_views import second_step_redirect
 
 
 class SignInView(auth_views.LoginView):
@@ -24,4 +25,4 @@ class SignInView(auth_views.LoginView):
         now = time.time()
         self.request.session[SESSION_STARTED_KEY] = now
         self.request.session[LAST_SEEN_KEY] = now
-        return response
+        return second_step_redirect(self.request, response)

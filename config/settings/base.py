@@ -18,7 +18,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("QUITPILOT_SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "apps.accounts.otp_admin.QuitPilotAdminConfig",  # django.contrib.admin behind the 2nd factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -34,6 +34,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
@@ -60,7 +64,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "apps.accounts.middleware.SessionTimeoutMiddleware",
+    "apps.accounts.otp_middleware.SecondFactorMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -478,3 +484,27 @@ CELERY_BEAT_SCHEDULE["erase-expired-contact-details"] = {
     "task": "apps.journey.tasks.erase_expired_contact_details",
     "schedule": crontab(hour=3, minute=41),
 }
+# Two-factor sign-in (django-otp): an authenticator app (TOTP), passkeys (django-otp-webauthn)
+# and single-use recovery codes. Trial managers, data managers, site leads and administrators
+# must use one (QUITPILOT_SECOND_FACTOR_REQUIRED turns that enforcement off); anyone who has
+# set one up is asked for it at every sign-in. See apps/accounts/otp_policy.py.
+QUITPILOT_SECOND_FACTOR_REQUIRED = env.bool("QUITPILOT_SECOND_FACTOR_REQUIRED", default=True)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="QuitPilot")
+# The admin lists devices (to delete a lost one) but never shows their secrets.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Wrong codes slow the device down: 1, 2, 4, 8 ... seconds between attempts (never off).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys are a second factor only: the password step always comes first (and axes counts it).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "QuitPilot"
+# Passkeys are bound to a domain: production names it (OTP_WEBAUTHN_RP_ID=quitpilot.nhs.uk);
+# unset, it is the host the request came to (checked against ALLOWED_HOSTS). Browsers refuse
+# passkeys on a bare IP address: in development open http://localhost:8000, not 127.0.0.1.
+OTP_WEBAUTHN_RP_ID = env("OTP_WEBAUTHN_RP_ID", default="")
+OTP_WEBAUTHN_RP_ID_CALLABLE = "apps.accounts.otp_webauthn.relying_party_id"
+# The page origins a passkey answer may come from, besides the (allowed) host asked for.
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[SITE_URL.replace("//127.0.0.1", "//localhost")]
+)
+OTP_WEBAUTHN_HELPER_CLASS = "apps.accounts.otp_webauthn.QuitPilotWebAuthnHelper"

@@ -13,6 +13,9 @@ SECRET_KEY = "test-only-key-not-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOW_DEMO_SEED = True
+# Most tests sign staff in with client.force_login and no second factor; the two-factor tests
+# (tests/accounts/test_two_factor*.py) turn enforcement back on with override_settings.
+QUITPILOT_SECOND_FACTOR_REQUIRED = False
 # The demo seeders (manage.py seed_demo) exist only where demo data may be loaded.
 INSTALLED_APPS = [*INSTALLED_APPS, "apps.demo"]  # noqa: F405
 CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="quitpilot-test")  # noqa: F405
