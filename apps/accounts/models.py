@@ -88,6 +88,7 @@ class ApiToken(AbstractAuthToken):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "API token"
         ordering = ["-created"]
         constraints = [
             models.UniqueConstraint(fields=["user", "client_name"], name="one_token_per_client"),

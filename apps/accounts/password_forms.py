@@ -1,11 +1,10 @@
 """Password forms: every one that sets a password revokes the API tokens; resets go by Celery."""
 
 from django.contrib.auth import forms as auth_forms
+from django.db import transaction
 
 from apps.accounts.services import save_new_password
-from apps.core.queue import enqueue_on_commit
-
-SEND_RESET_TASK = "apps.accounts.tasks.send_password_reset"
+from apps.accounts.tasks import send_password_reset
 
 
 class RevokesTokensOnSave:
@@ -40,4 +39,7 @@ class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
     def save(self, **kwargs) -> None:
         """Queue one email per active account with this address (none for an unknown one)."""
         for user in self.get_users(self.cleaned_data["email"]):
-            enqueue_on_commit(SEND_RESET_TASK, user.pk, robust=True)
+            # Imported, not named (apps.core.queue): a web process has not autodiscovered the
+            # tasks modules, so a name lookup there fails. robust: a broker outage loses this
+            # email (the person asks again), never the page.
+            transaction.on_commit(lambda pk=user.pk: send_password_reset.delay(pk), robust=True)
