@@ -9,6 +9,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts import api_schema  # noqa: F401  (registers the token scheme's description)
 from apps.accounts.models import ApiToken
 from apps.accounts.serializers import TokenInfoSerializer, TokenRequestSerializer, TokenSerializer
 from apps.accounts.tokens import (
@@ -101,11 +102,16 @@ class TokenList(generics.ListAPIView):
     def get_queryset(self):
         return tokens_of(self.request.user)
 
-    @extend_schema(summary="List your tokens")
+    @extend_schema(summary="List your tokens", operation_id="auth_tokens_list")
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses={204: None}, summary="Revoke all your tokens")
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Revoke all your tokens",
+        operation_id="auth_tokens_revoke_all",
+    )
     def delete(self, request):
         revoke_all_tokens(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -114,7 +120,12 @@ class TokenList(generics.ListAPIView):
 class TokenDetail(APIView):
     """DELETE: revoke one of your tokens (another person's answers 404)."""
 
-    @extend_schema(request=None, responses={204: None}, summary="Revoke one of your tokens")
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Revoke one of your tokens",
+        operation_id="auth_tokens_revoke",
+    )
     def delete(self, request, public_id):
         if not revoke_user_token(user=request.user, public_id=public_id):
             raise Http404

@@ -82,7 +82,7 @@ def test_production_settings_are_secure_by_default():
         check=True,
         env={
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_SECRET_KEY": "production-settings-import-test-key-0123456789-abcdefghij",
             "PATH": "/usr/bin:/bin",
         },
     )
