@@ -74,3 +74,9 @@ def revoke_all_tokens(*, user: User) -> int:
     """Revoke every token of the user (password change, deactivation, "sign out everywhere")."""
     deleted, _ = ApiToken.objects.filter(user=user).delete()
     return deleted
+
+
+def delete_expired_tokens(*, now: datetime | None = None) -> int:
+    """Delete every expired token (they are refused anyway); returns how many went."""
+    deleted, _ = ApiToken.objects.filter(expiry__lte=now or timezone.now()).delete()
+    return deleted

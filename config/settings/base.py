@@ -259,6 +259,10 @@ REST_KNOX = {
     "TOKEN_PREFIX": "qpt_",
     "AUTO_REFRESH": False,
 }
+CELERY_BEAT_SCHEDULE["delete-expired-api-tokens"] = {
+    "task": "apps.accounts.tasks.delete_expired_api_tokens",
+    "schedule": crontab(minute=41),
+}
 # knox's own AuthToken is swapped for accounts.ApiToken: skip knox's migrations, which would
 # create an unused table.
 MIGRATION_MODULES = {"knox": None}
@@ -266,7 +270,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "QuitPilot API",
     "DESCRIPTION": (
         "Smoking cessation pilot inside NHS Talking Therapies.\n\n"
-        "Authenticate with `POST /api/v1/auth/token/` and send `Authorization: Token <token>`. "
+        "Authenticate with `POST /api/v1/auth/token/` (email, password and a `client_name` for "
+        "this device or script) and send `Authorization: Token <token>`. The token is shown "
+        "once (only its hash is kept), expires after `API_TOKEN_TTL_HOURS`, and is revoked when "
+        "your password changes; list yours at `GET /api/v1/auth/tokens/` and revoke one, or "
+        "all, with DELETE. "
         'Every refusal answers `{"errors": [{"field", "code", "message"}]}`. '
         "POSTs that record clinical data accept an `Idempotency-Key` header: a retry with the "
         "same key returns the first answer and stores nothing new. See docs/api.md."

@@ -281,3 +281,16 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_token_limit(db, api_cl
         for n in range(3)
     ]
     assert statuses == [400, 400, 429]
+
+
+def test_the_hourly_sweep_deletes_only_expired_tokens(pwp_a, pwp_b, settings):
+    from apps.accounts.tasks import delete_expired_api_tokens
+
+    old = issue_token(user=pwp_a, client_name="Old")
+    with time_machine.travel(timezone.now() + settings.API_TOKEN_TTL - dt.timedelta(hours=1)):
+        fresh = issue_token(user=pwp_b, client_name="Fresh")
+    with time_machine.travel(timezone.now() + settings.API_TOKEN_TTL + dt.timedelta(minutes=1)):
+        assert delete_expired_api_tokens() == 1
+    assert list(ApiToken.objects.values_list("pk", flat=True)) == [fresh.token.pk]
+    assert old.token.pk != fresh.token.pk
+    assert "delete-expired-api-tokens" in settings.CELERY_BEAT_SCHEDULE
