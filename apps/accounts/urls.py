@@ -1,9 +1,9 @@
-"""Sign-in, sign-out, password change and password reset by email."""
+"""Sign-in, sign-out, password change, password reset by email, your API tokens."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from apps.accounts import password_views, views
+from apps.accounts import password_views, token_views, views
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
@@ -38,4 +38,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("tokens/", token_views.api_tokens, name="api-tokens"),
+    path("tokens/<uuid:public_id>/revoke/", token_views.revoke_api_token, name="api-token-revoke"),
+    path("tokens/revoke-all/", token_views.revoke_all_api_tokens, name="api-tokens-revoke-all"),
 ]
