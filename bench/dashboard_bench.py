@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import random
+import secrets
 import signal
 import socket
 import statistics
@@ -71,6 +72,14 @@ def _setup_django() -> None:
 
     if not apps.ready:
         django.setup()
+    from django.conf import settings
+
+    from config.settings.secret_key import KNOWN_SECRET_KEYS
+
+    # The server runs the production settings, which refuse the test settings' published key:
+    # sign this process's session cookies with a fresh key the server is then given.
+    if settings.SECRET_KEY in KNOWN_SECRET_KEYS:
+        settings.SECRET_KEY = secrets.token_urlsafe(50)
 
 
 def build_snapshot_timed() -> dict:

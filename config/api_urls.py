@@ -41,6 +41,8 @@ P = "participants/<trial_id:trial_id>/"
 
 urlpatterns = [
     path("auth/token/", accounts_api.TokenView.as_view(), name="token"),
+    path("auth/tokens/", accounts_api.TokenList.as_view(), name="token-list"),
+    path("auth/tokens/<uuid:public_id>/", accounts_api.TokenDetail.as_view(), name="token-detail"),
     path("sites/", sites_api.SiteList.as_view(), name="site-list"),
     path("sites/<site_code:code>/", sites_api.SiteDetail.as_view(), name="site-detail"),
     path("screenings/", patients_api.ScreeningList.as_view(), name="screening-list"),

@@ -59,6 +59,13 @@ from apps.workspace.selectors import participant_page_data
 DEMO_CODES = ["BRS", "LDS", "MAN", "NCL"]
 
 
+def seed_demo(*args, **kwargs) -> None:
+    """`manage.py seed_demo` as a development machine runs it: it refuses whenever DEBUG is off,
+    and the test settings (like production) run with DEBUG off."""
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", *args, **kwargs)
+
+
 def _row_counts() -> dict[str, int]:
     """Rows in every table of every installed model (audit events and contexts included)."""
     counts = {}
@@ -84,9 +91,9 @@ def seeded(django_db_setup, django_db_blocker):
             # The command plans the demo around the date it starts on: read it at the same moment
             # (the two runs take long enough to cross midnight).
             today = timezone.localdate()
-            call_command("seed_demo", stdout=first)
+            seed_demo(stdout=first)
             after_first = _row_counts()
-            call_command("seed_demo", stdout=second)
+            seed_demo(stdout=second)
             yield SimpleNamespace(
                 today=today,
                 before=before,
@@ -104,12 +111,29 @@ def _demo_participants():
     return Participant.objects.filter(site__code__in=DEMO_CODES)
 
 
+def test_seed_is_refused_whenever_debug_is_off_whatever_the_settings_module(db, settings):
+    assert settings.ALLOW_DEMO_SEED is True  # the test settings allow demo data...
+    before = _row_counts()
+    for args in ([], ["--scale", "1"]):
+        with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG is off"):
+            call_command("seed_demo", *args, stdout=StringIO())
+    assert _row_counts() == before  # ...but DEBUG is off, so nothing is loaded
+
+
+def test_every_demo_login_is_under_the_domain_production_refuses(seeded, db):
+    from apps.accounts.backends import DEMO_EMAIL_DOMAIN
+
+    demo_users = User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
+    assert demo_users.count() >= 12
+    assert not User.objects.exclude(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").exists()
+
+
 @override_settings(ALLOW_DEMO_SEED=False)
 def test_seed_is_refused_where_demo_data_is_not_allowed(db):
     before = _row_counts()
     for args in ([], ["--scale", "1"]):
         with pytest.raises(CommandError, match="ALLOW_DEMO_SEED is False"):
-            call_command("seed_demo", *args, stdout=StringIO())
+            seed_demo(*args, stdout=StringIO())
     assert _row_counts() == before
 
 
@@ -118,6 +142,7 @@ def test_production_settings_refuse_the_seed(monkeypatch):
 
     monkeypatch.setenv("DJANGO_SECRET_KEY", "only-to-import-the-production-settings")
     monkeypatch.setenv("QUITPILOT_FIELD_ENCRYPTION_KEYS", settings.FIELD_ENCRYPTION_KEYS[0])
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "only-to-import-the-production-settings-0123456789abc")
     prod = importlib.import_module("config.settings.prod")
     assert prod.ALLOW_DEMO_SEED is False
     assert "apps.demo" not in prod.INSTALLED_APPS
@@ -141,6 +166,7 @@ def test_production_settings_have_no_seed_demo_command():
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
             "DJANGO_SECRET_KEY": "x" * 50,
             "QUITPILOT_FIELD_ENCRYPTION_KEYS": settings.FIELD_ENCRYPTION_KEYS[0],
+            "DJANGO_SECRET_KEY": "only-to-import-the-production-settings-0123456789abc",
             "PATH": "/usr/bin:/bin",
         },
     )
@@ -158,7 +184,7 @@ def test_test_and_dev_settings_install_the_demo_app():
 
 def test_a_negative_scale_is_refused(db):
     with pytest.raises(CommandError, match="--scale"):
-        call_command("seed_demo", "--scale", "-2", stdout=StringIO())
+        seed_demo("--scale", "-2", stdout=StringIO())
 
 
 def test_demo_prints_the_logins_and_the_password(seeded):
@@ -196,7 +222,7 @@ def test_seed_builds_the_dashboard_figures_once(seeded, db):
 def test_seed_on_a_loaded_demo_without_figures_builds_them(seeded, db):
     MetricSnapshot.objects.all().delete()
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    seed_demo(stdout=out)
     assert "demo already loaded" in out.getvalue()
     assert "dashboard figures built" in out.getvalue()
     assert MetricSnapshot.objects.get().status == SnapshotStatus.READY
@@ -436,14 +462,14 @@ def test_synthetic_site_codes_stay_apart_from_the_demo_codes():
 def test_scale_builds_a_separate_synthetic_pilot_once(seeded, db):
     demo_before = _row_counts()
     out = StringIO()
-    call_command("seed_demo", "--scale", "3", stdout=out)
+    seed_demo("--scale", "3", stdout=out)
     assert "synthetic pilot (scale 3) loaded" in out.getvalue()
     synthetic = Participant.objects.filter(site__ods_code__startswith="SYN")
     assert Allocation.objects.filter(participant__in=synthetic).count() == 135 * 3
     assert Site.objects.filter(ods_code__startswith="SYN").count() == 1
     after = _row_counts()
     again = StringIO()
-    call_command("seed_demo", "--scale", "3", stdout=again)
+    seed_demo("--scale", "3", stdout=again)
     assert "synthetic pilot already loaded" in again.getvalue()
     assert _row_counts() == after
     # The demo is untouched and the synthetic rows were not written to the audit tables.
@@ -452,7 +478,7 @@ def test_scale_builds_a_separate_synthetic_pilot_once(seeded, db):
 
 
 def test_synthetic_rows_are_consistent(seeded, db):
-    call_command("seed_demo", "--scale", "3", stdout=StringIO())
+    seed_demo("--scale", "3", stdout=StringIO())
     synthetic = Participant.objects.filter(site__ods_code__startswith="SYN")
     phq9 = PHQ9Response.objects.filter(participant__in=synthetic)
     assert phq9.count() > 1000

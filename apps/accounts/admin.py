@@ -1,11 +1,13 @@
-"""Staff accounts: email login, one role, site memberships."""
+"""Staff accounts: email login, one role, site memberships, API tokens (never their secrets)."""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 
-from apps.accounts.models import SiteMembership, User
+from apps.accounts.models import ApiToken, SiteMembership, User
+from apps.accounts.password_forms import StaffAdminPasswordChangeForm
+from apps.accounts.tokens import revoke_all_tokens
 
 
 class StaffCreationForm(BaseUserCreationForm):
@@ -31,6 +33,7 @@ class SiteMembershipInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     form = StaffChangeForm
     add_form = StaffCreationForm
+    change_password_form = StaffAdminPasswordChangeForm
     list_display = ["email", "full_name", "role", "is_active", "is_staff", "last_login"]
     list_filter = ["role", "is_active", "is_staff", "is_superuser", "memberships__site"]
     search_fields = ["email", "full_name"]
@@ -57,6 +60,12 @@ class UserAdmin(BaseUserAdmin):
     )
     filter_horizontal = ("groups", "user_permissions")
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # A deactivated account's API tokens go with it (they are refused anyway).
+            revoke_all_tokens(user=obj)
+
     def get_inlines(self, request, obj):
         # Site memberships are added once the account exists (the add page stays short).
         return self.inlines if obj is not None else []
@@ -69,3 +78,25 @@ class SiteMembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "site__code"]
     list_select_related = ["user", "site"]
     autocomplete_fields = ["user", "site"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Who holds which token, for which client, until when; revoking is deleting.
+
+    The digest is never shown: it is the lookup key, and tokens are only issued by the API.
+    """
+
+    list_display = ["client_name", "user", "created", "last_used_at", "expiry"]
+    list_filter = ["created", "expiry"]
+    search_fields = ["client_name", "user__email", "user__full_name"]
+    list_select_related = ["user"]
+    fields = ["client_name", "user", "created", "last_used_at", "expiry"]
+    readonly_fields = fields
+    ordering = ["-created"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,16 +1,29 @@
-"""Token sign-in for devices and scripts: obtain a token with email and password, revoke it."""
+"""Token sign-in for devices and scripts: obtain a token per client, list and revoke them."""
 
 from django.contrib.auth import authenticate
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.serializers import TokenRequestSerializer, TokenSerializer
+from apps.accounts import api_schema  # noqa: F401  (registers the token scheme's description)
+from apps.accounts.models import ApiToken
+from apps.accounts.serializers import TokenInfoSerializer, TokenRequestSerializer, TokenSerializer
+from apps.accounts.tokens import (
+    issue_token,
+    revoke_all_tokens,
+    revoke_token,
+    revoke_user_token,
+    tokens_of,
+)
 from apps.core.api_throttles import AuthThrottle
-from apps.core.authentication import issue_token, revoke_token, token_expires_at
+
+# One answer for every refused sign-in (unknown email, wrong password, inactive or demo account),
+# so the API does not tell anyone which accounts exist.
+INVALID_CREDENTIALS = "Email or password is not correct."
 
 
 class AccountLocked(Throttled):
@@ -19,7 +32,7 @@ class AccountLocked(Throttled):
 
 
 class TokenView(APIView):
-    """POST: exchange email and password for a token. DELETE: revoke your token."""
+    """POST: exchange email and password for a token. DELETE: revoke the token you sent."""
 
     throttle_classes = [AuthThrottle]
 
@@ -36,7 +49,7 @@ class TokenView(APIView):
         request=TokenRequestSerializer,
         responses={200: TokenSerializer},
         auth=[],
-        summary="Obtain a token",
+        summary="Obtain a token for one client",
     )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
@@ -53,15 +66,67 @@ class TokenView(APIView):
             raise AccountLocked(wait=None)
         if user is None or not user.is_active:
             raise ValidationError(
-                {"non_field_errors": ["Email or password is not correct."]},
-                code="invalid_credentials",
+                {"non_field_errors": [INVALID_CREDENTIALS]}, code="invalid_credentials"
             )
-        token = issue_token(user=user)
-        return Response(
-            TokenSerializer({"token": token.key, "expires_at": token_expires_at(token)}).data
-        )
+        issued = issue_token(user=user, client_name=data.validated_data.get("client_name", ""))
+        body = {
+            "token": issued.key,
+            "public_id": issued.token.public_id,
+            "client_name": issued.token.client_name,
+            "expires_at": issued.expires_at,
+        }
+        return Response(TokenSerializer(body).data)
 
-    @extend_schema(request=None, responses={204: None}, summary="Revoke your token")
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Revoke the token this request is sent with",
+    )
     def delete(self, request):
-        revoke_token(user=request.user)
+        if not isinstance(request.auth, ApiToken):
+            raise ValidationError(
+                {"non_field_errors": ["Send the token to revoke in the Authorization header."]},
+                code="no_token",
+            )
+        revoke_token(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenList(generics.ListAPIView):
+    """GET: your tokens that still work (never their secrets). DELETE: revoke them all."""
+
+    serializer_class = TokenInfoSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return tokens_of(self.request.user)
+
+    @extend_schema(summary="List your tokens", operation_id="auth_tokens_list")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Revoke all your tokens",
+        operation_id="auth_tokens_revoke_all",
+    )
+    def delete(self, request):
+        revoke_all_tokens(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenDetail(APIView):
+    """DELETE: revoke one of your tokens (another person's answers 404)."""
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Revoke one of your tokens",
+        operation_id="auth_tokens_revoke",
+    )
+    def delete(self, request, public_id):
+        if not revoke_user_token(user=request.user, public_id=public_id):
+            raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)

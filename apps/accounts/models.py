@@ -1,10 +1,14 @@
-"""Staff users: email login, one role, and memberships of the sites they work at."""
+"""Staff users: email login, one role, memberships of the sites they work at, API tokens."""
+
+import uuid
 
 import pghistory
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 from apps.core.roles import Role
 
@@ -69,3 +73,29 @@ class SiteMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.site}"
+
+
+class ApiToken(AbstractAuthToken):
+    """One API client's token: only its hash is stored (django-rest-knox), the secret is shown
+    once when it is issued. Each client (a tablet, a script) has its own, named by the user."""
+
+    # knox makes the digest the primary key; it would then appear in every admin URL.
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    expiry = models.DateTimeField()  # every token expires (API_TOKEN_TTL)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client_name = models.CharField(max_length=100)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "client_name"], name="one_token_per_client"),
+            models.CheckConstraint(
+                condition=~models.Q(client_name=""), name="api_token_client_name_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_name} ({self.user})"

@@ -1,9 +1,10 @@
-"""Sign-in, sign-out, password change and password reset by email."""
+"""Sign-in, sign-out, password change, password reset by email, your API tokens."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from apps.accounts import otp_views, views
+from apps.accounts import password_views, token_views, views
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
@@ -26,7 +27,7 @@ urlpatterns = [
     path("passkeys/", include("apps.accounts.otp_webauthn")),
     path(
         "password_change/",
-        auth_views.PasswordChangeView.as_view(),
+        password_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -36,10 +37,7 @@ urlpatterns = [
     ),
     path(
         "password_reset/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        password_views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -49,7 +47,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        password_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -57,4 +55,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("tokens/", token_views.api_tokens, name="api-tokens"),
+    path("tokens/<uuid:public_id>/revoke/", token_views.revoke_api_token, name="api-token-revoke"),
+    path("tokens/revoke-all/", token_views.revoke_all_api_tokens, name="api-tokens-revoke-all"),
 ]

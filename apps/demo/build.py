@@ -10,6 +10,7 @@ from decimal import Decimal
 import pghistory
 from django.db import transaction
 
+from apps.accounts.backends import DEMO_EMAIL_DOMAIN
 from apps.accounts.models import SiteMembership, User
 from apps.core.roles import Role
 from apps.demo.adverse_events import load_adverse_events
@@ -27,7 +28,8 @@ from apps.sites.models import Site
 from apps.sites.selectors import get_pilot
 from apps.sites.services import set_study_team_phone
 
-DEMO_DOMAIN = "demo.quitpilot.test"
+# Production refuses sign-in to every account under this domain (apps/accounts/backends.py).
+DEMO_DOMAIN = DEMO_EMAIL_DOMAIN
 DEMO_PASSWORD = "quitpilot-demo"
 # From Ofcom's range kept for drama (01174 960000-960999): it rings no one.
 DEMO_STUDY_TEAM_PHONE = "0117 496 0123"

@@ -26,7 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_guid",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -125,7 +125,7 @@ CACHES = {
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "apps.accounts.backends.StaffModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -262,7 +262,7 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "apps.core.authentication.ExpiringTokenAuthentication",
+        "apps.accounts.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -287,12 +287,36 @@ REST_FRAMEWORK = {
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# API tokens (django-rest-knox with our own model, accounts.ApiToken): only a SHA-512 digest is
+# stored and the secret is shown once; one named token per client, each expiring API_TOKEN_TTL
+# after it was issued; "last used" is written at most once per API_TOKEN_LAST_USED_RESOLUTION.
 API_TOKEN_TTL = timedelta(hours=env.int("API_TOKEN_TTL_HOURS", default=12))
+API_TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=1)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": API_TOKEN_TTL,
+    "AUTH_HEADER_PREFIX": "Token",
+    # A recognisable prefix lets secret scanners spot a leaked QuitPilot token.
+    "TOKEN_PREFIX": "qpt_",
+    "AUTO_REFRESH": False,
+}
+CELERY_BEAT_SCHEDULE["delete-expired-api-tokens"] = {
+    "task": "apps.accounts.tasks.delete_expired_api_tokens",
+    "schedule": crontab(minute=41),
+}
+# knox's own AuthToken is swapped for accounts.ApiToken: skip knox's migrations, which would
+# create an unused table.
+MIGRATION_MODULES = {"knox": None}
 SPECTACULAR_SETTINGS = {
     "TITLE": "QuitPilot API",
     "DESCRIPTION": (
         "Smoking cessation pilot inside NHS Talking Therapies.\n\n"
-        "Authenticate with `POST /api/v1/auth/token/` and send `Authorization: Token <token>`. "
+        "Authenticate with `POST /api/v1/auth/token/` (email, password and a `client_name` for "
+        "this device or script) and send `Authorization: Token <token>`. The token is shown "
+        "once (only its hash is kept), expires after `API_TOKEN_TTL_HOURS`, and is revoked when "
+        "your password changes; list yours at `GET /api/v1/auth/tokens/` and revoke one, or "
+        "all, with DELETE. "
         'Every refusal answers `{"errors": [{"field", "code", "message"}]}`. '
         "POSTs that record clinical data accept an `Idempotency-Key` header: a retry with the "
         "same key returns the first answer and stores nothing new. See docs/api.md."
@@ -508,3 +532,8 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
     "OTP_WEBAUTHN_ALLOWED_ORIGINS", default=[SITE_URL.replace("//127.0.0.1", "//localhost")]
 )
 OTP_WEBAUTHN_HELPER_CLASS = "apps.accounts.otp_webauthn.QuitPilotWebAuthnHelper"
+# Password reset: links work once, for an hour; each address and each client may ask a few times
+# an hour (apps/accounts/reset_limits.py); the email is sent by a Celery worker.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=3600)
+PASSWORD_RESET_RATE_PER_ADDRESS = env("PASSWORD_RESET_RATE_PER_ADDRESS", default="3/h")
+PASSWORD_RESET_RATE_PER_CLIENT = env("PASSWORD_RESET_RATE_PER_CLIENT", default="20/h")

@@ -2,9 +2,10 @@
 
 from .base import *  # noqa: F403
 from .base import env
+from .secret_key import DEV_SECRET_KEY
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production")
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=DEV_SECRET_KEY)
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 ALLOW_DEMO_SEED = True
 # The demo seeders (manage.py seed_demo) exist only where demo data may be loaded.

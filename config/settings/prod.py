@@ -2,9 +2,11 @@
 
 from .base import *  # noqa: F403
 from .base import env
+from .secret_key import require_production_secret_key
 
 DEBUG = False
-SECRET_KEY = env("DJANGO_SECRET_KEY")
+# Refuse to start with a missing, short or published key (the dev, test and .env.example ones).
+SECRET_KEY = require_production_secret_key(env("DJANGO_SECRET_KEY", default=""))
 ALLOW_DEMO_SEED = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -18,3 +20,9 @@ from apps.core.encryption import check_keys  # noqa: E402
 
 FIELD_ENCRYPTION_KEYS = env.list("QUITPILOT_FIELD_ENCRYPTION_KEYS", default=[])
 check_keys(FIELD_ENCRYPTION_KEYS)
+# Preload: browsers may then refuse plain HTTP to the domain before the first visit. Turn it off
+# only for a domain that will never be submitted to the preload list; the deploy check's warning
+# about it is then silenced on purpose, so `check --deploy --fail-level WARNING` still passes.
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]

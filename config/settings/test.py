@@ -4,12 +4,13 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
 from .base import env
+from .secret_key import TEST_SECRET_KEY
 
 # Redis databases 4, 5, ... for pytest-xdist workers gw0, gw1, ... (the calendar check uses 10+).
 XDIST_REDIS_DB_BASE = env.int("XDIST_REDIS_DB_BASE", default=4)
 
 DEBUG = False
-SECRET_KEY = "test-only-key-not-secret"
+SECRET_KEY = TEST_SECRET_KEY
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOW_DEMO_SEED = True

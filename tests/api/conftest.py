@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from apps.core.authentication import issue_token
+from apps.accounts.tokens import issue_token
 from tests.cache import clear_cache_keys
 
 

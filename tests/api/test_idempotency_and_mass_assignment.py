@@ -8,8 +8,8 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from apps.accounts.tokens import issue_token
 from apps.cessation.models import CessationSession
-from apps.core.authentication import issue_token
 from apps.core.models import IdempotencyRecord
 from apps.outcomes.models import PHQ9Response, SafetyAlert
 from apps.patients.models import Allocation, Baseline, Participant, ScreeningRecord

@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from apps.accounts.tokens import issue_token
 from apps.cessation.models import CessationSession
-from apps.core.authentication import issue_token
 from apps.dashboards import export_jobs, snapshots
 from apps.journey.services import set_quit_date
 from apps.outcomes import services as outcome_services

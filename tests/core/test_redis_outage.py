@@ -15,6 +15,7 @@ from django.test import override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from apps.accounts.tokens import issue_token
 from apps.core import cache as fail_soft
 from apps.core import circuit
 from apps.core.authentication import issue_token

@@ -21,6 +21,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale: int = 0, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo is disabled here: DEBUG is off. Demo accounts share a published "
+                "password, so they are only ever created on a development machine "
+                "(config.settings.dev, DJANGO_DEBUG=True)."
+            )
         if not getattr(settings, "ALLOW_DEMO_SEED", False):
             raise CommandError(
                 "seed_demo is disabled here: settings.ALLOW_DEMO_SEED is False (production). "
