@@ -10,6 +10,7 @@ from knox.settings import CONSTANTS
 from rest_framework.exceptions import AuthenticationFailed
 
 from apps.accounts.models import ApiToken
+from apps.accounts.tokens import password_fingerprint
 
 INVALID = "Invalid token."
 EXPIRED = "Token has expired; request a new one."
@@ -44,6 +45,10 @@ class HashedTokenAuthentication(TokenAuthentication):
             api_token.delete()
             raise AuthenticationFailed(EXPIRED)
         if not api_token.user.is_active:
+            raise AuthenticationFailed(INVALID)
+        if not compare_digest(api_token.password_fingerprint, password_fingerprint(api_token.user)):
+            # The password changed by a path that did not revoke (changepassword, a shell).
+            api_token.delete()
             raise AuthenticationFailed(INVALID)
         last_used = api_token.last_used_at
         if last_used is None or now - last_used >= settings.API_TOKEN_LAST_USED_RESOLUTION:

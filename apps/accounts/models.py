@@ -86,6 +86,9 @@ class ApiToken(AbstractAuthToken):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client_name = models.CharField(max_length=100)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # A digest of the password hash at issue: any password change, by whatever path (even
+    # `manage.py changepassword`), stops the token working.
+    password_fingerprint = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = "API token"

@@ -1,5 +1,6 @@
 """API tokens: issue one per named client (the secret is returned once), list and revoke them."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +27,11 @@ class IssuedToken:
     def expires_at(self) -> datetime:
         """When the token stops working."""
         return self.token.expiry
+
+
+def password_fingerprint(user: User) -> str:
+    """A digest of the user's current password hash (it changes with every new password)."""
+    return hashlib.sha256(user.password.encode()).hexdigest()
 
 
 def clean_client_name(name: str | None) -> str:

@@ -143,3 +143,16 @@ def test_an_admin_revokes_a_token_by_deleting_it(admin_client, pwp_a):
     url = reverse("admin:accounts_apitoken_delete", args=[issued.token.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 302
     assert not token_works(issued.key)
+
+
+def test_a_password_changed_by_any_other_path_still_stops_the_token(pwp_a, monkeypatch):
+    """`manage.py changepassword` (Django's own command) and a shell revoke nothing themselves:
+    the token remembers a digest of the password it was issued under."""
+    from django.core.management import call_command
+
+    key = issue_token(user=pwp_a).key
+    assert token_works(key)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": NEW_PASSWORD)
+    call_command("changepassword", pwp_a.email, stdout=None)
+    assert not token_works(key)
+    assert not ApiToken.objects.filter(user=pwp_a).exists()
