@@ -141,13 +141,8 @@ urlpatterns = [
     path(
         "docs/",
         login_required(
-            SpectacularSwaggerView.as_view(
-                url_name="api:schema",
-                template_name="api/swagger_ui.html",
-                permission_classes=[IsAuthenticated],
-            )
+            SwaggerUIView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated])
         ),
-        SwaggerUIView.as_view(url_name="api:schema"),
         name="docs",
     ),
 ]

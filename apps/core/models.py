@@ -62,6 +62,8 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
 class AccessKind(models.TextChoices):
     CONTACT_DETAILS_VIEWED = "contact_viewed", "Contact details viewed"
     EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"

@@ -16,6 +16,8 @@ def test_swagger_ui_renders_offline_from_local_static_files(
     client.force_login(pwp_a)  # the docs are for signed-in staff only
     session = client.cookies["sessionid"].value
     page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+
+
 def test_swagger_ui_renders_offline_from_local_static_files_under_the_csp(
     page, live_server, assert_accessible
 ):

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0001_initial'),
+        ('core', '0002_heartbeat'),
         ('trial_sites', '0006_pilot_triggers_after_merge'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('patients', '0004_encrypt_contact_details'),
         ('pghistory', '0007_auto_20250421_0444'),
-        ('reminders', '0004_questionnaire_link_moves_here'),
+        ('reminders', '0005_reminder_attempt_marks'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
