@@ -2,9 +2,8 @@
 
 from django.contrib.auth.decorators import login_required
 from django.urls import path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.permissions import IsAuthenticated
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
 
 from apps.accounts import api as accounts_api
 from apps.cessation import api as cessation_api

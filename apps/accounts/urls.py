@@ -3,8 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from apps.accounts import otp_views, views
-from apps.accounts import password_views, token_views, views
+from apps.accounts import otp_views, password_views, token_views, views
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),

@@ -1,9 +1,6 @@
 """Sign-in, sign-out, lockout (user + IP, behind a proxy), password change and reset."""
 
 import pytest
-from django.core import mail
-from axes.models import AccessAttempt
-from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import PASSWORD

@@ -83,7 +83,6 @@ def test_production_settings_are_secure_by_default():
         check=True,
         env={
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-            "DJANGO_SECRET_KEY": "x" * 50,
             "QUITPILOT_FIELD_ENCRYPTION_KEYS": settings.FIELD_ENCRYPTION_KEYS[0],
             "DJANGO_SECRET_KEY": "production-settings-import-test-key-0123456789-abcdefghij",
             "PATH": "/usr/bin:/bin",

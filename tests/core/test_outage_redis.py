@@ -11,12 +11,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from apps.core.authentication import issue_token
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.core import circuit
-from apps.core.authentication import issue_token
 from apps.dashboards import tasks as dashboard_tasks
 from apps.dashboards.models import ExportJob, ExportStatus
 from apps.outcomes.models import PHQ9Response, SafetyAlert

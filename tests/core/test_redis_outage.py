@@ -18,7 +18,6 @@ from rest_framework.test import APIClient
 from apps.accounts.tokens import issue_token
 from apps.core import cache as fail_soft
 from apps.core import circuit
-from apps.core.authentication import issue_token
 from apps.dashboards.snapshots import build_snapshot
 from apps.outcomes import questionnaire_ratelimit as ratelimit
 from tests.dashboards.pilot import build_small_pilot, seed_criteria
