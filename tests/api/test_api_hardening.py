@@ -4,11 +4,11 @@ for signed-in users only, and the generated OpenAPI document passes openapi-spec
 import json
 
 import pytest
-from apps.core.authentication import issue_token
 from django.core.management import call_command
 from openapi_spec_validator import validate
 from rest_framework.test import APIClient
 
+from apps.accounts.tokens import issue_token
 from apps.core.api_parsers import MAX_JSON_DEPTH, exceeds_depth
 from apps.outcomes.models import PHQ9Response
 

@@ -11,11 +11,11 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from apps.core.authentication import issue_token
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from apps.accounts.tokens import issue_token
 from apps.core import circuit
 from apps.dashboards import tasks as dashboard_tasks
 from apps.dashboards.models import ExportJob, ExportStatus
