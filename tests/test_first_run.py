@@ -161,7 +161,8 @@ class Terminal:
         os.close(slave)
         self.output = b""
         self._lock = threading.Lock()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         while True:
@@ -184,6 +185,11 @@ class Terminal:
             assert self.proc.poll() is None, f"exited early:\n{self.text()[-3000:]}"
             assert time.monotonic() < deadline, f"no {needle!r} in:\n{self.text()[-3000:]}"
             time.sleep(0.2)
+
+    def drained(self, timeout: float) -> None:
+        """Wait until the reader has seen the end of the terminal's output."""
+        self._reader.join(timeout)
+        assert not self._reader.is_alive(), "the terminal's output never ended"
 
     def type(self, keys: bytes) -> None:
         os.write(self.master, keys)
@@ -209,7 +215,7 @@ def test_ctrl_c_in_make_run_exits_0_with_one_goodbye(db):
         if terminal.proc.poll() is None:
             terminal.proc.kill()
             terminal.proc.wait()
-    time.sleep(0.2)  # the reader thread drains the last lines
+    terminal.drained(timeout=10)
     out = terminal.text()
     assert code == 0, out[-3000:]
     assert "Error 130" not in out and "Interrupt" not in out
