@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from config.settings.secret_key import (
     DEV_SECRET_KEY,
@@ -18,6 +19,7 @@ from config.settings.secret_key import (
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD_KEY = secrets.token_urlsafe(50)
+FIELD_KEY = Fernet.generate_key().decode()
 
 
 def run_under_prod(code: str, *, key: str | None, **env) -> subprocess.CompletedProcess:
@@ -26,6 +28,7 @@ def run_under_prod(code: str, *, key: str | None, **env) -> subprocess.Completed
     environment = {
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "QUITPILOT_FIELD_ENCRYPTION_KEYS": FIELD_KEY,
         **env,
     }
     if key is not None:
@@ -85,6 +88,7 @@ def test_deploy_checks_pass_at_warning_level_under_production_settings():
         env={
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
             "DJANGO_SECRET_KEY": GOOD_KEY,
+            "QUITPILOT_FIELD_ENCRYPTION_KEYS": FIELD_KEY,
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         },
     )
@@ -110,7 +114,23 @@ def test_hsts_preload_off_is_an_explicit_choice_that_still_passes_the_deploy_che
             "DJANGO_SETTINGS_MODULE": "config.settings.prod",
             "DJANGO_SECRET_KEY": GOOD_KEY,
             "DJANGO_HSTS_PRELOAD": "false",
+            "QUITPILOT_FIELD_ENCRYPTION_KEYS": FIELD_KEY,
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         },
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_production_refuses_to_turn_off_the_second_factor():
+    refused = run_under_prod(IMPORT, key=GOOD_KEY, QUITPILOT_SECOND_FACTOR_REQUIRED="false")
+    assert refused.returncode != 0
+    assert "QUITPILOT_SECOND_FACTOR_REQUIRED=false is refused" in refused.stderr
+    code = IMPORT.replace("print('started')", "print(settings.QUITPILOT_SECOND_FACTOR_REQUIRED)")
+    assert run_under_prod(code, key=GOOD_KEY).stdout.strip() == "True"
+
+
+def test_production_refuses_to_start_without_a_field_encryption_key():
+    refused = run_under_prod(IMPORT, key=GOOD_KEY, QUITPILOT_FIELD_ENCRYPTION_KEYS="")
+    assert refused.returncode != 0
+    assert "QUITPILOT_FIELD_ENCRYPTION_KEYS" in refused.stderr
+    assert "started" not in refused.stdout

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from apps.accounts import api_schema  # noqa: F401  (registers the token scheme's description)
 from apps.accounts.models import ApiToken
+from apps.accounts.otp_services import second_factor_error
 from apps.accounts.serializers import TokenInfoSerializer, TokenRequestSerializer, TokenSerializer
 from apps.accounts.tokens import (
     issue_token,
@@ -68,6 +69,9 @@ class TokenView(APIView):
             raise ValidationError(
                 {"non_field_errors": [INVALID_CREDENTIALS]}, code="invalid_credentials"
             )
+        otp_error = second_factor_error(user, data.validated_data.get("otp"))
+        if otp_error:
+            raise ValidationError({"otp": [otp_error]}, code="second_factor")
         issued = issue_token(user=user, client_name=data.validated_data.get("client_name", ""))
         body = {
             "token": issued.key,

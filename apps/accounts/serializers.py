@@ -22,6 +22,14 @@ class TokenRequestSerializer(serializers.Serializer):
             f"Default: '{DEFAULT_CLIENT_NAME}'."
         ),
     )
+    otp = serializers.CharField(
+        max_length=32,
+        required=False,
+        help_text=(
+            "The six-digit code from your authenticator app, or a recovery code. Required for "
+            "accounts with a second factor (trial managers, data managers, site leads, admins)."
+        ),
+    )
 
 
 class TokenSerializer(serializers.Serializer):

@@ -56,7 +56,12 @@ def issue_token(*, user: User, client_name: str = DEFAULT_CLIENT_NAME) -> Issued
     now = timezone.now()
     ApiToken.objects.filter(user=user, expiry__lte=now).delete()
     ApiToken.objects.filter(user=user, client_name=name).delete()
-    token, key = ApiToken.objects.create(user=user, expiry=settings.API_TOKEN_TTL, client_name=name)
+    token, key = ApiToken.objects.create(
+        user=user,
+        expiry=settings.API_TOKEN_TTL,
+        client_name=name,
+        password_fingerprint=password_fingerprint(user),
+    )
     return IssuedToken(token=token, key=key)
 
 

@@ -26,3 +26,14 @@ check_keys(FIELD_ENCRYPTION_KEYS)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
 if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Two-factor sign-in is required of trial managers, data managers, site leads and admins: the
+# setting that turns enforcement off exists for tests only, and production refuses it.
+if not env.bool("QUITPILOT_SECOND_FACTOR_REQUIRED", default=True):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "QUITPILOT_SECOND_FACTOR_REQUIRED=false is refused under production settings: "
+        "two-factor sign-in is required for trial managers, data managers, site leads and admins."
+    )
+QUITPILOT_SECOND_FACTOR_REQUIRED = True
