@@ -103,76 +103,13 @@ def _setup_django(url: str) -> None:
 
 def seed(journeys: int) -> list[str]:
     """One randomised participant with an open 3-month follow-up and a fresh link per journey."""
-    from datetime import date, timedelta
-
     from django.db import transaction
-    from django.utils import timezone
 
-    from apps.accounts.models import User
-    from apps.patients.models import ContactDetails, Participant, ScreeningRecord
-    from apps.reminders.models import FollowUp
     from apps.reminders.questionnaire_links import create_questionnaire_links
-    from apps.sites.models import Site
+    from bench.seeding import seed_open_follow_ups
 
-    today = timezone.localdate()
-    screened_on = today - timedelta(days=100)
-    criteria = {
-        "aged_18_or_over": True,
-        "smokes_daily": True,
-        "has_depression_or_anxiety": True,
-        "starting_talking_therapies": True,
-        "wants_help_to_quit": True,
-    }
     with transaction.atomic():
-        site = Site.objects.create(
-            code="PAT",
-            name="Patient load site",
-            ods_code="PAT001",
-            recruitment_opens_on=date(2000, 1, 1),
-            recruitment_closes_on=date(2100, 1, 1),
-        )
-        pwp = User.objects.create_user(email="load.pwp@nhs.test", password=None, role="pwp")
-        screenings = ScreeningRecord.objects.bulk_create(
-            ScreeningRecord(
-                site=site, screened_on=screened_on, screened_by=pwp, outcome="eligible", **criteria
-            )
-            for _ in range(journeys)
-        )
-        people = Participant.objects.bulk_create(
-            Participant(
-                trial_id=f"PAT-{n + 1:05d}",
-                site=site,
-                screening=screening,
-                assigned_pwp=pwp,
-                status="randomised",
-                screened_on=screened_on,
-                consented_on=screened_on,
-                consent_form_version="v1.0",
-                consent_taken_by=pwp,
-                randomised_on=screened_on,
-            )
-            for n, screening in enumerate(screenings)
-        )
-        ContactDetails.objects.bulk_create(
-            ContactDetails(
-                participant=p,
-                email=f"load{n}@example.test",
-                preferred_channel="email",
-                consent_to_contact=True,
-            )
-            for n, p in enumerate(people)
-        )
-        follow_ups = FollowUp.objects.bulk_create(
-            FollowUp(
-                participant=p,
-                timepoint="month3",
-                opens_on=today - timedelta(days=3),
-                due_on=today,
-                closes_on=today + timedelta(days=28),
-                status="open",
-            )
-            for p in people
-        )
+        follow_ups = seed_open_follow_ups(code="PAT", count=journeys, timepoints=("month3",))
     return create_questionnaire_links(follow_ups=follow_ups)
 
 

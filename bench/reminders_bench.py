@@ -15,7 +15,7 @@ import os
 import sys
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,78 +40,14 @@ def _seed(count: int) -> int:
     from django.db import transaction
     from django.utils import timezone
 
-    from apps.accounts.models import User
-    from apps.patients.models import ContactDetails, Participant, ScreeningRecord
-    from apps.reminders.models import FollowUp, Reminder
-    from apps.sites.models import Site
+    from apps.reminders.models import Reminder
+    from bench.seeding import seed_open_follow_ups
 
     per_participant = len(KINDS) * len(TIMEPOINTS)
     participants = -(-count // per_participant)
-    today = timezone.localdate()
     now = timezone.now()
     with transaction.atomic():
-        site = Site.objects.create(
-            code="BEN",
-            name="Benchmark site",
-            ods_code="BENCH1",
-            recruitment_opens_on=date(2000, 1, 1),
-            recruitment_closes_on=date(2100, 1, 1),
-        )
-        pwp = User.objects.create_user(email="bench.pwp@nhs.test", password=None, role="pwp")
-        screened_on = today - timedelta(days=100)
-        criteria = {
-            "aged_18_or_over": True,
-            "smokes_daily": True,
-            "has_depression_or_anxiety": True,
-            "starting_talking_therapies": True,
-            "wants_help_to_quit": True,
-        }
-        screenings = ScreeningRecord.objects.bulk_create(
-            ScreeningRecord(
-                site=site,
-                screened_on=screened_on,
-                screened_by=pwp,
-                outcome="eligible",
-                **criteria,
-            )
-            for _ in range(participants)
-        )
-        people = Participant.objects.bulk_create(
-            Participant(
-                trial_id=f"BEN-{n + 1:05d}",
-                site=site,
-                screening=screening,
-                assigned_pwp=pwp,
-                status="randomised",
-                screened_on=screened_on,
-                consented_on=screened_on,
-                consent_form_version="v1.0",
-                consent_taken_by=pwp,
-                randomised_on=screened_on,
-            )
-            for n, screening in enumerate(screenings)
-        )
-        ContactDetails.objects.bulk_create(
-            ContactDetails(
-                participant=p,
-                email=f"bench{n}@example.test",
-                preferred_channel="email",
-                consent_to_contact=True,
-            )
-            for n, p in enumerate(people)
-        )
-        follow_ups = FollowUp.objects.bulk_create(
-            FollowUp(
-                participant=p,
-                timepoint=timepoint,
-                opens_on=today - timedelta(days=3),
-                due_on=today,
-                closes_on=today + timedelta(days=28),
-                status="open",
-            )
-            for p in people
-            for timepoint in TIMEPOINTS
-        )
+        follow_ups = seed_open_follow_ups(code="BEN", count=participants, timepoints=TIMEPOINTS)
         rows = [
             Reminder(
                 participant_id=fu.participant_id,

@@ -134,3 +134,12 @@ def test_production_refuses_to_start_without_a_field_encryption_key():
     assert refused.returncode != 0
     assert "QUITPILOT_FIELD_ENCRYPTION_KEYS" in refused.stderr
     assert "started" not in refused.stdout
+
+
+def test_old_secret_keys_are_fallbacks_during_a_rotation():
+    old = secrets.token_urlsafe(50)
+    code = IMPORT.replace("print('started')", f"print(settings.SECRET_KEY_FALLBACKS == [{old!r}])")
+    rotated = run_under_prod(code, key=GOOD_KEY, DJANGO_SECRET_KEY_FALLBACKS=old)
+    assert rotated.stdout.strip() == "True", rotated.stderr
+    published = run_under_prod(IMPORT, key=GOOD_KEY, DJANGO_SECRET_KEY_FALLBACKS=DEV_SECRET_KEY)
+    assert published.returncode != 0 and "published example key" in published.stderr

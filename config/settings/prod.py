@@ -7,6 +7,11 @@ from .secret_key import require_production_secret_key
 DEBUG = False
 # Refuse to start with a missing, short or published key (the dev, test and .env.example ones).
 SECRET_KEY = require_production_secret_key(env("DJANGO_SECRET_KEY", default=""))
+# Key rotation (docs/operations.md): the previous keys still verify sessions and reset links.
+SECRET_KEY_FALLBACKS = [
+    require_production_secret_key(key)
+    for key in env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+]
 ALLOW_DEMO_SEED = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -13,7 +13,13 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from apps.accounts import otp_services
 from apps.accounts.otp_services import second_factor_error
-from tests.accounts.two_factor_helpers import VERIFY, code_for, give_app, sign_in_with_password
+from tests.accounts.two_factor_helpers import (
+    VERIFY,
+    code_for,
+    give_app,
+    give_passkey,
+    sign_in_with_password,
+)
 
 NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 SECURITY = "/accounts/security/"
@@ -39,14 +45,7 @@ def _signed_in_with_app(client, user, clock) -> str:
 
 
 def _passkey(user, name="Passkey added 2 March 2026") -> WebAuthnCredential:
-    return WebAuthnCredential.objects.create(
-        user=user,
-        name=name,
-        credential_id=name.encode(),
-        public_key=b"key",
-        sign_count=0,
-        confirmed=True,
-    )
+    return give_passkey(user, name)
 
 
 def test_security_page_lists_the_factors_and_links_from_the_menu(client, trial_manager, clock):

@@ -26,6 +26,20 @@ def give_app(user) -> str:
     return key
 
 
+def give_passkey(user, name: str = "Passkey added 2 March 2026"):
+    """A confirmed passkey for the user (its key material is never checked by these tests)."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.create(
+        user=user,
+        name=name,
+        credential_id=f"{user.pk}:{name}".encode(),
+        public_key=b"key",
+        sign_count=0,
+        confirmed=True,
+    )
+
+
 def sign_in_with_password(client, user):
     """The password step; returns its response."""
     return client.post(LOGIN, {"username": user.email, "password": PASSWORD})

@@ -90,6 +90,7 @@ PUBLIC_ID_OWNER = {
     "reminders:open-on-tablet": "follow_up",
     "reminders:task-done": "follow_up",
     "reminders:undelivered-seen": "follow_up",
+    "reminders:uncertain-resolve": "follow_up",
     "api:safety-alert-detail": "alert",
     "api:safety-alert-acknowledge": "alert",
     "alert-acknowledge": "alert",
@@ -109,6 +110,8 @@ PUBLIC_ID_OWNER = {
     "follow-up-record": "participant",
     "adverse-event-new": "participant",
     "adverse-event-edit": "participant",
+    "api:token-detail": "api_token",
+    "api-token-revoke": "api_token",
 }
 
 
@@ -137,6 +140,8 @@ def _simple(param: str, route: Route, world: World, objects: SiteObjects):
         return objects.site.code
     if param == "token" and route.name.startswith("questionnaire:"):
         return objects.link_token
+    if param == "passkey_id":
+        return objects.passkey.credential_id_sha256
     if param == "section":
         return "phq9"
     if param == "follow_up_id":
@@ -157,7 +162,7 @@ def _admin_kwargs(route: Route, world: World) -> dict:
     for param in route.params:
         if param == "object_id" and route.name == "admin:view_on_site":
             values[param] = world.superuser.pk
-        elif param in ("object_id", "id"):
+        elif param in ("object_id", "id", "pk"):
             model = next(m for p, m in _admin_models().items() if route.route.startswith(p))
             pk = model._default_manager.order_by("pk").values_list("pk", flat=True).first()
             values[param] = pk if pk is not None else 0

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from apps.accounts.tokens import issue_token
 from apps.cessation.models import CessationSession
 from apps.core.roles import Role
 from apps.dashboards import export_jobs
@@ -26,6 +27,7 @@ from apps.outcomes.services import record_phq9
 from apps.reminders.questionnaire_links import create_questionnaire_link
 from apps.safety import rules
 from apps.safety.services import record_adverse_event
+from tests.accounts.two_factor_helpers import give_passkey
 from tests.dashboards.pilot import build_small_pilot, seed_criteria
 from tests.factories import UserFactory
 from tests.reminders.helpers import participant_with_open_month3
@@ -43,6 +45,8 @@ class SiteObjects:
     alert: object
     adverse_event: object
     link_token: str
+    api_token: object  # the site PWP's own API token (a tablet's)
+    passkey: object  # a passkey of another account at the site (the PWP signs in without one)
 
 
 @dataclass
@@ -100,6 +104,8 @@ def objects_at(site, pwp) -> SiteObjects:
         alert=SafetyAlert.objects.get(phq9=phq9),
         adverse_event=event,
         link_token=token,
+        api_token=issue_token(user=pwp, client_name="Clinic tablet").token,
+        passkey=give_passkey(UserFactory(email=f"passkey.{site.code.lower()}@nhs.test")),
     )
 
 
