@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 
 from tests.factories import SiteFactory
 
@@ -43,7 +44,8 @@ def this_server() -> "backup_check.Server":
 def seeded_demo(transactional_db):
     """The demo pilot committed to the test database (pg_dump sees only committed rows); the
     transactional_db fixture empties the tables afterwards."""
-    call_command("seed_demo", stdout=StringIO())
+    with override_settings(DEBUG=True):  # seed_demo runs only where DEBUG is on
+        call_command("seed_demo", stdout=StringIO())
     return connection.settings_dict["NAME"]
 
 

@@ -15,6 +15,7 @@ from types import SimpleNamespace
 from urllib.parse import urlunsplit
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from gunicorn.config import Config
 
@@ -62,6 +63,8 @@ def gunicorn_server(transactional_db):
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",
         "LOG_FORMAT": "json",
+        # The test settings' key: the rows this test writes are read by the server.
+        "QUITPILOT_FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
     }
     process = subprocess.Popen(
         [str(GUNICORN), "-c", "config/gunicorn.conf.py"],

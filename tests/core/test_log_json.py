@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 from apps.reminders.tasks import dispatch_due_reminders
 from tests.core.log_capture import handler_output
@@ -86,6 +87,7 @@ def _logging_of(module: str, **env: str) -> dict:
         "DJANGO_SETTINGS_MODULE": module,
         "DJANGO_SECRET_KEY": "a-long-random-production-key-for-this-test-only-0123456789",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "QUITPILOT_FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         **env,
     }
     completed = subprocess.run(

@@ -11,6 +11,7 @@ import logging
 import re
 import secrets
 import sys
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -21,6 +22,7 @@ from apps.core.log_filters import RedactFilter
 from apps.core.redact import redact_for_log, redact_link_tokens
 from apps.journey.services import update_contact_details
 from apps.outcomes.models import PHQ9Response
+from apps.outcomes.questionnaire_submission import CONFIRMATION_WINDOW
 from apps.reminders.channels import LINK_PLACEHOLDER
 from apps.reminders.tasks import dispatch_due_reminders
 from tests.core.log_capture import configured_handlers, handler_output
@@ -98,7 +100,11 @@ def _journey(client, pwp, site, settings, issued_tokens) -> dict:
     pages["check"] = client.get(f"/q/{token}/check/")
     pages["submit"] = client.post(f"/q/{token}/check/")
     pages["done"] = client.get(f"/q/{token}/done/")
-    pages["used again"] = client.get(f"/q/{token}/")
+    # Within the confirmation window a used link shows the confirmation again; after it, 410.
+    pages["used again soon"] = client.get(f"/q/{token}/")
+    later = timezone.now() + CONFIRMATION_WINDOW + timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        pages["used again"] = client.get(f"/q/{token}/")
     bad_token = secrets.token_urlsafe(32)
     pages["bad token"] = client.get(f"/q/{bad_token}/")
     settings.PATIENT_LINK_RATE_LIMIT = "1/h"
@@ -130,6 +136,7 @@ def test_a_whole_patient_journey_logs_no_token_email_or_phone(
         302,
         200,
     ]
+    assert pages["used again soon"].status_code == 302
     assert pages["used again"].status_code == 410
     assert pages["bad token"].status_code == 404
     assert pages["rate limited"].status_code == 429

@@ -1,6 +1,7 @@
 """Contact details are encrypted at rest under rotating keys; their audit trail holds no value."""
 
 import importlib
+import secrets
 import subprocess
 import sys
 
@@ -126,7 +127,7 @@ def test_the_data_migration_encrypts_rows_stored_in_clear_and_can_run_again(part
 def test_production_refuses_to_start_without_a_valid_encryption_key(keys):
     env = {
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "QUITPILOT_FIELD_ENCRYPTION_KEYS": keys,
         "PATH": "/usr/bin:/bin",
     }

@@ -111,6 +111,10 @@ def _expected_event_count(participant) -> int:
         session__participant=participant
     ).count()
     count += AlertEscalation.pgh_event_model.objects.filter(alert__participant=participant).count()
+    from apps.reminders.models import QuestionnaireLink, Reminder
+
+    for model in (Reminder, QuestionnaireLink):
+        count += model.pgh_event_model.objects.filter(participant_id=participant.pk).count()
     return count
 
 
@@ -177,6 +181,7 @@ def test_history_lists_every_record_of_the_participant_and_nothing_else(
         "Alert escalation",
         "CO reading",
         "Smoking status report",
+        "Reminder",
     }
     other_session_ids = set(
         PharmacotherapyRecord.objects.filter(session__participant=participant_b).values_list(
