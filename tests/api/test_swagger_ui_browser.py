@@ -10,17 +10,12 @@ SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "api
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_swagger_ui_renders_offline_from_local_static_files(
+def test_swagger_ui_renders_offline_from_local_static_files_under_the_csp(
     page, live_server, assert_accessible, client, pwp_a
 ):
     client.force_login(pwp_a)  # the docs are for signed-in staff only
     session = client.cookies["sessionid"].value
     page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
-
-
-def test_swagger_ui_renders_offline_from_local_static_files_under_the_csp(
-    page, live_server, assert_accessible
-):
     local = urlsplit(live_server.url).netloc
     outside: list[str] = []
 
