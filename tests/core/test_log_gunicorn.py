@@ -1,36 +1,20 @@
 """gunicorn's access and error logs, run for real with config/gunicorn.conf.py and prod settings:
 no questionnaire token or contact detail in any line; JSON lines with the request id."""
 
-import http.client
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlunsplit
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from gunicorn.config import Config
 
 from apps.core.gunicorn_logging import RedactingLogger, redact_url
+from tests.gunicorn_server import Gunicorn, get
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 TOKEN = "Zq3vN0tAReal_Token-ButShapedLikeOne0123456"
 QUERY = "from=jo%40example.test&tel=07700%20900123"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _database_url() -> str:
@@ -40,66 +24,21 @@ def _database_url() -> str:
     return urlunsplit(("postgres", f"{auth}@{host}", f"/{db['NAME']}", "", ""))
 
 
-def _get(port: int, path: str) -> http.client.HTTPResponse:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", path)
-    response = conn.getresponse()
-    response.read()
-    conn.close()
-    return response
-
-
 @pytest.fixture
 def gunicorn_server(transactional_db):
     """A real gunicorn on a free port, prod settings, against the test database."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "DJANGO_SECRET_KEY": "a-long-random-production-key-for-this-test-only-0123456789",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "False",
-        "DATABASE_URL": _database_url(),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-        "LOG_FORMAT": "json",
-        # The test settings' key: the rows this test writes are read by the server.
-        "QUITPILOT_FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
-    }
-    process = subprocess.Popen(
-        [str(GUNICORN), "-c", "config/gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    server = SimpleNamespace(port=port, process=process, stdout="", stderr="")
-    deadline = time.monotonic() + 60
-    try:
-        while True:  # poll until it answers, with a deadline
-            try:
-                if _get(port, "/health/").status == 200:
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield server
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-        server.stdout, server.stderr = process.communicate(timeout=60)
+    server = Gunicorn(database_url=_database_url()).start()
+    yield server
+    server.stop()
 
 
 def test_gunicorn_access_and_error_logs_carry_no_token_or_contact(gunicorn_server):
     port = gunicorn_server.port
-    missing = _get(port, f"/q/{TOKEN}/phq9/?{QUERY}")
-    health = _get(port, "/health/")
+    missing = get(port, f"/q/{TOKEN}/phq9/?{QUERY}")
+    health = get(port, "/health/")
     assert missing.status == 404 and health.status == 200
-    os.killpg(gunicorn_server.process.pid, signal.SIGTERM)
-    out, err = gunicorn_server.process.communicate(timeout=60)
+    gunicorn_server.stop()
+    out, err = gunicorn_server.stdout, gunicorn_server.stderr
     everything = out + err
     assert TOKEN not in everything
     for detail in ("jo@example.test", "jo%40example.test", "900123", "07700"):

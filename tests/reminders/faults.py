@@ -244,12 +244,18 @@ class PostgresServer:
         """Stop at once (every connection dropped, as in a crash) and start again."""
         self._pg_ctl("-m", "immediate", "restart")
 
+    def halt(self) -> None:
+        """Stop at once, as in a crash, keeping the cluster to start again."""
+        self._pg_ctl("-m", "immediate", "stop")
+
     def stop(self) -> None:
-        """Stop at once and remove the cluster."""
+        """Stop at once (if it runs) and remove the cluster."""
         if self.directory is None:
             return
         try:
             self._pg_ctl("-m", "immediate", "stop")
+        except subprocess.CalledProcessError:
+            pass  # already stopped (halted by the test)
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
 

@@ -37,9 +37,7 @@ def header_problems(response, name: str) -> list[str]:
     wanted = own_rule or ("no-store",)
     if not all(word in cache for word in wanted):
         problems.append(f"Cache-Control is {cache!r}")
-    if response.status_code >= 500 and not (
-        response.status_code == 503 and name in MAY_ANSWER_503
-    ):
+    if response.status_code >= 500 and not (response.status_code == 503 and name in MAY_ANSWER_503):
         problems.append(f"answered {response.status_code}")
     return problems
 
