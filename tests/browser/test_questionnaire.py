@@ -1,12 +1,15 @@
 """A patient completes the follow-up questionnaire on a phone, partly by keyboard."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from apps.outcomes.models import PHQ9Response, SafetyAlert, SmokingStatusReport
+from apps.outcomes.questionnaire_submission import CONFIRMATION_WINDOW
 from apps.reminders.questionnaire_links import create_questionnaire_link
 from tests.reminders.helpers import participant_with_open_month3
 
@@ -117,11 +120,16 @@ def test_patient_answers_everything_changes_an_answer_and_submits_on_a_phone(
     report = SmokingStatusReport.objects.get(participant=participant)
     assert report.cigarettes_last_7_days == 15
 
-    # The used link now refuses, plainly.
+    # Opened again soon (a double tap, Back), the link shows the confirmation again...
     page.goto(url)
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "This questionnaire has already been sent"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Answers sent")
+    # ...and once the confirmation window has passed, it refuses, plainly.
+    later = timezone.now() + CONFIRMATION_WINDOW + timedelta(minutes=1)
+    with time_machine.travel(later):
+        page.goto(url)
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "This questionnaire has already been sent"
+        )
     assert participant.trial_id not in page.content()
     assert_accessible(page, "used link", every_impact=True)
 
