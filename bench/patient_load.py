@@ -131,6 +131,8 @@ def workers_for_this_machine() -> int:
 
 def start_gunicorn(port: int, url: str, workers: int) -> subprocess.Popen:
     """gunicorn -c config/gunicorn.conf.py under prod settings, logging to SERVER_LOG."""
+    from django.conf import settings
+
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -145,6 +147,8 @@ def start_gunicorn(port: int, url: str, workers: int) -> subprocess.Popen:
         # refuse them all, so it is raised; every request is still counted in Redis.
         "PATIENT_LINK_RATE_LIMIT": "10000000/m",
         "LOG_FORMAT": "json",
+        # The seeding settings' key: the server reads the contact details seeded here.
+        "QUITPILOT_FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
     }
     SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
     log = SERVER_LOG.open("w", encoding="utf-8")
@@ -241,8 +245,14 @@ class Patient:
         self.tally, self.deadline, self.think, self.rng = tally, deadline, think, rng
 
     def _pause(self) -> bool:
-        time.sleep(self.think)
+        time.sleep(self._think_time())
         return time.monotonic() < self.deadline
+
+    def _think_time(self) -> float:
+        # People read at different speeds: a mean of `think` seconds, half to one and a half
+        # times it. A constant pause would march every patient through the same page together
+        # and measure waves of 200 simultaneous submits, not 200 patients.
+        return self.rng.uniform(0.5 * self.think, 1.5 * self.think)
 
     def _get(self, path: str, cookies: dict) -> str | None:
         status, body, set_cookies, seconds = _request(self.port, "GET", path, cookies=cookies)
@@ -301,7 +311,8 @@ class Patient:
 
     def run(self) -> None:
         """Journeys until the deadline."""
-        time.sleep(self.rng.uniform(0, self.think))  # patients do not all arrive at once
+        # Patients do not all arrive at once: spread over one journey's length (six pauses).
+        time.sleep(self.rng.uniform(0, 6 * self.think))
         while time.monotonic() < self.deadline:
             index = self.next_link()
             if index is None:
@@ -313,7 +324,7 @@ class Patient:
             except OSError as exc:
                 self.tally.error(f"{type(exc).__name__}: {exc}")
             if time.monotonic() < self.deadline:
-                time.sleep(self.think)
+                time.sleep(self._think_time())
 
 
 def _health_probe(port: int, tally: Tally, stop_event: threading.Event) -> None:
@@ -582,7 +593,7 @@ def markdown(r: dict, when: str) -> str:
     load = r["load_average"]
     rows = [
         ("virtual patients, duration, think time",
-         f"{r['patients']}, {r['wall_seconds']} s, {r['think_seconds']} s between pages"),
+         f"{r['patients']}, {r['wall_seconds']} s, {r['think_seconds']} s on average between pages"),
         ("journeys started / submitted", f"{r['journeys_started']:,} / "
          f"{stored['successful_submissions']:,} ({r['submits_per_second']} submits/s)"),
         ("throughput under patient load (all patient requests)",
@@ -632,7 +643,9 @@ Targets: {met}.
 Method: each patient opens a fresh link (one seeded participant with an open 3-month follow-up
 per journey), reads the start page, answers PHQ-9, GAD-7 and the smoking questions one page at
 a time (each answer's redirect followed at once, as a browser does), checks and submits, with
-{r["think_seconds"]} s of thinking before each next action; a journey still going when the time
+{r["think_seconds"]} s of thinking on average before each next action (drawn from half to one and
+a half times that, so patients drift apart as real ones do; arrivals spread over the first
+journey's length); a journey still going when the time
 is up is abandoned unsubmitted. The throughput comparison is of capacity, not of the think-time
 load: after the patients, on the same server, {CAPACITY_ROUNDS} interleaved rounds of
 {CAPACITY_SECONDS:.0f} s each of questionnaire page GETs (start, PHQ-9, GAD-7 and smoking pages
