@@ -593,7 +593,7 @@ def markdown(r: dict, when: str) -> str:
     load = r["load_average"]
     rows = [
         ("virtual patients, duration, think time",
-         f"{r['patients']}, {r['wall_seconds']} s, {r['think_seconds']} s on average between pages"),
+         f"{r['patients']}, {r['wall_seconds']} s, {r['think_seconds']} s mean between pages"),
         ("journeys started / submitted", f"{r['journeys_started']:,} / "
          f"{stored['successful_submissions']:,} ({r['submits_per_second']} submits/s)"),
         ("throughput under patient load (all patient requests)",
