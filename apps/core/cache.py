@@ -121,6 +121,19 @@ class FailSoftRedisCache(RedisCache):
         """The incremented value (ValueError for a missing key); None when Redis is unreachable."""
         return self._soft("incr", None, super().incr, key, delta, version)
 
+    def count_in_window(self, key, timeout: int, version=None) -> int | None:
+        """INCR the key, giving it `timeout` seconds to live when it is new, in one round trip;
+        None when Redis is unreachable."""
+
+        def count() -> int:
+            full_key = self.make_and_validate_key(key, version=version)
+            pipe = self._cache.get_client(full_key, write=True).pipeline(transaction=False)
+            pipe.incr(full_key)
+            pipe.expire(full_key, timeout, nx=True)
+            return pipe.execute()[0]
+
+        return self._soft("count_in_window", None, count)
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         """Store the values; the keys not stored (all of them when Redis is unreachable)."""
         return self._soft("set_many", lambda: list(data), super().set_many, data, timeout, version)

@@ -1,4 +1,5 @@
-"""Fixed-window rate limits counted in Redis through Django's cache: one atomic INCR a request.
+"""Fixed-window rate limits counted in Redis through Django's cache: one atomic INCR a request
+(with its expiry set in the same round trip, apps.core.cache.FailSoftRedisCache.count_in_window).
 
 Shared by the API throttles and the patient link pages. A read-modify-write list of timestamps
 (DRF's stock throttles) lets two workers both see room for one more request; an atomic counter
@@ -54,12 +55,7 @@ def count_request(key: str, rate: Rate, *, now: float | None = None) -> WindowCo
     now = time.time() if now is None else now
     window = int(now // rate.period)
     window_key = f"{key}:{window}"
-    cache.add(window_key, 0, timeout=rate.period + 1)
-    try:
-        count = cache.incr(window_key)
-    except ValueError:  # the key expired between add and incr: a fresh window
-        cache.add(window_key, 1, timeout=rate.period + 1)
-        count = 1
+    count = cache.count_in_window(window_key, timeout=rate.period + 1)
     seconds_left = (window + 1) * rate.period - now
     if count is None:
         return WindowCount(count_locally(window_key, window), seconds_left, shared=False)
