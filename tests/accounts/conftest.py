@@ -1,6 +1,9 @@
-"""Account test helpers: password reset emails sent by the Celery task, run in-process."""
+"""Account test helpers: reset emails sent by the Celery task in-process; two-factor fixtures."""
 
 import pytest
+import time_machine
+
+from tests.accounts.two_factor_helpers import NOW
 
 
 @pytest.fixture
@@ -36,3 +39,16 @@ def fresh_reset_counts():
     yield
     clear_cache_keys()
     forget_local_counts()
+
+
+@pytest.fixture
+def second_factor_enforced(settings):
+    """Two-factor enforcement on, as in production (the test settings turn it off)."""
+    settings.QUITPILOT_SECOND_FACTOR_REQUIRED = True
+
+
+@pytest.fixture
+def clock():
+    """The clock stopped at 2 March 2026, 10:00 UTC, to be shifted past code windows."""
+    with time_machine.travel(NOW, tick=False) as clock:
+        yield clock

@@ -4,7 +4,6 @@ import datetime as dt
 import re
 
 import pytest
-import time_machine
 from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apps.accounts import otp_services
 from apps.core.roles import Role
 from tests.accounts.two_factor_helpers import (
+    NOW,
     SETUP,
     VERIFY,
     code_for,
@@ -22,19 +22,8 @@ from tests.accounts.two_factor_helpers import (
 )
 from tests.factories import UserFactory
 
-NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
+pytestmark = pytest.mark.usefixtures("second_factor_enforced")
 API = "/api/v1/participants/"
-
-
-@pytest.fixture(autouse=True)
-def _enforced(settings):
-    settings.QUITPILOT_SECOND_FACTOR_REQUIRED = True
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def _verify(client, code, next_url=""):

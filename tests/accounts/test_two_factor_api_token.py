@@ -11,12 +11,8 @@ from apps.accounts.models import ApiToken
 from tests.accounts.two_factor_helpers import code_for, give_app
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.usefixtures("second_factor_enforced")
 TOKEN = "/api/v1/auth/token/"
-
-
-@pytest.fixture(autouse=True)
-def _enforced(settings):
-    settings.QUITPILOT_SECOND_FACTOR_REQUIRED = True
 
 
 def _ask(user, **extra):

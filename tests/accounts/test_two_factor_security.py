@@ -4,7 +4,6 @@ codes only after a fresh code, passkeys added only in a verified session; the AP
 import datetime as dt
 
 import pytest
-import time_machine
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -14,6 +13,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from apps.accounts import otp_services
 from apps.accounts.otp_services import second_factor_error
 from tests.accounts.two_factor_helpers import (
+    NOW,
     VERIFY,
     code_for,
     give_app,
@@ -21,19 +21,8 @@ from tests.accounts.two_factor_helpers import (
     sign_in_with_password,
 )
 
-NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
+pytestmark = pytest.mark.usefixtures("second_factor_enforced")
 SECURITY = "/accounts/security/"
-
-
-@pytest.fixture(autouse=True)
-def _enforced(settings):
-    settings.QUITPILOT_SECOND_FACTOR_REQUIRED = True
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
 
 
 def _signed_in_with_app(client, user, clock) -> str:

@@ -1,5 +1,6 @@
 """Shared steps for the two-factor tests: a device with a known secret, its codes, signing in."""
 
+import datetime as dt
 import time
 
 from django_otp.oath import TOTP
@@ -7,6 +8,8 @@ from django_otp.oath import TOTP
 from apps.accounts import otp_services
 from tests.factories import PASSWORD
 
+# The frozen clock of the two-factor tests (tests/accounts/conftest.py: clock).
+NOW = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)
 LOGIN = "/accounts/login/"
 VERIFY = "/accounts/two-factor/"
 SETUP = "/accounts/two-factor/setup/"
