@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 
 from apps.accounts import api as accounts_api
 from apps.cessation import api as cessation_api
+from apps.conduct import api as conduct_api
 from apps.core.api_docs import SwaggerUIView
 from apps.dashboards import api as dashboards_api
 from apps.outcomes import api as outcomes_api
@@ -62,6 +63,12 @@ urlpatterns = [
         name="participant-adverse-events",
     ),
     path("adverse-events/", safety_api.AdverseEventList.as_view(), name="adverse-event-list"),
+    path(
+        f"{P}deviations/",
+        conduct_api.ParticipantDeviationList.as_view(),
+        name="participant-deviations",
+    ),
+    path("deviations/", conduct_api.DeviationList.as_view(), name="deviation-list"),
     path(
         "adverse-events/<uuid:public_id>/",
         safety_api.AdverseEventDetail.as_view(),

@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("apps.cessation.urls")),
     path("", include("apps.outcomes.urls")),
     path("", include("apps.safety.urls")),
+    path("", include("apps.conduct.urls")),
     path("", include("apps.dashboards.urls")),
 ]

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.safety",
     "apps.reminders",
     "apps.journey",
+    "apps.conduct",
     "apps.dashboards",
 ]
 

@@ -36,7 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("patients",),
     ("reminders",),
     ("outcomes",),
-    ("journey",),
+    ("journey", "conduct"),
     ("cessation", "safety"),
     ("workspace",),
     ("dashboards",),

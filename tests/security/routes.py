@@ -110,6 +110,7 @@ PUBLIC_ID_OWNER = {
     "follow-up-record": "participant",
     "adverse-event-new": "participant",
     "adverse-event-edit": "participant",
+    "deviation-new": "participant",
     "api:token-detail": "api_token",
     "api-token-revoke": "api_token",
 }
