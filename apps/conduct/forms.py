@@ -4,10 +4,11 @@ from django import forms
 
 from apps.conduct.models import DeviationCategory, DeviationSeriousness
 from apps.conduct.rules import DeviationValues
+from apps.patients.forms import DomainErrorFormMixin
 from apps.patients.measure_fields import DateInput
 
 
-class DeviationForm(forms.Form):
+class DeviationForm(DomainErrorFormMixin, forms.Form):
     """Date, category, description, seriousness and corrective action of one deviation."""
 
     occurred_on = forms.DateField(label="Date of the deviation", widget=DateInput(), required=False)

@@ -7,16 +7,7 @@ from django.utils import timezone
 
 from apps.conduct import rules
 from apps.conduct.models import DeviationCategory, DeviationSeriousness, ProtocolDeviation
-from apps.core.errors import DomainError
-
-
-class DeviationInvalid(DomainError):
-    """The record breaks one or more rules; `errors` has every message by field."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        first = next(iter(errors))
-        super().__init__(errors[first], field=first)
-        self.errors = errors
+from apps.core.errors import DomainError, raise_all
 
 
 def deviation_problems(
@@ -36,10 +27,9 @@ def deviation_problems(
 def record_deviation(
     *, participant, by, values: rules.DeviationValues, today: date | None = None
 ) -> ProtocolDeviation:
-    """Add a deviation to the log, or raise DeviationInvalid naming every broken rule."""
-    errors = deviation_problems(participant, values, today)
-    if errors:
-        raise DeviationInvalid(errors)
+    """Add a deviation to the log, or raise a DomainError carrying every broken rule."""
+    problems = deviation_problems(participant, values, today)
+    raise_all([DomainError(message, field=field) for field, message in problems.items()])
     return ProtocolDeviation.objects.create(
         participant=participant,
         occurred_on=values.occurred_on,

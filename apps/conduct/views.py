@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.conduct import selectors, services
 from apps.conduct.forms import DeviationForm
+from apps.core.errors import DomainError
 from apps.patients.access import participant_for_view
 
 PAGE_SIZE = 50
@@ -20,15 +21,21 @@ def deviation_new(request, public_id):
     participant = participant_for_view(request, public_id, write=True)
     form = DeviationForm(request.POST or None)
     if request.method == "POST":
-        parsed = form.is_valid()
-        problems = services.deviation_problems(participant, form.values())
-        if parsed and not problems:
-            services.record_deviation(
-                participant=participant, by=request.user, values=form.values()
-            )
-            messages.success(request, f"Protocol deviation recorded for {participant.trial_id}.")
-            return redirect("deviations")
-        form.add_rule_errors(problems)
+        if not form.is_valid():
+            # A date that did not parse: show the other fields' broken rules in the same round.
+            form.add_rule_errors(services.deviation_problems(participant, form.values()))
+        else:
+            try:
+                services.record_deviation(
+                    participant=participant, by=request.user, values=form.values()
+                )
+            except DomainError as error:
+                form.add_domain_error(error)
+            else:
+                messages.success(
+                    request, f"Protocol deviation recorded for {participant.trial_id}."
+                )
+                return redirect("deviations")
     return render(
         request, "conduct/deviation_form.html", {"form": form, "participant": participant}
     )
