@@ -60,10 +60,13 @@ def eligible_criteria() -> dict[str, bool]:
     return {name: True for name, _ in ELIGIBILITY_CRITERIA}
 
 
-def make_participant(*, site, pwp, stage: str = "screened", screened_on=None, today=None):
+def make_participant(
+    *, site, pwp, stage: str = "screened", screened_on=None, today=None, arm="intervention"
+):
     """A participant taken through the real services up to `stage`.
 
-    stage: screened, consented, baselined, randomised.
+    stage: screened, consented, baselined, randomised. arm: the arm randomisation gives
+    (intervention unless asked; None takes whatever the site's block holds next).
     """
     from apps.journey import services as journey
     from apps.patients import services
@@ -101,6 +104,22 @@ def make_participant(*, site, pwp, stage: str = "screened", screened_on=None, to
     )
     if stage == "baselined":
         return participant
+    if arm is not None:
+        next_allocation_is(site, arm)
     journey.randomise_participant(participant=participant, by=pwp, today=screened_on)
     participant.refresh_from_db()
     return participant
+
+
+def next_allocation_is(site, arm: str) -> None:
+    """Make the site's next randomisation give `arm`: a new block when the open one would not."""
+    from apps.clinical.choices import Arm
+    from apps.patients.models import RandomisationBlock
+
+    block = RandomisationBlock.objects.filter(site=site).order_by("-sequence").first()
+    if block and block.next_position < len(block.arms) and block.arms[block.next_position] == arm:
+        return
+    other = Arm.CONTROL if arm == Arm.INTERVENTION else Arm.INTERVENTION
+    RandomisationBlock.objects.create(
+        site=site, sequence=(block.sequence + 1) if block else 1, arms=[arm, other]
+    )

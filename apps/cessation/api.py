@@ -29,7 +29,7 @@ def sessions_visible_to(user) -> QuerySet[CessationSession]:
     """Sessions of the participants the user may see, with what the API shows."""
     return (
         CessationSession.objects.filter(participant__in=participants_visible_to(user).values("pk"))
-        .select_related("participant", "practitioner")
+        .select_related("participant", "practitioner", "contamination_deviation")
         .prefetch_related("pharmacotherapy")
     )
 
@@ -93,6 +93,8 @@ class ParticipantSessionList(ParticipantScoped, generics.ListCreateAPIView):
                     phq9_items=values["phq9_items"],
                     phq9_difficulty=values["phq9_difficulty"],
                     gad7_items=values["gad7_items"],
+                    contamination_reason=values["contamination_reason"],
+                    contamination_action=values["contamination_action"],
                 ),
             )
             fresh = sessions_visible_to(request.user).get(pk=session.pk)

@@ -18,6 +18,7 @@ from apps.clinical.protocol import (
     session_date_errors,
     suggested_session_type,
 )
+from apps.conduct.rules import DESCRIPTION_MAX_LENGTH, contamination_errors
 from apps.patients.forms import DomainErrorFormMixin
 from apps.patients.measure_fields import (
     DIFFICULTY,
@@ -130,10 +131,18 @@ class SessionForm(SessionFieldsMixin, forms.Form):
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
     def __init__(
-        self, *args, suggested_number: int, expected_overrides: dict, screened_on=None, **kwargs
+        self,
+        *args,
+        suggested_number: int,
+        expected_overrides: dict,
+        screened_on=None,
+        control_arm_trial_id: str = "",
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.screened_on = screened_on
+        # Set for a control-arm participant: the session can only be a contamination deviation.
+        self.control_arm_trial_id = control_arm_trial_id
         self.suggested_number = suggested_number
         self._base_fields()
         suggested_type = suggested_session_type(suggested_number)
@@ -163,6 +172,23 @@ class SessionForm(SessionFieldsMixin, forms.Form):
         self.fields["co_ppm"] = co_field()
         add_questionnaire_fields(self, "phq9", required=False)
         add_questionnaire_fields(self, "gad7", required=False)
+        if control_arm_trial_id:
+            self._contamination_fields()
+
+    def _contamination_fields(self) -> None:
+        self.fields["contamination_reason"] = forms.CharField(
+            label="Why is a control-arm participant receiving a cessation session?",
+            required=False,
+            max_length=DESCRIPTION_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        self.fields["contamination_action"] = forms.CharField(
+            label="Corrective action taken",
+            required=False,
+            max_length=DESCRIPTION_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="For example: the PWP told, the allocation re-checked, the sponsor informed.",
+        )
 
     def pharmacotherapy_fields(self):
         """The bound product fields, in list order."""
@@ -171,6 +197,8 @@ class SessionForm(SessionFieldsMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         self._clean_core(cleaned, suggested_number=self.suggested_number)
+        if self.control_arm_trial_id:
+            self._clean_contamination(cleaned)
         attended = cleaned.get("attendance") == Attendance.ATTENDED
         if not attended:
             entered = [name for name in MEASURE_FIELDS if cleaned.get(name) not in (None, "")]
@@ -200,6 +228,17 @@ class SessionForm(SessionFieldsMixin, forms.Form):
         cleaned["gad7_items"] = clean_questionnaire(self, "gad7")
         return cleaned
 
+    def _clean_contamination(self, cleaned: dict) -> None:
+        problems = contamination_errors(
+            in_control_arm=True,
+            trial_id=self.control_arm_trial_id,
+            reason=cleaned.get("contamination_reason") or "",
+            corrective_action=cleaned.get("contamination_action") or "",
+        )
+        for name, message in problems.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+
     def to_input(self) -> SessionInput:
         """The service's input, built from the cleaned form."""
         data = self.cleaned_data
@@ -222,6 +261,8 @@ class SessionForm(SessionFieldsMixin, forms.Form):
             phq9_items=data.get("phq9_items"),
             phq9_difficulty=data.get("phq9_difficulty"),
             gad7_items=data.get("gad7_items"),
+            contamination_reason=data.get("contamination_reason", ""),
+            contamination_action=data.get("contamination_action", ""),
         )
 
 

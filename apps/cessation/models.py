@@ -38,6 +38,15 @@ class CessationSession(PublicModel):
     )
     quit_date_set = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    # (2nd ed.) Set only for a control-arm participant: the session is that deviation.
+    contamination_deviation = models.OneToOneField(
+        "conduct.ProtocolDeviation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="contaminating_session",
+    )
     submission_key = models.UUIDField(
         unique=True,
         null=True,

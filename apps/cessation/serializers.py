@@ -12,6 +12,7 @@ from apps.clinical.protocol import (
     SessionMode,
     SessionType,
 )
+from apps.conduct.rules import DESCRIPTION_MAX_LENGTH
 from apps.outcomes.serializers import QuestionnaireItems, difficulty_input
 
 
@@ -37,6 +38,12 @@ class SessionSerializer(serializers.ModelSerializer):
         child=serializers.ChoiceField(choices=BCT.choices), read_only=True
     )
     pharmacotherapy = PharmacotherapySerializer(many=True, read_only=True)
+    contamination_deviation = serializers.SlugRelatedField(
+        slug_field="public_id",
+        read_only=True,
+        allow_null=True,
+        help_text="For a control-arm participant: the protocol deviation this session is.",
+    )
 
     class Meta:
         model = CessationSession
@@ -54,6 +61,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "quit_date_set",
             "notes",
             "pharmacotherapy",
+            "contamination_deviation",
             "created_at",
             "updated_at",
         ]
@@ -97,6 +105,23 @@ class SessionInputSerializer(serializers.Serializer):
     phq9_items = QuestionnaireItems("PHQ-9", 9, required=False, allow_null=True, default=None)
     phq9_difficulty = difficulty_input()
     gad7_items = QuestionnaireItems("GAD-7", 7, required=False, allow_null=True, default=None)
+    contamination_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=DESCRIPTION_MAX_LENGTH,
+        help_text=(
+            "Required for a control-arm participant, refused for anyone else: the session is "
+            "then logged as a major contamination deviation."
+        ),
+    )
+    contamination_action = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=DESCRIPTION_MAX_LENGTH,
+        help_text="The corrective action taken; required with contamination_reason.",
+    )
 
     def validate_pharmacotherapy(self, value: list[dict]) -> list[dict]:
         products = [item["product"] for item in value]

@@ -19,6 +19,7 @@ from apps.clinical.protocol import (
 )
 from apps.clinical.scoring import PHQ9_DIFFICULTY_WITHOUT_ITEMS
 from apps.clinical.status import may_record_sessions
+from apps.conduct.services import contamination_problems, record_contamination
 from apps.core.errors import DomainError, broken_constraint, raise_all
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import Source, Timepoint
@@ -42,6 +43,9 @@ class SessionInput:
     phq9_items: list[int] | None = None
     phq9_difficulty: int | None = None
     gad7_items: list[int] | None = None
+    # (2nd ed.) Required for a control-arm participant, refused for anyone else.
+    contamination_reason: str = ""
+    contamination_action: str = ""
 
 
 def suggested_session_number(participant) -> int:
@@ -130,7 +134,10 @@ def record_session(
         screened_on=participant.screened_on,
         today=today,
     )
-    raise_all([DomainError(message, field=field) for field, message in date_errors])
+    problems = dict(date_errors) | contamination_problems(
+        participant, reason=data.contamination_reason, corrective_action=data.contamination_action
+    )
+    raise_all([DomainError(message, field=field) for field, message in problems.items()])
     _validate(data, today)
     check_works_at(practitioner, participant.site, field="practitioner")
     attended = data.attendance == Attendance.ATTENDED
@@ -149,6 +156,7 @@ def record_session(
                 quit_date_set=data.quit_date_set if attended else None,
                 notes=data.notes,
                 submission_key=submission_key,
+                contamination_deviation=_contamination(participant, practitioner, data),
             )
     except IntegrityError as exc:
         if (
@@ -164,6 +172,20 @@ def record_session(
     if attended:
         _record_session_measures(session, participant, practitioner, data, today)
     return session
+
+
+def _contamination(participant, practitioner, data: SessionInput):
+    """The deviation a control-arm participant's session is (None for anyone else)."""
+    if not data.contamination_reason.strip():
+        return None
+    return record_contamination(
+        participant=participant,
+        by=practitioner,
+        occurred_on=data.session_date,
+        what=f"Cessation session {data.number} ({Attendance(data.attendance).label.lower()})",
+        reason=data.contamination_reason,
+        corrective_action=data.contamination_action,
+    )
 
 
 def _record_session_measures(session, participant, practitioner, data: SessionInput, today) -> None:

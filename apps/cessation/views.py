@@ -13,6 +13,7 @@ from apps.cessation.models import CessationSession
 from apps.clinical import scoring
 from apps.clinical.protocol import DEFAULT_EXPECTED_BCTS, SessionType, expected_bcts
 from apps.clinical.status import may_record_sessions
+from apps.conduct.services import in_control_arm
 from apps.core.errors import DomainError
 from apps.outcomes.models import SafetyAlert
 from apps.outcomes.views import redirect_to_new_alert
@@ -66,6 +67,7 @@ def session_create(request, public_id):
         suggested_number=services.suggested_session_number(participant),
         expected_overrides=pilot.expected_bcts,
         screened_on=participant.screened_on,
+        control_arm_trial_id=participant.trial_id if in_control_arm(participant) else "",
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -78,7 +80,10 @@ def session_create(request, public_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"Session {session.number} saved for {participant.trial_id}.")
+            saved = f"Session {session.number} saved for {participant.trial_id}"
+            if session.contamination_deviation_id:
+                saved += ", and logged as a major contamination deviation"
+            messages.success(request, f"{saved}.")
             raised = SafetyAlert.objects.filter(phq9__session=session).exists()
             if raised:
                 return redirect_to_new_alert(request, detail)
@@ -89,7 +94,6 @@ def session_create(request, public_id):
         {
             "form": form,
             "participant": participant,
-            "allocation": getattr(participant, "allocation", None),
             "questionnaires": questionnaire_groups(form),
             "protocol_json": _protocol(pilot.expected_bcts),
         },

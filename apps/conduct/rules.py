@@ -49,3 +49,41 @@ def deviation_errors(
     elif values.seriousness == "major" and not values.corrective_action.strip():
         errors["corrective_action"] = "A major deviation needs the corrective action taken."
     return errors
+
+
+CONTAMINATION_REASON_MISSING = (
+    "{trial_id} is in the control arm: a cessation session for them is a contamination "
+    "deviation, never an ordinary record. Give the reason to record it as one."
+)
+CONTAMINATION_ACTION_MISSING = (
+    "A contamination deviation is major: give the corrective action taken."
+)
+CONTAMINATION_NOT_CONTROL = (
+    "Only a session for a control-arm participant is a contamination deviation: "
+    "leave the reason and corrective action empty."
+)
+
+
+def contamination_errors(
+    *, in_control_arm: bool, trial_id: str, reason: str, corrective_action: str
+) -> dict[str, str]:
+    """(2nd ed.) What a session must give for a control-arm participant, as {field: message}.
+
+    The sessions are the intervention: one for a control participant is recorded only as a
+    contamination deviation, with why it happened and what was done about it.
+    """
+    reason, corrective_action = reason.strip(), corrective_action.strip()
+    if not in_control_arm:
+        if reason or corrective_action:
+            return {"contamination_reason": CONTAMINATION_NOT_CONTROL}
+        return {}
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["contamination_reason"] = CONTAMINATION_REASON_MISSING.format(trial_id=trial_id)
+    elif len(reason) > DESCRIPTION_MAX_LENGTH:
+        errors["contamination_reason"] = (
+            f"The reason can be at most {DESCRIPTION_MAX_LENGTH} characters."
+        )
+    if not corrective_action:
+        errors["contamination_action"] = CONTAMINATION_ACTION_MISSING
+    return errors

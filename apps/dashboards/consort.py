@@ -127,7 +127,10 @@ def consort_svg(flow: dict, title: str = "CONSORT flow diagram") -> str:
             ),
         ]
         if arm["key"] == "control":
-            alloc_items.append(f"Usual care with signposting (n={arm['received']})")
+            alloc_items += [
+                f"Usual care with signposting (n={arm['received']})",
+                f"Contamination: sessions received (n={arm['contaminated']})",
+            ]
         else:
             alloc_items += [
                 f"Received the intervention: 1+ session attended (n={arm['received']})",

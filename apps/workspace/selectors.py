@@ -144,6 +144,7 @@ def participant_page_data(participant: Participant) -> dict:
             .order_by("-raised_at")
         ),
         "adverse_events": list(participant.adverse_events.select_related("recorded_by")),
+        "deviations": list(participant.deviations.select_related("reported_by")),
     }
 
 

@@ -235,6 +235,7 @@ def participant_detail(request, public_id):
             "alerts": data["alerts"],
             "open_alerts": open_alerts,
             "adverse_events": data["adverse_events"],
+            "deviations": data["deviations"],
             "timeline": participant_page.timeline(participant, allocation, data),
             "charts": charts,
             "tt": outcomes.talking_therapies if outcomes else None,

@@ -73,3 +73,31 @@ def test_a_retry_with_the_same_idempotency_key_stores_one(client_for, participan
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"]
     assert ProtocolDeviation.objects.count() == 1
+
+
+def test_a_control_session_needs_a_contamination_reason_over_the_api(client_for, site_a, pwp_a):
+    from apps.cessation.models import CessationSession
+    from tests.factories import make_participant
+
+    control = make_participant(site=site_a, pwp=pwp_a, stage="randomised", arm="control")
+    api = client_for(pwp_a)
+    url = f"/api/v1/participants/{control.trial_id}/sessions/"
+    session = {"session_date": control.randomised_on.isoformat(), "attendance": "dna"}
+    refused = api.post(url, session, format="json")
+    assert refused.status_code == 400
+    fields = {error["field"] for error in refused.json()["errors"]}
+    assert fields == {"contamination_reason", "contamination_action"}
+    assert not CessationSession.objects.exists()
+    created = api.post(
+        url,
+        session
+        | {
+            "contamination_reason": "Booked by the clinic's front desk in error.",
+            "contamination_action": "Bookings now checked against the allocation.",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    deviation = ProtocolDeviation.objects.get()
+    assert created.json()["contamination_deviation"] == str(deviation.public_id)
+    assert (deviation.category, deviation.seriousness) == ("contamination", "major")

@@ -108,6 +108,7 @@ def test_fidelity_counts_a_bct_listed_twice_in_an_old_configuration_once(
     overrides = {SessionType.PRE_QUIT: [BCT.ASSESS_SMOKING, BCT.ASSESS_SMOKING, BCT.CO_MONITORING]}
     get_pilot()
     Pilot.objects.update(expected_bcts=overrides)
+    _fixed_arms(site_a, ["intervention"])
     participant = _randomise(site_a, pwp_a, RANDOMISED_ON)
     record_session(
         participant=participant,

@@ -42,13 +42,16 @@ def _present(*reasons: tuple[str, int]) -> list[tuple[str, int]]:
 
 def _arm(sums: Sums, arm: str) -> dict:
     c = sums.arm_counts(arm)
-    # The control arm has no sessions to receive: everyone allocated to it counts as received.
     treated = arm != Arm.CONTROL
+    # (2nd ed.) A control participant's sessions exist only as contamination deviations, so
+    # "attended a session" in the control arm is the control arm receiving the intervention.
+    contaminated = 0 if treated else c["received"]
     return {
         "key": arm,
         "label": ARM_HEADINGS[arm],
         "allocated": c["randomised"],
-        "received": c["received"] if treated else c["randomised"],
+        "received": c["received"] if treated else c["randomised"] - contaminated,
+        "contaminated": contaminated,
         "not_received": (c["not_received_withdrew"] + c["not_received_other"]) if treated else 0,
         "not_received_reasons": _present(
             ("Withdrew before any session", c["not_received_withdrew"]),
