@@ -25,6 +25,13 @@ class DeviationSeriousness(models.TextChoices):
     MAJOR = "major", "Major"
 
 
+class DeviationRule(models.TextChoices):
+    """The checks that raise a deviation by themselves (apps/conduct/checks.py)."""
+
+    CONSENT_SUPERSEDED = "consent_superseded", "Consent on a superseded form version"
+    FOLLOW_UP_OUT_OF_WINDOW = "follow_up_out_of_window", "Follow-up dated outside its window"
+
+
 @pghistory.track()
 class ProtocolDeviation(PublicModel):
     """One departure from the protocol for one participant, as the sponsor's log records it."""
@@ -37,10 +44,15 @@ class ProtocolDeviation(PublicModel):
     description = models.TextField()
     seriousness = models.CharField(max_length=8, choices=DeviationSeriousness.choices)
     corrective_action = models.TextField(blank=True)
+    # Empty for a deviation the platform raised itself: `rule` then says which check did.
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     reported_at = models.DateTimeField(default=timezone.now)
+    rule = models.CharField(max_length=32, choices=DeviationRule.choices, blank=True)
+    rule_key = models.CharField(
+        max_length=64, blank=True, help_text="What the check found it on, so it raises it once."
+    )
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -54,7 +66,23 @@ class ProtocolDeviation(PublicModel):
                 condition=Q(seriousness__in=DeviationSeriousness.values),
             ),
             models.CheckConstraint(name="deviation_has_description", condition=~Q(description="")),
+            models.CheckConstraint(
+                name="deviation_has_a_reporter_or_a_rule",
+                condition=Q(reported_by__isnull=False) | ~Q(rule=""),
+            ),
+            models.UniqueConstraint(
+                fields=["participant", "rule", "rule_key"],
+                condition=~Q(rule=""),
+                name="one_deviation_per_rule_finding",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.participant_id} {self.category} {self.occurred_on}"
+
+    @property
+    def reporter(self) -> str:
+        """Who reported it: the staff member, or the platform's check that found it."""
+        if self.reported_by_id is None:
+            return f"QuitPilot check: {self.get_rule_display().lower()}"
+        return str(self.reported_by)

@@ -87,3 +87,28 @@ def contamination_errors(
     if not corrective_action:
         errors["contamination_action"] = CONTAMINATION_ACTION_MISSING
     return errors
+
+
+def consent_superseded(
+    *, version: str, consented_on: date, current_version: str, current_from: date | None
+) -> bool:
+    """Whether consent was taken on a form version that had been superseded on its date."""
+    if not version or version == current_version:
+        return False
+    return current_from is None or consented_on >= current_from
+
+
+@dataclass(frozen=True)
+class TimepointDates:
+    """The dates of the measures recorded for one follow-up timepoint, and its window."""
+
+    timepoint: str
+    label: str
+    dates: tuple[date, ...]
+    opens_on: date
+    closes_on: date
+
+
+def dates_out_of_window(found: TimepointDates) -> tuple[date, ...]:
+    """The measure dates that fall outside the timepoint's window, earliest first."""
+    return tuple(sorted({d for d in found.dates if not found.opens_on <= d <= found.closes_on}))

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from apps.conduct.models import ProtocolDeviation
+from apps.conduct.models import DeviationRule, ProtocolDeviation
 from apps.conduct.rules import DeviationValues
 
 
@@ -11,7 +11,18 @@ class DeviationSerializer(serializers.ModelSerializer):
 
     id = serializers.UUIDField(source="public_id", read_only=True)
     participant = serializers.SlugRelatedField(slug_field="trial_id", read_only=True)
-    reported_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    reported_by = serializers.SlugRelatedField(
+        slug_field="email",
+        read_only=True,
+        allow_null=True,
+        help_text="Null when one of the platform's checks raised it (see `rule`).",
+    )
+    rule = serializers.ChoiceField(
+        choices=DeviationRule.choices,
+        read_only=True,
+        allow_blank=True,
+        help_text="The check that raised it; empty for one staff recorded.",
+    )
 
     class Meta:
         model = ProtocolDeviation
@@ -25,6 +36,7 @@ class DeviationSerializer(serializers.ModelSerializer):
             "corrective_action",
             "reported_by",
             "reported_at",
+            "rule",
         ]
         read_only_fields = fields
 

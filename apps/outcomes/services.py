@@ -56,6 +56,16 @@ def _check_one_baseline(model, participant, timepoint: str, name: str) -> None:
         )
 
 
+_FOLLOW_UP_TIMEPOINTS = frozenset({Timepoint.WEEK4, Timepoint.MONTH3, Timepoint.MONTH6})
+
+
+def _check_conduct(participant, timepoint: str) -> None:
+    """A follow-up measure may be dated outside its window: the conduct checks look once this
+    commits (queued by name: the conduct app sits above this one)."""
+    if timepoint in _FOLLOW_UP_TIMEPOINTS:
+        enqueue_on_commit("apps.conduct.tasks.check_participant", participant.pk)
+
+
 def _score(scorer, items, label: str):
     try:
         return scorer(items)
@@ -98,6 +108,7 @@ def record_phq9(
         raise DomainError(str(exc), field="phq9_difficulty") from exc
     _check_date(participant, completed_on, today)
     _check_one_baseline(PHQ9Response, participant, timepoint, "PHQ-9")
+    _check_conduct(participant, timepoint)
     response = PHQ9Response.objects.create(
         participant=participant,
         completed_on=completed_on,
@@ -146,6 +157,7 @@ def record_gad7(
     result = _score(scoring.score_gad7, items, "gad7")
     _check_date(participant, completed_on, today)
     _check_one_baseline(GAD7Response, participant, timepoint, "GAD-7")
+    _check_conduct(participant, timepoint)
     return GAD7Response.objects.create(
         participant=participant,
         completed_on=completed_on,
@@ -223,6 +235,7 @@ def record_smoking_status(
         uses_stop_smoking_medication=uses_stop_smoking_medication,
     )
     _link(follow_up)
+    _check_conduct(participant, timepoint)
     return report
 
 

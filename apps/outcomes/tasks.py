@@ -13,7 +13,7 @@ from celery import shared_task
 
 from apps.outcomes.escalation import escalate_due_alerts
 from apps.outcomes.notifications import send_safety_alert_email, unnotified_alert_ids
-from apps.reminders.tasks import RETRY_ON_DATABASE_ERRORS
+from apps.core.task_retry import RETRY_ON_DATABASE_ERRORS
 
 
 @shared_task(bind=True, default_retry_delay=30, acks_late=True, **RETRY_ON_DATABASE_ERRORS)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.accounts.selectors import check_works_at
 from apps.clinical.status import Status, check_transition
+from apps.core.queue import enqueue_on_commit
 from apps.core.errors import DomainError
 from apps.patients.models import (
     ELIGIBILITY_CRITERIA,
@@ -185,6 +186,8 @@ def record_consent(
     participant.consent_form_version = consent_form_version
     participant.consent_taken_by = taken_by
     participant.save()
+    # A superseded form version is a deviation: the conduct checks see it once this commits.
+    enqueue_on_commit("apps.conduct.tasks.check_participant", participant.pk)
     return participant
 
 

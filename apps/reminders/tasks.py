@@ -8,18 +8,9 @@ twice.
 """
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
+from apps.core.task_retry import RETRY_ON_DATABASE_ERRORS
 from apps.reminders import dispatch, services
-
-DATABASE_ERRORS = (OperationalError, InterfaceError)
-RETRY_ON_DATABASE_ERRORS = {
-    "autoretry_for": DATABASE_ERRORS,
-    "retry_backoff": 5,
-    "retry_backoff_max": 120,
-    "retry_jitter": True,
-    "max_retries": 10,
-}
 
 
 @shared_task(acks_late=True, **RETRY_ON_DATABASE_ERRORS)

@@ -8,7 +8,7 @@ the sweep. Both tasks retry on database errors with backoff.
 
 from celery import shared_task
 
-from apps.reminders.tasks import RETRY_ON_DATABASE_ERRORS
+from apps.core.task_retry import RETRY_ON_DATABASE_ERRORS
 from apps.safety.notifications import send_sae_email, unnotified_serious_event_ids
 
 

@@ -62,6 +62,15 @@ class Pilot(TimeStampedModel):
         models.CharField(max_length=20), default=default_consent_versions
     )
     current_consent_form_version = models.CharField(max_length=20, default="v1.0")
+    current_consent_form_from = models.DateField(
+        "current consent form in use from",
+        null=True,
+        blank=True,
+        help_text=(
+            "The day the current version took effect. Consent on an earlier version dated before "
+            "it is no deviation; on or after it, it is one (empty: always current)."
+        ),
+    )
     expected_bcts = models.JSONField(
         default=dict, blank=True, help_text="Session type -> BCT codes the protocol expects."
     )

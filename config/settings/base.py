@@ -251,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.dashboards.tasks.requeue_unqueued_exports",
         "schedule": 120.0,
     },
+    "check-trial-conduct": {
+        "task": "apps.conduct.tasks.check_all_participants",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "beat-heartbeat": {
         "task": "apps.core.tasks.beat_heartbeat",
         "schedule": 60.0,
