@@ -26,7 +26,11 @@ from apps.patients.models import Participant
 from apps.sites.selectors import get_pilot
 
 BATCH = 500
-MEASURES = (("PHQ-9", PHQ9Response), ("GAD-7", GAD7Response), ("smoking status", SmokingStatusReport))
+MEASURES = (
+    ("PHQ-9", PHQ9Response),
+    ("GAD-7", GAD7Response),
+    ("smoking status", SmokingStatusReport),
+)
 
 
 def check_participants(participant_ids: Iterable[int] | None = None) -> int:
@@ -115,7 +119,9 @@ def _window_findings(batch: list[Participant]) -> Iterator[ProtocolDeviation]:
                 yield _window_deviation(p, label, window, outside, recorded)
 
 
-def _window_deviation(p, label: str, window, outside: tuple[date, ...], recorded) -> ProtocolDeviation:
+def _window_deviation(
+    p, label: str, window, outside: tuple[date, ...], recorded
+) -> ProtocolDeviation:
     days = ", ".join(f"{d:%-d %b %Y}" for d in outside)
     what = ", ".join(sorted({name for d in outside for name in recorded[d]}))
     return ProtocolDeviation(

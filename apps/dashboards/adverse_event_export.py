@@ -7,9 +7,9 @@ the free-text description and action taken stay in QuitPilot (they can name peop
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db import connection, transaction
 
 from apps.dashboards.export_dictionary import ADVERSE_EVENTS, Variable
+from apps.dashboards.sql_stream import count_rows, stream_rows
 from apps.patients.models import Allocation, Participant
 from apps.safety.models import AdverseEvent, Seriousness
 from apps.sites.models import Site
@@ -55,17 +55,5 @@ ORDER BY pt.trial_id, ae.onset_on, ae.id"""
 def adverse_event_rows(filters: dict) -> tuple[list[Variable], Iterator[list], int]:
     """The listing's variables, its rows (streamed) and how many there are."""
     sql, params = adverse_event_sql(filters, settings.TIME_ZONE)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS rows", params)
-        total = cursor.fetchone()[0]
-    return ADVERSE_EVENTS, (list(row) for row in _stream(sql, params)), total
-
-
-def _stream(sql: str, params: dict) -> Iterator[tuple]:
-    """Rows from a server-side cursor, fetched in batches so memory stays flat."""
-    with transaction.atomic():
-        connection.ensure_connection()
-        with connection.connection.cursor(name="export_adverse_events") as cursor:
-            cursor.itersize = 2000
-            cursor.execute(sql, params)
-            yield from cursor
+    total = count_rows(sql, params)
+    return ADVERSE_EVENTS, stream_rows(sql, params, "export_adverse_events"), total

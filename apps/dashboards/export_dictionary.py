@@ -17,6 +17,7 @@ from apps.clinical.outcome_labels import (
 )
 from apps.clinical.participant_outcomes import FOLLOW_UP_TIMEPOINTS, MEASURE_TIMEPOINTS
 from apps.clinical.status import Status
+from apps.conduct.models import DeviationCategory, DeviationRule, DeviationSeriousness
 from apps.dashboards.export_missing import EXPORT_STATUS_LABELS, missing_codes_text
 from apps.patients.models import ExitReason, Sex
 from apps.reminders.models import FollowUpStatus
@@ -219,6 +220,23 @@ ADVERSE_EVENTS: list[Variable] = [
     _v("hours_to_report", "Hours from seriousness to the sponsor report", "integer", "hours"),
 ]  # fmt: skip
 
+DEVIATIONS: list[Variable] = [
+    _v("trial_id", "Trial ID (pseudonym)", "string"),
+    _v("site", "Site code", "string"),
+    _v("arm", "Allocated arm", "category",
+       values={**ARMS, "none": "Not randomised (deviation before randomisation)"}),
+    _v("deviation", "Deviation number for the participant (by date)", "integer"),
+    _v("occurred_on", "Date of the deviation", "date"),
+    _v("occurred_day", "Days after randomisation (negative: before it)", "integer", "days"),
+    _v("category", "Category", "category", values=dict(DeviationCategory.choices)),
+    _v("seriousness", "Seriousness", "category", values=dict(DeviationSeriousness.choices)),
+    _v("raised_by", "Raised by", "category",
+       values={"staff": "Staff", "check": "The platform's automatic check"}),
+    _v("rule", "The automatic check that raised it", "category",
+       values=dict(DeviationRule.choices)),
+    _v("reported_on", "Date reported", "date"),
+]  # fmt: skip
+
 DICTIONARY: list[Variable] = [
     _v("dataset", "Dataset", "string"),
     _v("variable", "Variable name", "string"),
@@ -240,9 +258,15 @@ def missing_values_text(v: Variable) -> str:
 
 
 def dictionary_rows() -> list[list]:
-    """The data dictionary: every variable of the wide, long and adverse event datasets."""
+    """The data dictionary: every variable of the wide, long, adverse event and deviation
+    datasets."""
     rows = []
-    for dataset, variables in (("wide", WIDE), ("long", LONG), ("adverse_events", ADVERSE_EVENTS)):
+    for dataset, variables in (
+        ("wide", WIDE),
+        ("long", LONG),
+        ("adverse_events", ADVERSE_EVENTS),
+        ("deviations", DEVIATIONS),
+    ):
         for v in variables:
             labels = "; ".join(f"{code} = {label}" for code, label in (v.values or {}).items())
             status = f"status_{v.timepoint}" if v.timepoint else ""

@@ -186,6 +186,10 @@ def dataset_rows(
         from apps.dashboards.adverse_event_export import adverse_event_rows
 
         return adverse_event_rows(filters)
+    if dataset == ExportDataset.DEVIATIONS:
+        from apps.dashboards.deviation_export import deviation_rows
+
+        return deviation_rows(filters)
     participants = filtered_participants(filters)
     total = participants.count()
     if dataset == ExportDataset.WIDE:

@@ -77,6 +77,7 @@ class ExportDataset(models.TextChoices):
     LONG = "long", "Long: one row per measure"
     DICTIONARY = "dictionary", "Data dictionary"
     ADVERSE_EVENTS = "adverse_events", "Adverse events: one row per event"
+    DEVIATIONS = "deviations", "Protocol deviations: one row per deviation"
 
 
 class ExportStatus(models.TextChoices):

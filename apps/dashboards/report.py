@@ -12,6 +12,7 @@ from apps.dashboards import metrics, metrics_estimates
 from apps.dashboards.metrics import Proportion
 from apps.dashboards.report_sections.cells import Cells, Filters, Section, Table
 from apps.dashboards.report_sections.continuous import continuous_section
+from apps.dashboards.report_sections.deviations import deviations_section
 from apps.dashboards.report_sections.flow import consort_flow
 from apps.dashboards.report_sections.follow_up import completeness_section, retention_section
 from apps.dashboards.report_sections.headline import headline
@@ -41,6 +42,7 @@ SECTIONS = (
     outcomes_section,
     continuous_section,
     safety_section,
+    deviations_section,
     workload_section,
 )
 

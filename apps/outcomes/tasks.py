@@ -11,9 +11,9 @@ flagged on the alert if interrupted (apps/outcomes/escalation.py).
 
 from celery import shared_task
 
+from apps.core.task_retry import RETRY_ON_DATABASE_ERRORS
 from apps.outcomes.escalation import escalate_due_alerts
 from apps.outcomes.notifications import send_safety_alert_email, unnotified_alert_ids
-from apps.core.task_retry import RETRY_ON_DATABASE_ERRORS
 
 
 @shared_task(bind=True, default_retry_delay=30, acks_late=True, **RETRY_ON_DATABASE_ERRORS)

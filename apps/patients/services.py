@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from apps.accounts.selectors import check_works_at
 from apps.clinical.status import Status, check_transition
-from apps.core.queue import enqueue_on_commit
 from apps.core.errors import DomainError
+from apps.core.queue import enqueue_on_commit
 from apps.patients.models import (
     ELIGIBILITY_CRITERIA,
     ExclusionReason,

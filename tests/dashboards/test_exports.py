@@ -13,7 +13,7 @@ from django.utils import timezone
 from apps.core.errors import DomainError
 from apps.dashboards import export_jobs, snapshots
 from apps.dashboards.adverse_event_export import ADVERSE_EVENTS
-from apps.dashboards.export_dictionary import LONG, WIDE
+from apps.dashboards.export_dictionary import DEVIATIONS, LONG, WIDE
 from apps.dashboards.export_missing import REASONS
 from apps.dashboards.exports import safe_cell
 from apps.dashboards.models import ExportJob, ExportStatus
@@ -109,7 +109,7 @@ def test_dictionary_lists_every_variable_with_labels(trial_manager):
     assert "intervention = Intervention" in arm["value_labels"]
     co = next(r for r in rows if r["variable"] == "co_month3")
     assert (co["units"], co["allowed"]) == ("ppm", "0-100")
-    assert len(rows) == len(WIDE) + len(LONG) + len(ADVERSE_EVENTS)
+    assert len(rows) == len(WIDE) + len(LONG) + len(ADVERSE_EVENTS) + len(DEVIATIONS)
 
 
 @pytest.mark.parametrize(
