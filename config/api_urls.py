@@ -11,6 +11,7 @@ from apps.conduct import api as conduct_api
 from apps.core.api_docs import SwaggerUIView
 from apps.dashboards import api as dashboards_api
 from apps.outcomes import api as outcomes_api
+from apps.outcomes import correction_api
 from apps.patients import api as patients_api
 from apps.reminders import api as reminders_api
 from apps.safety import api as safety_api
@@ -85,13 +86,28 @@ urlpatterns = [
         name="participant-sessions",
     ),
     path(f"{P}phq9/", outcomes_api.PHQ9List.as_view(), name="participant-phq9"),
+    path(
+        f"{P}phq9/<uuid:record_id>/",
+        correction_api.PHQ9Detail.as_view(),
+        name="participant-phq9-detail",
+    ),
     path(f"{P}gad7/", outcomes_api.GAD7List.as_view(), name="participant-gad7"),
+    path(
+        f"{P}gad7/<uuid:record_id>/",
+        correction_api.GAD7Detail.as_view(),
+        name="participant-gad7-detail",
+    ),
     path(
         f"{P}smoking-status/",
         outcomes_api.SmokingStatusList.as_view(),
         name="participant-smoking-status",
     ),
     path(f"{P}co-readings/", outcomes_api.COReadingList.as_view(), name="participant-co-readings"),
+    path(
+        f"{P}co-readings/<uuid:record_id>/",
+        correction_api.COReadingDetail.as_view(),
+        name="participant-co-reading-detail",
+    ),
     path(
         f"{P}outcomes/",
         workspace_api.ParticipantOutcomesView.as_view(),

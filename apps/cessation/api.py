@@ -119,5 +119,7 @@ class SessionDetail(generics.RetrieveAPIView):
         session = self.get_object()
         data = SessionUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        update_session(session=session, editor=request.user, changes=dict(data.validated_data))
+        changes = dict(data.validated_data)
+        reason = data.pop_reason(changes)
+        update_session(session=session, editor=request.user, changes=changes, reason=reason)
         return Response(SessionSerializer(self.get_queryset().get(pk=session.pk)).data)

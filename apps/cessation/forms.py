@@ -19,6 +19,7 @@ from apps.clinical.protocol import (
     suggested_session_type,
 )
 from apps.conduct.rules import DESCRIPTION_MAX_LENGTH, contamination_errors
+from apps.corrections.forms import CorrectionReasonMixin
 from apps.patients.forms import DomainErrorFormMixin
 from apps.patients.measure_fields import (
     DIFFICULTY,
@@ -266,8 +267,8 @@ class SessionForm(SessionFieldsMixin, forms.Form):
         )
 
 
-class SessionEditForm(SessionFieldsMixin, forms.Form):
-    """Correct a saved session's own fields (measures are separate records)."""
+class SessionEditForm(CorrectionReasonMixin, SessionFieldsMixin, forms.Form):
+    """Correct a saved session's own fields, with a reason (measures are separate records)."""
 
     EDITABLE = (
         "session_date",
@@ -288,10 +289,12 @@ class SessionEditForm(SessionFieldsMixin, forms.Form):
         self._base_fields()
         for name in self.EDITABLE:
             self.fields[name].initial = getattr(session, name)
+        self.add_reason_fields()
 
     def clean(self):
         cleaned = super().clean()
         self._clean_core(cleaned, suggested_number=self.session.number)
+        self.clean_reason_fields(cleaned)
         if cleaned.get("attendance") != Attendance.ATTENDED:
             cleaned.update(mode="", duration_minutes=None, bcts_delivered=[])
         return cleaned

@@ -13,6 +13,7 @@ from apps.clinical.protocol import (
     SessionType,
 )
 from apps.conduct.rules import DESCRIPTION_MAX_LENGTH
+from apps.corrections.serializers import CorrectionReasonSerializer
 from apps.outcomes.serializers import QuestionnaireItems, difficulty_input
 
 
@@ -130,8 +131,8 @@ class SessionInputSerializer(serializers.Serializer):
         return value
 
 
-class SessionUpdateSerializer(serializers.Serializer):
-    """Corrections to a saved session's own fields (the audit trail keeps the old values)."""
+class SessionUpdateSerializer(CorrectionReasonSerializer):
+    """Corrections to a saved session's own fields, with a reason (the log keeps the old values)."""
 
     number = serializers.IntegerField(min_value=1, max_value=MAX_SESSIONS, required=False)
     session_date = serializers.DateField(required=False)

@@ -21,6 +21,9 @@ from apps.clinical.scoring import PHQ9_DIFFICULTY_WITHOUT_ITEMS
 from apps.clinical.status import may_record_sessions
 from apps.conduct.services import contamination_problems, record_contamination
 from apps.core.errors import DomainError, broken_constraint, raise_all
+from apps.corrections.models import RecordType
+from apps.corrections.rules import Reason, field_changes
+from apps.corrections.services import log_corrections, reason_errors_of
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import Source, Timepoint
 
@@ -222,30 +225,35 @@ def _record_session_measures(session, participant, practitioner, data: SessionIn
         )
 
 
-@transaction.atomic
-def update_session(*, session: CessationSession, editor, changes: dict) -> CessationSession:
-    """Correct a saved session's own fields; measures taken in it move with its date.
+# The session's own fields a correction may change, as the correction log names them.
+SESSION_FIELD_LABELS = {
+    "session_date": "Date",
+    "number": "Session number",
+    "session_type": "Type",
+    "attendance": "Attendance",
+    "mode": "How it was delivered",
+    "duration_minutes": "Duration (minutes)",
+    "bcts_delivered": "Behaviour change techniques delivered",
+    "notes": "Notes",
+}
 
-    The audit trail records who changed what.
-    """
-    allowed = {
-        "session_date",
-        "session_type",
-        "mode",
-        "attendance",
-        "duration_minutes",
-        "bcts_delivered",
-        "notes",
-        "number",
-    }
-    unknown = set(changes) - allowed
+
+@transaction.atomic
+def update_session(
+    *, session: CessationSession, editor, changes: dict, reason: Reason
+) -> CessationSession:
+    """Correct a saved session's own fields, with a reason; measures taken in it move with its
+    date. The correction log keeps each old and new value with who, when and why."""
+    unknown = set(changes) - set(SESSION_FIELD_LABELS)
     if unknown:
         raise DomainError(f"{sorted(unknown)[0]} cannot be edited here.", field=sorted(unknown)[0])
+    reason_errors = reason_errors_of(reason)
     session = (
         CessationSession.objects.select_for_update(of=("self",))
         .select_related("participant")
         .get(pk=session.pk)
     )
+    before = {name: getattr(session, name) for name in SESSION_FIELD_LABELS}
     old_date = session.session_date
     for name, value in changes.items():
         setattr(session, name, value)
@@ -264,7 +272,7 @@ def update_session(*, session: CessationSession, editor, changes: dict) -> Cessa
         screened_on=session.participant.screened_on,
         today=timezone.localdate(),
     )
-    raise_all([DomainError(message, field=field) for field, message in date_errors])
+    raise_all(reason_errors + [DomainError(message, field=field) for field, message in date_errors])
     _validate(data, timezone.localdate())
     if session.attendance != Attendance.ATTENDED:
         _check_nothing_recorded_in(session)
@@ -278,6 +286,17 @@ def update_session(*, session: CessationSession, editor, changes: dict) -> Cessa
             session.save()
     except IntegrityError as exc:
         raise DomainError("Those values break a rule of the trial.", field="number") from exc
+    after = {name: getattr(session, name) for name in SESSION_FIELD_LABELS}
+    log_corrections(
+        participant=session.participant,
+        record_type=RecordType.SESSION,
+        record_id=session.public_id,
+        record_label=f"Session {before['number']} of {old_date:%-d %b %Y}",
+        changes=field_changes(SESSION_FIELD_LABELS, before, after),
+        reason=reason.code,
+        detail=reason.detail,
+        by=editor,
+    )
     if session.session_date != old_date:
         _move_session_measures(session)
     return session

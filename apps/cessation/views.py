@@ -125,7 +125,9 @@ def session_edit(request, public_id):
             messages.info(request, "Nothing was changed.")
             return redirect(detail)
         try:
-            services.update_session(session=session, editor=request.user, changes=changes)
+            services.update_session(
+                session=session, editor=request.user, changes=changes, reason=form.reason()
+            )
         except DomainError as error:
             form.add_domain_error(error)
         else:

@@ -315,9 +315,19 @@ class TalkingTherapiesOutcome:
 
 def is_caseness(phq9_total: int, gad7_total: int) -> bool:
     """Return True when PHQ-9 >= 10 or GAD-7 >= 8 (NHS Talking Therapies caseness)."""
-    check_int_range(phq9_total, "PHQ-9 total", 0, PHQ9_MAX_TOTAL)
-    check_int_range(gad7_total, "GAD-7 total", 0, GAD7_MAX_TOTAL)
-    return phq9_total >= PHQ9_CASENESS or gad7_total >= GAD7_CASENESS
+    return phq9_at_caseness(phq9_total) or gad7_at_caseness(gad7_total)
+
+
+def phq9_at_caseness(total: int) -> bool:
+    """Whether a PHQ-9 total alone is at caseness (10 or more)."""
+    check_int_range(total, "PHQ-9 total", 0, PHQ9_MAX_TOTAL)
+    return total >= PHQ9_CASENESS
+
+
+def gad7_at_caseness(total: int) -> bool:
+    """Whether a GAD-7 total alone is at caseness (8 or more)."""
+    check_int_range(total, "GAD-7 total", 0, GAD7_MAX_TOTAL)
+    return total >= GAD7_CASENESS
 
 
 def talking_therapies_outcome(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.outcomes import views
+from apps.outcomes import correction_views, views
 
 urlpatterns = [
     path("alerts/", views.alert_list, name="alert-list"),
@@ -11,5 +11,10 @@ urlpatterns = [
         "participants/<uuid:public_id>/follow-ups/<uuid:follow_up_id>/record/",
         views.follow_up_record,
         name="follow-up-record",
+    ),
+    path(
+        "participants/<uuid:public_id>/<str:kind>/<uuid:record_id>/correct/",
+        correction_views.measure_correct,
+        name="measure-correct",
     ),
 ]

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from apps.cessation.models import CessationSession
 from apps.clinical.participant_outcomes import ParticipantOutcomes, participant_outcomes
 from apps.clinical.protocol import Attendance
+from apps.corrections.selectors import corrections_of
 from apps.outcomes.models import (
     COReading,
     GAD7Response,
@@ -145,6 +146,7 @@ def participant_page_data(participant: Participant) -> dict:
         ),
         "adverse_events": list(participant.adverse_events.select_related("recorded_by")),
         "deviations": list(participant.deviations.select_related("reported_by")),
+        "corrections": corrections_of(participant),
     }
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from apps.clinical import schedule
+from apps.clinical import schedule, scoring
 from apps.clinical import status as status_rules
 from apps.clinical.outcome_labels import FOUR_WEEK_LABELS, abstinence_summary
 from apps.clinical.participant_outcomes import four_week_display
@@ -23,6 +23,7 @@ from apps.clinical.status import Status
 from apps.core.access_log import record_contact_view
 from apps.core.errors import DomainError
 from apps.core.roles import Role, can_read_history, can_write_clinical
+from apps.corrections.selectors import corrected_record_ids
 from apps.journey import services as journey
 from apps.outcomes import selectors as alert_selectors
 from apps.patients import overview, participant_page, selectors, services
@@ -191,6 +192,10 @@ def participant_detail(request, public_id):
             if session.attendance == "attended"
             else None
         )
+    for response in data["phq9"]:
+        response.at_caseness = scoring.phq9_at_caseness(response.total)
+    for response in data["gad7"]:
+        response.at_caseness = scoring.gad7_at_caseness(response.total)
     today = timezone.localdate()
     outcomes = workspace_selectors.participant_outcomes_on(
         participant, today=today, pilot=pilot, loaded=data
@@ -236,6 +241,10 @@ def participant_detail(request, public_id):
             "open_alerts": open_alerts,
             "adverse_events": data["adverse_events"],
             "deviations": data["deviations"],
+            "corrections": data["corrections"],
+            # The chart's CO points are the readings in order: the table links each to its record.
+            "co_rows": list(zip(charts["co"], data["co_readings"], strict=True)),
+            "corrected": corrected_record_ids(data["corrections"]),
             "timeline": participant_page.timeline(participant, allocation, data),
             "charts": charts,
             "tt": outcomes.talking_therapies if outcomes else None,

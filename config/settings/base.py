@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "apps.reminders",
     "apps.journey",
     "apps.conduct",
+    "apps.corrections",
     "apps.dashboards",
 ]
 

@@ -90,6 +90,10 @@ def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager, settings, tmp_
     phq9 = outcome_services.record_phq9(
         participant=active, items=[0] * 8 + [1], completed_on=TODAY, recorded_by=pwp_a
     )
+    gad7 = outcome_services.record_gad7(
+        participant=active, items=[1] * 7, completed_on=TODAY, recorded_by=pwp_a
+    )
+    co = outcome_services.record_co_reading(participant=active, ppm=12, taken_at=timezone.now())
     export = export_jobs.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
     export_jobs.build_export(export.id)
     return {
@@ -103,6 +107,9 @@ def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager, settings, tmp_
         "screening": active.screening,
         "follow_up": active.follow_ups.get(timepoint="week4"),
         "alert": SafetyAlert.objects.get(phq9=phq9),
+        "phq9": phq9,
+        "gad7": gad7,
+        "co": co,
         "users": {
             "anonymous": None,
             "pwp_same": pwp_a,
@@ -204,7 +211,10 @@ CASES = {
         "get", f"/api/v1/sessions/{w['session'].public_id}/", READ_SITE_A
     ),
     "sessions: correct": lambda w: Case(
-        "patch", f"/api/v1/sessions/{w['session'].public_id}/", CLINICAL, {"notes": "Rebooked"}
+        "patch",
+        f"/api/v1/sessions/{w['session'].public_id}/",
+        CLINICAL,
+        {"notes": "Rebooked", "reason": "late_information"},
     ),
     "participant sessions: list": lambda w: Case("get", p(w, "active", "sessions/"), READ_SITE_A),
     "participant sessions: record": lambda w: Case(
@@ -216,6 +226,33 @@ CASES = {
     "phq9: list": lambda w: Case("get", p(w, "active", "phq9/"), READ_SITE_A),
     "phq9: record": lambda w: Case(
         "post", p(w, "active", "phq9/"), CLINICAL, {"items": [1] * 9, "completed_on": str(TODAY)}
+    ),
+    "phq9: detail": lambda w: Case(
+        "get", p(w, "active", f"phq9/{w['phq9'].public_id}/"), READ_SITE_A
+    ),
+    "phq9: correct": lambda w: Case(
+        "patch",
+        p(w, "active", f"phq9/{w['phq9'].public_id}/"),
+        CLINICAL,
+        {"items": [0] * 9, "reason": "entry_error"},
+    ),
+    "gad7: detail": lambda w: Case(
+        "get", p(w, "active", f"gad7/{w['gad7'].public_id}/"), READ_SITE_A
+    ),
+    "gad7: correct": lambda w: Case(
+        "patch",
+        p(w, "active", f"gad7/{w['gad7'].public_id}/"),
+        CLINICAL,
+        {"items": [2] * 7, "reason": "source_differs"},
+    ),
+    "co readings: detail": lambda w: Case(
+        "get", p(w, "active", f"co-readings/{w['co'].public_id}/"), READ_SITE_A
+    ),
+    "co readings: correct": lambda w: Case(
+        "patch",
+        p(w, "active", f"co-readings/{w['co'].public_id}/"),
+        CLINICAL,
+        {"ppm": 2, "reason": "other", "reason_detail": "Monitor misread."},
     ),
     "gad7: list": lambda w: Case("get", p(w, "active", "gad7/"), READ_SITE_A),
     "gad7: record": lambda w: Case(

@@ -178,7 +178,12 @@ def test_session_body_cannot_set_practitioner_or_participant(
     assert session.submission_key is None
     patched = client_for(pwp_a).patch(
         f"/api/v1/sessions/{session.public_id}/",
-        {"practitioner": pwp_b.email, "participant": participant_b.trial_id, "notes": "x"},
+        {
+            "practitioner": pwp_b.email,
+            "participant": participant_b.trial_id,
+            "notes": "x",
+            "reason": "entry_error",
+        },
     )
     assert patched.status_code == 200
     session.refresh_from_db()

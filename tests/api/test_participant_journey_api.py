@@ -199,7 +199,12 @@ def test_session_correction_goes_through_the_service(client_for, pwp_a, particip
         f"/api/v1/participants/{participant_a.trial_id}/sessions/",
         {"session_date": str(TODAY), "attendance": "dna"},
     ).json()
-    response = client.patch(f"/api/v1/sessions/{created['id']}/", {"notes": "Phoned, no answer"})
+    url = f"/api/v1/sessions/{created['id']}/"
+    refused = client.patch(url, {"notes": "Phoned, no answer"})
+    assert refused.status_code == 400
+    assert [e["field"] for e in refused.json()["errors"]] == ["reason"]
+    assert CessationSession.objects.get().notes == ""
+    response = client.patch(url, {"notes": "Phoned, no answer", "reason": "late_information"})
     assert response.status_code == 200, response.json()
     assert CessationSession.objects.get().notes == "Phoned, no answer"
 

@@ -115,7 +115,10 @@ def test_correcting_a_session_to_before_screening_is_a_400_naming_the_date(
     before = snapshot()
     response = client_for(pwp_a).patch(
         f"/api/v1/sessions/{session.public_id}/",
-        {"session_date": str(participant_a.screened_on - dt.timedelta(days=1))},
+        {
+            "session_date": str(participant_a.screened_on - dt.timedelta(days=1)),
+            "reason": "entry_error",
+        },
         format="json",
     )
     assert response.status_code == 400, response.json()

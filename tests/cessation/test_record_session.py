@@ -15,8 +15,11 @@ from apps.cessation.services import (
 )
 from apps.clinical.protocol import expected_bcts, fidelity, suggested_session_type
 from apps.core.errors import DomainError
+from apps.corrections.rules import Reason
 from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SafetyAlert
 from apps.reminders.models import FollowUp
+
+FIX = Reason("entry_error")
 
 
 def _quit_day(participant, **overrides):
@@ -135,6 +138,7 @@ def test_moving_a_session_before_screening_is_refused_naming_the_date(participan
             session=session,
             editor=pwp_a,
             changes={"session_date": participant_a.screened_on - dt.timedelta(days=1)},
+            reason=FIX,
         )
     assert error.value.field == "session_date"
     session.refresh_from_db()
@@ -164,7 +168,7 @@ def test_measures_taken_in_a_session_move_with_its_corrected_date(participant_a,
     time_of_day = timezone.localtime(reading.taken_at).time()
     new_date = participant_a.screened_on + dt.timedelta(days=1)
 
-    update_session(session=session, editor=pwp_a, changes={"session_date": new_date})
+    update_session(session=session, editor=pwp_a, changes={"session_date": new_date}, reason=FIX)
 
     assert PHQ9Response.objects.get(session=session).completed_on == new_date
     assert GAD7Response.objects.get(session=session).completed_on == new_date
@@ -212,7 +216,10 @@ def test_an_attended_session_holding_records_cannot_become_a_dna(participant_a, 
     )
     with pytest.raises(DomainError) as error:
         update_session(
-            session=session, editor=pwp_a, changes={"attendance": "dna", "bcts_delivered": []}
+            session=session,
+            editor=pwp_a,
+            changes={"attendance": "dna", "bcts_delivered": []},
+            reason=FIX,
         )
     assert error.value.field == "attendance"
     assert "holds a quit date, medication, a PHQ-9, a GAD-7, a CO reading" in error.value.message
@@ -236,7 +243,10 @@ def test_an_attended_session_with_nothing_recorded_can_become_a_dna(participant_
         ),
     )
     changed = update_session(
-        session=session, editor=pwp_a, changes={"attendance": "dna", "bcts_delivered": []}
+        session=session,
+        editor=pwp_a,
+        changes={"attendance": "dna", "bcts_delivered": []},
+        reason=FIX,
     )
     assert (changed.attendance, changed.mode, changed.duration_minutes) == ("dna", "", None)
 
@@ -253,6 +263,6 @@ def test_renumbering_onto_an_attended_number_names_the_rule(participant_a, pwp_a
         data=_quit_day(participant_a, number=3, **plain),
     )
     with pytest.raises(DomainError) as error:
-        update_session(session=third, editor=pwp_a, changes={"number": 2})
+        update_session(session=third, editor=pwp_a, changes={"number": 2}, reason=FIX)
     assert error.value.field == "number"
     assert error.value.message == "Session 2 has already been recorded as attended."

@@ -224,6 +224,8 @@ def edit_post(session, **overrides) -> dict:
         "duration_minutes": str(session.duration_minutes),
         "bcts_delivered": session.bcts_delivered,
         "notes": session.notes,
+        "reason": "entry_error",
+        "reason_detail": "",
     }
     return data | overrides
 

@@ -34,6 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("clinical", "accounts", "practitioners"),
     ("sites",),
     ("patients",),
+    ("corrections",),
     ("reminders",),
     ("outcomes",),
     ("journey", "conduct"),

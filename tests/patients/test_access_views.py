@@ -138,6 +138,7 @@ def _session_edit(w):
         "session_type": "pre_quit",
         "mode": "telephone",
         "duration_minutes": "20",
+        "reason": "entry_error",
         "bcts_delivered": [],
     }
 

@@ -111,8 +111,16 @@ PUBLIC_ID_OWNER = {
     "adverse-event-new": "participant",
     "adverse-event-edit": "participant",
     "deviation-new": "participant",
+    "measure-correct": "participant",
     "api:token-detail": "api_token",
     "api-token-revoke": "api_token",
+}
+
+
+# Which measure a <uuid:record_id> names, by URL name (a PHQ-9 unless listed).
+RECORD_OWNER = {
+    "api:participant-gad7-detail": lambda objects: objects.gad7,
+    "api:participant-co-reading-detail": lambda objects: objects.co_reading,
 }
 
 
@@ -149,6 +157,10 @@ def _simple(param: str, route: Route, world: World, objects: SiteObjects):
         return objects.follow_up.public_id
     if param == "event_id":
         return objects.adverse_event.public_id
+    if param == "kind":
+        return "phq9"
+    if param == "record_id":
+        return RECORD_OWNER.get(route.name, lambda o: o.phq9)(objects).public_id
     if param == "key":
         return world.csv_key if route.name == "dashboard-csv" else world.criterion_key
     raise KeyError(f"{route.name or route.route}: no value for <{param}>")

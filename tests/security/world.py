@@ -23,7 +23,7 @@ from apps.dashboards import export_jobs
 from apps.dashboards.models import ProgressionCriterion
 from apps.dashboards.snapshots import build_snapshot
 from apps.outcomes.models import SafetyAlert
-from apps.outcomes.services import record_phq9
+from apps.outcomes.services import record_co_reading, record_gad7, record_phq9
 from apps.reminders.questionnaire_links import create_questionnaire_link
 from apps.safety import rules
 from apps.safety.services import record_adverse_event
@@ -43,6 +43,9 @@ class SiteObjects:
     session: object
     follow_up: object
     alert: object
+    phq9: object
+    gad7: object
+    co_reading: object
     adverse_event: object
     link_token: str
     api_token: object  # the site PWP's own API token (a tablet's)
@@ -79,6 +82,8 @@ def objects_at(site, pwp) -> SiteObjects:
     phq9 = record_phq9(
         participant=participant, items=[0] * 8 + [1], completed_on=today, recorded_by=pwp
     )
+    gad7 = record_gad7(participant=participant, items=[1] * 7, completed_on=today, recorded_by=pwp)
+    co_reading = record_co_reading(participant=participant, ppm=5, taken_at=timezone.now())
     event = record_adverse_event(
         participant=participant,
         by=pwp,
@@ -102,6 +107,9 @@ def objects_at(site, pwp) -> SiteObjects:
         session=session,
         follow_up=follow_up,
         alert=SafetyAlert.objects.get(phq9=phq9),
+        phq9=phq9,
+        gad7=gad7,
+        co_reading=co_reading,
         adverse_event=event,
         link_token=token,
         api_token=issue_token(user=pwp, client_name="Clinic tablet").token,
