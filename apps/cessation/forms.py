@@ -287,6 +287,12 @@ class SessionEditForm(CorrectionReasonMixin, SessionFieldsMixin, forms.Form):
         self.session = session
         self.expected_overrides = expected_overrides
         self._base_fields()
+        if session.quit_date_set is not None:
+            # A quit date set in the session can be corrected (its 4-week window moves with it).
+            self.EDITABLE = (*self.EDITABLE, "quit_date_set")
+            self.fields["quit_date_set"] = forms.DateField(
+                label="Quit date set in this session", required=False, widget=DateInput()
+            )
         for name in self.EDITABLE:
             self.fields[name].initial = getattr(session, name)
         self.add_reason_fields()

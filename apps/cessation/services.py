@@ -225,6 +225,10 @@ def _record_session_measures(session, participant, practitioner, data: SessionIn
         )
 
 
+QUIT_DATE_NOT_REMOVED = (
+    "A quit date set in a session can be corrected to another date, not removed: record "
+    "what happened instead as a later session or in the notes."
+)
 # The session's own fields a correction may change, as the correction log names them.
 SESSION_FIELD_LABELS = {
     "session_date": "Date",
@@ -235,6 +239,7 @@ SESSION_FIELD_LABELS = {
     "duration_minutes": "Duration (minutes)",
     "bcts_delivered": "Behaviour change techniques delivered",
     "notes": "Notes",
+    "quit_date_set": "Quit date",
 }
 
 
@@ -268,10 +273,12 @@ def update_session(
     )
     date_errors = session_date_errors(
         session_date=session.session_date,
-        quit_date=None,
+        quit_date=session.quit_date_set,
         screened_on=session.participant.screened_on,
         today=timezone.localdate(),
     )
+    if before["quit_date_set"] is not None and session.quit_date_set is None:
+        date_errors.append(("quit_date_set", QUIT_DATE_NOT_REMOVED))
     raise_all(reason_errors + [DomainError(message, field=field) for field, message in date_errors])
     _validate(data, timezone.localdate())
     if session.attendance != Attendance.ATTENDED:
@@ -299,7 +306,17 @@ def update_session(
     )
     if session.session_date != old_date:
         _move_session_measures(session)
+    if session.quit_date_set != before["quit_date_set"]:
+        _move_quit_date(session.participant, before["quit_date_set"], session.quit_date_set)
     return session
+
+
+def _move_quit_date(participant, old: date, new: date) -> None:
+    """Move the participant's quit date (and its 4-week window) when this session's was it."""
+    from apps.journey.services import set_quit_date
+
+    if participant.quit_date == old:
+        set_quit_date(participant=participant, quit_date=new)
 
 
 def _check_nothing_recorded_in(session: CessationSession) -> None:

@@ -227,6 +227,8 @@ def edit_post(session, **overrides) -> dict:
         "reason": "entry_error",
         "reason_detail": "",
     }
+    if session.quit_date_set:
+        data["quit_date_set"] = session.quit_date_set.isoformat()
     return data | overrides
 
 

@@ -186,3 +186,33 @@ def test_the_api_corrects_with_a_reason_and_names_every_error(participant_a, pwp
     assert done.status_code == 200, done.json()
     assert (done.json()["total"], done.json()["risk"]) == (11, True)
     assert Correction.objects.get().reason == "source_differs"
+
+
+def test_a_corrected_quit_date_moves_the_four_week_window(participant_a, pwp_a):
+    import datetime as dt
+
+    from apps.cessation.services import SessionInput, record_session
+    from apps.clinical.schedule import four_week_window
+    from apps.reminders.models import FollowUp
+
+    first = participant_a.randomised_on
+    session = record_session(
+        participant=participant_a,
+        practitioner=pwp_a,
+        data=SessionInput(
+            session_date=first, attendance="attended", number=2, session_type="quit_day",
+            mode="face_to_face", duration_minutes=15, quit_date_set=first,
+        ),
+    )  # fmt: skip
+    corrected = first + dt.timedelta(days=2)
+    update_session(session=session, editor=pwp_a, changes={"quit_date_set": corrected}, reason=TYPO)
+    participant_a.refresh_from_db()
+    assert participant_a.quit_date == corrected
+    week4 = FollowUp.objects.get(participant=participant_a, timepoint="week4")
+    assert week4.opens_on == four_week_window(corrected).opens_on
+    assert Correction.objects.get().field_label == "Quit date"
+    with pytest.raises(DomainError) as refused:
+        update_session(session=session, editor=pwp_a, changes={"quit_date_set": None}, reason=TYPO)
+    assert refused.value.field == "quit_date_set"
+    participant_a.refresh_from_db()
+    assert participant_a.quit_date == corrected
