@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from apps.outcomes.models import SafetyAlert
 from apps.patients.models import Participant
+from tests.factories import next_allocation_is
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,7 @@ def _answer(page, prefix: str, values) -> None:
 
 
 def test_pwp_screens_randomises_logs_a_session_and_acts_on_an_alert(
-    page, live_server, sign_in, assert_accessible, screenshot, pwp_a, site_lead_a
+    page, live_server, sign_in, assert_accessible, screenshot, site_a, pwp_a, site_lead_a
 ):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, pwp_a)
@@ -64,6 +65,8 @@ def test_pwp_screens_randomises_logs_a_session_and_acts_on_an_alert(
     # Randomise: confirm, then the allocation is shown with who and when.
     expect(page.get_by_role("heading", name=re.compile("Randomise"))).to_be_visible()
     assert_accessible(page, "randomise confirmation")
+    # The intervention arm: a control participant's session would be a contamination deviation.
+    next_allocation_is(site_a, "intervention")
     page.get_by_role("button", name="Yes, randomise now").click()
     participant.refresh_from_db()
     arm = participant.allocation.get_arm_display()
