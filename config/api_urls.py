@@ -8,6 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from apps.accounts import api as accounts_api
 from apps.cessation import api as cessation_api
 from apps.conduct import api as conduct_api
+from apps.conduct import query_api
 from apps.core.api_docs import SwaggerUIView
 from apps.dashboards import api as dashboards_api
 from apps.outcomes import api as outcomes_api
@@ -70,6 +71,12 @@ urlpatterns = [
         name="participant-deviations",
     ),
     path("deviations/", conduct_api.DeviationList.as_view(), name="deviation-list"),
+    path(f"{P}queries/", query_api.ParticipantQueryList.as_view(), name="participant-queries"),
+    path("queries/", query_api.QueryList.as_view(), name="query-list"),
+    path("queries/<uuid:public_id>/", query_api.QueryDetail.as_view(), name="query-detail"),
+    path("queries/<uuid:public_id>/answer/", query_api.QueryAnswer.as_view(), name="query-answer"),
+    path("queries/<uuid:public_id>/close/", query_api.QueryClose.as_view(), name="query-close"),
+    path("queries/<uuid:public_id>/reopen/", query_api.QueryReopen.as_view(), name="query-reopen"),
     path(
         "adverse-events/<uuid:public_id>/",
         safety_api.AdverseEventDetail.as_view(),

@@ -1,8 +1,12 @@
-"""Reading the deviation log: always from the participants the user may see."""
+"""Reading the deviation log and the data queries: always from the participants the user may
+see."""
+
+from datetime import date
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from apps.conduct.models import ProtocolDeviation
+from apps.conduct.models import DataQuery, ProtocolDeviation
 from apps.patients.selectors import participants_visible_to
 
 
@@ -13,3 +17,17 @@ def deviations_visible_to(user) -> QuerySet[ProtocolDeviation]:
         .select_related("participant__site", "reported_by")
         .order_by("-occurred_on", "-id")
     )
+
+
+def queries_visible_to(user) -> QuerySet[DataQuery]:
+    """The data queries of participants the user may see, newest first, with their people."""
+    return (
+        DataQuery.objects.filter(participant__in=participants_visible_to(user))
+        .select_related("participant__site", "participant__assigned_pwp", "raised_by")
+        .order_by("-raised_at", "-id")
+    )
+
+
+def query_age_days(query: DataQuery, today: date) -> int:
+    """Days since the query was raised (its age on a list)."""
+    return (today - timezone.localtime(query.raised_at).date()).days

@@ -2,7 +2,12 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from apps.core.roles import can_export, can_view_dashboards, can_write_clinical
+from apps.core.roles import (
+    can_export,
+    can_raise_queries,
+    can_view_dashboards,
+    can_write_clinical,
+)
 
 
 class ClinicalWrite(BasePermission):
@@ -32,3 +37,15 @@ class ExportAccess(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return can_export(request.user)
+
+
+class QueryRaiser(BasePermission):
+    """Anyone signed in may read the queries they can see; data and trial managers raise them,
+    close them and re-open them."""
+
+    message = "Your role cannot raise, close or re-open data queries."
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return request.method in SAFE_METHODS or can_raise_queries(request.user)

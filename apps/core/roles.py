@@ -23,6 +23,8 @@ CRITERIA_EDITOR_ROLES = frozenset({Role.TRIAL_MANAGER, Role.ADMIN})
 # Who viewed contact details and downloaded exports: the trial managers oversee it.
 ACCESS_LOG_ROLES = frozenset({Role.TRIAL_MANAGER})
 SERIOUS_ADVERSE_EVENT_ROLES = ALL_SITES_ROLES | {Role.SITE_LEAD}
+# Who raises data queries and closes or re-opens them; the site's clinical staff answer them.
+QUERY_RAISER_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER})
 
 
 def sees_all_sites(user) -> bool:
@@ -63,6 +65,11 @@ def can_edit_progression_criteria(user) -> bool:
 def can_view_serious_adverse_events(user) -> bool:
     """Whether the user may open the serious adverse events page (site leads and managers)."""
     return bool(user.is_authenticated and user.role in SERIOUS_ADVERSE_EVENT_ROLES)
+
+
+def can_raise_queries(user) -> bool:
+    """Whether the user may raise a data query and close or re-open one."""
+    return bool(user.is_authenticated and user.role in QUERY_RAISER_ROLES)
 
 
 def starts_on_dashboard(user) -> bool:

@@ -147,6 +147,7 @@ def participant_page_data(participant: Participant) -> dict:
         "adverse_events": list(participant.adverse_events.select_related("recorded_by")),
         "deviations": list(participant.deviations.select_related("reported_by")),
         "corrections": corrections_of(participant),
+        "data_queries": list(participant.data_queries.select_related("raised_by")),
     }
 
 

@@ -22,7 +22,7 @@ from apps.clinical.protocol import expected_bcts, fidelity
 from apps.clinical.status import Status
 from apps.core.access_log import record_contact_view
 from apps.core.errors import DomainError
-from apps.core.roles import Role, can_read_history, can_write_clinical
+from apps.core.roles import Role, can_raise_queries, can_read_history, can_write_clinical
 from apps.corrections.selectors import corrected_record_ids
 from apps.journey import services as journey
 from apps.outcomes import selectors as alert_selectors
@@ -242,6 +242,8 @@ def participant_detail(request, public_id):
             "adverse_events": data["adverse_events"],
             "deviations": data["deviations"],
             "corrections": data["corrections"],
+            "data_queries": data["data_queries"],
+            "can_raise_queries": can_raise_queries(user),
             # The chart's CO points are the readings in order: the table links each to its record.
             "co_rows": list(zip(charts["co"], data["co_readings"], strict=True)),
             "corrected": corrected_record_ids(data["corrections"]),

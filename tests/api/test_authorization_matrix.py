@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from apps.cessation.models import CessationSession, PharmacotherapyRecord
+from apps.conduct.queries import close_query, raise_query
 from apps.core.models import IdempotencyRecord
 from apps.dashboards import export_jobs
 from apps.dashboards.models import ExportJob, MetricSnapshot
@@ -94,6 +95,9 @@ def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager, settings, tmp_
         participant=active, items=[1] * 7, completed_on=TODAY, recorded_by=pwp_a
     )
     co = outcome_services.record_co_reading(participant=active, ppm=12, taken_at=timezone.now())
+    query = raise_query(participant=active, by=trial_manager, text="Please check the CO.")
+    closed_query = raise_query(participant=active, by=trial_manager, text="And the PHQ-9.")
+    close_query(query=closed_query, by=trial_manager)
     export = export_jobs.request_export(by=trial_manager, dataset="dictionary", file_format="csv")
     export_jobs.build_export(export.id)
     return {
@@ -108,6 +112,8 @@ def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager, settings, tmp_
         "follow_up": active.follow_ups.get(timepoint="week4"),
         "alert": SafetyAlert.objects.get(phq9=phq9),
         "phq9": phq9,
+        "query": query,
+        "closed_query": closed_query,
         "gad7": gad7,
         "co": co,
         "users": {
@@ -130,6 +136,7 @@ READ_ALL = {
 READ_SITE_A = {**READ_ALL, "pwp_other": 404}
 CLINICAL = {"anonymous": 401, "pwp_same": 0, "pwp_other": 404, "advisor": 403, "trial_manager": 403}
 MANAGERS = {"anonymous": 401, "pwp_same": 403, "pwp_other": 403, "advisor": 403, "trial_manager": 0}
+RAISERS = MANAGERS
 
 
 @dataclass
@@ -254,6 +261,26 @@ CASES = {
         CLINICAL,
         {"ppm": 2, "reason": "other", "reason_detail": "Monitor misread."},
     ),
+    "queries: list": lambda w: Case("get", "/api/v1/queries/", READ_ALL),
+    "participant queries: list": lambda w: Case("get", p(w, "active", "queries/"), READ_SITE_A),
+    "participant queries: raise": lambda w: Case(
+        "post", p(w, "active", "queries/"), RAISERS, {"text": "Is the quit date right?"}
+    ),
+    "queries: detail": lambda w: Case(
+        "get", f"/api/v1/queries/{w['query'].public_id}/", READ_SITE_A
+    ),
+    "queries: answer": lambda w: Case(
+        "post", f"/api/v1/queries/{w['query'].public_id}/answer/", CLINICAL, {"text": "Checked."}
+    ),
+    "queries: close": lambda w: Case(
+        "post", f"/api/v1/queries/{w['query'].public_id}/close/", RAISERS, {"text": "Done."}
+    ),
+    "queries: reopen": lambda w: Case(
+        "post",
+        f"/api/v1/queries/{w['closed_query'].public_id}/reopen/",
+        RAISERS,
+        {"text": "Not fixed."},
+    ),
     "gad7: list": lambda w: Case("get", p(w, "active", "gad7/"), READ_SITE_A),
     "gad7: record": lambda w: Case(
         "post", p(w, "active", "gad7/"), CLINICAL, {"items": [1] * 7, "completed_on": str(TODAY)}
@@ -320,6 +347,7 @@ CREATED = {
     "screenings: create",
     "participant sessions: record",
     "phq9: record",
+    "participant queries: raise",
     "gad7: record",
     "smoking status: record",
     "co readings: record",

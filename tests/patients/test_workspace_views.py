@@ -26,10 +26,10 @@ from tests.factories import make_participant
 TODAY = timezone.localdate
 # The session, the user, the participant (with site, allocation, baseline), sessions (with whether
 # each was edited) and their medication, PHQ-9, GAD-7, CO, smoking reports, follow-ups and their
-# messages, alerts, adverse events, protocol deviations, corrections, the pilot, contact details,
-# and the access-log row for showing those contact details. The outcomes come from these rows:
-# reading the records again cost seven more.
-PARTICIPANT_PAGE_QUERIES = 18
+# messages, alerts, adverse events, protocol deviations, corrections, data queries, the pilot,
+# contact details, and the access-log row for showing those contact details. The outcomes come
+# from these rows: reading the records again cost seven more.
+PARTICIPANT_PAGE_QUERIES = 19
 
 
 def criteria_post(**answers) -> dict:

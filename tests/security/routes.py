@@ -112,6 +112,13 @@ PUBLIC_ID_OWNER = {
     "adverse-event-edit": "participant",
     "deviation-new": "participant",
     "measure-correct": "participant",
+    "query-new": "participant",
+    "query-detail": "query",
+    "query-step": "query",
+    "api:query-detail": "query",
+    "api:query-answer": "query",
+    "api:query-close": "query",
+    "api:query-reopen": "query",
     "api:token-detail": "api_token",
     "api-token-revoke": "api_token",
 }
@@ -159,6 +166,8 @@ def _simple(param: str, route: Route, world: World, objects: SiteObjects):
         return objects.adverse_event.public_id
     if param == "kind":
         return "phq9"
+    if param == "action":
+        return "answer"
     if param == "record_id":
         return RECORD_OWNER.get(route.name, lambda o: o.phq9)(objects).public_id
     if param == "key":

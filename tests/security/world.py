@@ -18,6 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from apps.accounts.tokens import issue_token
 from apps.cessation.models import CessationSession
+from apps.conduct.queries import raise_query
 from apps.core.roles import Role
 from apps.dashboards import export_jobs
 from apps.dashboards.models import ProgressionCriterion
@@ -46,6 +47,7 @@ class SiteObjects:
     phq9: object
     gad7: object
     co_reading: object
+    query: object
     adverse_event: object
     link_token: str
     api_token: object  # the site PWP's own API token (a tablet's)
@@ -110,6 +112,11 @@ def objects_at(site, pwp) -> SiteObjects:
         phq9=phq9,
         gad7=gad7,
         co_reading=co_reading,
+        query=raise_query(
+            participant=participant,
+            by=UserFactory(email=f"data.{site.code.lower()}@nhs.test", role=Role.DATA_MANAGER),
+            text="Please check the CO reading.",
+        ),
         adverse_event=event,
         link_token=token,
         api_token=issue_token(user=pwp, client_name="Clinic tablet").token,
