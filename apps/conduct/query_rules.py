@@ -1,6 +1,9 @@
 """The life of a data query: which step each status allows, and what each step must say."""
 
 TEXT_MAX_LENGTH = 2000
+# A query still waiting after this many days is overdue (open for the site, answered for the
+# raiser): the caseload flags it and the dashboard counts it.
+OVERDUE_AFTER_DAYS = 14
 # (status, action) -> the status after it.
 TRANSITIONS = {
     ("open", "answer"): "answered",
@@ -41,3 +44,13 @@ def step_errors(status: str, action: str, text: str) -> dict[str, str]:
 def status_after(status: str, action: str) -> str:
     """The status a query has after the step (a raised query is open)."""
     return "open" if action == "raise" else TRANSITIONS[(status, action)]
+
+
+def is_overdue(status: str, age_days: int) -> bool:
+    """Whether a query not yet closed has waited longer than OVERDUE_AFTER_DAYS."""
+    return status != "closed" and age_days > OVERDUE_AFTER_DAYS
+
+
+def days_to_close(raised_on, closed_on) -> int:
+    """Whole days from raising a query to closing it (the dashboard's time to resolve)."""
+    return (closed_on - raised_on).days

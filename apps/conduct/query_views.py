@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.conduct import queries, selectors
+from apps.conduct import queries, query_rules, selectors
 from apps.conduct.models import DataQuery, QueryStatus
 from apps.conduct.query_forms import QueryStepForm, RaiseQueryForm
 from apps.core.errors import DomainError
@@ -36,6 +36,7 @@ def query_list(request):
     today = timezone.localdate()
     for query in rows:
         query.age_days = selectors.query_age_days(query, today)
+        query.overdue = query_rules.is_overdue(query.status, query.age_days)
     return render(request, "conduct/queries.html", {"queries": rows, "show_closed": show_closed})
 
 

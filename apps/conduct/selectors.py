@@ -6,7 +6,8 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.conduct.models import DataQuery, ProtocolDeviation
+from apps.conduct import query_rules
+from apps.conduct.models import DataQuery, ProtocolDeviation, QueryStatus
 from apps.patients.selectors import participants_visible_to
 
 
@@ -31,3 +32,15 @@ def queries_visible_to(user) -> QuerySet[DataQuery]:
 def query_age_days(query: DataQuery, today: date) -> int:
     """Days since the query was raised (its age on a list)."""
     return (today - timezone.localtime(query.raised_at).date()).days
+
+
+def open_queries_for_caseload(user, *, mine_only: bool, today: date, limit: int = 20) -> list:
+    """The queries awaiting the site (open), oldest first, with their age: the caseload's list."""
+    found = queries_visible_to(user).filter(status=QueryStatus.OPEN)
+    if mine_only:
+        found = found.filter(participant__assigned_pwp=user)
+    rows = list(found.order_by("raised_at", "id")[:limit])
+    for query in rows:
+        query.age_days = query_age_days(query, today)
+        query.overdue = query_rules.is_overdue(query.status, query.age_days)
+    return rows

@@ -22,6 +22,7 @@ from apps.dashboards.report_sections.progression import (
     criteria_lights,
     progression_table,
 )
+from apps.dashboards.report_sections.queries import queries_section
 from apps.dashboards.report_sections.recruitment import recruitment_section
 from apps.dashboards.report_sections.safety import safety_section
 from apps.dashboards.report_sections.screening import screening_section
@@ -43,6 +44,7 @@ SECTIONS = (
     continuous_section,
     safety_section,
     deviations_section,
+    queries_section,
     workload_section,
 )
 

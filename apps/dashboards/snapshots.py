@@ -20,6 +20,7 @@ from apps.dashboards.adverse_event_counts import adverse_event_counts
 from apps.dashboards.deviation_counts import deviation_counts
 from apps.dashboards.models import MetricSnapshot, SnapshotStatus
 from apps.dashboards.participant_tables import snapshot_outcome_tables
+from apps.dashboards.query_counts import query_counts
 from apps.dashboards.snapshot_document import pack_document
 from apps.sites.selectors import get_pilot
 from apps.workspace.outcome_records import randomised_participants
@@ -28,7 +29,7 @@ from apps.workspace.outcome_records import randomised_participants
 # 5: estimate counters (sessions-attended histogram, fidelity cluster sums, PHQ-9/GAD-7 at fixed
 # timepoints) and the pilot's minimum_sessions.
 # 6: the quit attempt among those who reached 3 months (the interim criterion).
-# 7: protocol deviations per site and arm.
+# 7: protocol deviations per site and arm; data queries per site.
 SNAPSHOT_SCHEMA = 7
 SNAPSHOTS_KEPT = 24
 # A build that has not finished after this long is taken to have died with its worker.
@@ -148,6 +149,7 @@ def _count_everything(pilot, today, progress: ProgressCallback) -> dict:
     data["safety"] = counts.safety_counts(time_zone=tz)
     data["adverse_events"] = adverse_event_counts()
     data["deviations"] = deviation_counts()
+    data["queries"] = query_counts(today)
     progress(90)
     data["workload"] = counts.workload(
         week_starts=metrics.week_starts(today, counts.WORKLOAD_WEEKS)

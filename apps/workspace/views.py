@@ -20,6 +20,7 @@ from apps.clinical.outcome_labels import FOUR_WEEK_LABELS, abstinence_summary
 from apps.clinical.participant_outcomes import four_week_display
 from apps.clinical.protocol import expected_bcts, fidelity
 from apps.clinical.status import Status
+from apps.conduct.selectors import open_queries_for_caseload
 from apps.core.access_log import record_contact_view
 from apps.core.errors import DomainError
 from apps.core.roles import Role, can_raise_queries, can_read_history, can_write_clinical
@@ -85,6 +86,7 @@ def caseload(request):
         for p in page.object_list
     ]
     alerts = list(alert_selectors.open_alerts_visible_to(user)[:100])
+    data_queries = open_queries_for_caseload(user, mine_only=scope == "mine", today=today)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -94,6 +96,7 @@ def caseload(request):
             "entries": entries,
             "page": page,
             "alerts": alerts,
+            "data_queries": data_queries,
             "scope": scope,
             "search": search,
             "status": status,

@@ -114,3 +114,26 @@ def test_another_sites_staff_never_see_the_query(client, query, pwp_b, advisor_a
     assert client.post(step, {"text": "x"}).status_code == 403
     new = reverse("query-new", args=[query.participant.public_id])
     assert client.get(new).status_code == 403
+
+
+def test_the_caseload_lists_the_pwps_waiting_queries_with_their_age(
+    client, participant_a, pwp_a, data_manager
+):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    raised_on = timezone.now() - dt.timedelta(days=20)
+    with time_machine.travel(raised_on, tick=False):
+        old = queries.raise_query(participant=participant_a, by=data_manager, text=ASK, about="CO")
+    queries.raise_query(participant=participant_a, by=data_manager, text="Second.", about="GAD-7")
+    client.force_login(pwp_a)
+    page = client.get(reverse("caseload"))
+    listed = page.context["data_queries"]
+    assert [q.pk for q in listed][0] == old.pk  # oldest first
+    assert (listed[0].age_days, listed[0].overdue) == (20, True)
+    assert (listed[1].age_days, listed[1].overdue) == (0, False)
+    assert 'id="caseload-queries"' in page.content.decode()
+    queries.answer_query(query=old, by=pwp_a, text="Done.")
+    assert [q.about for q in client.get(reverse("caseload")).context["data_queries"]] == ["GAD-7"]
