@@ -39,7 +39,7 @@ def check_participants(participant_ids: Iterable[int] | None = None) -> int:
     if participant_ids is not None:
         participants = participants.filter(pk__in=list(participant_ids))
     raised = 0
-    for batch in _batches(participants):
+    for batch in batches(participants):
         known = set(
             ProtocolDeviation.objects.filter(participant__in=batch)
             .exclude(rule="")
@@ -56,7 +56,8 @@ def check_participants(participant_ids: Iterable[int] | None = None) -> int:
     return raised
 
 
-def _batches(participants: QuerySet[Participant]) -> Iterator[list[Participant]]:
+def batches(participants: QuerySet[Participant]) -> Iterator[list[Participant]]:
+    """The participants in lists of BATCH, with the fields the checks read."""
     batch: list[Participant] = []
     for participant in participants.only(
         "pk", "consented_on", "consent_form_version", "randomised_on", "quit_date"
@@ -101,7 +102,7 @@ def _consent_findings(batch: list[Participant]) -> Iterator[ProtocolDeviation]:
 
 
 def _window_findings(batch: list[Participant]) -> Iterator[ProtocolDeviation]:
-    dates = _follow_up_measure_dates([p.pk for p in batch])
+    dates = follow_up_measure_dates([p.pk for p in batch])
     for p in batch:
         if p.randomised_on is None:
             continue
@@ -139,7 +140,7 @@ def _window_deviation(
     )
 
 
-def _follow_up_measure_dates(ids: list[int]) -> dict[tuple[int, str], dict[date, set[str]]]:
+def follow_up_measure_dates(ids: list[int]) -> dict[tuple[int, str], dict[date, set[str]]]:
     """Per (participant, follow-up timepoint), each measure date and which measures it holds."""
     found: dict[tuple[int, str], dict[date, set[str]]] = defaultdict(lambda: defaultdict(set))
     follow_up_timepoints = [tp for tp in TIMEPOINT_HEADINGS if tp != "baseline"]

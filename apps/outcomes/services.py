@@ -56,14 +56,11 @@ def _check_one_baseline(model, participant, timepoint: str, name: str) -> None:
         )
 
 
-_FOLLOW_UP_TIMEPOINTS = frozenset({Timepoint.WEEK4, Timepoint.MONTH3, Timepoint.MONTH6})
-
-
-def _check_conduct(participant, timepoint: str) -> None:
-    """A follow-up measure may be dated outside its window: the conduct checks look once this
-    commits (queued by name: the conduct app sits above this one)."""
-    if timepoint in _FOLLOW_UP_TIMEPOINTS:
-        enqueue_on_commit("apps.conduct.tasks.check_participant", participant.pk)
+def _check_conduct(participant) -> None:
+    """A new measure may break a data-quality rule (a CO against a smoking report, a PHQ-9 jump,
+    a follow-up dated outside its window): the conduct checks look once this commits (queued
+    by name: the conduct app sits above this one)."""
+    enqueue_on_commit("apps.conduct.tasks.check_participant", participant.pk)
 
 
 def _score(scorer, items, label: str):
@@ -108,7 +105,7 @@ def record_phq9(
         raise DomainError(str(exc), field="phq9_difficulty") from exc
     _check_date(participant, completed_on, today)
     _check_one_baseline(PHQ9Response, participant, timepoint, "PHQ-9")
-    _check_conduct(participant, timepoint)
+    _check_conduct(participant)
     response = PHQ9Response.objects.create(
         participant=participant,
         completed_on=completed_on,
@@ -157,7 +154,7 @@ def record_gad7(
     result = _score(scoring.score_gad7, items, "gad7")
     _check_date(participant, completed_on, today)
     _check_one_baseline(GAD7Response, participant, timepoint, "GAD-7")
-    _check_conduct(participant, timepoint)
+    _check_conduct(participant)
     return GAD7Response.objects.create(
         participant=participant,
         completed_on=completed_on,
@@ -235,7 +232,7 @@ def record_smoking_status(
         uses_stop_smoking_medication=uses_stop_smoking_medication,
     )
     _link(follow_up)
-    _check_conduct(participant, timepoint)
+    _check_conduct(participant)
     return report
 
 
@@ -259,6 +256,7 @@ def record_co_reading(
         raise DomainError(str(exc), field="co_ppm") from exc
     if taken_at > timezone.now():
         raise DomainError("A CO reading cannot be taken in the future.", field="taken_at")
+    _check_conduct(participant)
     return COReading.objects.create(
         participant=participant,
         ppm=ppm,

@@ -71,6 +71,15 @@ class Pilot(TimeStampedModel):
             "it is no deviation; on or after it, it is one (empty: always current)."
         ),
     )
+    data_quality_rules = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "Overrides of the data-quality rules that raise queries (apps/conduct/data_quality.py"
+            ": co_contradicts_report, follow_up_out_of_window, phq9_jump (a number), "
+            "missing_baseline, consent_superseded); false switches one off."
+        ),
+    )
     expected_bcts = models.JSONField(
         default=dict, blank=True, help_text="Session type -> BCT codes the protocol expects."
     )

@@ -9,7 +9,7 @@ import pytest
 from apps.clinical.schedule import month_window
 from apps.conduct import rules
 from apps.conduct.checks import check_participants
-from apps.conduct.models import ProtocolDeviation
+from apps.conduct.models import DataQuery, ProtocolDeviation
 from apps.conduct.tasks import check_all_participants
 from apps.outcomes import services as outcomes
 from apps.patients import services as patients
@@ -57,6 +57,7 @@ def pilot_on_v2(db):
     pilot.consent_form_versions = ["v1.0", "v2.0"]
     pilot.current_consent_form_version = "v2.0"
     pilot.current_consent_form_from = dt.date(2020, 1, 1)
+    pilot.data_quality_rules = {"missing_baseline": False}
     pilot.save()
     return pilot
 
@@ -141,5 +142,7 @@ def test_the_worker_raises_it_when_consent_is_saved_and_the_nightly_run_catches_
         status="consented", consented_on=missed.screened_on, consent_form_version="v1.0",
         consent_taken_by=pwp_a,
     )  # fmt: skip
-    assert check_all_participants.delay().get(timeout=30) == 1
+    # Its deviation and its data query; the first participant's were raised on save already.
+    assert check_all_participants.delay().get(timeout=30) == 2
     assert ProtocolDeviation.objects.filter(participant=missed).count() == 1
+    assert DataQuery.objects.get(participant=missed).rule == "consent_superseded"
