@@ -63,3 +63,20 @@ def send_task(task_name: str, *args) -> bool:
 def enqueue_on_commit(task_name: str, *args) -> None:
     """Send `task_name` with `args` after the current transaction commits (now, outside one)."""
     transaction.on_commit(lambda: send_task(task_name, *args))
+
+
+def enqueue_once_on_commit(task_name: str, *args) -> None:
+    """As enqueue_on_commit, but one send per task and arguments per transaction: a write that
+    stores several measures for a participant queues that participant's checks once."""
+    connection = transaction.get_connection()
+    key = (task_name, args)
+    # Django keeps the callbacks still to run in `run_on_commit` and drops those of a rolled-back
+    # block, so a key is pending exactly while its callback is listed there.
+    if any(getattr(entry[1], "queue_key", None) == key for entry in connection.run_on_commit):
+        return
+
+    def send() -> None:
+        send_task(task_name, *args)
+
+    send.queue_key = key
+    transaction.on_commit(send)

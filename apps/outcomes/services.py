@@ -9,7 +9,7 @@ from apps.clinical import scoring
 from apps.clinical.smoking_report_rules import SmokingReportAnswers, smoking_report_errors
 from apps.clinical.status import Status
 from apps.core.errors import DomainError, raise_all
-from apps.core.queue import enqueue_on_commit
+from apps.core.queue import enqueue_on_commit, enqueue_once_on_commit
 from apps.outcomes.escalation import cancel_escalations, plan_escalations
 from apps.outcomes.models import (
     COReading,
@@ -60,7 +60,7 @@ def _check_conduct(participant) -> None:
     """A new measure may break a data-quality rule (a CO against a smoking report, a PHQ-9 jump,
     a follow-up dated outside its window): the conduct checks look once this commits (queued
     by name: the conduct app sits above this one)."""
-    enqueue_on_commit("apps.conduct.tasks.check_participant", participant.pk)
+    enqueue_once_on_commit("apps.conduct.tasks.check_participant", participant.pk)
 
 
 def _score(scorer, items, label: str):

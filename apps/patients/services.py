@@ -13,7 +13,7 @@ from django.utils import timezone
 from apps.accounts.selectors import check_works_at
 from apps.clinical.status import Status, check_transition
 from apps.core.errors import DomainError
-from apps.core.queue import enqueue_on_commit
+from apps.core.queue import enqueue_once_on_commit
 from apps.patients.models import (
     ELIGIBILITY_CRITERIA,
     ExclusionReason,
@@ -187,7 +187,7 @@ def record_consent(
     participant.consent_taken_by = taken_by
     participant.save()
     # A superseded form version is a deviation: the conduct checks see it once this commits.
-    enqueue_on_commit("apps.conduct.tasks.check_participant", participant.pk)
+    enqueue_once_on_commit("apps.conduct.tasks.check_participant", participant.pk)
     return participant
 
 
