@@ -3,7 +3,7 @@
 from django.urls import path
 
 from apps.patients import history
-from apps.workspace import views
+from apps.workspace import correction_views, views
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
@@ -14,6 +14,11 @@ urlpatterns = [
         "participants/<uuid:public_id>/consent/",
         views.participant_consent,
         name="participant-consent",
+    ),
+    path(
+        "participants/<uuid:public_id>/consent/correct/",
+        correction_views.consent_correct,
+        name="participant-consent-correct",
     ),
     path(
         "participants/<uuid:public_id>/baseline/",

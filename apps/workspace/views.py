@@ -284,6 +284,9 @@ def _four_week_window(quit_date):
 def participant_consent(request, public_id):
     """Record informed consent: date, form version and who took it (the signed-in user)."""
     participant = participant_for_view(request, public_id, write=True)
+    if participant.consented_on is not None:
+        # Recorded already: what the user can do now is correct it, with a reason.
+        return redirect("participant-consent-correct", participant.public_id)
     if not status_rules.may_consent(participant.status):
         messages.info(request, f"{participant.trial_id} has already given consent.")
         return redirect(_detail(participant))

@@ -216,3 +216,50 @@ def test_a_corrected_quit_date_moves_the_four_week_window(participant_a, pwp_a):
     assert refused.value.field == "quit_date_set"
     participant_a.refresh_from_db()
     assert participant_a.quit_date == corrected
+
+
+def test_consent_is_corrected_with_a_reason_and_reopening_consent_goes_there(
+    client, participant_a, pwp_a, pwp_b
+):
+    import datetime as dt
+
+    from apps.sites.selectors import get_pilot
+
+    pilot = get_pilot()
+    pilot.consent_form_versions = ["v1.0", "v2.0"]
+    pilot.save()
+    client.force_login(pwp_a)
+    consent = reverse("participant-consent", args=[participant_a.public_id])
+    correct = reverse("participant-consent-correct", args=[participant_a.public_id])
+    assert client.get(consent).url == correct  # no longer a dead end
+    after_randomisation = (participant_a.randomised_on + dt.timedelta(days=1)).isoformat()
+    refused = client.post(
+        correct, {"consented_on": after_randomisation, "consent_form_version": "v3.0"}
+    )
+    assert set(refused.context["form"].errors) >= {"consent_form_version", "reason"}
+    refused = client.post(
+        correct,
+        {"consented_on": after_randomisation, "consent_form_version": "v2.0", "reason": "other"},
+    )
+    assert set(refused.context["form"].errors) == {"consented_on", "reason_detail"}
+    assert "before randomisation" in refused.context["form"].errors["consented_on"][0]
+    saved = client.post(
+        correct,
+        {
+            "consented_on": participant_a.consented_on.isoformat(),
+            "consent_form_version": "v2.0",
+            "reason": "source_differs",
+        },
+    )
+    assert saved.status_code == 302
+    participant_a.refresh_from_db()
+    assert participant_a.consent_form_version == "v2.0"
+    logged = Correction.objects.get()
+    assert (logged.record_label, logged.field_label, logged.old_value, logged.new_value) == (
+        "Consent",
+        "Form version",
+        "v1.0",
+        "v2.0",
+    )
+    client.force_login(pwp_b)
+    assert client.get(correct).status_code == 404

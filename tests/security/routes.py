@@ -100,6 +100,7 @@ PUBLIC_ID_OWNER = {
     "export-download": "export",
     "participant-detail": "participant",
     "participant-consent": "participant",
+    "participant-consent-correct": "participant",
     "participant-baseline": "participant",
     "participant-randomise": "participant",
     "participant-withdraw": "participant",

@@ -1,0 +1,41 @@
+"""Correcting what the participant journey recorded: consent (date and form version)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from apps.core.errors import DomainError
+from apps.journey.correction_forms import ConsentCorrectionForm
+from apps.journey.corrections import correct_consent
+from apps.patients.access import participant_for_view
+from apps.sites.selectors import get_pilot
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_correct(request, public_id):
+    """Correct a recorded consent, with a reason; the old values stay in the correction log."""
+    participant = participant_for_view(request, public_id, write=True)
+    detail = reverse("participant-detail", args=[participant.public_id])
+    if participant.consented_on is None:
+        return redirect("participant-consent", participant.public_id)
+    form = ConsentCorrectionForm(request.POST or None, participant=participant, pilot=get_pilot())
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct_consent(
+                participant=participant,
+                by=request.user,
+                consented_on=form.cleaned_data["consented_on"],
+                consent_form_version=form.cleaned_data["consent_form_version"],
+                reason=form.reason(),
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Consent corrected for {participant.trial_id}.")
+            return redirect(f"{detail}#corrections")
+    return render(
+        request, "corrections/consent_form.html", {"form": form, "participant": participant}
+    )
