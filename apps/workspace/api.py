@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +16,9 @@ from apps.core.access_log import record_contact_view
 from apps.core.api_idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from apps.core.api_permissions import ClinicalWrite
 from apps.core.roles import can_write_clinical
+from apps.corrections.serializers import CorrectionReasonSerializer
 from apps.journey import services as journey
+from apps.journey.corrections import correct_consent
 from apps.patients import services
 from apps.patients.api import IDEMPOTENT_ERRORS, ParticipantScoped, participant_detail_response
 from apps.patients.models import ContactDetails, Participant
@@ -29,6 +32,13 @@ from apps.patients.serializers import (
 from apps.sites.selectors import get_pilot
 from apps.workspace.outcome_serializers import ParticipantOutcomesSerializer, outcomes_document
 from apps.workspace.selectors import participant_outcomes_on
+
+
+class ConsentCorrectionSerializer(CorrectionReasonSerializer):
+    """The consent as it should have been recorded, and why."""
+
+    consented_on = serializers.DateField()
+    consent_form_version = serializers.CharField(max_length=20)
 
 
 class ParticipantAction(ParticipantScoped, APIView, ABC):
@@ -75,6 +85,21 @@ class ConsentAction(ParticipantAction):
 
     def perform(self, participant, values):
         services.record_consent(participant=participant, taken_by=self.request.user, **values)
+
+    @extend_schema(
+        summary="Correct the consent (with a reason)",
+        request=ConsentCorrectionSerializer,
+        responses={200: ParticipantDetailSerializer},
+    )
+    def patch(self, request, trial_id: str):
+        """Correct the consent date or form version; `reason` is required."""
+        participant = self.get_participant()
+        data = ConsentCorrectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        reason = data.pop_reason(values)
+        correct_consent(participant=participant, by=request.user, reason=reason, **values)
+        return participant_detail_response(request.user, participant)
 
 
 @_action_schema("Record or correct the baseline", BaselineInputSerializer)

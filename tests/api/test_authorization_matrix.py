@@ -33,6 +33,7 @@ from apps.patients.models import (
     ScreeningRecord,
 )
 from apps.reminders.models import FollowUp, QuestionnaireLink, Reminder
+from apps.sites.selectors import get_pilot
 from tests.factories import make_participant
 
 TODAY = timezone.localdate()
@@ -95,6 +96,9 @@ def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager, settings, tmp_
         participant=active, items=[1] * 7, completed_on=TODAY, recorded_by=pwp_a
     )
     co = outcome_services.record_co_reading(participant=active, ppm=12, taken_at=timezone.now())
+    pilot = get_pilot()
+    pilot.consent_form_versions = ["v1.0", "v1.1"]
+    pilot.save()
     query = raise_query(participant=active, by=trial_manager, text="Please check the CO.")
     closed_query = raise_query(participant=active, by=trial_manager, text="And the PHQ-9.")
     close_query(query=closed_query, by=trial_manager)
@@ -262,6 +266,17 @@ CASES = {
         {"ppm": 2, "reason": "other", "reason_detail": "Monitor misread."},
     ),
     "queries: list": lambda w: Case("get", "/api/v1/queries/", READ_ALL),
+    "participants: correct consent": lambda w: Case(
+        "patch",
+        p(w, "active", "consent/"),
+        CLINICAL,
+        {
+            "consented_on": str(w["active"].consented_on),
+            "consent_form_version": "v1.1",
+            "reason": "other",
+            "reason_detail": "The signed form is v1.1.",
+        },
+    ),
     "participant queries: list": lambda w: Case("get", p(w, "active", "queries/"), READ_SITE_A),
     "participant queries: raise": lambda w: Case(
         "post", p(w, "active", "queries/"), RAISERS, {"text": "Is the quit date right?"}
