@@ -1,22 +1,20 @@
-"""The deviation log in the admin: read-only, since the log is kept by the service."""
+"""The deviation log and the data queries in the admin: read-only, since the services keep them."""
 
 from django.contrib import admin
 
-from apps.conduct.models import ProtocolDeviation
+from apps.conduct.models import DataQuery, ProtocolDeviation
+from apps.core.admin import ParticipantRowAdmin, participant_site, trial_id
 
 
 @admin.register(ProtocolDeviation)
-class ProtocolDeviationAdmin(admin.ModelAdmin):
-    list_display = ("participant", "occurred_on", "category", "seriousness", "reported_by")
-    list_filter = ("category", "seriousness")
-    list_select_related = ("participant", "reported_by")
-    search_fields = ("participant__trial_id",)
+class ProtocolDeviationAdmin(ParticipantRowAdmin):
+    list_display = (trial_id, participant_site, "occurred_on", "category", "seriousness", "rule")
+    list_filter = ("category", "seriousness", "rule")
+    list_select_related = ("participant__site", "reported_by")
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+@admin.register(DataQuery)
+class DataQueryAdmin(ParticipantRowAdmin):
+    list_display = (trial_id, participant_site, "status", "about", "rule", "raised_at")
+    list_filter = ("status", "rule")
+    list_select_related = ("participant__site", "raised_by")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from django.conf import settings
 
 from apps.dashboards.export_dictionary import ADVERSE_EVENTS, Variable
-from apps.dashboards.sql_stream import count_rows, stream_rows
+from apps.dashboards.sql_stream import listing
 from apps.patients.models import Allocation, Participant
 from apps.safety.models import AdverseEvent, Seriousness
 from apps.sites.models import Site
@@ -55,5 +55,4 @@ ORDER BY pt.trial_id, ae.onset_on, ae.id"""
 def adverse_event_rows(filters: dict) -> tuple[list[Variable], Iterator[list], int]:
     """The listing's variables, its rows (streamed) and how many there are."""
     sql, params = adverse_event_sql(filters, settings.TIME_ZONE)
-    total = count_rows(sql, params)
-    return ADVERSE_EVENTS, stream_rows(sql, params, "export_adverse_events"), total
+    return listing(ADVERSE_EVENTS, sql, params, "export_adverse_events")

@@ -11,7 +11,7 @@ from django.conf import settings
 
 from apps.conduct.models import ProtocolDeviation
 from apps.dashboards.export_dictionary import DEVIATIONS, Variable
-from apps.dashboards.sql_stream import count_rows, stream_rows
+from apps.dashboards.sql_stream import listing
 from apps.patients.models import Allocation, Participant
 from apps.sites.models import Site
 
@@ -55,5 +55,4 @@ ORDER BY pt.trial_id, d.occurred_on, d.id"""
 def deviation_rows(filters: dict) -> tuple[list[Variable], Iterator[list], int]:
     """The listing's variables, its rows (streamed) and how many there are."""
     sql, params = deviation_sql(filters, settings.TIME_ZONE)
-    total = count_rows(sql, params)
-    return DEVIATIONS, stream_rows(sql, params, "export_deviations"), total
+    return listing(DEVIATIONS, sql, params, "export_deviations")

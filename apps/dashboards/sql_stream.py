@@ -21,3 +21,8 @@ def stream_rows(sql: str, params: dict, cursor_name: str) -> Iterator[list]:
             cursor.execute(sql, params)
             for row in cursor:
                 yield list(row)
+
+
+def listing(variables: list, sql: str, params: dict, cursor_name: str) -> tuple:
+    """A listing export's variables, its rows (streamed) and how many there are."""
+    return variables, stream_rows(sql, params, cursor_name), count_rows(sql, params)
