@@ -55,6 +55,12 @@ def site_lead_a(site_a):
 
 
 @pytest.fixture
+def monitor_a(site_a):
+    """The sponsor's monitor, assigned to site A."""
+    return UserFactory(email="monitor.a@nhs.test", role=Role.MONITOR, site=site_a)
+
+
+@pytest.fixture
 def trial_manager(db):
     return UserFactory(email="manager@nhs.test", role=Role.TRIAL_MANAGER)
 

@@ -10,7 +10,9 @@ from django_otp_webauthn.models import WebAuthnCredential
 from apps.core.roles import Role
 
 # Roles that see every site, or lead one, must prove a second factor; PWPs and advisors may.
-SECOND_FACTOR_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.SITE_LEAD, Role.ADMIN})
+SECOND_FACTOR_ROLES = frozenset(
+    {Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.SITE_LEAD, Role.ADMIN, Role.MONITOR}
+)
 
 
 class Pending(Enum):

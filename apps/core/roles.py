@@ -9,6 +9,8 @@ class Role(models.TextChoices):
     SITE_LEAD = "site_lead", "Site lead"
     TRIAL_MANAGER = "trial_manager", "Trial manager"
     DATA_MANAGER = "data_manager", "Data manager"
+    # The sponsor's monitor: reads the sites assigned to them, raises data queries, writes nothing.
+    MONITOR = "monitor", "Trial monitor"
     ADMIN = "admin", "Administrator"
 
 
@@ -16,15 +18,17 @@ ALL_SITES_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN})
 CLINICAL_WRITE_ROLES = frozenset({Role.PWP, Role.SITE_LEAD})
 # Who starts on the dashboard after signing in; everyone else starts on the caseload.
 DASHBOARD_FIRST_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADVISOR})
-DASHBOARD_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.SITE_LEAD, Role.ADMIN})
+DASHBOARD_ROLES = frozenset(
+    {Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.SITE_LEAD, Role.ADMIN, Role.MONITOR}
+)
 EXPORT_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN})
-HISTORY_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN})
+HISTORY_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.ADMIN, Role.MONITOR})
 CRITERIA_EDITOR_ROLES = frozenset({Role.TRIAL_MANAGER, Role.ADMIN})
 # Who viewed contact details and downloaded exports: the trial managers oversee it.
 ACCESS_LOG_ROLES = frozenset({Role.TRIAL_MANAGER})
 SERIOUS_ADVERSE_EVENT_ROLES = ALL_SITES_ROLES | {Role.SITE_LEAD}
 # Who raises data queries and closes or re-opens them; the site's clinical staff answer them.
-QUERY_RAISER_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER})
+QUERY_RAISER_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.MONITOR})
 
 
 def sees_all_sites(user) -> bool:
