@@ -97,7 +97,11 @@ def _buttons(client, participant) -> dict[str, bool]:
         "session": "session-create",
         "consent": "participant-consent",
     }
-    return {name: reverse(url, args=[participant.public_id]) in html for name, url in urls.items()}
+    # The exact link: the consent page's own URL is the start of its correction page's.
+    return {
+        name: f'href="{reverse(url, args=[participant.public_id])}"' in html
+        for name, url in urls.items()
+    }
 
 
 def test_a_participant_lost_to_follow_up_can_be_withdrawn_but_not_marked_lost_again(
