@@ -8,12 +8,13 @@ for everyone each night, which also catches what a lost task missed: the databas
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
 
 from apps.clinical.outcome_labels import TIMEPOINT_HEADINGS
-from apps.clinical.schedule import follow_up_windows
+from apps.clinical.schedule import FollowUpWindow, follow_up_windows
 from apps.conduct import rules
 from apps.conduct.models import (
     DeviationCategory,
@@ -101,7 +102,20 @@ def _consent_findings(batch: list[Participant]) -> Iterator[ProtocolDeviation]:
         )
 
 
-def _window_findings(batch: list[Participant]) -> Iterator[ProtocolDeviation]:
+@dataclass(frozen=True)
+class OutOfWindow:
+    """A follow-up timepoint with measures dated outside its window."""
+
+    participant_id: int
+    label: str
+    window: FollowUpWindow
+    outside: tuple[date, ...]
+    recorded: dict[date, set[str]]
+
+
+def out_of_window(batch: list[Participant]) -> Iterator[OutOfWindow]:
+    """Each randomised participant's follow-up timepoints with a measure outside the window
+    (the deviation check and the data-quality rule both read this)."""
     dates = follow_up_measure_dates([p.pk for p in batch])
     for p in batch:
         if p.randomised_on is None:
@@ -117,16 +131,20 @@ def _window_findings(batch: list[Participant]) -> Iterator[ProtocolDeviation]:
                 )
             )
             if outside:
-                yield _window_deviation(p, label, window, outside, recorded)
+                yield OutOfWindow(p.pk, label, window, outside, recorded)
 
 
-def _window_deviation(
-    p, label: str, window, outside: tuple[date, ...], recorded
-) -> ProtocolDeviation:
+def _window_findings(batch: list[Participant]) -> Iterator[ProtocolDeviation]:
+    for found in out_of_window(batch):
+        yield _window_deviation(found)
+
+
+def _window_deviation(found: OutOfWindow) -> ProtocolDeviation:
+    label, window, outside, recorded = found.label, found.window, found.outside, found.recorded
     days = ", ".join(f"{d:%-d %b %Y}" for d in outside)
     what = ", ".join(sorted({name for d in outside for name in recorded[d]}))
     return ProtocolDeviation(
-        participant_id=p.pk,
+        participant_id=found.participant_id,
         occurred_on=outside[0],
         category=DeviationCategory.FOLLOW_UP_WINDOW,
         seriousness=DeviationSeriousness.MINOR,

@@ -11,10 +11,8 @@ from collections.abc import Iterable, Iterator
 from django.db import transaction
 from django.utils import timezone
 
-from apps.clinical.outcome_labels import TIMEPOINT_HEADINGS
-from apps.clinical.schedule import follow_up_windows
 from apps.conduct import data_quality, rules
-from apps.conduct.checks import batches, follow_up_measure_dates
+from apps.conduct.checks import OutOfWindow, batches, out_of_window
 from apps.conduct.data_quality import Finding
 from apps.conduct.models import DataQuery, DataQueryStep, QueryAction
 from apps.outcomes.models import (
@@ -43,9 +41,10 @@ def raise_automatic_queries(participant_ids: Iterable[int] | None = None) -> int
 
 
 def _findings(batch: list[Participant], pilot, active: dict) -> Iterator[tuple]:
-    ids = [p.pk for p in batch]
-    data = _records(ids)
-    window_dates = follow_up_measure_dates(ids)
+    data = _records([p.pk for p in batch])
+    by_pk = {p.pk: p for p in batch}
+    for found in out_of_window(batch):
+        yield by_pk[found.participant_id], _window_finding(found)
     for p in batch:
         reports, readings, phq9 = (data[name].get(p.pk, []) for name in ("smoking", "co", "phq9"))
         for finding in data_quality.co_contradictions(reports, readings):
@@ -57,30 +56,20 @@ def _findings(batch: list[Participant], pilot, active: dict) -> Iterator[tuple]:
         if p.randomised_on is not None:
             for finding in data_quality.missing_baseline(data["baseline"].get(p.pk, set())):
                 yield p, finding
-        yield from ((p, f) for f in _window(p, window_dates))
         yield from ((p, f) for f in _consent(p, pilot))
 
 
-def _window(p: Participant, dates: dict) -> Iterator[Finding]:
-    if p.randomised_on is None:
-        return
-    for window in follow_up_windows(p.randomised_on, p.quit_date):
-        recorded = dates.get((p.pk, window.timepoint))
-        label = TIMEPOINT_HEADINGS[window.timepoint]
-        found = rules.TimepointDates(
-            window.timepoint, label, tuple(recorded or ()), window.opens_on, window.closes_on
-        )
-        outside = rules.dates_out_of_window(found)
-        if outside:
-            days = ", ".join(f"{d:%-d %b %Y}" for d in outside)
-            yield Finding(
-                "follow_up_out_of_window",
-                f"window:{window.timepoint}",
-                f"{label} follow-up",
-                f"{label} measures are dated {days}, outside the window "
-                f"({window.opens_on:%-d %b %Y} to {window.closes_on:%-d %b %Y}): please check "
-                "the dates; if they are right, the measures do not count for that timepoint.",
-            )
+def _window_finding(found: OutOfWindow) -> Finding:
+    label, window = found.label, found.window
+    days = ", ".join(f"{d:%-d %b %Y}" for d in found.outside)
+    return Finding(
+        "follow_up_out_of_window",
+        f"window:{window.timepoint}",
+        f"{label} follow-up",
+        f"{label} measures are dated {days}, outside the window "
+        f"({window.opens_on:%-d %b %Y} to {window.closes_on:%-d %b %Y}): please check "
+        "the dates; if they are right, the measures do not count for that timepoint.",
+    )
 
 
 def _consent(p: Participant, pilot) -> Iterator[Finding]:
@@ -137,13 +126,17 @@ def _store(batch: list[Participant], found: list[tuple[int, Finding]]) -> int:
         .values_list("participant_id", "rule", "rule_key")
     )
     new = [(pid, f) for pid, f in found if (pid, f.rule, f.key) not in known]
-    for pid, finding in new:
-        query = DataQuery.objects.create(
+    created = DataQuery.objects.bulk_create(
+        DataQuery(
             participant_id=pid,
             about=finding.about[:200],
             text=finding.text,
             rule=finding.rule,
             rule_key=finding.key,
         )
-        DataQueryStep.objects.create(query=query, action=QueryAction.RAISE, text=finding.text)
-    return len(new)
+        for pid, finding in new
+    )
+    DataQueryStep.objects.bulk_create(
+        DataQueryStep(query=query, action=QueryAction.RAISE, text=query.text) for query in created
+    )
+    return len(created)

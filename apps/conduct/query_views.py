@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.conduct import queries, query_rules, selectors
+from apps.conduct import queries, selectors
 from apps.conduct.models import DataQuery, QueryStatus
 from apps.conduct.query_forms import QueryStepForm, RaiseQueryForm
 from apps.core.errors import DomainError
@@ -33,10 +33,7 @@ def query_list(request):
         rows = list(visible.filter(status=QueryStatus.CLOSED)[:200])
     else:
         rows = list(visible.exclude(status=QueryStatus.CLOSED).order_by("raised_at", "id"))
-    today = timezone.localdate()
-    for query in rows:
-        query.age_days = selectors.query_age_days(query, today)
-        query.overdue = query_rules.is_overdue(query.status, query.age_days)
+    rows = selectors.with_ages(rows, timezone.localdate())
     return render(request, "conduct/queries.html", {"queries": rows, "show_closed": show_closed})
 
 

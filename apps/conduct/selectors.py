@@ -39,7 +39,11 @@ def open_queries_for_caseload(user, *, mine_only: bool, today: date, limit: int 
     found = queries_visible_to(user).filter(status=QueryStatus.OPEN)
     if mine_only:
         found = found.filter(participant__assigned_pwp=user)
-    rows = list(found.order_by("raised_at", "id")[:limit])
+    return with_ages(list(found.order_by("raised_at", "id")[:limit]), today)
+
+
+def with_ages(rows: list[DataQuery], today: date) -> list[DataQuery]:
+    """The queries with their age in days and whether they are overdue, for a list."""
     for query in rows:
         query.age_days = query_age_days(query, today)
         query.overdue = query_rules.is_overdue(query.status, query.age_days)

@@ -15,7 +15,7 @@ from apps.conduct import query_rules
 from apps.conduct.models import DataQuery, QueryStatus
 
 RESOLVE_DAYS_CAP = 90
-STATUS_COUNTERS = [status for status in QueryStatus.values]
+STATUS_COUNTERS = list(QueryStatus.values)
 COLUMNS = [
     "site_id",
     *STATUS_COUNTERS,

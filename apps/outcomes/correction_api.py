@@ -1,5 +1,7 @@
 """Correcting a recorded PHQ-9, GAD-7 or CO reading over the API: PATCH with a `reason`."""
 
+from abc import ABC, abstractmethod
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
@@ -38,7 +40,7 @@ class COCorrectionSerializer(CorrectionReasonSerializer):
     ppm = serializers.IntegerField(min_value=0, max_value=100)
 
 
-class MeasureDetail(ParticipantScoped, generics.RetrieveAPIView):
+class MeasureDetail(ParticipantScoped, generics.RetrieveAPIView, ABC):
     """GET one measure; PATCH corrects it with a reason (derived values follow)."""
 
     permission_classes = [ClinicalWrite]
@@ -51,8 +53,9 @@ class MeasureDetail(ParticipantScoped, generics.RetrieveAPIView):
     def get_queryset(self):
         return self.for_participant(self.model.objects.select_related("participant"))
 
+    @abstractmethod
     def correct(self, record, values: dict, reason):
-        raise NotImplementedError
+        """Call the owning service's correction with the validated values."""
 
     def patch(self, request, trial_id: str, record_id):
         record = self.get_object()
