@@ -11,6 +11,7 @@ from apps.conduct import api as conduct_api
 from apps.conduct import query_api
 from apps.core.api_docs import SwaggerUIView
 from apps.dashboards import api as dashboards_api
+from apps.monitoring import api as monitoring_api
 from apps.outcomes import api as outcomes_api
 from apps.outcomes import correction_api
 from apps.patients import api as patients_api
@@ -73,6 +74,11 @@ urlpatterns = [
     path("deviations/", conduct_api.DeviationList.as_view(), name="deviation-list"),
     path(f"{P}queries/", query_api.ParticipantQueryList.as_view(), name="participant-queries"),
     path("queries/", query_api.QueryList.as_view(), name="query-list"),
+    path(
+        f"{P}source-verification/",
+        monitoring_api.ParticipantSourceVerification.as_view(),
+        name="participant-source-verification",
+    ),
     path("queries/<uuid:public_id>/", query_api.QueryDetail.as_view(), name="query-detail"),
     path("queries/<uuid:public_id>/answer/", query_api.QueryAnswer.as_view(), name="query-answer"),
     path("queries/<uuid:public_id>/close/", query_api.QueryClose.as_view(), name="query-close"),

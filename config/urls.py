@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("apps.outcomes.urls")),
     path("", include("apps.safety.urls")),
     path("", include("apps.conduct.urls")),
+    path("", include("apps.monitoring.urls")),
     path("", include("apps.dashboards.urls")),
 ]

@@ -5,6 +5,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from apps.core.roles import (
     can_export,
     can_raise_queries,
+    can_verify_source,
     can_view_dashboards,
     can_write_clinical,
 )
@@ -49,3 +50,14 @@ class QueryRaiser(BasePermission):
         if not (request.user and request.user.is_authenticated):
             return False
         return request.method in SAFE_METHODS or can_raise_queries(request.user)
+
+
+class SourceVerifier(BasePermission):
+    """Anyone signed in may read where verification stands; only the monitor marks it."""
+
+    message = "Only the trial monitor verifies records against the source."
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        return request.method in SAFE_METHODS or can_verify_source(request.user)

@@ -29,6 +29,8 @@ ACCESS_LOG_ROLES = frozenset({Role.TRIAL_MANAGER})
 SERIOUS_ADVERSE_EVENT_ROLES = ALL_SITES_ROLES | {Role.SITE_LEAD}
 # Who raises data queries and closes or re-opens them; the site's clinical staff answer them.
 QUERY_RAISER_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.MONITOR})
+# Source data verification is the monitor's independent check: nobody who enters data verifies it.
+SOURCE_VERIFIER_ROLES = frozenset({Role.MONITOR})
 
 
 def sees_all_sites(user) -> bool:
@@ -74,6 +76,11 @@ def can_view_serious_adverse_events(user) -> bool:
 def can_raise_queries(user) -> bool:
     """Whether the user may raise a data query and close or re-open one."""
     return bool(user.is_authenticated and user.role in QUERY_RAISER_ROLES)
+
+
+def can_verify_source(user) -> bool:
+    """Whether the user may mark a participant's records verified against the source."""
+    return bool(user.is_authenticated and user.role in SOURCE_VERIFIER_ROLES)
 
 
 def starts_on_dashboard(user) -> bool:

@@ -28,6 +28,7 @@ from apps.dashboards.report_sections.safety import safety_section
 from apps.dashboards.report_sections.screening import screening_section
 from apps.dashboards.report_sections.sessions import adherence_section, fidelity_section
 from apps.dashboards.report_sections.sums import sum_cells
+from apps.dashboards.report_sections.verification import verification_section
 from apps.dashboards.report_sections.workload import workload_section
 
 __all__ = ["Cells", "Filters", "Report", "build_report", "report_to_dict"]
@@ -45,6 +46,7 @@ SECTIONS = (
     safety_section,
     deviations_section,
     queries_section,
+    verification_section,
     workload_section,
 )
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
+from apps.clinical import source_verification
 from apps.core.errors import DomainError
 from apps.core.queue import enqueue_on_commit
 from apps.core.roles import can_view_dashboards
@@ -22,6 +23,7 @@ from apps.dashboards.models import MetricSnapshot, SnapshotStatus
 from apps.dashboards.participant_tables import snapshot_outcome_tables
 from apps.dashboards.query_counts import query_counts
 from apps.dashboards.snapshot_document import pack_document
+from apps.dashboards.verification_counts import verification_counts
 from apps.sites.selectors import get_pilot
 from apps.workspace.outcome_records import randomised_participants
 
@@ -30,7 +32,8 @@ from apps.workspace.outcome_records import randomised_participants
 # timepoints) and the pilot's minimum_sessions.
 # 6: the quit attempt among those who reached 3 months (the interim criterion).
 # 7: protocol deviations per site and arm; data queries per site.
-SNAPSHOT_SCHEMA = 7
+# 8: source data verification per site and area.
+SNAPSHOT_SCHEMA = 8
 SNAPSHOTS_KEPT = 24
 # A build that has not finished after this long is taken to have died with its worker.
 STALE_BUILD_AFTER = timedelta(minutes=15)
@@ -150,6 +153,9 @@ def _count_everything(pilot, today, progress: ProgressCallback) -> dict:
     data["adverse_events"] = adverse_event_counts()
     data["deviations"] = deviation_counts()
     data["queries"] = query_counts(today)
+    data["verification"] = verification_counts(
+        source_verification.configured_areas(pilot.source_verification_areas)
+    )
     progress(90)
     data["workload"] = counts.workload(
         week_starts=metrics.week_starts(today, counts.WORKLOAD_WEEKS)

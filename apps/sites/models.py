@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 
+from apps.clinical import source_verification
 from apps.clinical.protocol import (
     DEFAULT_MINIMUM_SESSIONS,
     DEFAULT_TREATMENT_WEEKS,
@@ -83,6 +84,17 @@ class Pilot(TimeStampedModel):
     expected_bcts = models.JSONField(
         default=dict, blank=True, help_text="Session type -> BCT codes the protocol expects."
     )
+    source_verification_areas = models.JSONField(
+        "areas to verify against source",
+        default=list,
+        blank=True,
+        help_text=(
+            "The monitoring plan's areas a monitor verifies for each participant (apps/clinical/"
+            "source_verification.py: eligibility, consent, randomisation, baseline, sessions, "
+            "four_week, primary, six_month, safety); empty: eligibility, consent, randomisation, "
+            "primary and safety."
+        ),
+    )
     minimum_sessions = models.PositiveSmallIntegerField(
         default=DEFAULT_MINIMUM_SESSIONS,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_SESSIONS)],
@@ -124,7 +136,10 @@ class Pilot(TimeStampedModel):
         return self.name
 
     def clean(self) -> None:
-        """Refuse an expected-BCT configuration that is not a list per type or repeats a BCT."""
+        """Refuse expected BCTs that are not a list per type or repeat a BCT, and unknown areas."""
+        area_errors = source_verification.areas_errors(self.source_verification_areas)
+        if area_errors:
+            raise ValidationError({"source_verification_areas": area_errors})
         config = self.expected_bcts
         if not isinstance(config, dict) or not all(
             isinstance(codes, list) and all(isinstance(code, str) for code in codes)

@@ -3,13 +3,17 @@
 from django.urls import path
 
 from apps.patients import history
-from apps.workspace import correction_views, views
+from apps.workspace import correction_views, participant_views, views
 
 urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("screening/", views.screening_log, name="screening-log"),
     path("screening/new/", views.screening_new, name="screening-new"),
-    path("participants/<uuid:public_id>/", views.participant_detail, name="participant-detail"),
+    path(
+        "participants/<uuid:public_id>/",
+        participant_views.participant_detail,
+        name="participant-detail",
+    ),
     path(
         "participants/<uuid:public_id>/consent/",
         views.participant_consent,

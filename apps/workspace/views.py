@@ -14,26 +14,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from apps.clinical import schedule, scoring
 from apps.clinical import status as status_rules
-from apps.clinical.outcome_labels import FOUR_WEEK_LABELS, abstinence_summary
-from apps.clinical.participant_outcomes import four_week_display
-from apps.clinical.protocol import expected_bcts, fidelity
 from apps.clinical.status import Status
 from apps.conduct.selectors import open_queries_for_caseload
 from apps.core.access_log import record_contact_view
 from apps.core.errors import DomainError
-from apps.core.roles import Role, can_raise_queries, can_read_history, can_write_clinical
-from apps.corrections.selectors import corrected_record_ids
+from apps.core.roles import (
+    Role,
+    can_write_clinical,
+)
 from apps.journey import services as journey
 from apps.outcomes import selectors as alert_selectors
-from apps.patients import overview, participant_page, selectors, services
+from apps.patients import overview, selectors, services
 from apps.patients.access import participant_for_view, require_clinical_write
 from apps.patients.forms import BaselineForm, ConsentForm, ExitForm, ScreeningForm
 from apps.patients.measure_fields import questionnaire_groups
 from apps.patients.models import Participant, ScreeningOutcome
 from apps.sites.selectors import get_pilot, sites_visible_to
 from apps.workspace import selectors as workspace_selectors
+from apps.workspace.participant_views import pending_follow_ups, trial_end_of
 
 CASELOAD_PAGE_SIZE = 50
 
@@ -41,13 +40,6 @@ CASELOAD_PAGE_SIZE = 50
 def _detail(participant: Participant, anchor: str = "") -> str:
     url = reverse("participant-detail", args=[participant.public_id])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _follow_ups(rows) -> list[overview.PendingFollowUp]:
-    return [
-        overview.PendingFollowUp(f.timepoint, f.due_on, f.opens_on, f.closes_on, f.status)
-        for f in rows
-    ]
 
 
 @login_required
@@ -79,7 +71,7 @@ def caseload(request):
                 attended_sessions=p.attended_sessions,
                 first_session_on=p.first_session_on,
                 treatment_weeks=pilot.treatment_weeks,
-                follow_ups=_follow_ups(p.follow_up_list),
+                follow_ups=pending_follow_ups(p.follow_up_list),
                 today=today,
             ),
         }
@@ -177,106 +169,6 @@ def screening_new(request):
             )
             return redirect("screening-log")
     return render(request, "workspace/screening_form.html", {"form": form})
-
-
-@login_required
-def participant_detail(request, public_id):
-    """Timeline, charts, outcomes, follow-ups and alerts for one participant."""
-    participant = participant_for_view(request, public_id)
-    data = workspace_selectors.participant_page_data(participant)
-    pilot = get_pilot()
-    user = request.user
-    open_alerts = sorted((a for a in data["alerts"] if a.is_open), key=lambda a: a.raised_at)
-    for session in data["sessions"]:
-        session.fidelity = (
-            fidelity(
-                session.bcts_delivered, expected_bcts(session.session_type, pilot.expected_bcts)
-            )
-            if session.attendance == "attended"
-            else None
-        )
-    for response in data["phq9"]:
-        response.at_caseness = scoring.phq9_at_caseness(response.total)
-    for response in data["gad7"]:
-        response.at_caseness = scoring.gad7_at_caseness(response.total)
-    today = timezone.localdate()
-    outcomes = workspace_selectors.participant_outcomes_on(
-        participant, today=today, pilot=pilot, loaded=data
-    )
-    four_week = four_week_display(outcomes) if outcomes else None
-    attended = [s.session_date for s in data["sessions"] if s.attendance == "attended"]
-    allocation = getattr(participant, "allocation", None)
-    baseline = getattr(participant, "baseline", None)
-    pending = _follow_ups(data["follow_ups"])
-    next_step = overview.next_action(
-        status=participant.status,
-        has_baseline=baseline is not None,
-        pilot_is_randomised=pilot.is_randomised,
-        arm=allocation.arm if allocation else None,
-        attended_sessions=len(attended),
-        first_session_on=min(attended, default=None),
-        treatment_weeks=pilot.treatment_weeks,
-        follow_ups=pending,
-        today=today,
-    )
-    trial_end = _trial_completion(participant.status, pending, today)
-    contact = None
-    if can_write_clinical(user):
-        contact = getattr(participant, "contact_details", None)
-    if contact is not None:
-        record_contact_view(user=user, participant=participant, via=request.path)
-    charts = participant_page.chart_data(data)
-    return render(
-        request,
-        "workspace/participant_detail.html",
-        {
-            "participant": participant,
-            "allocation": allocation,
-            "baseline": baseline,
-            "contact": contact,
-            "pilot": pilot,
-            "sessions": data["sessions"],
-            "phq9": data["phq9"],
-            "gad7": data["gad7"],
-            "co_readings": data["co_readings"],
-            "follow_ups": data["follow_ups"],
-            "alerts": data["alerts"],
-            "open_alerts": open_alerts,
-            "adverse_events": data["adverse_events"],
-            "deviations": data["deviations"],
-            "corrections": data["corrections"],
-            "data_queries": data["data_queries"],
-            "can_raise_queries": can_raise_queries(user),
-            # The chart's CO points are the readings in order: the table links each to its record.
-            "co_rows": list(zip(charts["co"], data["co_readings"], strict=True)),
-            "corrected": corrected_record_ids(data["corrections"]),
-            "timeline": participant_page.timeline(participant, allocation, data),
-            "charts": charts,
-            "tt": outcomes.talking_therapies if outcomes else None,
-            "abstinence": abstinence_summary(outcomes) if outcomes else [],
-            "four_week": FOUR_WEEK_LABELS.get(four_week) if four_week else None,
-            "four_week_window": _four_week_window(participant.quit_date),
-            "can_complete": trial_end.allowed,
-            "next_step": next_step,
-            "can_write": can_write_clinical(user),
-            "can_read_history": can_read_history(user),
-            "is_active": status_rules.may_record_sessions(participant.status),
-            "can_consent": status_rules.may_consent(participant.status),
-            "can_record_baseline": status_rules.may_record_baseline(participant.status),
-            "can_allocate": status_rules.may_allocate(participant.status),
-            "can_withdraw": status_rules.may_withdraw(participant.status),
-            "can_mark_lost": status_rules.may_mark_lost(participant.status),
-        },
-    )
-
-
-def _trial_completion(status: str, pending, today) -> overview.TrialEnd:
-    month6 = next((f for f in pending if f.timepoint == schedule.MONTH6), None)
-    return overview.trial_completion(status=status, month6=month6, today=today)
-
-
-def _four_week_window(quit_date):
-    return schedule.four_week_window(quit_date) if quit_date else None
 
 
 @login_required
@@ -478,8 +370,8 @@ def participant_complete(request, public_id):
     """Confirm, then mark trial participation complete once the 6-month follow-up is over."""
     participant = participant_for_view(request, public_id, write=True)
     today = timezone.localdate()
-    pending = _follow_ups(participant.follow_ups.all())
-    trial_end = _trial_completion(participant.status, pending, today)
+    pending = pending_follow_ups(participant.follow_ups.all())
+    trial_end = trial_end_of(participant.status, pending, today)
     if participant.status == Status.COMPLETED:
         messages.info(request, f"{participant.trial_id} has already completed the trial.")
         return redirect(_detail(participant))

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.journey",
     "apps.conduct",
     "apps.corrections",
+    "apps.monitoring",
     "apps.dashboards",
 ]
 

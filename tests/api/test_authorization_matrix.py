@@ -17,6 +17,7 @@ from apps.core.models import IdempotencyRecord
 from apps.dashboards import export_jobs
 from apps.dashboards.models import ExportJob, MetricSnapshot
 from apps.journey.services import set_quit_date
+from apps.monitoring.models import SourceVerification
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import (
     COReading,
@@ -57,6 +58,7 @@ WATCHED = (
     IdempotencyRecord,
     MetricSnapshot,
     ExportJob,
+    SourceVerification,
 )
 
 
@@ -141,6 +143,8 @@ READ_SITE_A = {**READ_ALL, "pwp_other": 404}
 CLINICAL = {"anonymous": 401, "pwp_same": 0, "pwp_other": 404, "advisor": 403, "trial_manager": 403}
 MANAGERS = {"anonymous": 401, "pwp_same": 403, "pwp_other": 403, "advisor": 403, "trial_manager": 0}
 RAISERS = MANAGERS
+# Only the trial monitor verifies against the source (tests/monitoring covers the monitor).
+MONITOR_ONLY = {**MANAGERS, "trial_manager": 403}
 
 
 @dataclass
@@ -295,6 +299,12 @@ CASES = {
         f"/api/v1/queries/{w['closed_query'].public_id}/reopen/",
         RAISERS,
         {"text": "Not fixed."},
+    ),
+    "source verification: read": lambda w: Case(
+        "get", p(w, "active", "source-verification/"), READ_SITE_A
+    ),
+    "source verification: verify": lambda w: Case(
+        "post", p(w, "active", "source-verification/"), MONITOR_ONLY, {"area": "consent"}
     ),
     "gad7: list": lambda w: Case("get", p(w, "active", "gad7/"), READ_SITE_A),
     "gad7: record": lambda w: Case(

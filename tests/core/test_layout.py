@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("outcomes",),
     ("journey", "conduct"),
     ("cessation", "safety"),
+    ("monitoring",),
     ("workspace",),
     ("dashboards",),
     ("demo",),

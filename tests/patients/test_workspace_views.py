@@ -28,8 +28,9 @@ TODAY = timezone.localdate
 # each was edited) and their medication, PHQ-9, GAD-7, CO, smoking reports, follow-ups and their
 # messages, alerts, adverse events, protocol deviations, corrections, data queries, the pilot,
 # contact details, and the access-log row for showing those contact details. The outcomes come
-# from these rows: reading the records again cost seven more.
-PARTICIPANT_PAGE_QUERIES = 19
+# from these rows: reading the records again cost seven more. Source data verification reads
+# three: every verifiable record (one UNION ALL), their last corrections and verifications.
+PARTICIPANT_PAGE_QUERIES = 22
 
 
 def criteria_post(**answers) -> dict:

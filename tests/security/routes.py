@@ -114,6 +114,7 @@ PUBLIC_ID_OWNER = {
     "deviation-new": "participant",
     "measure-correct": "participant",
     "query-new": "participant",
+    "source-verify": "participant",
     "query-detail": "query",
     "query-step": "query",
     "api:query-detail": "query",
