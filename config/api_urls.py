@@ -12,6 +12,7 @@ from apps.conduct import query_api
 from apps.core.api_docs import SwaggerUIView
 from apps.dashboards import api as dashboards_api
 from apps.monitoring import api as monitoring_api
+from apps.monitoring import lock_api
 from apps.outcomes import api as outcomes_api
 from apps.outcomes import correction_api
 from apps.patients import api as patients_api
@@ -74,6 +75,8 @@ urlpatterns = [
     path("deviations/", conduct_api.DeviationList.as_view(), name="deviation-list"),
     path(f"{P}queries/", query_api.ParticipantQueryList.as_view(), name="participant-queries"),
     path("queries/", query_api.QueryList.as_view(), name="query-list"),
+    path("data-locks/", lock_api.DataLockList.as_view(), name="data-lock-list"),
+    path("data-locks/<int:pk>/unlock/", lock_api.DataUnlock.as_view(), name="data-unlock"),
     path(
         f"{P}source-verification/",
         monitoring_api.ParticipantSourceVerification.as_view(),

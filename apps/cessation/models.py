@@ -16,7 +16,7 @@ from apps.clinical.protocol import (
     SessionType,
 )
 from apps.core.models import PublicModel, TimeStampedModel
-from apps.core.triggers import not_before_screening
+from apps.core.triggers import not_before_screening, refused_while_locked
 
 
 @pghistory.track()
@@ -79,7 +79,11 @@ class CessationSession(PublicModel):
                 name="one_attended_session_per_number",
             ),
         ]
-        triggers = [not_before_screening("session_date"), not_before_screening("quit_date_set")]
+        triggers = [
+            refused_while_locked("participant"),
+            not_before_screening("session_date"),
+            not_before_screening("quit_date_set"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} session {self.number} ({self.session_date})"
@@ -94,6 +98,7 @@ class PharmacotherapyRecord(TimeStampedModel):
     action = models.CharField(max_length=20, choices=ProductAction.choices)
 
     class Meta:
+        triggers = [refused_while_locked("session")]
         constraints = [
             models.UniqueConstraint(fields=["session", "product"], name="one_record_per_product")
         ]

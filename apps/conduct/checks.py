@@ -24,7 +24,7 @@ from apps.conduct.models import (
 )
 from apps.outcomes.models import GAD7Response, PHQ9Response, SmokingStatusReport
 from apps.patients.models import Participant
-from apps.sites.selectors import get_pilot
+from apps.sites.selectors import get_pilot, without_locked_sites
 
 BATCH = 500
 MEASURES = (
@@ -36,7 +36,10 @@ MEASURES = (
 
 def check_participants(participant_ids: Iterable[int] | None = None) -> int:
     """Run every check for these participants (None: everyone consented); deviations raised."""
-    participants = Participant.objects.filter(consented_on__isnull=False).order_by("pk")
+    # A site locked for analysis is not checked: nothing may be raised on it until it unlocks.
+    participants = without_locked_sites(
+        Participant.objects.filter(consented_on__isnull=False), "site"
+    ).order_by("pk")
     if participant_ids is not None:
         participants = participants.filter(pk__in=list(participant_ids))
     raised = 0

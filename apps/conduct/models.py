@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.models import PublicModel
+from apps.core.triggers import refused_while_locked
 
 
 class DeviationCategory(models.TextChoices):
@@ -56,6 +57,7 @@ class ProtocolDeviation(PublicModel):
     )
 
     class Meta:
+        triggers = [refused_while_locked("participant")]
         ordering = ["-occurred_on", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -125,6 +127,7 @@ class DataQuery(PublicModel):
     rule_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        triggers = [refused_while_locked("participant")]
         ordering = ["-raised_at", "-id"]
         verbose_name_plural = "data queries"
         constraints = [
@@ -161,9 +164,10 @@ class DataQueryStep(models.Model):
     class Meta:
         ordering = ["at", "id"]
         triggers = [
+            refused_while_locked("query"),
             pgtrigger.Protect(
                 name="query_step_is_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,14 +23,17 @@ from apps.outcomes.models import (
     Timepoint,
 )
 from apps.patients.models import Participant
-from apps.sites.selectors import get_pilot
+from apps.sites.selectors import get_pilot, without_locked_sites
 
 
 def raise_automatic_queries(participant_ids: Iterable[int] | None = None) -> int:
     """Run the pilot's data-quality rules for these participants (None: everyone consented)."""
     pilot = get_pilot()
     active = data_quality.active_rules(pilot.data_quality_rules)
-    participants = Participant.objects.filter(consented_on__isnull=False).order_by("pk")
+    # A site locked for analysis is not checked: nothing may be raised on it until it unlocks.
+    participants = without_locked_sites(
+        Participant.objects.filter(consented_on__isnull=False), "site"
+    ).order_by("pk")
     if participant_ids is not None:
         participants = participants.filter(pk__in=list(participant_ids))
     raised = 0

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from apps.core.errors import DomainError, broken_constraint
+from apps.core.lock_errors import LOCKED_MESSAGE, is_locked_refusal
 
 
 class ErrorItemSerializer(serializers.Serializer):
@@ -101,6 +102,9 @@ def api_exception_handler(exc, context) -> Response | None:
         return Response({"errors": [error(None, "too_large", message)]}, status=413)
     elif isinstance(exc, TooManyFieldsSent):
         return Response({"errors": [error(None, "too_many_fields", str(exc))]}, status=400)
+    elif is_locked_refusal(exc):
+        set_rollback()
+        return Response({"errors": [error(None, "locked", LOCKED_MESSAGE)]}, status=423)
     elif isinstance(exc, IntegrityError | DataError):
         # The database holds the trial's invariants too; a write that breaks one is bad input.
         set_rollback()

@@ -31,6 +31,9 @@ SERIOUS_ADVERSE_EVENT_ROLES = ALL_SITES_ROLES | {Role.SITE_LEAD}
 QUERY_RAISER_ROLES = frozenset({Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.MONITOR})
 # Source data verification is the monitor's independent check: nobody who enters data verifies it.
 SOURCE_VERIFIER_ROLES = frozenset({Role.MONITOR})
+# A trial manager freezes the data for analysis; lifting it needs a second person, a data manager.
+DATA_LOCK_ROLES = frozenset({Role.TRIAL_MANAGER})
+DATA_UNLOCK_ROLES = frozenset({Role.DATA_MANAGER})
 
 
 def sees_all_sites(user) -> bool:
@@ -81,6 +84,16 @@ def can_raise_queries(user) -> bool:
 def can_verify_source(user) -> bool:
     """Whether the user may mark a participant's records verified against the source."""
     return bool(user.is_authenticated and user.role in SOURCE_VERIFIER_ROLES)
+
+
+def can_lock_data(user) -> bool:
+    """Whether the user may lock the pilot or a site for analysis."""
+    return bool(user.is_authenticated and user.role in DATA_LOCK_ROLES)
+
+
+def can_unlock_data(user) -> bool:
+    """Whether the user may lift a lock."""
+    return bool(user.is_authenticated and user.role in DATA_UNLOCK_ROLES)
 
 
 def starts_on_dashboard(user) -> bool:

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.core.models import PublicModel
+from apps.core.triggers import refused_while_locked
 
 
 class CorrectionReason(models.TextChoices):
@@ -63,9 +64,10 @@ class Correction(PublicModel):
             ),
         ]
         triggers = [
+            refused_while_locked("participant"),
             pgtrigger.Protect(
                 name="correction_is_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            )
+            ),
         ]
 
     def __str__(self) -> str:

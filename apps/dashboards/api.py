@@ -156,6 +156,6 @@ class ExportDownload(APIView):
         return FileResponse(
             handle,
             as_attachment=True,
-            filename=f"quitpilot-{job.dataset}-{job.created_at:%Y%m%d-%H%M}.{job.file_format}",
+            filename=export_jobs.download_filename(job),
             content_type=DOWNLOAD_TYPES[job.file_format],
         )

@@ -15,6 +15,7 @@ from apps.core.models import AccessKind
 from apps.core.queue import enqueue_on_commit
 from apps.core.roles import can_export
 from apps.dashboards.models import ExportDataset, ExportFormat, ExportJob, ExportStatus
+from apps.sites.selectors import current_lock_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ def build_export(job_id: int) -> ExportJob:
     # The last writes only land while the job is still running: a build that another worker
     # took over and finished must not be marked failed (or its file lost to the retention rule).
     running = ExportJob.objects.filter(id=job.id, status=ExportStatus.RUNNING)
+    # Read before the rows: a lock taken during the build must not be claimed for its file.
+    stamp = current_lock_stamp()
     try:
         path, rows = exports.write_export(job, progress=progress)
     except Exception as exc:
@@ -82,6 +85,7 @@ def build_export(job_id: int) -> ExportJob:
         status=ExportStatus.READY,
         progress=100,
         row_count=rows,
+        data_lock=stamp,
         file_path=str(path),
         finished_at=timezone.now(),
         updated_at=timezone.now(),
@@ -181,3 +185,9 @@ def record_export_download(*, job: ExportJob, by, via: str) -> ExportJob:
     ):
         job.downloaded_at = entry.at
     return job
+
+
+def download_filename(job: ExportJob) -> str:
+    """The downloaded file's name: what, when, and "locked" when built under a database lock."""
+    locked = "-locked" if job.data_lock else ""
+    return f"quitpilot-{job.dataset}-{job.created_at:%Y%m%d-%H%M}{locked}.{job.file_format}"

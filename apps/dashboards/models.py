@@ -110,6 +110,10 @@ class ExportJob(PublicModel):
         null=True, blank=True, help_text="When the file was deleted under the retention rule."
     )
     error = models.TextField(blank=True)
+    data_lock = models.TextField(
+        blank=True,
+        help_text="The database locks holding when the file was built; empty: nothing was locked.",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -222,6 +222,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
             "finished_at",
             "downloaded_at",
             "file_deleted_at",
+            "data_lock",
             "download_ready",
         ]
         read_only_fields = fields

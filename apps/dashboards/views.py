@@ -464,7 +464,7 @@ def export_download(request, public_id):
             return HttpResponseGone(exc.message, content_type="text/plain; charset=utf-8")
         raise Http404(exc.message) from exc
     export_jobs.record_export_download(job=job, by=request.user, via=request.path)
-    filename = f"quitpilot-{job.dataset}-{job.created_at:%Y%m%d-%H%M}.{job.file_format}"
+    filename = export_jobs.download_filename(job)
     return FileResponse(handle, as_attachment=True, filename=filename)
 
 

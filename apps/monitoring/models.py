@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.clinical.source_verification import AREA_LABELS, Area
+from apps.core.triggers import refused_while_locked
 
 
 class SourceVerification(models.Model):
@@ -34,10 +35,11 @@ class SourceVerification(models.Model):
             )
         ]
         triggers = [
+            refused_while_locked("participant"),
             pgtrigger.Protect(
                 name="source_verification_is_append_only",
                 operation=pgtrigger.Update | pgtrigger.Delete,
-            )
+            ),
         ]
 
     def __str__(self) -> str:

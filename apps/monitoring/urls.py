@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.monitoring import views
+from apps.monitoring import lock_views, views
 
 urlpatterns = [
     path(
@@ -10,4 +10,6 @@ urlpatterns = [
         views.verify_area,
         name="source-verify",
     ),
+    path("data-lock/", lock_views.data_lock, name="data-lock"),
+    path("data-lock/<int:pk>/unlock/", lock_views.data_unlock, name="data-unlock"),
 ]

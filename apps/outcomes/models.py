@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from apps.clinical.choices import Timepoint
 from apps.clinical.scoring import PHQ9_DIFFICULTY_CHOICES
 from apps.core.models import PublicModel, TimeStampedModel
-from apps.core.triggers import not_before_screening
+from apps.core.triggers import not_before_screening, refused_while_locked
 
 
 class Source(models.TextChoices):
@@ -104,7 +104,7 @@ class PHQ9Response(Measure):
                 condition=Q(difficulty__isnull=True) | Q(difficulty__gte=0, difficulty__lte=3),
             ),
         ]
-        triggers = [not_before_screening("completed_on")]
+        triggers = [refused_while_locked("participant"), not_before_screening("completed_on")]
 
     @property
     def items(self) -> list[int]:
@@ -139,7 +139,7 @@ class GAD7Response(Measure):
                 name="gad7_severity_valid", condition=Q(severity__in=GAD7_SEVERITIES)
             ),
         ]
-        triggers = [not_before_screening("completed_on")]
+        triggers = [refused_while_locked("participant"), not_before_screening("completed_on")]
 
     @property
     def items(self) -> list[int]:
@@ -194,7 +194,7 @@ class SmokingStatusReport(Measure):
                 | Q(cigarettes_since_day_14=0),
             ),
         ]
-        triggers = [not_before_screening("completed_on")]
+        triggers = [refused_while_locked("participant"), not_before_screening("completed_on")]
 
 
 @pghistory.track()
@@ -229,7 +229,7 @@ class COReading(PublicModel):
                 name="co_ppm_0_to_100", condition=Q(ppm__gte=0) & Q(ppm__lte=100)
             ),
         ]
-        triggers = [not_before_screening("taken_at")]
+        triggers = [refused_while_locked("participant"), not_before_screening("taken_at")]
 
 
 @pghistory.track()
@@ -274,6 +274,7 @@ class SafetyAlert(PublicModel):
     notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        triggers = [refused_while_locked("participant")]
         ordering = ["-raised_at"]
         indexes = [models.Index(fields=["acknowledged_at"])]
         constraints = [
@@ -363,6 +364,7 @@ class AlertEscalation(TimeStampedModel):
     recipients = models.TextField(blank=True, help_text="Who was emailed, comma-separated.")
 
     class Meta:
+        triggers = [refused_while_locked("alert")]
         ordering = ["due_at"]
         indexes = [models.Index(fields=["status", "due_at"])]
         constraints = [

@@ -12,6 +12,7 @@ from apps.clinical.choices import Arm, ExitReason
 from apps.clinical.status import Status
 from apps.core.encryption import EncryptedTextField
 from apps.core.models import PublicModel, TimeStampedModel
+from apps.core.triggers import refused_while_locked
 
 
 class ScreeningOutcome(models.TextChoices):
@@ -81,6 +82,7 @@ class ScreeningRecord(PublicModel):
     reason_detail = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        triggers = [refused_while_locked("site")]
         ordering = ["-screened_on", "-id"]
         indexes = [models.Index(fields=["site", "outcome"])]
         constraints = [
@@ -141,6 +143,7 @@ class Participant(PublicModel):
     exit_reason_detail = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        triggers = [refused_while_locked("site")]
         ordering = ["trial_id"]
         indexes = [models.Index(fields=["site", "status"])]
         constraints = [
@@ -200,6 +203,7 @@ class Baseline(TimeStampedModel):
     year_of_birth = models.PositiveSmallIntegerField()
 
     class Meta:
+        triggers = [refused_while_locked("participant")]
         constraints = [
             models.CheckConstraint(
                 name="baseline_cigarettes_plausible",
@@ -274,6 +278,7 @@ class RandomisationBlock(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        triggers = [refused_while_locked("site")]
         constraints = [
             models.UniqueConstraint(
                 fields=["site", "sequence"], name="one_block_per_site_sequence"
@@ -316,9 +321,10 @@ class Allocation(models.Model):
             models.CheckConstraint(name="allocation_arm_valid", condition=Q(arm__in=Arm.values)),
         ]
         triggers = [
+            refused_while_locked("participant"),
             pgtrigger.Protect(
                 name="allocation_is_immutable", operation=pgtrigger.Update | pgtrigger.Delete
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -61,6 +61,7 @@ from apps.reminders.attempts import (
 )
 from apps.reminders.channels import OutgoingMessage
 from apps.reminders.models import Reminder, ReminderChannel, ReminderStatus
+from apps.sites.selectors import without_locked_sites
 
 __all__ = [
     "ALREADY_SENT",
@@ -122,8 +123,10 @@ def claim_due_reminders(*, now: datetime | None = None, limit: int | None = None
     token = uuid.uuid4()
     with transaction.atomic():
         # Two queries, each served by its own index, rather than one OR that scans the table.
+        # A site locked for analysis sends nothing: its rows wait, unclaimed, for an unlock.
+        sendable = without_locked_sites(Reminder.objects.all(), "participant__site")
         abandoned = list(
-            Reminder.objects.select_for_update(skip_locked=True)
+            sendable.select_for_update(skip_locked=True)
             .filter(status__in=HELD, lease_expires_at__lt=now)
             .order_by("lease_expires_at", "id")
             .values_list("id", flat=True)[:limit]
@@ -131,7 +134,7 @@ def claim_due_reminders(*, now: datetime | None = None, limit: int | None = None
         due = []
         if len(abandoned) < limit:
             due = list(
-                Reminder.objects.select_for_update(skip_locked=True)
+                sendable.select_for_update(skip_locked=True)
                 .filter(status=ReminderStatus.PENDING, due_at__lte=now)
                 .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
                 .order_by("due_at", "id")

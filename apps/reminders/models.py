@@ -7,6 +7,7 @@ from django.db.models import F, Q
 
 from apps.clinical import schedule
 from apps.core.models import PublicModel, TimeStampedModel
+from apps.core.triggers import refused_while_locked
 
 
 class FollowUpTimepoint(models.TextChoices):
@@ -38,6 +39,7 @@ class FollowUp(PublicModel):
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        triggers = [refused_while_locked("participant")]
         ordering = ["participant", "due_on"]
         indexes = [models.Index(fields=["status", "opens_on"])]
         constraints = [
@@ -198,6 +200,7 @@ class Reminder(TimeStampedModel):
     )
 
     class Meta:
+        triggers = [refused_while_locked("participant")]
         ordering = ["due_at"]
         indexes = [
             models.Index(
@@ -282,6 +285,7 @@ class QuestionnaireLink(TimeStampedModel):
     draft_answers = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        triggers = [refused_while_locked("participant")]
         # The table keeps the name it had when the model lived in the outcomes app.
         db_table = "outcomes_questionnairelink"
         constraints = [

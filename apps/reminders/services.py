@@ -19,6 +19,7 @@ from apps.reminders.models import (
     ReminderKind,
     ReminderStatus,
 )
+from apps.sites.selectors import without_locked_sites
 
 logger = logging.getLogger(__name__)
 
@@ -218,14 +219,16 @@ def refresh_follow_up_statuses(*, today: date | None = None) -> int:
     """Open windows that have opened and mark missed those that closed; returns rows changed."""
     today = today or timezone.localdate()
     still_to_do = [FollowUpStatus.SCHEDULED, FollowUpStatus.OPEN]
-    changed = FollowUp.objects.filter(
+    # A site locked for analysis is frozen as it stands: its follow-ups wait for an unlock.
+    follow_ups = without_locked_sites(FollowUp.objects.all(), "participant__site")
+    changed = follow_ups.filter(
         status=FollowUpStatus.SCHEDULED, opens_on__lte=today, closes_on__gte=today
     ).update(status=FollowUpStatus.OPEN, updated_at=timezone.now())
     with transaction.atomic():
         # Lock the closed windows first; a row being completed (or moved) right now is skipped
         # and looked at again on the next run, so a completed follow-up is never marked missed.
         missed_ids = list(
-            FollowUp.objects.select_for_update(skip_locked=True)
+            follow_ups.select_for_update(skip_locked=True)
             .filter(status__in=still_to_do, closes_on__lt=today)
             .values_list("id", flat=True)
         )

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from apps.core.models import PublicModel
+from apps.core.triggers import refused_while_locked
 
 
 class Severity(models.TextChoices):
@@ -77,6 +78,7 @@ class AdverseEvent(PublicModel):
     )
 
     class Meta:
+        triggers = [refused_while_locked("participant")]
         ordering = ["-onset_on", "-id"]
         constraints = [
             models.CheckConstraint(

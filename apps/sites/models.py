@@ -1,11 +1,14 @@
 """Sites (Talking Therapies services) and the pilot's own configuration."""
 
 import pghistory
+import pgtrigger
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from apps.clinical import source_verification
 from apps.clinical.protocol import (
@@ -153,3 +156,61 @@ class Pilot(TimeStampedModel):
             )
             message = f"Each BCT can be expected only once per session type ({listed})."
             raise ValidationError({"expected_bcts": message})
+
+
+@pghistory.track()
+class DataLock(TimeStampedModel):
+    """The pilot (no site) or one site frozen for analysis: while it holds, the database refuses
+    every write to the participants' records (apps/core/triggers.py, refused_while_locked)."""
+
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="data_locks"
+    )
+    reason = models.TextField()
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    locked_at = models.DateTimeField(default=timezone.now)
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unlocked_at = models.DateTimeField(null=True, blank=True)
+    unlock_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-locked_at", "-id"]
+        constraints = [
+            # One active lock per scope; NULLS NOT DISTINCT makes that one for the pilot too.
+            models.UniqueConstraint(
+                fields=["site"],
+                condition=Q(unlocked_at__isnull=True),
+                nulls_distinct=False,
+                name="one_active_data_lock_per_scope",
+            ),
+            models.CheckConstraint(
+                name="data_lock_unlock_is_complete",
+                condition=Q(unlocked_at__isnull=True, unlocked_by__isnull=True, unlock_reason="")
+                | (Q(unlocked_at__isnull=False, unlocked_by__isnull=False) & ~Q(unlock_reason="")),
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="data_lock_is_never_deleted", operation=pgtrigger.Delete),
+            pgtrigger.Protect(
+                name="data_lock_lifted_once",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__unlocked_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_label} locked {self.locked_at:%Y-%m-%d}"
+
+    @property
+    def scope_label(self) -> str:
+        """What the lock freezes, as people say it."""
+        return "The whole pilot" if self.site_id is None else f"Site {self.site}"
+
+    @property
+    def is_active(self) -> bool:
+        """Whether it still holds."""
+        return self.unlocked_at is None

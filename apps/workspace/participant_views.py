@@ -21,7 +21,7 @@ from apps.corrections.selectors import corrected_record_ids
 from apps.monitoring import selectors as sdv_selectors
 from apps.patients import overview, participant_page
 from apps.patients.access import participant_for_view
-from apps.sites.selectors import get_pilot
+from apps.sites.selectors import active_locks, get_pilot
 from apps.workspace import selectors as workspace_selectors
 
 
@@ -105,6 +105,7 @@ def participant_detail(request, public_id):
                 participant, configured_areas(pilot.source_verification_areas)
             ),
             "can_verify_source": can_verify_source(user),
+            "data_locks": active_locks(),
             # The chart's CO points are the readings in order: the table links each to its record.
             "co_rows": list(zip(charts["co"], data["co_readings"], strict=True)),
             "corrected": corrected_record_ids(data["corrections"]),

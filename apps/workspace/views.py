@@ -30,7 +30,7 @@ from apps.patients.access import participant_for_view, require_clinical_write
 from apps.patients.forms import BaselineForm, ConsentForm, ExitForm, ScreeningForm
 from apps.patients.measure_fields import questionnaire_groups
 from apps.patients.models import Participant, ScreeningOutcome
-from apps.sites.selectors import get_pilot, sites_visible_to
+from apps.sites.selectors import active_locks, get_pilot, sites_visible_to
 from apps.workspace import selectors as workspace_selectors
 from apps.workspace.participant_views import pending_follow_ups, trial_end_of
 
@@ -89,6 +89,7 @@ def caseload(request):
             "page": page,
             "alerts": alerts,
             "data_queries": data_queries,
+            "data_locks": active_locks(),
             "scope": scope,
             "search": search,
             "status": status,

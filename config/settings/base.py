@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "apps.accounts.otp_middleware.SecondFactorMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.core.lock_errors.LockedRefusalMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

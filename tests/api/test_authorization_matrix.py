@@ -34,6 +34,7 @@ from apps.patients.models import (
     ScreeningRecord,
 )
 from apps.reminders.models import FollowUp, QuestionnaireLink, Reminder
+from apps.sites.models import DataLock
 from apps.sites.selectors import get_pilot
 from tests.factories import make_participant
 
@@ -59,6 +60,7 @@ WATCHED = (
     MetricSnapshot,
     ExportJob,
     SourceVerification,
+    DataLock,
 )
 
 
@@ -306,6 +308,15 @@ CASES = {
     "source verification: verify": lambda w: Case(
         "post", p(w, "active", "source-verification/"), MONITOR_ONLY, {"area": "consent"}
     ),
+    "data locks: list": lambda w: Case(
+        "get", "/api/v1/data-locks/", {**MANAGERS, "trial_manager": 0}
+    ),
+    "data locks: lock": lambda w: Case(
+        "post",
+        "/api/v1/data-locks/",
+        MANAGERS,
+        {"site": "LDS", "reason": "Interim analysis, SAP v1."},
+    ),
     "gad7: list": lambda w: Case("get", p(w, "active", "gad7/"), READ_SITE_A),
     "gad7: record": lambda w: Case(
         "post", p(w, "active", "gad7/"), CLINICAL, {"items": [1] * 7, "completed_on": str(TODAY)}
@@ -369,6 +380,7 @@ CASES = {
 }
 ACCEPTED = {"metrics: refresh", "exports: request"}
 CREATED = {
+    "data locks: lock",
     "screenings: create",
     "participant sessions: record",
     "phq9: record",

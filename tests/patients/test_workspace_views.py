@@ -29,8 +29,9 @@ TODAY = timezone.localdate
 # messages, alerts, adverse events, protocol deviations, corrections, data queries, the pilot,
 # contact details, and the access-log row for showing those contact details. The outcomes come
 # from these rows: reading the records again cost seven more. Source data verification reads
-# three: every verifiable record (one UNION ALL), their last corrections and verifications.
-PARTICIPANT_PAGE_QUERIES = 22
+# three: every verifiable record (one UNION ALL), their last corrections and verifications; the
+# data lock banner one.
+PARTICIPANT_PAGE_QUERIES = 23
 
 
 def criteria_post(**answers) -> dict:
@@ -180,8 +181,8 @@ def test_caseload_costs_the_same_queries_at_any_size(
     client.force_login(pwp_a)
     client.get(reverse("caseload"))  # stores the session's start
     # the session, the signed-in user, count, pilot, rows, follow-ups, alerts, who was told of
-    # them, phone tasks, data queries waiting
-    with django_assert_num_queries(10):
+    # them, phone tasks, data queries waiting, data locks holding (the banner)
+    with django_assert_num_queries(11):
         response = client.get(reverse("caseload") + "?scope=site")
     assert len(response.context["entries"]) == size
     assert len(response.context["alerts"]) == (size + 1) // 2
