@@ -503,12 +503,15 @@ TEST_WORKERS = 2  # the machine has 2 cores; each worker has its own database an
 
 
 def with_test_workers(pytest_args: list[str]) -> list[str]:
-    """The pytest arguments with `-n 2` (pytest-xdist) unless they choose the workers already."""
+    """The pytest arguments with `-n 2 --dist loadfile` unless they choose the workers already.
+
+    loadfile runs each test module on one worker, so a module's fixtures (the demo seed, about
+    20 s) are built once a run instead of once on each worker that got some of its tests."""
     chosen = any(
         a == "-n" or a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist"
         for a in pytest_args
     )
-    return pytest_args if chosen else ["-n", str(TEST_WORKERS), *pytest_args]
+    return pytest_args if chosen else ["-n", str(TEST_WORKERS), "--dist", "loadfile", *pytest_args]
 
 
 def cmd_test(args: argparse.Namespace) -> int:
