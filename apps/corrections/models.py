@@ -28,6 +28,7 @@ class RecordType(models.TextChoices):
     GAD7 = "gad7", "GAD-7"
     CO_READING = "co_reading", "CO reading"
     SESSION = "session", "Cessation session"
+    BASELINE = "baseline", "Baseline"
     PARTICIPANT = "participant", "Participant"
 
 

@@ -1,10 +1,13 @@
-"""The consent correction form: the consent form's fields as recorded, and why they change."""
+"""The consent and baseline correction forms: the recorded fields, and why they change."""
 
+import copy
+
+from django import forms
 from django.utils import timezone
 
 from apps.corrections.forms import CorrectionReasonMixin
-from apps.journey.corrections import consent_correction_errors
-from apps.patients.forms import ConsentForm
+from apps.journey.corrections import baseline_correction_errors, consent_correction_errors
+from apps.patients.forms import BaselineForm, ConsentForm, DomainErrorFormMixin
 
 
 class ConsentCorrectionForm(CorrectionReasonMixin, ConsentForm):
@@ -28,6 +31,43 @@ class ConsentCorrectionForm(CorrectionReasonMixin, ConsentForm):
             cleaned.get("consent_form_version") or "",
             timezone.localdate(),
         ):
+            if error.field not in self.errors:
+                self.add_error(error.field, error.message)
+        return cleaned
+
+
+BASELINE_FIELDS = (
+    "recorded_on",
+    "cigarettes_per_day",
+    "minutes_to_first_cigarette",
+    "year_of_birth",
+    "sex",
+)
+
+
+class BaselineCorrectionForm(CorrectionReasonMixin, DomainErrorFormMixin, forms.Form):
+    """Correct the smoking baseline (the baseline form's own fields and limits), with a reason;
+    contact details change on their own page and measures through their corrections."""
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        baseline = participant.baseline
+        for name in BASELINE_FIELDS:
+            self.fields[name] = copy.deepcopy(BaselineForm.base_fields[name])
+            self.fields[name].required = False
+            self.fields[name].initial = getattr(baseline, name)
+        self.add_reason_fields()
+
+    def values(self) -> dict:
+        """The corrected baseline as the service takes it."""
+        return {name: self.cleaned_data.get(name) for name in BASELINE_FIELDS}
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_reason_fields(cleaned)
+        # The service's rules too (dates, age, HSI), so every error shows in the first round.
+        for error in baseline_correction_errors(self.participant, self.values()):
             if error.field not in self.errors:
                 self.add_error(error.field, error.message)
         return cleaned

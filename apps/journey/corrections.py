@@ -1,4 +1,4 @@
-"""Correcting a participant's consent, with a reason (the correction log keeps the old values).
+"""Correcting a participant's consent or baseline, with a reason (the log keeps the old values).
 
 The conduct checks look again once the correction commits: a form version corrected to a
 superseded one is a deviation like any other.
@@ -9,12 +9,15 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from apps.clinical.hsi import heaviness_of_smoking_index
+from apps.clinical.scoring import ScoringError
 from apps.core.errors import DomainError, raise_all
 from apps.core.queue import enqueue_once_on_commit
 from apps.corrections.models import RecordType
 from apps.corrections.rules import Reason, field_changes
 from apps.corrections.services import log_corrections, reason_errors_of
-from apps.patients.models import Participant
+from apps.patients.baseline_rules import baseline_errors
+from apps.patients.models import Baseline, Participant, Sex
 from apps.sites.selectors import get_pilot
 
 CONSENT_LABELS = {"consented_on": "Date consent given", "consent_form_version": "Form version"}
@@ -83,3 +86,72 @@ def correct_consent(
     participant.save(update_fields=["consented_on", "consent_form_version", "updated_at"])
     enqueue_once_on_commit("apps.conduct.tasks.check_participant", participant.pk)
     return participant
+
+
+BASELINE_LABELS = {
+    "recorded_on": "Date of baseline",
+    "cigarettes_per_day": "Cigarettes per day",
+    "minutes_to_first_cigarette": "Minutes to first cigarette",
+    "sex": "Sex",
+    "year_of_birth": "Year of birth",
+    "hsi_score": "Heaviness of Smoking Index",
+}
+
+
+def baseline_correction_errors(participant: Participant, values: dict) -> list[DomainError]:
+    """Every rule the corrected baseline would break, with the field it names."""
+    errors = baseline_errors(
+        recorded_on=values.get("recorded_on"),
+        year_of_birth=values.get("year_of_birth"),
+        consented_on=participant.consented_on,
+    )
+    recorded_on = values.get("recorded_on")
+    if recorded_on is not None and recorded_on > timezone.localdate():
+        errors.append(DomainError("Date of baseline cannot be in the future.", field="recorded_on"))
+    for name in BASELINE_LABELS:
+        if name != "hsi_score" and values.get(name) in (None, ""):
+            errors.append(DomainError(f"Enter the {BASELINE_LABELS[name].lower()}.", field=name))
+    if values.get("sex") and values["sex"] not in Sex.values:
+        errors.append(DomainError("Choose one of the listed answers for sex.", field="sex"))
+    cigarettes, minutes = values.get("cigarettes_per_day"), values.get("minutes_to_first_cigarette")
+    if cigarettes is not None and cigarettes < 1:
+        errors.append(
+            DomainError("Cigarettes per day must be at least 1.", field="cigarettes_per_day")
+        )
+    elif cigarettes is not None and minutes is not None:
+        try:
+            heaviness_of_smoking_index(minutes, cigarettes)
+        except ScoringError as exc:
+            errors.append(DomainError(str(exc), field="minutes_to_first_cigarette"))
+    return errors
+
+
+@transaction.atomic
+def correct_baseline(*, participant: Participant, by, reason: Reason, **values) -> Baseline:
+    """Correct the recorded smoking baseline; the HSI is rescored; nothing changes without a
+    reason. `values`: recorded_on, cigarettes_per_day, minutes_to_first_cigarette, sex,
+    year_of_birth."""
+    baseline = Baseline.objects.select_for_update().filter(participant=participant).first()
+    if baseline is None:
+        raise DomainError("The baseline has not been recorded yet: record it first.", field=None)
+    raise_all(reason_errors_of(reason) + baseline_correction_errors(participant, values))
+    hsi = heaviness_of_smoking_index(
+        values["minutes_to_first_cigarette"], values["cigarettes_per_day"]
+    )
+    after = {**values, "hsi_score": hsi.score}
+    before = {name: getattr(baseline, name) for name in BASELINE_LABELS}
+    log_corrections(
+        participant=participant,
+        record_type=RecordType.BASELINE,
+        record_id=participant.public_id,
+        record_label="Baseline",
+        changes=field_changes(BASELINE_LABELS, before, after),
+        reason=reason.code,
+        detail=reason.detail,
+        by=by,
+    )
+    for name, value in after.items():
+        setattr(baseline, name, value)
+    baseline.hsi_band = hsi.band
+    baseline.save()
+    return baseline

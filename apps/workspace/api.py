@@ -18,10 +18,10 @@ from apps.core.api_permissions import ClinicalWrite
 from apps.core.roles import can_write_clinical
 from apps.corrections.serializers import CorrectionReasonSerializer
 from apps.journey import services as journey
-from apps.journey.corrections import correct_consent
+from apps.journey.corrections import correct_baseline, correct_consent
 from apps.patients import services
 from apps.patients.api import IDEMPOTENT_ERRORS, ParticipantScoped, participant_detail_response
-from apps.patients.models import ContactDetails, Participant
+from apps.patients.models import ContactDetails, Participant, Sex
 from apps.patients.serializers import (
     BaselineInputSerializer,
     ConsentInputSerializer,
@@ -39,6 +39,16 @@ class ConsentCorrectionSerializer(CorrectionReasonSerializer):
 
     consented_on = serializers.DateField()
     consent_form_version = serializers.CharField(max_length=20)
+
+
+class BaselineCorrectionSerializer(CorrectionReasonSerializer):
+    """The smoking baseline as it should have been recorded, and why (the HSI is rescored)."""
+
+    recorded_on = serializers.DateField()
+    cigarettes_per_day = serializers.IntegerField(min_value=1, max_value=100)
+    minutes_to_first_cigarette = serializers.IntegerField(min_value=0, max_value=1440)
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    year_of_birth = serializers.IntegerField(min_value=1900, max_value=2100)
 
 
 class ParticipantAction(ParticipantScoped, APIView, ABC):
@@ -107,6 +117,21 @@ class BaselineAction(ParticipantAction):
     """Record the smoking baseline and contact details; the HSI is computed by the server."""
 
     input_serializer = BaselineInputSerializer
+
+    @extend_schema(
+        summary="Correct the smoking baseline (with a reason)",
+        request=BaselineCorrectionSerializer,
+        responses={200: ParticipantDetailSerializer},
+    )
+    def patch(self, request, trial_id: str):
+        """Correct the recorded baseline; `reason` is required and the HSI is rescored."""
+        participant = self.get_participant()
+        data = BaselineCorrectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        reason = data.pop_reason(values)
+        correct_baseline(participant=participant, by=request.user, reason=reason, **values)
+        return participant_detail_response(request.user, participant)
 
     def perform(self, participant, values):
         journey.record_baseline(participant=participant, **values)

@@ -1,4 +1,4 @@
-"""Correcting what the participant journey recorded: consent (date and form version)."""
+"""Correcting what the participant journey recorded: consent (date, form version), baseline."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from apps.core.errors import DomainError
-from apps.journey.correction_forms import ConsentCorrectionForm
-from apps.journey.corrections import correct_consent
+from apps.journey.correction_forms import BaselineCorrectionForm, ConsentCorrectionForm
+from apps.journey.corrections import correct_baseline, correct_consent
 from apps.patients.access import participant_for_view
 from apps.sites.selectors import get_pilot
 
@@ -38,4 +38,28 @@ def consent_correct(request, public_id):
             return redirect(f"{detail}#corrections")
     return render(
         request, "corrections/consent_form.html", {"form": form, "participant": participant}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def baseline_correct(request, public_id):
+    """Correct a recorded smoking baseline, with a reason; the HSI is rescored by the service."""
+    participant = participant_for_view(request, public_id, write=True)
+    if getattr(participant, "baseline", None) is None:
+        return redirect("participant-baseline", participant.public_id)
+    form = BaselineCorrectionForm(request.POST or None, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct_baseline(
+                participant=participant, by=request.user, reason=form.reason(), **form.values()
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Baseline corrected for {participant.trial_id}.")
+            detail = reverse("participant-detail", args=[participant.public_id])
+            return redirect(f"{detail}#corrections")
+    return render(
+        request, "corrections/baseline_form.html", {"form": form, "participant": participant}
     )

@@ -17,7 +17,7 @@ from apps.core.roles import (
     can_verify_source,
     can_write_clinical,
 )
-from apps.corrections.selectors import corrected_record_ids
+from apps.corrections.selectors import corrected_parts_of_participant, corrected_record_ids
 from apps.monitoring import selectors as sdv_selectors
 from apps.patients import overview, participant_page
 from apps.patients.access import participant_for_view
@@ -109,6 +109,7 @@ def participant_detail(request, public_id):
             # The chart's CO points are the readings in order: the table links each to its record.
             "co_rows": list(zip(charts["co"], data["co_readings"], strict=True)),
             "corrected": corrected_record_ids(data["corrections"]),
+            "corrected_parts": corrected_parts_of_participant(data["corrections"], participant),
             "timeline": participant_page.timeline(participant, allocation, data),
             "charts": charts,
             "tt": outcomes.talking_therapies if outcomes else None,

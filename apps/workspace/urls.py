@@ -25,6 +25,11 @@ urlpatterns = [
         name="participant-consent-correct",
     ),
     path(
+        "participants/<uuid:public_id>/baseline/correct/",
+        correction_views.baseline_correct,
+        name="participant-baseline-correct",
+    ),
+    path(
         "participants/<uuid:public_id>/baseline/",
         views.participant_baseline,
         name="participant-baseline",

@@ -208,6 +208,9 @@ def participant_baseline(request, public_id):
     """Contact details, smoking baseline (HSI shown at once) and the baseline measures."""
     participant = participant_for_view(request, public_id, write=True)
     if not status_rules.may_record_baseline(participant.status):
+        if getattr(participant, "baseline", None) is not None:
+            # Recorded already: what the user can do now is correct it, with a reason.
+            return redirect("participant-baseline-correct", participant.public_id)
         messages.info(request, "The baseline is recorded after consent and before randomisation.")
         return redirect(_detail(participant))
     from apps.outcomes.models import PHQ9Response, Timepoint

@@ -272,6 +272,19 @@ CASES = {
         {"ppm": 2, "reason": "other", "reason_detail": "Monitor misread."},
     ),
     "queries: list": lambda w: Case("get", "/api/v1/queries/", READ_ALL),
+    "participants: correct baseline": lambda w: Case(
+        "patch",
+        p(w, "active", "baseline/"),
+        CLINICAL,
+        {
+            "recorded_on": str(w["active"].baseline.recorded_on),
+            "cigarettes_per_day": 15,
+            "minutes_to_first_cigarette": 40,
+            "sex": w["active"].baseline.sex,
+            "year_of_birth": w["active"].baseline.year_of_birth,
+            "reason": "source_differs",
+        },
+    ),
     "participants: correct consent": lambda w: Case(
         "patch",
         p(w, "active", "consent/"),

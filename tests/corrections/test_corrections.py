@@ -263,3 +263,98 @@ def test_consent_is_corrected_with_a_reason_and_reopening_consent_goes_there(
     )
     client.force_login(pwp_b)
     assert client.get(correct).status_code == 404
+
+
+def test_a_baseline_correction_rescores_the_hsi_and_logs_each_field(participant_a, pwp_a):
+    from apps.journey.corrections import correct_baseline
+
+    baseline = participant_a.baseline
+    assert (baseline.cigarettes_per_day, baseline.hsi_score) == (20, 3)
+    values = {
+        "recorded_on": baseline.recorded_on,
+        "cigarettes_per_day": 35,
+        "minutes_to_first_cigarette": 3,
+        "sex": baseline.sex,
+        "year_of_birth": baseline.year_of_birth,
+    }
+    corrected = correct_baseline(participant=participant_a, by=pwp_a, reason=TYPO, **values)
+    assert (corrected.hsi_score, corrected.hsi_band) == (6, "high")
+    logged = {c.field: c for c in Correction.objects.filter(record_type="baseline")}
+    assert set(logged) == {"cigarettes_per_day", "minutes_to_first_cigarette", "hsi_score"}
+    assert (logged["hsi_score"].old_value, logged["hsi_score"].new_value) == ("3", "6")
+    assert logged["cigarettes_per_day"].record_label == "Baseline"
+
+
+def test_a_bad_baseline_correction_names_every_field_and_changes_nothing(participant_a, pwp_a):
+    import datetime as dt
+
+    from apps.journey.corrections import correct_baseline
+
+    baseline = participant_a.baseline
+    with pytest.raises(DomainError) as refused:
+        correct_baseline(
+            participant=participant_a,
+            by=pwp_a,
+            reason=Reason("", ""),
+            recorded_on=participant_a.consented_on - dt.timedelta(days=1),
+            cigarettes_per_day=0,
+            minutes_to_first_cigarette=10,
+            sex="unknown",
+            year_of_birth=baseline.recorded_on.year - 10,
+        )
+    fields = {e.field for e in refused.value.errors}
+    assert fields == {"reason", "recorded_on", "cigarettes_per_day", "sex", "year_of_birth"}
+    assert not Correction.objects.exists()
+    baseline.refresh_from_db()
+    assert baseline.cigarettes_per_day == 20
+
+
+def test_the_baseline_page_leads_to_its_correction_after_randomisation(
+    client, participant_a, pwp_a
+):
+    client.force_login(pwp_a)
+    correct = reverse("participant-baseline-correct", args=[participant_a.public_id])
+    assert (
+        client.get(reverse("participant-baseline", args=[participant_a.public_id])).url == correct
+    )
+    baseline = participant_a.baseline
+    form = {
+        "recorded_on": baseline.recorded_on.isoformat(),
+        "cigarettes_per_day": "30",
+        "minutes_to_first_cigarette": str(baseline.minutes_to_first_cigarette),
+        "sex": baseline.sex,
+        "year_of_birth": str(baseline.year_of_birth),
+    }
+    refused = client.post(correct, form)
+    assert set(refused.context["form"].errors) == {"reason"}
+    saved = client.post(correct, {**form, "reason": "source_differs"}, follow=True)
+    page = saved.content.decode()
+    assert "Baseline corrected" in page
+    assert "30 a day" in page
+    baseline.refresh_from_db()
+    assert baseline.cigarettes_per_day == 30
+
+
+def test_the_api_corrects_the_baseline_with_a_reason(participant_a, pwp_a):
+    from rest_framework.test import APIClient
+
+    from apps.accounts.tokens import issue_token
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user=pwp_a).key}")
+    url = f"/api/v1/participants/{participant_a.trial_id}/baseline/"
+    baseline = participant_a.baseline
+    body = {
+        "recorded_on": baseline.recorded_on.isoformat(),
+        "cigarettes_per_day": 12,
+        "minutes_to_first_cigarette": 45,
+        "sex": baseline.sex,
+        "year_of_birth": baseline.year_of_birth,
+    }
+    refused = api.patch(url, body, format="json")
+    assert refused.status_code == 400
+    assert {e["field"] for e in refused.json()["errors"]} == {"reason"}
+    done = api.patch(url, {**body, "reason": "entry_error"}, format="json")
+    assert done.status_code == 200
+    baseline.refresh_from_db()
+    assert (baseline.cigarettes_per_day, baseline.hsi_score) == (12, 2)

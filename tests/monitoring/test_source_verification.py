@@ -186,3 +186,26 @@ def test_others_cannot_mark_and_another_sites_monitor_gets_404(
     client.force_login(UserFactory(email="monitor.b@nhs.test", role="monitor", site=site_b))
     assert client.post(url, {"area": "consent"}).status_code == 404
     assert not SourceVerification.objects.exists()
+
+
+def test_a_corrected_baseline_goes_back_to_unverified(participant_a, pwp_a, monitor_a):
+    from apps.journey.corrections import correct_baseline
+
+    pilot = get_pilot()
+    pilot.source_verification_areas = ["baseline", "consent"]
+    pilot.save()
+    verify_area(participant=participant_a, area="baseline", by=monitor_a)
+    verify_area(participant=participant_a, area="consent", by=monitor_a)
+    baseline = participant_a.baseline
+    correct_baseline(
+        participant=participant_a,
+        by=pwp_a,
+        reason=TYPO,
+        recorded_on=baseline.recorded_on,
+        cigarettes_per_day=25,
+        minutes_to_first_cigarette=baseline.minutes_to_first_cigarette,
+        sex=baseline.sex,
+        year_of_birth=baseline.year_of_birth,
+    )
+    found = statuses(participant_a, (Area.BASELINE, Area.CONSENT))
+    assert found == {Area.BASELINE: Status.CHANGED, Area.CONSENT: Status.VERIFIED}
