@@ -1,5 +1,7 @@
 """Local development: debug on, mail to files, demo logins allowed."""
 
+import copy
+
 from .base import *  # noqa: F403
 from .base import env
 from .secret_key import DEV_SECRET_KEY
@@ -21,7 +23,10 @@ QUESTIONNAIRE_SERVICE_PHONES = env.dict(
     },
 )
 # Logging: a readable line in the terminal (`make run`); LOG_FORMAT=json for the production one.
-LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="console")  # noqa: F405
+# A copy: base.LOGGING is the very dict the other settings modules hold, and importing this module
+# (as a test does) must not turn their logs readable.
+LOGGING = copy.deepcopy(LOGGING)  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="console")
 
 # Contact details encryption: a fixed key, public and so not secret, for development only.
 FIELD_ENCRYPTION_KEYS = env.list(

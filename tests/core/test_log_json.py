@@ -106,3 +106,13 @@ def test_production_logs_json_and_development_a_readable_line():
     assert _logging_of("config.settings.prod")["formatter"] == "json"
     assert _logging_of("config.settings.dev")["formatter"] == "console"
     assert _logging_of("config.settings.dev", LOG_FORMAT="json")["formatter"] == "json"
+
+
+def test_loading_the_dev_settings_leaves_the_running_settings_logging_alone(settings):
+    import importlib
+
+    dev = importlib.import_module("config.settings.dev")
+    importlib.reload(dev)  # run its module body now, whatever was imported before
+    assert dev.LOGGING["handlers"]["console"]["formatter"] in ("console", "json")
+    assert dev.LOGGING is not settings.LOGGING
+    assert settings.LOGGING["handlers"]["console"]["formatter"] == "json"
