@@ -62,6 +62,16 @@ class ParticipantAction(ParticipantScoped, APIView, ABC):
     def perform(self, participant: Participant, values: dict) -> None:
         """Call the service with the validated body."""
 
+    def correct(self, request, serializer_class, correction) -> Response:
+        """A PATCH correcting what the action recorded: the body with its reason, one service."""
+        participant = self.get_participant()
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        reason = data.pop_reason(values)
+        correction(participant=participant, by=request.user, reason=reason, **values)
+        return participant_detail_response(request.user, participant)
+
     def post(self, request, trial_id: str):
         participant = self.get_participant()
 
@@ -103,13 +113,7 @@ class ConsentAction(ParticipantAction):
     )
     def patch(self, request, trial_id: str):
         """Correct the consent date or form version; `reason` is required."""
-        participant = self.get_participant()
-        data = ConsentCorrectionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        reason = data.pop_reason(values)
-        correct_consent(participant=participant, by=request.user, reason=reason, **values)
-        return participant_detail_response(request.user, participant)
+        return self.correct(request, ConsentCorrectionSerializer, correct_consent)
 
 
 @_action_schema("Record or correct the baseline", BaselineInputSerializer)
@@ -125,13 +129,7 @@ class BaselineAction(ParticipantAction):
     )
     def patch(self, request, trial_id: str):
         """Correct the recorded baseline; `reason` is required and the HSI is rescored."""
-        participant = self.get_participant()
-        data = BaselineCorrectionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        reason = data.pop_reason(values)
-        correct_baseline(participant=participant, by=request.user, reason=reason, **values)
-        return participant_detail_response(request.user, participant)
+        return self.correct(request, BaselineCorrectionSerializer, correct_baseline)
 
     def perform(self, participant, values):
         journey.record_baseline(participant=participant, **values)
