@@ -11,7 +11,7 @@ from apps.core.roles import can_lock_data, can_unlock_data, can_view_dashboards
 from apps.monitoring import locks
 from apps.monitoring.lock_forms import LockForm, UnlockForm
 from apps.sites.models import DataLock
-from apps.sites.selectors import sites_visible_to
+from apps.sites.selectors import active_locks, sites_visible_to
 
 
 def _page(request, *, lock_form=None, unlock_form=None, status=200):
@@ -21,7 +21,7 @@ def _page(request, *, lock_form=None, unlock_form=None, status=200):
         "monitoring/data_lock.html",
         {
             "history": history,
-            "active": [lock for lock in history if lock.is_active],
+            "active": active_locks(),
             "lock_form": lock_form or LockForm(sites=sites_visible_to(request.user)),
             "unlock_form": unlock_form or UnlockForm(),
             "can_lock": can_lock_data(request.user),
