@@ -11,6 +11,7 @@ from apps.clinical.questionnaire_content import (
     since_day_14,
 )
 from apps.clinical.smoking_report_rules import SmokingReportAnswers, smoking_report_errors
+from apps.core.forms import DomainErrorFormMixin
 from apps.core.roles import Role
 from apps.patients.baseline_rules import baseline_errors
 from apps.patients.contact import contact_address_error
@@ -47,19 +48,6 @@ def _not_in_future(value, label: str):
     if value and value > timezone.localdate():
         raise forms.ValidationError(f"{label} cannot be in the future.")
     return value
-
-
-class DomainErrorFormMixin:
-    """Puts a service's DomainError next to the field it names (or at the top of the form)."""
-
-    field_aliases: dict[str, str] = {}
-
-    def add_domain_error(self, error) -> None:
-        """Attach each of a DomainError's errors to its field when the form has it, else to the
-        whole form."""
-        for each in error.errors:
-            field = self.field_aliases.get(each.field or "", each.field)
-            self.add_error(field if field in self.fields else None, each.message)
 
 
 class ScreeningForm(DomainErrorFormMixin, forms.Form):

@@ -7,6 +7,7 @@ itself stays in apps.clinical.scoring.
 from django import forms
 
 from apps.clinical import scoring
+from apps.core.forms import DateInput  # noqa: F401 (imported from here)
 
 ANSWERS = [(str(value), f"{value} {label}") for value, label in scoring.ANSWER_CHOICES]
 DIFFICULTY = "phq9_difficulty"
@@ -123,12 +124,3 @@ def co_field(*, required: bool = False) -> forms.IntegerField:
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         help_text="Below 10 ppm verifies abstinence.",
     )
-
-
-class DateInput(forms.DateInput):
-    """A native date picker (ISO value)."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
