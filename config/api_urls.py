@@ -11,6 +11,7 @@ from apps.conduct import api as conduct_api
 from apps.conduct import query_api
 from apps.core.api_docs import SwaggerUIView
 from apps.dashboards import api as dashboards_api
+from apps.delegation import api as delegation_api
 from apps.monitoring import api as monitoring_api
 from apps.monitoring import lock_api
 from apps.outcomes import api as outcomes_api
@@ -77,6 +78,11 @@ urlpatterns = [
     path("queries/", query_api.QueryList.as_view(), name="query-list"),
     path("data-locks/", lock_api.DataLockList.as_view(), name="data-lock-list"),
     path("data-locks/<int:pk>/unlock/", lock_api.DataUnlock.as_view(), name="data-unlock"),
+    path("delegations/", delegation_api.DelegationList.as_view(), name="delegation-list"),
+    path(
+        "delegations/<int:pk>/end/", delegation_api.DelegationEnd.as_view(), name="delegation-end"
+    ),
+    path("training-records/", delegation_api.TrainingList.as_view(), name="training-list"),
     path(
         f"{P}source-verification/",
         monitoring_api.ParticipantSourceVerification.as_view(),

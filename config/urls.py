@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("apps.safety.urls")),
     path("", include("apps.conduct.urls")),
     path("", include("apps.monitoring.urls")),
+    path("", include("apps.delegation.urls")),
     path("", include("apps.dashboards.urls")),
 ]

@@ -6,7 +6,8 @@ import factory
 from django.utils import timezone
 
 from apps.accounts.models import SiteMembership, User
-from apps.core.roles import Role
+from apps.core.roles import DELEGATED_ROLES, Role
+from apps.delegation.models import Delegation, Duty
 from apps.practitioners.models import PractitionerProfile
 from apps.sites.models import Site
 
@@ -42,6 +43,24 @@ class UserFactory(factory.django.DjangoModelFactory):
             SiteMembership.objects.create(user=self, site=extracted)
         if create:
             self.save()
+
+    @factory.post_generation
+    def delegated(self, create, extracted, **kwargs):
+        """Site staff hold every duty at their sites from 2000 (delegated=False: none)."""
+        if create and extracted is not False:
+            delegate_everything(self)
+
+
+def delegate_everything(user, *, sites=None, since: dt.date = dt.date(2000, 1, 1)) -> None:
+    """Put every duty at the sites (default: each of the user's) on the delegation log, for
+    site staff only."""
+    if user.role not in DELEGATED_ROLES:
+        return
+    Delegation.objects.bulk_create(
+        Delegation(user=user, site=site, duty=duty, starts_on=since, authorised_by=user)
+        for site in (user.sites.all() if sites is None else sites)
+        for duty in Duty.values
+    )
 
 
 class PractitionerProfileFactory(factory.django.DjangoModelFactory):

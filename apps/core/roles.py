@@ -34,6 +34,12 @@ SOURCE_VERIFIER_ROLES = frozenset({Role.MONITOR})
 # A trial manager freezes the data for analysis; lifting it needs a second person, a data manager.
 DATA_LOCK_ROLES = frozenset({Role.TRIAL_MANAGER})
 DATA_UNLOCK_ROLES = frozenset({Role.DATA_MANAGER})
+# The site staff on a site's delegation log: what they do for the trial there must be delegated
+# to them. Central staff (trial and data managers, monitors) work under the sponsor, not a site.
+DELEGATED_ROLES = frozenset({Role.PWP, Role.ADVISOR, Role.SITE_LEAD})
+# A site lead delegates duties at their site (as a principal investigator would); a trial
+# manager can for any site.
+DELEGATION_AUTHORISER_ROLES = frozenset({Role.SITE_LEAD, Role.TRIAL_MANAGER})
 
 
 def sees_all_sites(user) -> bool:
@@ -94,6 +100,21 @@ def can_lock_data(user) -> bool:
 def can_unlock_data(user) -> bool:
     """Whether the user may lift a lock."""
     return bool(user.is_authenticated and user.role in DATA_UNLOCK_ROLES)
+
+
+def needs_delegation(user) -> bool:
+    """Whether the user's trial duties must be on a site's delegation log (site staff)."""
+    return bool(user is not None and getattr(user, "role", None) in DELEGATED_ROLES)
+
+
+def can_authorise_delegation(user) -> bool:
+    """Whether the user may delegate duties and record training (site leads, trial managers)."""
+    return bool(user.is_authenticated and user.role in DELEGATION_AUTHORISER_ROLES)
+
+
+def can_view_delegation_log(user) -> bool:
+    """Whether the user may read the delegation and training log (the oversight roles)."""
+    return can_view_dashboards(user)
 
 
 def starts_on_dashboard(user) -> bool:

@@ -21,8 +21,10 @@ from apps.core.access_log import record_contact_view
 from apps.core.errors import DomainError
 from apps.core.roles import (
     Role,
+    can_view_delegation_log,
     can_write_clinical,
 )
+from apps.delegation.selectors import certificates_needing_attention
 from apps.journey import services as journey
 from apps.outcomes import selectors as alert_selectors
 from apps.patients import overview, selectors, services
@@ -90,6 +92,9 @@ def caseload(request):
             "alerts": alerts,
             "data_queries": data_queries,
             "data_locks": active_locks(),
+            "certificates": certificates_needing_attention(user, today),
+            "today": today,
+            "can_open_delegation_log": can_view_delegation_log(user),
             "scope": scope,
             "search": search,
             "status": status,

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.journey",
     "apps.conduct",
     "apps.corrections",
+    "apps.delegation",
     "apps.monitoring",
     "apps.dashboards",
 ]
@@ -355,6 +356,8 @@ SPECTACULAR_SETTINGS = {
         "FollowUpStatusEnum": "apps.reminders.models.FollowUpStatus",
         "AdverseEventSeverityEnum": "apps.safety.models.Severity",
         "AdverseEventOutcomeEnum": "apps.safety.models.Outcome",
+        "DelegatedDutyEnum": "apps.delegation.models.Duty",
+        "TrainingKindEnum": "apps.delegation.models.TrainingKind",
     },
     "PATH_CONVERTER_OVERRIDES": {
         "trial_id": {"type": "string", "pattern": r"^[A-Z]{2,5}-[0-9]{4,}$"},

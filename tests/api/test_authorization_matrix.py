@@ -16,6 +16,7 @@ from apps.conduct.queries import close_query, raise_query
 from apps.core.models import IdempotencyRecord
 from apps.dashboards import export_jobs
 from apps.dashboards.models import ExportJob, MetricSnapshot
+from apps.delegation.models import Delegation
 from apps.journey.services import set_quit_date
 from apps.monitoring.models import SourceVerification
 from apps.outcomes import services as outcome_services
@@ -36,7 +37,7 @@ from apps.patients.models import (
 from apps.reminders.models import FollowUp, QuestionnaireLink, Reminder
 from apps.sites.models import DataLock
 from apps.sites.selectors import get_pilot
-from tests.factories import make_participant
+from tests.factories import UserFactory, make_participant
 
 TODAY = timezone.localdate()
 ROLES = ("anonymous", "pwp_same", "pwp_other", "advisor", "trial_manager")
@@ -116,6 +117,8 @@ def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager, settings, tmp_
         "baselined": make_participant(site=site_a, pwp=pwp_a, stage="baselined"),
         "other_site": make_participant(site=site_b, pwp=pwp_b, stage="randomised"),
         "session": session,
+        "newcomer": UserFactory(email="newcomer@nhs.test", site=site_a, delegated=False),
+        "delegation": Delegation.objects.filter(user=pwp_a, site=site_a).first(),
         "screening": active.screening,
         "follow_up": active.follow_ups.get(timepoint="week4"),
         "alert": SafetyAlert.objects.get(phq9=phq9),
@@ -330,6 +333,35 @@ CASES = {
         MANAGERS,
         {"site": "LDS", "reason": "Interim analysis, SAP v1."},
     ),
+    "delegations: list": lambda w: Case(
+        "get", "/api/v1/delegations/", {**MANAGERS, "trial_manager": 0}
+    ),
+    "delegations: delegate": lambda w: Case(
+        "post",
+        "/api/v1/delegations/",
+        MANAGERS,
+        {
+            "user": "newcomer@nhs.test",
+            "site": w["active"].site.code,
+            "duties": ["screen"],
+            "starts_on": str(TODAY),
+        },  # fmt: skip
+    ),
+    "delegations: end": lambda w: Case(
+        "post",
+        f"/api/v1/delegations/{w['delegation'].pk}/end/",
+        MANAGERS,
+        {"ends_on": str(TODAY)},
+    ),  # fmt: skip
+    "training records: list": lambda w: Case(
+        "get", "/api/v1/training-records/", {**MANAGERS, "trial_manager": 0}
+    ),
+    "training records: record": lambda w: Case(
+        "post",
+        "/api/v1/training-records/",
+        MANAGERS,
+        {"user": "newcomer@nhs.test", "kind": "gcp", "completed_on": str(TODAY)},
+    ),
     "gad7: list": lambda w: Case("get", p(w, "active", "gad7/"), READ_SITE_A),
     "gad7: record": lambda w: Case(
         "post", p(w, "active", "gad7/"), CLINICAL, {"items": [1] * 7, "completed_on": str(TODAY)}
@@ -402,6 +434,8 @@ CREATED = {
     "smoking status: record",
     "co readings: record",
     "invitations: create",
+    "delegations: delegate",
+    "training records: record",
 }
 
 

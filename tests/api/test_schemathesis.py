@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 from apps.accounts.tokens import issue_token
 from apps.cessation.models import CessationSession
 from apps.dashboards import export_jobs, snapshots
+from apps.delegation.models import Delegation
 from apps.journey.services import set_quit_date
 from apps.outcomes import services as outcome_services
 from apps.safety.rules import AdverseEventValues
@@ -45,6 +46,13 @@ CHECKS = [
 ]
 SCHEMA = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+# Called as a trial manager: a PWP would only ever get 403 from these.
+MANAGER_PATHS = (
+    "/api/v1/metrics/",
+    "/api/v1/exports/",
+    "/api/v1/delegations/",
+    "/api/v1/training-records/",
+)
 # Revoking the token mid-run would sign the rest of the run out; test_auth covers it.
 OPERATIONS = [op for op in OPERATIONS if op.label != "DELETE /api/v1/auth/token/"]
 
@@ -106,13 +114,14 @@ def targets(site_a, pwp_a, participant_b, trial_manager, settings, tmp_path):
         },
         "/api/v1/safety-alerts/": {"public_id": str(phq9.safety_alert.public_id)},
         "/api/v1/adverse-events/": {"public_id": str(adverse_event.public_id)},
+        "/api/v1/delegations/": {"pk": Delegation.objects.filter(user=pwp_a).first().pk},
     }
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.label)
 def test_operation_conforms_to_the_schema(operation, wsgi_app, targets):
     path_parameters = targets.get(operation.path.split("{")[0]) if "{" in operation.path else None
-    manager = operation.path.startswith(("/api/v1/metrics/", "/api/v1/exports/"))
+    manager = operation.path.startswith(MANAGER_PATHS)
     headers = {"Authorization": f"Token {targets['manager_token' if manager else 'token']}"}
     modes = [GenerationMode.POSITIVE]
     if operation.body or operation.query:  # something left to make invalid

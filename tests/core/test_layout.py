@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("core",),
     ("clinical", "accounts", "practitioners"),
     ("sites",),
+    ("delegation",),
     ("patients",),
     ("corrections",),
     ("reminders",),

@@ -181,8 +181,9 @@ def test_caseload_costs_the_same_queries_at_any_size(
     client.force_login(pwp_a)
     client.get(reverse("caseload"))  # stores the session's start
     # the session, the signed-in user, count, pilot, rows, follow-ups, alerts, who was told of
-    # them, phone tasks, data queries waiting, data locks holding (the banner)
-    with django_assert_num_queries(11):
+    # them, phone tasks, data queries waiting, data locks holding (the banner), certificates
+    # to renew (the other banner)
+    with django_assert_num_queries(12):
         response = client.get(reverse("caseload") + "?scope=site")
     assert len(response.context["entries"]) == size
     assert len(response.context["alerts"]) == (size + 1) // 2

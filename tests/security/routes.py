@@ -175,9 +175,18 @@ def _simple(param: str, route: Route, world: World, objects: SiteObjects):
         return RECORD_OWNER.get(route.name, lambda o: o.phq9)(objects).public_id
     if param == "pk" and route.name in ("data-unlock", "api:data-unlock"):
         return 0  # no lock: a lock in the world would freeze every other page's writes
+    if param == "pk" and route.name in ("delegation-end", "api:delegation-end"):
+        return _delegation_at(objects.participant.site_id)
     if param == "key":
         return world.csv_key if route.name == "dashboard-csv" else world.criterion_key
     raise KeyError(f"{route.name or route.route}: no value for <{param}>")
+
+
+def _delegation_at(site_id: int) -> int:
+    """A duty delegated at the site (the world's staff hold every duty at theirs)."""
+    from apps.delegation.models import Delegation
+
+    return Delegation.objects.filter(site_id=site_id).values_list("pk", flat=True).first()
 
 
 def _admin_models() -> dict[str, object]:
