@@ -24,6 +24,8 @@ from apps.core.errors import DomainError, broken_constraint, raise_all
 from apps.corrections.models import RecordType
 from apps.corrections.rules import Reason, field_changes
 from apps.corrections.services import log_corrections, reason_errors_of
+from apps.delegation.models import Duty
+from apps.delegation.selectors import check_delegated
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import Source, Timepoint
 
@@ -143,6 +145,13 @@ def record_session(
     raise_all([DomainError(message, field=field) for field, message in problems.items()])
     _validate(data, today)
     check_works_at(practitioner, participant.site, field="practitioner")
+    check_delegated(
+        practitioner,
+        participant.site,
+        Duty.DELIVER_SESSIONS,
+        data.session_date,
+        field="practitioner",
+    )
     attended = data.attendance == Attendance.ATTENDED
     try:
         with transaction.atomic():

@@ -1,8 +1,12 @@
 """Writing the correction log; the owning app applies the correction itself."""
 
+from django.utils import timezone
+
 from apps.core.errors import DomainError
 from apps.corrections import rules
 from apps.corrections.models import Correction, CorrectionReason
+from apps.delegation.models import Duty
+from apps.delegation.selectors import check_delegated
 
 
 def reason_problems(reason: str, detail: str) -> dict[str, str]:
@@ -30,6 +34,7 @@ def log_corrections(
     """Keep one row per changed field; the caller holds the transaction of the correction."""
     if not changes:
         raise DomainError(rules.NOTHING_CHANGED, field=None)
+    check_delegated(by, participant.site, Duty.DATA_ENTRY, timezone.localdate(), field=None)
     return Correction.objects.bulk_create(
         Correction(
             participant=participant,

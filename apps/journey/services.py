@@ -18,6 +18,8 @@ from apps.clinical.hsi import heaviness_of_smoking_index
 from apps.clinical.scoring import ScoringError
 from apps.clinical.status import Status, check_transition, may_record_baseline
 from apps.core.errors import DomainError, raise_all
+from apps.delegation.models import Duty
+from apps.delegation.selectors import check_delegated
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import GAD7Response, PHQ9Response, Source, Timepoint
 from apps.patients.baseline_rules import baseline_errors
@@ -56,9 +58,13 @@ def record_baseline(
     mobile: str = "",
     preferred_channel: str = "email",
     consent_to_contact: bool = True,
+    recorded_by=None,
 ) -> Baseline:
     """Record (or correct) the smoking baseline and the contact details kept apart from it."""
     participant = lock_consented_participant(participant, "The baseline")
+    check_delegated(
+        recorded_by, participant.site, Duty.DATA_ENTRY, recorded_on, field="recorded_by"
+    )
     errors = baseline_errors(
         recorded_on=recorded_on,
         year_of_birth=year_of_birth,
@@ -145,6 +151,7 @@ def randomise_participant(
     pilot = get_pilot()
     target = Status.RANDOMISED if pilot.is_randomised else Status.ENROLLED
     check_transition(participant.status, target)
+    check_delegated(by, site, Duty.RANDOMISE, today, field="allocated_by")
     if not Baseline.objects.filter(participant=participant).exists():
         raise DomainError("Record the baseline before randomising.", field="baseline")
     allocation = None
@@ -251,6 +258,7 @@ def record_baseline_assessment(
         raise DomainError("The baseline questionnaires are already recorded.", field="phq9_items")
     baseline = record_baseline(
         participant=participant,
+        recorded_by=recorded_by,
         recorded_on=recorded_on,
         cigarettes_per_day=cigarettes_per_day,
         minutes_to_first_cigarette=minutes_to_first_cigarette,

@@ -13,6 +13,8 @@ from rest_framework.views import APIView
 from apps.core.api_errors import domain_fields
 from apps.core.api_idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from apps.core.api_permissions import ClinicalWrite
+from apps.delegation.models import Duty
+from apps.delegation.selectors import check_delegated
 from apps.outcomes import services
 from apps.outcomes.filters import MeasureFilter, SafetyAlertFilter
 from apps.outcomes.follow_up_assessment import check_recordable
@@ -99,6 +101,14 @@ class MeasureList(ParticipantScoped, generics.ListCreateAPIView):
             with domain_fields(self.field_names):
                 if follow_up:
                     self.check_follow_up_date(follow_up, values)
+                # A measure sent through the API is data entry for the participant's site.
+                check_delegated(
+                    request.user,
+                    participant.site,
+                    Duty.DATA_ENTRY,
+                    timezone.localdate(),
+                    field=None,
+                )
                 record = self.record(participant, values)
             fresh = self.get_queryset().get(pk=record.pk)
             return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)

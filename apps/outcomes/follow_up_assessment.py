@@ -15,6 +15,8 @@ from django.utils import timezone
 from apps.clinical import scoring
 from apps.clinical.smoking_report_rules import SmokingReportAnswers, smoking_report_errors
 from apps.core.errors import DomainError, raise_all
+from apps.delegation.models import Duty
+from apps.delegation.selectors import check_delegated
 from apps.outcomes import services
 from apps.outcomes.models import (
     COReading,
@@ -152,6 +154,13 @@ def record_follow_up_assessment(
         .get(pk=follow_up.pk)
     )
     _check_follow_up(follow_up, completed_on, today)
+    check_delegated(
+        recorded_by,
+        follow_up.participant.site,
+        Duty.RECORD_FOLLOW_UPS,
+        completed_on,
+        field="recorded_by",
+    )
     errors = []
     if source not in SOURCES:
         errors.append(DomainError("Choose by phone or in person.", field="source"))

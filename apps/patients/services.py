@@ -14,6 +14,8 @@ from apps.accounts.selectors import check_works_at
 from apps.clinical.status import Status, check_transition
 from apps.core.errors import DomainError
 from apps.core.queue import enqueue_once_on_commit
+from apps.delegation.models import Duty
+from apps.delegation.selectors import check_delegated
 from apps.patients.models import (
     ELIGIBILITY_CRITERIA,
     ExclusionReason,
@@ -63,6 +65,7 @@ def screen_person(
 ) -> ScreeningResult:
     """Log a screening; an eligible person who does not decline becomes a participant."""
     check_not_in_future(screened_on, "screened_on", today or timezone.localdate())
+    check_delegated(screened_by, site, Duty.SCREEN, screened_on, field="screened_by")
     missing = [name for name, _ in ELIGIBILITY_CRITERIA if name not in criteria]
     if missing:
         raise DomainError(
@@ -177,6 +180,7 @@ def record_consent(
     check_not_in_future(consented_on, "consented_on", today or timezone.localdate())
     if consented_on < participant.screened_on:
         raise DomainError("Consent date cannot be before the screening date.", field="consented_on")
+    check_delegated(taken_by, participant.site, Duty.CONSENT, consented_on, field="taken_by")
     if consent_form_version not in get_pilot().consent_form_versions:
         raise DomainError(
             "Choose one of the pilot's consent form versions.", field="consent_form_version"

@@ -132,7 +132,7 @@ class BaselineAction(ParticipantAction):
         return self.correct(request, BaselineCorrectionSerializer, correct_baseline)
 
     def perform(self, participant, values):
-        journey.record_baseline(participant=participant, **values)
+        journey.record_baseline(participant=participant, recorded_by=self.request.user, **values)
 
 
 @_action_schema("Randomise (or enrol, in a single-arm pilot)", None)

@@ -15,7 +15,12 @@ from apps.clinical.protocol import Attendance, SessionType
 from apps.dashboards.models import MetricSnapshot, ProgressionCriterion, SnapshotStatus
 from apps.dashboards.services import update_progression_criterion
 from apps.dashboards.snapshots import build_snapshot
-from tests.factories import PractitionerProfileFactory, UserFactory, make_participant
+from tests.factories import (
+    PractitionerProfileFactory,
+    UserFactory,
+    delegate_everything,
+    make_participant,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -322,6 +327,7 @@ def test_workload_counts_only_sessions_at_the_sites_shown(
 ):
     both = UserFactory(email="pwp.both@nhs.test", full_name="Pat Both", site=site_a)
     SiteMembership.objects.create(user=both, site=site_b)
+    delegate_everything(both, sites=[site_b])
     PractitionerProfileFactory(user=both, hours_per_week=5)
     today = timezone.localdate()
     last_week = today - dt.timedelta(days=today.weekday() + 7)  # Monday of last week
