@@ -15,7 +15,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Min, Q
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,8 @@ from apps.clinical.schedule import (
 )
 from apps.core.roles import Role
 from apps.dashboards.models import MetricSnapshot, SnapshotStatus
+from apps.delegation.models import Delegation, Duty, TrainingRecord
+from apps.delegation.rules import Certificate, needing_attention
 from apps.demo.build import (
     DEMO_PASSWORD,
     DEMO_PLANNED_ON,
@@ -599,3 +601,29 @@ def test_the_demo_has_adverse_events_and_serious_ones_on_the_clock(seeded, db):
     assert serious.filter(reported_to_sponsor_at__isnull=False).count() == 1
     assert not events.filter(onset_on__gte=seeded.today).exists()
     assert set(events.values_list("participant__allocation__arm", flat=True)) == {"intervention"}
+
+
+def test_the_demo_delegation_log_covers_every_demo_record_and_one_certificate_is_due(seeded, db):
+    for site in Site.objects.filter(code__in=DEMO_CODES):
+        staff = User.objects.filter(memberships__site=site, role__in=[Role.PWP, Role.SITE_LEAD])
+        for user in staff:
+            held = Delegation.objects.filter(user=user, site=site, ends_on__isnull=True)
+            assert set(held.values_list("duty", flat=True)) == set(Duty.values), (site, user)
+            first_day = held.aggregate(first=Min("starts_on"))["first"]
+            screened = ScreeningRecord.objects.filter(site=site, screened_by=user)
+            assert not screened.filter(screened_on__lt=first_day).exists()
+        assert Delegation.objects.filter(site=site, user__role=Role.ADVISOR).count() == 1
+    for user in User.objects.filter(role__in=[Role.PWP, Role.SITE_LEAD]):
+        if user.sites.filter(code__in=DEMO_CODES).exists():
+            assert TrainingRecord.objects.filter(user=user, kind="gcp").exists(), user
+    due = [
+        (certificate.holder.role, certificate.kind, certificate.expires_on - seeded.today)
+        for certificate in needing_attention(
+            [
+                Certificate(r.user, r.kind, r.completed_on, r.expires_on)
+                for r in TrainingRecord.objects.filter(user__sites__code__in=DEMO_CODES)
+            ],
+            seeded.today,
+        )
+    ]
+    assert due == [(Role.PWP, "gcp", dt.timedelta(days=21))]

@@ -15,6 +15,7 @@ from apps.accounts.models import SiteMembership, User
 from apps.core.roles import Role
 from apps.demo.adverse_events import load_adverse_events
 from apps.demo.calendar_safety import shift_site_plan
+from apps.demo.delegation_log import load_delegation_log
 from apps.demo.load import (
     SiteStaff,
     fill_in_message_history,
@@ -145,12 +146,17 @@ def build_demo(*, today: date) -> list[DemoLogin]:
             _create_site_staff(site, pwps, lead, rng, spec.opens_on)
             for site, spec, (*_, pwps, lead) in zip(sites, specs, DEMO_SITES, strict=True)
         ]
-        _create_central_staff(sites, rng, specs[0].opens_on)
+        advisor, manager = _create_central_staff(sites, rng, specs[0].opens_on)
+        load_delegation_log(
+            [(site, s, spec.opens_on) for site, s, spec in zip(sites, staff, specs, strict=True)],
+            advisor=advisor,
+            manager=manager,
+            today=today,
+        )
         for plan, site, site_staff in zip(plans, sites, staff, strict=True):
             load_site(plan, site, site_staff, today)
         fill_in_message_history(sites)
         mark_one_message_undelivered_per_site(sites)
-        manager = User.objects.get(email=MANAGER_EMAIL)
         load_adverse_events(sites, staff, manager, today)
     return demo_logins()
 
@@ -189,12 +195,16 @@ def _create_site_staff(
     return SiteStaff(pwps=practitioners, lead=lead_user)
 
 
-def _create_central_staff(sites: list[Site], rng: random.Random, opens_on: date) -> None:
+def _create_central_staff(
+    sites: list[Site], rng: random.Random, opens_on: date
+) -> tuple[User, User]:
+    """The advisor, trial manager, data manager and administrator; the first two returned."""
     joined = opens_on - timedelta(days=60)
     advisor = _user(f"advisor@{DEMO_DOMAIN}", "Gareth Lewis", Role.ADVISOR, sites, joined)
     _profile(advisor, rng, opens_on, "30.0")
-    _user(MANAGER_EMAIL, "Emma Clarke", Role.TRIAL_MANAGER, [], joined)
+    manager = _user(MANAGER_EMAIL, "Emma Clarke", Role.TRIAL_MANAGER, [], joined)
     _user(f"data@{DEMO_DOMAIN}", "Owen Price", Role.DATA_MANAGER, [], joined)
     User.objects.create_superuser(
         f"admin@{DEMO_DOMAIN}", DEMO_PASSWORD, full_name="Demo Administrator"
     )
+    return advisor, manager

@@ -21,6 +21,7 @@ from apps.cessation.models import CessationSession, PharmacotherapyRecord
 from apps.clinical import schedule
 from apps.clinical.hsi import heaviness_of_smoking_index
 from apps.core.roles import Role
+from apps.delegation.models import Delegation, Duty
 from apps.demo.build import DEMO_PASSWORD
 from apps.demo.plan import CONSENT_FORM_VERSION, ensure_open_alerts, plan_site
 from apps.demo.plan_types import LONDON, ParticipantPlan, SitePlan, SiteSpec
@@ -223,6 +224,15 @@ class _Writer:
                     user=u, ncsct_trained_on=joined - timedelta(days=60), hours_per_week=7
                 )
                 for u in users
+            ],
+        )
+        # Every duty delegated from when they joined (by the site lead, in bulk: benchmark data).
+        self._save(
+            Delegation,
+            [
+                Delegation(user=u, site=site, duty=duty, starts_on=joined, authorised_by=users[2])
+                for u in users
+                for duty in Duty.values
             ],
         )
         return users[:2], users[2]
