@@ -124,6 +124,11 @@ urlpatterns = [
         outcomes_api.SmokingStatusList.as_view(),
         name="participant-smoking-status",
     ),
+    path(
+        f"{P}smoking-status/<uuid:record_id>/",
+        correction_api.SmokingStatusDetail.as_view(),
+        name="participant-smoking-status-detail",
+    ),
     path(f"{P}co-readings/", outcomes_api.COReadingList.as_view(), name="participant-co-readings"),
     path(
         f"{P}co-readings/<uuid:record_id>/",

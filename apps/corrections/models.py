@@ -27,6 +27,7 @@ class RecordType(models.TextChoices):
     PHQ9 = "phq9", "PHQ-9"
     GAD7 = "gad7", "GAD-7"
     CO_READING = "co_reading", "CO reading"
+    SMOKING_STATUS = "smoking_status", "Smoking status report"
     SESSION = "session", "Cessation session"
     BASELINE = "baseline", "Baseline"
     PARTICIPANT = "participant", "Participant"

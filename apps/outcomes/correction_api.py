@@ -1,4 +1,5 @@
-"""Correcting a recorded PHQ-9, GAD-7 or CO reading over the API: PATCH with a `reason`."""
+"""Correcting a recorded PHQ-9, GAD-7, CO reading or smoking status report over the API: PATCH
+with a `reason`."""
 
 from abc import ABC, abstractmethod
 
@@ -10,12 +11,13 @@ from apps.core.api_errors import domain_fields
 from apps.core.api_permissions import ClinicalWrite
 from apps.corrections.serializers import CorrectionReasonSerializer
 from apps.outcomes import corrections
-from apps.outcomes.models import COReading, GAD7Response, PHQ9Response
+from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SmokingStatusReport
 from apps.outcomes.serializers import (
     COReadingSerializer,
     GAD7Serializer,
     PHQ9Serializer,
     QuestionnaireItems,
+    SmokingStatusSerializer,
     difficulty_input,
 )
 from apps.patients.api import ParticipantScoped
@@ -38,6 +40,25 @@ class COCorrectionSerializer(CorrectionReasonSerializer):
     """The CO reading as it should have been recorded, and why."""
 
     ppm = serializers.IntegerField(min_value=0, max_value=100)
+
+
+class SmokingCorrectionSerializer(CorrectionReasonSerializer):
+    """Every answer of the smoking status report as it should have been recorded, and why."""
+
+    smoked_last_7_days = serializers.BooleanField()
+    cigarettes_last_7_days = serializers.IntegerField(
+        min_value=0, max_value=1000, required=False, allow_null=True, default=None
+    )
+    smoke_free_since_day_14 = serializers.BooleanField(
+        required=False, allow_null=True, default=None
+    )
+    cigarettes_since_day_14 = serializers.IntegerField(
+        min_value=0, max_value=20000, required=False, allow_null=True, default=None
+    )
+    stopped_on = serializers.DateField(required=False, allow_null=True, default=None)
+    quit_attempt_since_last_contact = serializers.BooleanField()
+    uses_e_cigarette = serializers.BooleanField()
+    uses_stop_smoking_medication = serializers.BooleanField()
 
 
 class MeasureDetail(ParticipantScoped, generics.RetrieveAPIView, ABC):
@@ -128,4 +149,21 @@ class COReadingDetail(MeasureDetail):
     def correct(self, record, values, reason):
         return corrections.correct_co_reading(
             reading=record, by=self.request.user, ppm=values["ppm"], reason=reason
+        )
+
+
+@_schema("smoking status report", SmokingCorrectionSerializer, SmokingStatusSerializer)
+class SmokingStatusDetail(MeasureDetail):
+    """A smoking status report; a correction is checked by the rules a new report meets."""
+
+    model = SmokingStatusReport
+    serializer_class = SmokingStatusSerializer
+    input_serializer = SmokingCorrectionSerializer
+
+    def correct(self, record, values, reason):
+        return corrections.correct_smoking_report(
+            report=record,
+            by=self.request.user,
+            answers=corrections.SmokingAnswers(**values),
+            reason=reason,
         )

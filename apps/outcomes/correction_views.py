@@ -1,4 +1,4 @@
-"""Correcting a recorded PHQ-9, GAD-7 or CO reading from the participant page."""
+"""Correcting a recorded PHQ-9, GAD-7, CO reading or smoking report from the participant page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,14 +9,29 @@ from django.views.decorators.http import require_http_methods
 
 from apps.core.errors import DomainError
 from apps.outcomes import corrections
-from apps.outcomes.correction_forms import COCorrectionForm, QuestionnaireCorrectionForm
-from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SafetyAlert
+from apps.outcomes.correction_forms import (
+    COCorrectionForm,
+    QuestionnaireCorrectionForm,
+    SmokingCorrectionForm,
+)
+from apps.outcomes.models import (
+    COReading,
+    GAD7Response,
+    PHQ9Response,
+    SafetyAlert,
+    SmokingStatusReport,
+)
 from apps.outcomes.views import redirect_to_new_alert
 from apps.patients.access import participant_for_view
 from apps.patients.measure_fields import DIFFICULTY, questionnaire_groups
 
-MODELS = {"phq9": PHQ9Response, "gad7": GAD7Response, "co": COReading}
-NAMES = {"phq9": "PHQ-9", "gad7": "GAD-7", "co": "CO reading"}
+MODELS = {
+    "phq9": PHQ9Response,
+    "gad7": GAD7Response,
+    "co": COReading,
+    "smoking": SmokingStatusReport,
+}
+NAMES = {"phq9": "PHQ-9", "gad7": "GAD-7", "co": "CO reading", "smoking": "smoking status report"}
 
 
 @login_required
@@ -30,6 +45,8 @@ def measure_correct(request, public_id, kind: str, record_id):
     detail = reverse("participant-detail", args=[participant.public_id])
     if kind == "co":
         form = COCorrectionForm(request.POST or None, reading=record)
+    elif kind == "smoking":
+        form = SmokingCorrectionForm(request.POST or None, report=record)
     else:
         form = QuestionnaireCorrectionForm(
             request.POST or None, questionnaire=kind, response=record
@@ -41,7 +58,10 @@ def measure_correct(request, public_id, kind: str, record_id):
         except DomainError as error:
             form.add_domain_error(error)
         else:
-            messages.success(request, f"{NAMES[kind]} corrected for {participant.trial_id}.")
+            name = NAMES[kind]
+            messages.success(
+                request, f"{name[0].upper()}{name[1:]} corrected for {participant.trial_id}."
+            )
             if (
                 kind == "phq9"
                 and not had_alert
@@ -57,7 +77,8 @@ def measure_correct(request, public_id, kind: str, record_id):
             "participant": participant,
             "record": record,
             "name": NAMES[kind],
-            "questionnaires": questionnaire_groups(form) if kind != "co" else [],
+            "kind": kind,
+            "questionnaires": questionnaire_groups(form) if kind in ("phq9", "gad7") else [],
         },
     )
 
@@ -76,7 +97,11 @@ def _apply(kind: str, record, form, user) -> None:
         corrections.correct_gad7(
             response=record, by=user, items=data["items"], reason=form.reason()
         )
-    else:
+    elif kind == "co":
         corrections.correct_co_reading(
             reading=record, by=user, ppm=data["co_ppm"], reason=form.reason()
+        )
+    else:
+        corrections.correct_smoking_report(
+            report=record, by=user, answers=form.answers(), reason=form.reason()
         )

@@ -1,26 +1,62 @@
-"""Correcting a recorded PHQ-9, GAD-7 or CO reading, with a reason.
+"""Correcting a recorded PHQ-9, GAD-7, CO reading or smoking status report, with a reason.
 
 The corrected answers are scored again by the same pure scorers as a new record, so the total,
 the severity and the risk follow them, and a corrected item 9 above 0 raises the safety alert
 a new PHQ-9 would (an alert already raised stays: a clinician closes it). The correction log
 (apps/corrections) keeps each changed value with who, when and why; nothing changes without a
-reason, and every error of the correction comes back in one round.
+reason, and every error of the correction comes back in one round. A corrected smoking report
+is checked by the same rules as a new one, and the outcomes, read from the records, follow it.
+After any correction the conduct checks look again (a corrected CO may now contradict a report).
 """
 
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import date
 
 from django.db import transaction
 
 from apps.clinical import scoring
+from apps.clinical.smoking_report_rules import SmokingReportAnswers, smoking_report_errors
 from apps.core.errors import DomainError, raise_all
 from apps.corrections.models import RecordType
 from apps.corrections.rules import FieldChange, Reason, field_changes
 from apps.corrections.services import log_corrections, reason_errors_of
-from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SafetyAlert
-from apps.outcomes.services import raise_safety_alert
+from apps.outcomes.models import (
+    COReading,
+    GAD7Response,
+    PHQ9Response,
+    SafetyAlert,
+    SmokingStatusReport,
+)
+from apps.outcomes.selectors import known_reference_quit_date
+from apps.outcomes.services import check_conduct_later, raise_safety_alert
 
 PHQ9_LABELS = {**{f"item{i}": f"Item {i}" for i in range(1, 10)}, "difficulty": "Difficulty"}
 GAD7_LABELS = {f"item{i}": f"Item {i}" for i in range(1, 8)}
+SMOKING_LABELS = {
+    "smoked_last_7_days": "Smoked in the last 7 days",
+    "cigarettes_last_7_days": "Cigarettes in the last 7 days",
+    "smoke_free_since_day_14": "Smoke free since day 14",
+    "cigarettes_since_day_14": "Cigarettes since day 14",
+    "stopped_on": "Stopped smoking on",
+    "quit_attempt_since_last_contact": "Quit attempt since the last contact",
+    "uses_e_cigarette": "Uses an e-cigarette",
+    "uses_stop_smoking_medication": "Uses stop smoking medication",
+}
+
+
+@dataclass(frozen=True)
+class SmokingAnswers:
+    """A smoking status report's answers as they should have been recorded."""
+
+    smoked_last_7_days: bool
+    cigarettes_last_7_days: int | None
+    smoke_free_since_day_14: bool | None
+    cigarettes_since_day_14: int | None
+    stopped_on: date | None
+    quit_attempt_since_last_contact: bool
+    uses_e_cigarette: bool
+    uses_stop_smoking_medication: bool
 
 
 def _problems(reason: Reason, scored: list[tuple[str, Callable]]) -> list[DomainError]:
@@ -63,6 +99,7 @@ def correct_phq9(*, response: PHQ9Response, by, items, difficulty, reason: Reaso
     response.save()
     if result.risk and not SafetyAlert.objects.filter(phq9=response).exists():
         raise_safety_alert(phq9=response)
+    check_conduct_later(response.participant)
     return response
 
 
@@ -93,7 +130,64 @@ def correct_co_reading(*, reading: COReading, by, ppm, reason: Reason) -> CORead
     _log(reading, RecordType.CO_READING, label, changes, reason, by)
     reading.ppm = ppm
     reading.save(update_fields=["ppm", "updated_at"])
+    check_conduct_later(reading.participant)
     return reading
+
+
+def _normalised(answers: SmokingAnswers) -> dict:
+    values = asdict(answers)
+    if values["smoke_free_since_day_14"] is None and values["cigarettes_since_day_14"] is not None:
+        values["smoke_free_since_day_14"] = values["cigarettes_since_day_14"] == 0
+    if values["smoked_last_7_days"]:
+        values["stopped_on"] = None  # asked only of those not smoking
+    else:
+        values["cigarettes_last_7_days"] = 0
+    return values
+
+
+def smoking_correction_errors(report: SmokingStatusReport, answers: SmokingAnswers):
+    """Every rule of a new report the corrected answers break, each naming its field (reads the
+    participant's other stop dates: 1 query)."""
+    values = _normalised(answers)
+    participant = report.participant
+    return smoking_report_errors(
+        SmokingReportAnswers(
+            timepoint=report.timepoint,
+            completed_on=report.completed_on,
+            screened_on=participant.screened_on,
+            known_reference=known_reference_quit_date(participant, excluding=report.pk),
+            smoked_last_7_days=values["smoked_last_7_days"],
+            cigarettes_last_7_days=values["cigarettes_last_7_days"],
+            smoke_free_since_day_14=values["smoke_free_since_day_14"],
+            cigarettes_since_day_14=values["cigarettes_since_day_14"],
+            stopped_on=values["stopped_on"],
+        )
+    )
+
+
+@transaction.atomic
+def correct_smoking_report(
+    *, report: SmokingStatusReport, by, answers: SmokingAnswers, reason: Reason
+) -> SmokingStatusReport:
+    """Correct a smoking status report's answers by the rules a new report meets; the
+    abstinence outcomes, read from the reports, follow."""
+    report = (
+        SmokingStatusReport.objects.select_for_update()
+        .select_related("participant")
+        .get(pk=report.pk)
+    )
+    raise_all(reason_errors_of(reason) + smoking_correction_errors(report, answers))
+    values = _normalised(answers)
+    before = {name: getattr(report, name) for name in SMOKING_LABELS}
+    changes = field_changes(SMOKING_LABELS, before, values)
+    label = f"Smoking status of {report.completed_on:%-d %b %Y} "
+    label += f"({report.get_timepoint_display().lower()})"
+    _log(report, RecordType.SMOKING_STATUS, label, changes, reason, by)
+    for name, value in values.items():
+        setattr(report, name, value)
+    report.save(update_fields=[*values, "updated_at"])
+    check_conduct_later(report.participant)
+    return report
 
 
 def _numbered(items) -> dict[str, int]:

@@ -31,12 +31,14 @@ def alerts_visible_to(user) -> QuerySet[SafetyAlert]:
     )
 
 
-def known_reference_quit_date(participant) -> date | None:
+def known_reference_quit_date(participant, *, excluding: int | None = None) -> date | None:
     """(2nd ed.) The reference quit date known so far, by abstinence.reference_quit_date over the
-    participant's stop dates."""
-    reports = SmokingStatusReport.objects.filter(
-        participant=participant, stopped_on__isnull=False
-    ).only("timepoint", "stopped_on")
+    participant's stop dates (`excluding` one report: the one being corrected)."""
+    reports = (
+        SmokingStatusReport.objects.filter(participant=participant, stopped_on__isnull=False)
+        .exclude(pk=excluding)
+        .only("timepoint", "stopped_on")
+    )
     return reference_quit_date(
         participant.quit_date, list(reports) if not participant.quit_date else ()
     )

@@ -56,7 +56,7 @@ def _check_one_baseline(model, participant, timepoint: str, name: str) -> None:
         )
 
 
-def _check_conduct(participant) -> None:
+def check_conduct_later(participant) -> None:
     """A new measure may break a data-quality rule (a CO against a smoking report, a PHQ-9 jump,
     a follow-up dated outside its window): the conduct checks look once this commits (queued
     by name: the conduct app sits above this one)."""
@@ -105,7 +105,7 @@ def record_phq9(
         raise DomainError(str(exc), field="phq9_difficulty") from exc
     _check_date(participant, completed_on, today)
     _check_one_baseline(PHQ9Response, participant, timepoint, "PHQ-9")
-    _check_conduct(participant)
+    check_conduct_later(participant)
     response = PHQ9Response.objects.create(
         participant=participant,
         completed_on=completed_on,
@@ -154,7 +154,7 @@ def record_gad7(
     result = _score(scoring.score_gad7, items, "gad7")
     _check_date(participant, completed_on, today)
     _check_one_baseline(GAD7Response, participant, timepoint, "GAD-7")
-    _check_conduct(participant)
+    check_conduct_later(participant)
     return GAD7Response.objects.create(
         participant=participant,
         completed_on=completed_on,
@@ -232,7 +232,7 @@ def record_smoking_status(
         uses_stop_smoking_medication=uses_stop_smoking_medication,
     )
     _link(follow_up)
-    _check_conduct(participant)
+    check_conduct_later(participant)
     return report
 
 
@@ -256,7 +256,7 @@ def record_co_reading(
         raise DomainError(str(exc), field="co_ppm") from exc
     if taken_at > timezone.now():
         raise DomainError("A CO reading cannot be taken in the future.", field="taken_at")
-    _check_conduct(participant)
+    check_conduct_later(participant)
     return COReading.objects.create(
         participant=participant,
         ppm=ppm,

@@ -93,6 +93,7 @@ def participant_detail(request, public_id):
             "phq9": data["phq9"],
             "gad7": data["gad7"],
             "co_readings": data["co_readings"],
+            "smoking_reports": data["smoking_reports"],
             "follow_ups": data["follow_ups"],
             "alerts": data["alerts"],
             "open_alerts": open_alerts,

@@ -101,6 +101,11 @@ def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager, settings, tmp_
         participant=active, items=[1] * 7, completed_on=TODAY, recorded_by=pwp_a
     )
     co = outcome_services.record_co_reading(participant=active, ppm=12, taken_at=timezone.now())
+    smoking = outcome_services.record_smoking_status(
+        participant=active, completed_on=TODAY, timepoint="session", smoked_last_7_days=True,
+        cigarettes_last_7_days=30, quit_attempt_since_last_contact=False,
+        uses_e_cigarette=False, uses_stop_smoking_medication=False, recorded_by=pwp_a,
+    )  # fmt: skip
     pilot = get_pilot()
     pilot.consent_form_versions = ["v1.0", "v1.1"]
     pilot.save()
@@ -127,6 +132,7 @@ def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager, settings, tmp_
         "closed_query": closed_query,
         "gad7": gad7,
         "co": co,
+        "smoking": smoking,
         "users": {
             "anonymous": None,
             "pwp_same": pwp_a,
@@ -274,6 +280,22 @@ CASES = {
         CLINICAL,
         {"ppm": 2, "reason": "other", "reason_detail": "Monitor misread."},
     ),
+    "smoking status: detail": lambda w: Case(
+        "get", p(w, "active", f"smoking-status/{w['smoking'].public_id}/"), READ_SITE_A
+    ),
+    "smoking status: correct": lambda w: Case(
+        "patch",
+        p(w, "active", f"smoking-status/{w['smoking'].public_id}/"),
+        CLINICAL,
+        {
+            "smoked_last_7_days": True,
+            "cigarettes_last_7_days": 35,
+            "quit_attempt_since_last_contact": False,
+            "uses_e_cigarette": True,
+            "uses_stop_smoking_medication": False,
+            "reason": "entry_error",
+        },
+    ),  # fmt: skip
     "queries: list": lambda w: Case("get", "/api/v1/queries/", READ_ALL),
     "participants: correct baseline": lambda w: Case(
         "patch",

@@ -131,6 +131,7 @@ PUBLIC_ID_OWNER = {
 RECORD_OWNER = {
     "api:participant-gad7-detail": lambda objects: objects.gad7,
     "api:participant-co-reading-detail": lambda objects: objects.co_reading,
+    "api:participant-smoking-status-detail": lambda objects: objects.smoking_report,
 }
 
 

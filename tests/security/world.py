@@ -24,7 +24,12 @@ from apps.dashboards import export_jobs
 from apps.dashboards.models import ProgressionCriterion
 from apps.dashboards.snapshots import build_snapshot
 from apps.outcomes.models import SafetyAlert
-from apps.outcomes.services import record_co_reading, record_gad7, record_phq9
+from apps.outcomes.services import (
+    record_co_reading,
+    record_gad7,
+    record_phq9,
+    record_smoking_status,
+)
 from apps.reminders.questionnaire_links import create_questionnaire_link
 from apps.safety import rules
 from apps.safety.services import record_adverse_event
@@ -47,6 +52,7 @@ class SiteObjects:
     phq9: object
     gad7: object
     co_reading: object
+    smoking_report: object
     query: object
     adverse_event: object
     link_token: str
@@ -86,6 +92,12 @@ def objects_at(site, pwp) -> SiteObjects:
     )
     gad7 = record_gad7(participant=participant, items=[1] * 7, completed_on=today, recorded_by=pwp)
     co_reading = record_co_reading(participant=participant, ppm=5, taken_at=timezone.now())
+    smoking_report = record_smoking_status(
+        participant=participant, completed_on=today, timepoint="session",
+        smoked_last_7_days=True, cigarettes_last_7_days=40,
+        quit_attempt_since_last_contact=False, uses_e_cigarette=False,
+        uses_stop_smoking_medication=False, recorded_by=pwp,
+    )  # fmt: skip
     event = record_adverse_event(
         participant=participant,
         by=pwp,
@@ -112,6 +124,7 @@ def objects_at(site, pwp) -> SiteObjects:
         phq9=phq9,
         gad7=gad7,
         co_reading=co_reading,
+        smoking_report=smoking_report,
         query=raise_query(
             participant=participant,
             by=UserFactory(email=f"data.{site.code.lower()}@nhs.test", role=Role.DATA_MANAGER),
