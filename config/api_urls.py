@@ -62,6 +62,7 @@ urlpatterns = [
     path(f"{P}baseline/", workspace_api.BaselineAction.as_view(), name="participant-baseline"),
     path(f"{P}randomise/", workspace_api.RandomiseAction.as_view(), name="participant-randomise"),
     path(f"{P}withdraw/", workspace_api.WithdrawAction.as_view(), name="participant-withdraw"),
+    path(f"{P}exit/", workspace_api.ExitCorrection.as_view(), name="participant-exit"),
     path(
         f"{P}adverse-events/",
         safety_api.ParticipantAdverseEventList.as_view(),

@@ -31,6 +31,7 @@ class RecordType(models.TextChoices):
     SESSION = "session", "Cessation session"
     BASELINE = "baseline", "Baseline"
     PARTICIPANT = "participant", "Participant"
+    EXIT = "exit", "Withdrawal or loss to follow-up"
 
 
 class Correction(PublicModel):

@@ -1,12 +1,20 @@
-"""The consent and baseline correction forms: the recorded fields, and why they change."""
+"""The consent, baseline and exit correction forms: the recorded fields, and why they change."""
 
 import copy
 
 from django import forms
 from django.utils import timezone
 
+from apps.clinical.choices import ExitReason
+from apps.core.forms import DateInput
 from apps.corrections.forms import CorrectionReasonMixin
-from apps.journey.corrections import baseline_correction_errors, consent_correction_errors
+from apps.journey.corrections import (
+    EXIT_DETAIL_MAX_LENGTH,
+    EXIT_LABELS,
+    baseline_correction_errors,
+    consent_correction_errors,
+    exit_correction_errors,
+)
 from apps.patients.forms import BaselineForm, ConsentForm, DomainErrorFormMixin
 
 
@@ -71,3 +79,51 @@ class BaselineCorrectionForm(CorrectionReasonMixin, DomainErrorFormMixin, forms.
             if error.field not in self.errors:
                 self.add_error(error.field, error.message)
         return cleaned
+
+
+class ExitCorrectionForm(CorrectionReasonMixin, DomainErrorFormMixin, forms.Form):
+    """Correct the date, reason or details of a withdrawal or loss to follow-up, with a reason."""
+
+    exit_on = forms.DateField(label=EXIT_LABELS["exit_on"], widget=DateInput(), required=False)
+    exit_reason = forms.ChoiceField(
+        label=EXIT_LABELS["exit_reason"],
+        choices=[("", "Choose a reason")] + list(ExitReason.choices),
+        required=False,
+    )
+    exit_reason_detail = forms.CharField(
+        label=EXIT_LABELS["exit_reason_detail"] + " (optional)",
+        max_length=EXIT_DETAIL_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant = participant
+        for name in EXIT_LABELS:
+            self.fields[name].initial = getattr(participant, name)
+        self.add_reason_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_reason_fields(cleaned)
+        for error in exit_correction_errors(
+            self.participant,
+            cleaned.get("exit_on"),
+            cleaned.get("exit_reason") or "",
+            (cleaned.get("exit_reason_detail") or "").strip(),
+            timezone.localdate(),
+        ):
+            field = error.field if error.field in self.fields else None
+            if field is None or field not in self.errors:
+                self.add_error(field, error.message)
+        return cleaned
+
+    def values(self) -> dict:
+        """The corrected exit as correct_exit takes it."""
+        data = self.cleaned_data
+        return {
+            "exit_on": data.get("exit_on"),
+            "exit_reason": data.get("exit_reason") or "",
+            "exit_reason_detail": data.get("exit_reason_detail") or "",
+        }

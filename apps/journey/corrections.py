@@ -1,4 +1,5 @@
-"""Correcting a participant's consent or baseline, with a reason (the log keeps the old values).
+"""Correcting a participant's consent, baseline or exit, with a reason (the log keeps the old
+values).
 
 The conduct checks look again once the correction commits: a form version corrected to a
 superseded one is a deviation like any other.
@@ -9,8 +10,10 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from apps.clinical.choices import ExitReason
 from apps.clinical.hsi import heaviness_of_smoking_index
 from apps.clinical.scoring import ScoringError
+from apps.clinical.status import Status
 from apps.core.errors import DomainError, raise_all
 from apps.core.queue import enqueue_once_on_commit
 from apps.corrections.models import RecordType
@@ -155,3 +158,72 @@ def correct_baseline(*, participant: Participant, by, reason: Reason, **values) 
     baseline.hsi_band = hsi.band
     baseline.save()
     return baseline
+
+
+EXIT_LABELS = {
+    "exit_on": "Date of leaving",
+    "exit_reason": "Reason for leaving",
+    "exit_reason_detail": "Details of leaving",
+}
+EXIT_DETAIL_MAX_LENGTH = 500
+
+
+def exit_correction_errors(
+    participant: Participant, exit_on: date | None, exit_reason: str, detail: str, today: date
+) -> list[DomainError]:
+    """Every rule the corrected withdrawal or loss to follow-up would break, by field."""
+    errors = []
+    if participant.status not in (Status.WITHDRAWN, Status.LOST):
+        errors.append(
+            DomainError(
+                "The participant has not withdrawn or been lost to follow-up.", field="status"
+            )
+        )
+    if exit_on is None:
+        errors.append(DomainError("Enter the date the participant left.", field="exit_on"))
+    elif exit_on > today:
+        errors.append(DomainError("The date cannot be in the future.", field="exit_on"))
+    elif exit_on < participant.screened_on:
+        errors.append(DomainError("The date cannot be before screening.", field="exit_on"))
+    if exit_reason not in ExitReason.values:
+        errors.append(DomainError("Choose a reason for leaving.", field="exit_reason"))
+    if len(detail) > EXIT_DETAIL_MAX_LENGTH:
+        errors.append(
+            DomainError(
+                f"Keep the details to {EXIT_DETAIL_MAX_LENGTH} characters.",
+                field="exit_reason_detail",
+            )
+        )
+    return errors
+
+
+@transaction.atomic
+def correct_exit(
+    *, participant: Participant, by, exit_on: date | None, exit_reason: str,
+    exit_reason_detail: str = "", reason: Reason,
+) -> Participant:  # fmt: skip
+    """Correct the date, reason or details of a withdrawal or loss to follow-up; the exit
+    itself stands (follow-ups stopped at a withdrawal stay stopped)."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    detail = exit_reason_detail.strip()
+    raise_all(
+        reason_errors_of(reason)
+        + exit_correction_errors(participant, exit_on, exit_reason, detail, timezone.localdate())
+    )
+    after = {"exit_on": exit_on, "exit_reason": exit_reason, "exit_reason_detail": detail}
+    before = {name: getattr(participant, name) for name in EXIT_LABELS}
+    log_corrections(
+        participant=participant,
+        record_type=RecordType.EXIT,
+        record_id=participant.public_id,
+        record_label=participant.get_status_display(),
+        changes=field_changes(EXIT_LABELS, before, after),
+        reason=reason.code,
+        detail=reason.detail,
+        by=by,
+    )
+    for name, value in after.items():
+        setattr(participant, name, value)
+    participant.save(update_fields=[*after, "updated_at"])
+    enqueue_once_on_commit("apps.conduct.tasks.check_participant", participant.pk)
+    return participant

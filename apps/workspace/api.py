@@ -12,13 +12,19 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.clinical.choices import ExitReason
 from apps.core.access_log import record_contact_view
 from apps.core.api_idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from apps.core.api_permissions import ClinicalWrite
 from apps.core.roles import can_write_clinical
 from apps.corrections.serializers import CorrectionReasonSerializer
 from apps.journey import services as journey
-from apps.journey.corrections import correct_baseline, correct_consent
+from apps.journey.corrections import (
+    EXIT_DETAIL_MAX_LENGTH,
+    correct_baseline,
+    correct_consent,
+    correct_exit,
+)
 from apps.patients import services
 from apps.patients.api import IDEMPOTENT_ERRORS, ParticipantScoped, participant_detail_response
 from apps.patients.models import ContactDetails, Participant, Sex
@@ -51,6 +57,26 @@ class BaselineCorrectionSerializer(CorrectionReasonSerializer):
     year_of_birth = serializers.IntegerField(min_value=1900, max_value=2100)
 
 
+class ExitCorrectionSerializer(CorrectionReasonSerializer):
+    """The withdrawal or loss to follow-up as it should have been recorded, and why."""
+
+    exit_on = serializers.DateField()
+    exit_reason = serializers.ChoiceField(choices=ExitReason.choices)
+    exit_reason_detail = serializers.CharField(
+        max_length=EXIT_DETAIL_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+def patch_correction(request, participant, serializer_class, correction) -> Response:
+    """Validate a correction's body, take its reason out and call the owning service."""
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    values = dict(data.validated_data)
+    reason = data.pop_reason(values)
+    correction(participant=participant, by=request.user, reason=reason, **values)
+    return participant_detail_response(request.user, participant)
+
+
 class ParticipantAction(ParticipantScoped, APIView, ABC):
     """A POST that moves a participant along the journey through one service call."""
 
@@ -64,13 +90,7 @@ class ParticipantAction(ParticipantScoped, APIView, ABC):
 
     def correct(self, request, serializer_class, correction) -> Response:
         """A PATCH correcting what the action recorded: the body with its reason, one service."""
-        participant = self.get_participant()
-        data = serializer_class(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        reason = data.pop_reason(values)
-        correction(participant=participant, by=request.user, reason=reason, **values)
-        return participant_detail_response(request.user, participant)
+        return patch_correction(request, self.get_participant(), serializer_class, correction)
 
     def post(self, request, trial_id: str):
         participant = self.get_participant()
@@ -151,6 +171,24 @@ class WithdrawAction(ParticipantAction):
 
     def perform(self, participant, values):
         journey.withdraw_participant(participant=participant, **values)
+
+
+@extend_schema(tags=["participants"])
+class ExitCorrection(ParticipantScoped, APIView):
+    """Correct the date, reason or details of a withdrawal or loss to follow-up."""
+
+    permission_classes = [ClinicalWrite]
+
+    @extend_schema(
+        summary="Correct the withdrawal or loss to follow-up (with a reason)",
+        request=ExitCorrectionSerializer,
+        responses={200: ParticipantDetailSerializer},
+    )
+    def patch(self, request, trial_id: str):
+        """`reason` is required; the participant stays withdrawn or lost."""
+        return patch_correction(
+            request, self.get_participant(), ExitCorrectionSerializer, correct_exit
+        )
 
 
 @extend_schema(tags=["participants"])

@@ -1,4 +1,5 @@
-"""Correcting what the participant journey recorded: consent (date, form version), baseline."""
+"""Correcting what the participant journey recorded: consent (date, form version), baseline,
+and a withdrawal or loss to follow-up (date, reason)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,8 +8,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from apps.core.errors import DomainError
-from apps.journey.correction_forms import BaselineCorrectionForm, ConsentCorrectionForm
-from apps.journey.corrections import correct_baseline, correct_consent
+from apps.journey.correction_forms import (
+    BaselineCorrectionForm,
+    ConsentCorrectionForm,
+    ExitCorrectionForm,
+)
+from apps.journey.corrections import correct_baseline, correct_consent, correct_exit
 from apps.patients.access import participant_for_view
 from apps.sites.selectors import get_pilot
 
@@ -63,3 +68,28 @@ def baseline_correct(request, public_id):
     return render(
         request, "corrections/baseline_form.html", {"form": form, "participant": participant}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def exit_correct(request, public_id):
+    """Correct the date or reason of a withdrawal or loss to follow-up, with a reason."""
+    participant = participant_for_view(request, public_id, write=True)
+    detail = reverse("participant-detail", args=[participant.public_id])
+    if participant.exit_on is None:
+        return redirect(detail)
+    form = ExitCorrectionForm(request.POST or None, participant=participant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct_exit(
+                participant=participant, by=request.user, reason=form.reason(), **form.values()
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(
+                request,
+                f"{participant.get_status_display()} corrected for {participant.trial_id}.",
+            )
+            return redirect(f"{detail}#corrections")
+    return render(request, "corrections/exit_form.html", {"form": form, "participant": participant})

@@ -20,6 +20,11 @@ urlpatterns = [
         name="participant-consent",
     ),
     path(
+        "participants/<uuid:public_id>/exit/correct/",
+        correction_views.exit_correct,
+        name="participant-exit-correct",
+    ),
+    path(
         "participants/<uuid:public_id>/consent/correct/",
         correction_views.consent_correct,
         name="participant-consent-correct",

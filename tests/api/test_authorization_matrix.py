@@ -17,7 +17,7 @@ from apps.core.models import IdempotencyRecord
 from apps.dashboards import export_jobs
 from apps.dashboards.models import ExportJob, MetricSnapshot
 from apps.delegation.models import Delegation
-from apps.journey.services import set_quit_date
+from apps.journey.services import set_quit_date, withdraw_participant
 from apps.monitoring.models import SourceVerification
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import (
@@ -121,6 +121,11 @@ def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager, settings, tmp_
         "consented": make_participant(site=site_a, pwp=pwp_a, stage="consented"),
         "baselined": make_participant(site=site_a, pwp=pwp_a, stage="baselined"),
         "other_site": make_participant(site=site_b, pwp=pwp_b, stage="randomised"),
+        "withdrawn": withdraw_participant(
+            participant=make_participant(site=site_a, pwp=pwp_a, stage="randomised"),
+            on=TODAY,
+            reason="moved_away",
+        ),
         "session": session,
         "newcomer": UserFactory(email="newcomer@nhs.test", site=site_a, delegated=False),
         "delegation": Delegation.objects.filter(user=pwp_a, site=site_a).first(),
@@ -296,6 +301,12 @@ CASES = {
             "reason": "entry_error",
         },
     ),  # fmt: skip
+    "participants: correct exit": lambda w: Case(
+        "patch",
+        p(w, "withdrawn", "exit/"),
+        CLINICAL,
+        {"exit_on": str(TODAY), "exit_reason": "participant_choice", "reason": "entry_error"},
+    ),
     "queries: list": lambda w: Case("get", "/api/v1/queries/", READ_ALL),
     "participants: correct baseline": lambda w: Case(
         "patch",

@@ -101,6 +101,7 @@ PUBLIC_ID_OWNER = {
     "participant-detail": "participant",
     "participant-consent": "participant",
     "participant-consent-correct": "participant",
+    "participant-exit-correct": "participant",
     "participant-baseline-correct": "participant",
     "participant-baseline": "participant",
     "participant-randomise": "participant",
