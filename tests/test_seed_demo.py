@@ -29,7 +29,9 @@ from apps.clinical.schedule import (
     follow_up_windows,
     reminder_due_dates,
 )
+from apps.conduct.models import DataQuery, ProtocolDeviation
 from apps.core.roles import Role
+from apps.corrections.models import Correction
 from apps.dashboards.models import MetricSnapshot, SnapshotStatus
 from apps.delegation.models import Delegation, Duty, TrainingRecord
 from apps.delegation.rules import Certificate, needing_attention
@@ -43,6 +45,7 @@ from apps.demo.build import (
 from apps.demo.plan import plan_site
 from apps.demo.plan_types import SiteSpec
 from apps.demo.synthetic import synthetic_site_codes
+from apps.monitoring.models import SourceVerification
 from apps.outcomes.models import (
     COReading,
     GAD7Response,
@@ -54,7 +57,7 @@ from apps.patients.models import Allocation, Participant, ScreeningRecord
 from apps.patients.participant_page import timeline
 from apps.practitioners.models import PractitionerProfile
 from apps.reminders.models import FollowUp, Reminder, ReminderStatus
-from apps.sites.models import Site
+from apps.sites.models import DataLock, Site
 from apps.sites.selectors import get_pilot
 from apps.workspace.selectors import participant_page_data
 
@@ -262,7 +265,12 @@ def test_demo_staff_sign_in_with_the_demo_password(seeded, client, db):
     assert not profiles.filter(Q(ncsct_trained_on__isnull=True) | Q(hours_per_week=0)).exists()
     assert profiles.filter(ncsct_trained_on__gte=seeded.today).count() == 0
     demo_users = User.objects.filter(email__endswith="@demo.quitpilot.test")
-    assert demo_users.count() == 16  # 8 PWPs, 4 leads, advisor, trial/data managers, admin
+    assert demo_users.count() == 17  # 8 PWPs, 4 leads, advisor, trial/data managers, monitor, admin
+    monitor = User.objects.get(email="monitor@demo.quitpilot.test")
+    assert (monitor.role, sorted(monitor.sites.values_list("code", flat=True))) == (
+        Role.MONITOR,
+        ["BRS", "LDS"],
+    )
     assert all(user.check_password(DEMO_PASSWORD) for user in demo_users)
     response = client.post(
         reverse("login"),
@@ -627,3 +635,28 @@ def test_the_demo_delegation_log_covers_every_demo_record_and_one_certificate_is
         )
     ]
     assert due == [(Role.PWP, "gcp", dt.timedelta(days=21))]
+
+
+def test_the_demo_shows_trial_conduct_at_every_stage(seeded, db):
+    participants = _demo_participants()
+    queries = DataQuery.objects.filter(participant__in=participants)
+    by_hand = queries.filter(rule="")
+    assert sorted(by_hand.values_list("status", flat=True)) == ["answered", "closed", "open"]
+    closed = by_hand.get(status="closed")
+    assert list(closed.steps.values_list("action", flat=True)) == ["raise", "answer", "close"]
+    assert Correction.objects.filter(
+        participant=closed.participant, record_type="co_reading", reason="data_query"
+    ).exists()
+    assert queries.exclude(rule="").exists()  # the data-quality rules found something
+    assert ProtocolDeviation.objects.filter(
+        participant__in=participants, category="consent", reported_by__role=Role.PWP
+    ).exists()
+    assert Correction.objects.filter(participant__in=participants, record_type="baseline").exists()
+    verified = SourceVerification.objects.filter(participant__site__code="BRS")
+    assert verified.values("participant").distinct().count() == 8
+    assert set(verified.values_list("area", flat=True)) == {
+        "eligibility",
+        "consent",
+        "randomisation",
+    }
+    assert not DataLock.objects.exists()

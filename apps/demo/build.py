@@ -15,6 +15,7 @@ from apps.accounts.models import SiteMembership, User
 from apps.core.roles import Role
 from apps.demo.adverse_events import load_adverse_events
 from apps.demo.calendar_safety import shift_site_plan
+from apps.demo.conduct import load_conduct
 from apps.demo.delegation_log import load_delegation_log
 from apps.demo.load import (
     SiteStaff,
@@ -99,7 +100,8 @@ def demo_loaded() -> bool:
 def demo_logins() -> list[DemoLogin]:
     """Every demo account, for the command to print."""
     users = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").prefetch_related("sites")
-    order = [Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.SITE_LEAD, Role.PWP, Role.ADVISOR]
+    order = [Role.TRIAL_MANAGER, Role.DATA_MANAGER, Role.MONITOR, Role.SITE_LEAD, Role.PWP,
+             Role.ADVISOR]  # fmt: skip
     users = sorted(users, key=lambda u: (order.index(u.role) if u.role in order else 9, u.email))
     return [
         DemoLogin(
@@ -146,7 +148,8 @@ def build_demo(*, today: date) -> list[DemoLogin]:
             _create_site_staff(site, pwps, lead, rng, spec.opens_on)
             for site, spec, (*_, pwps, lead) in zip(sites, specs, DEMO_SITES, strict=True)
         ]
-        advisor, manager = _create_central_staff(sites, rng, specs[0].opens_on)
+        central = _create_central_staff(sites, rng, specs[0].opens_on)
+        advisor, manager = central.advisor, central.manager
         load_delegation_log(
             [(site, s, spec.opens_on) for site, s, spec in zip(sites, staff, specs, strict=True)],
             advisor=advisor,
@@ -158,6 +161,9 @@ def build_demo(*, today: date) -> list[DemoLogin]:
         fill_in_message_history(sites)
         mark_one_message_undelivered_per_site(sites)
         load_adverse_events(sites, staff, manager, today)
+        load_conduct(
+            sites, staff, data_manager=central.data_manager, monitor=central.monitor, today=today
+        )
     return demo_logins()
 
 
@@ -195,16 +201,24 @@ def _create_site_staff(
     return SiteStaff(pwps=practitioners, lead=lead_user)
 
 
-def _create_central_staff(
-    sites: list[Site], rng: random.Random, opens_on: date
-) -> tuple[User, User]:
-    """The advisor, trial manager, data manager and administrator; the first two returned."""
+@dataclass(frozen=True)
+class CentralStaff:
+    advisor: User
+    manager: User
+    data_manager: User
+    monitor: User
+
+
+def _create_central_staff(sites: list[Site], rng: random.Random, opens_on: date) -> CentralStaff:
+    """The advisor, trial manager, data manager, the sponsor's monitor (the first two sites)
+    and the administrator."""
     joined = opens_on - timedelta(days=60)
     advisor = _user(f"advisor@{DEMO_DOMAIN}", "Gareth Lewis", Role.ADVISOR, sites, joined)
     _profile(advisor, rng, opens_on, "30.0")
     manager = _user(MANAGER_EMAIL, "Emma Clarke", Role.TRIAL_MANAGER, [], joined)
-    _user(f"data@{DEMO_DOMAIN}", "Owen Price", Role.DATA_MANAGER, [], joined)
+    data_manager = _user(f"data@{DEMO_DOMAIN}", "Owen Price", Role.DATA_MANAGER, [], joined)
+    monitor = _user(f"monitor@{DEMO_DOMAIN}", "Fiona Grant", Role.MONITOR, sites[:2], joined)
     User.objects.create_superuser(
         f"admin@{DEMO_DOMAIN}", DEMO_PASSWORD, full_name="Demo Administrator"
     )
-    return advisor, manager
+    return CentralStaff(advisor, manager, data_manager, monitor)
