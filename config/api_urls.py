@@ -53,7 +53,7 @@ urlpatterns = [
     path("screenings/", patients_api.ScreeningList.as_view(), name="screening-list"),
     path(
         "screenings/<uuid:public_id>/",
-        patients_api.ScreeningDetail.as_view(),
+        workspace_api.ScreeningDetailWithCorrection.as_view(),
         name="screening-detail",
     ),
     path("participants/", patients_api.ParticipantList.as_view(), name="participant-list"),

@@ -31,14 +31,27 @@ class RecordType(models.TextChoices):
     SESSION = "session", "Cessation session"
     BASELINE = "baseline", "Baseline"
     PARTICIPANT = "participant", "Participant"
+    SCREENING = "screening", "Screening"
     EXIT = "exit", "Withdrawal or loss to follow-up"
 
 
 class Correction(PublicModel):
     """One corrected field of one record."""
 
+    # A screened-out person is no participant: their screening's corrections name the screening.
     participant = models.ForeignKey(
-        "patients.Participant", on_delete=models.PROTECT, related_name="corrections"
+        "patients.Participant",
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        null=True,
+        blank=True,
+    )
+    screening = models.ForeignKey(
+        "patients.ScreeningRecord",
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        null=True,
+        blank=True,
     )
     record_type = models.CharField(max_length=20, choices=RecordType.choices)
     record_id = models.UUIDField(help_text="The corrected record's public id.")
@@ -60,6 +73,10 @@ class Correction(PublicModel):
         constraints = [
             models.CheckConstraint(
                 name="correction_reason_valid", condition=Q(reason__in=CorrectionReason.values)
+            ),
+            models.CheckConstraint(
+                name="correction_names_a_participant_or_a_screening",
+                condition=Q(participant__isnull=False) | Q(screening__isnull=False),
             ),
             models.CheckConstraint(
                 name="correction_other_is_explained",

@@ -30,14 +30,18 @@ def log_corrections(
     reason: str,
     detail: str,
     by,
+    screening=None,
 ) -> list[Correction]:
-    """Keep one row per changed field; the caller holds the transaction of the correction."""
+    """Keep one row per changed field; the caller holds the transaction of the correction.
+    A screening correction names the screening too (and only it, for a screened-out person)."""
     if not changes:
         raise DomainError(rules.NOTHING_CHANGED, field=None)
-    check_delegated(by, participant.site, Duty.DATA_ENTRY, timezone.localdate(), field=None)
+    site = participant.site if participant is not None else screening.site
+    check_delegated(by, site, Duty.DATA_ENTRY, timezone.localdate(), field=None)
     return Correction.objects.bulk_create(
         Correction(
             participant=participant,
+            screening=screening,
             record_type=record_type,
             record_id=record_id,
             record_label=record_label,

@@ -15,7 +15,15 @@ from apps.journey.corrections import (
     consent_correction_errors,
     exit_correction_errors,
 )
-from apps.patients.forms import BaselineForm, ConsentForm, DomainErrorFormMixin
+from apps.journey.screening_corrections import ScreeningAnswers, screening_correction_errors
+from apps.patients.forms import (
+    BaselineForm,
+    ConsentForm,
+    DomainErrorFormMixin,
+    ScreeningForm,
+    yes_no_field,
+)
+from apps.patients.models import ELIGIBILITY_CRITERIA
 
 
 class ConsentCorrectionForm(CorrectionReasonMixin, ConsentForm):
@@ -127,3 +135,61 @@ class ExitCorrectionForm(CorrectionReasonMixin, DomainErrorFormMixin, forms.Form
             "exit_reason": data.get("exit_reason") or "",
             "exit_reason_detail": data.get("exit_reason_detail") or "",
         }
+
+
+SCREENING_FIELDS = (
+    "screened_on",
+    "declined",
+    "exclusion_reason",
+    "decline_reason",
+    "reason_detail",
+)
+
+
+class ScreeningCorrectionForm(CorrectionReasonMixin, DomainErrorFormMixin, forms.Form):
+    """Correct a screening's date, criteria or reasons (the screening form's own fields and
+    rules), with a reason; the outcome follows the answers."""
+
+    def __init__(self, *args, screening, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.screening = screening
+        self.fields["screened_on"] = copy.deepcopy(ScreeningForm.base_fields["screened_on"])
+        self.fields["screened_on"].required = False
+        for name, label in ELIGIBILITY_CRITERIA:
+            self.fields[name] = yes_no_field(label)
+            self.fields[name].initial = "yes" if getattr(screening, name) else "no"
+        for name in SCREENING_FIELDS[1:]:
+            self.fields[name] = copy.deepcopy(ScreeningForm.base_fields[name])
+        self.fields["declined"].initial = "yes" if screening.outcome == "declined" else "no"
+        for name in ("screened_on", "exclusion_reason", "decline_reason", "reason_detail"):
+            self.fields[name].initial = getattr(screening, name)
+        self.add_reason_fields()
+
+    def criteria_fields(self):
+        """The bound eligibility criterion fields, in protocol order."""
+        return [self[name] for name, _ in ELIGIBILITY_CRITERIA]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_reason_fields(cleaned)
+        if "declined" not in self.errors:
+            errors, _ = screening_correction_errors(
+                self.screening, self.answers(), timezone.localdate()
+            )
+            for error in errors:
+                field = error.field if error.field in self.fields else None
+                if field is None or field not in self.errors:
+                    self.add_error(field, error.message)
+        return cleaned
+
+    def answers(self) -> ScreeningAnswers:
+        """The corrected screening as correct_screening takes it."""
+        data = self.cleaned_data
+        return ScreeningAnswers(
+            screened_on=data.get("screened_on"),
+            criteria={name: data.get(name) for name, _ in ELIGIBILITY_CRITERIA},
+            declined=bool(data.get("declined")),
+            exclusion_reason=data.get("exclusion_reason") or "",
+            decline_reason=data.get("decline_reason") or "",
+            reason_detail=(data.get("reason_detail") or "").strip(),
+        )

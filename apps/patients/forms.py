@@ -44,6 +44,11 @@ def _yes_no(label: str) -> forms.TypedChoiceField:
     )
 
 
+def yes_no_field(label: str) -> forms.TypedChoiceField:
+    """A required yes/no question as radios, cleaned to True or False."""
+    return _yes_no(label)
+
+
 def _not_in_future(value, label: str):
     if value and value > timezone.localdate():
         raise forms.ValidationError(f"{label} cannot be in the future.")

@@ -25,14 +25,28 @@ from apps.journey.corrections import (
     correct_consent,
     correct_exit,
 )
+from apps.journey.screening_corrections import ScreeningAnswers, correct_screening
 from apps.patients import services
-from apps.patients.api import IDEMPOTENT_ERRORS, ParticipantScoped, participant_detail_response
-from apps.patients.models import ContactDetails, Participant, Sex
+from apps.patients.api import (
+    IDEMPOTENT_ERRORS,
+    ParticipantScoped,
+    ScreeningDetail,
+    participant_detail_response,
+)
+from apps.patients.models import (
+    ELIGIBILITY_CRITERIA,
+    ContactDetails,
+    DeclineReason,
+    ExclusionReason,
+    Participant,
+    Sex,
+)
 from apps.patients.serializers import (
     BaselineInputSerializer,
     ConsentInputSerializer,
     ContactDetailsSerializer,
     ParticipantDetailSerializer,
+    ScreeningSerializer,
     WithdrawInputSerializer,
 )
 from apps.sites.selectors import get_pilot
@@ -75,6 +89,27 @@ def patch_correction(request, participant, serializer_class, correction) -> Resp
     reason = data.pop_reason(values)
     correction(participant=participant, by=request.user, reason=reason, **values)
     return participant_detail_response(request.user, participant)
+
+
+class ScreeningCorrectionSerializer(CorrectionReasonSerializer):
+    """The screening as it should have been recorded, and why (the outcome follows)."""
+
+    screened_on = serializers.DateField()
+    aged_18_or_over = serializers.BooleanField()
+    smokes_daily = serializers.BooleanField()
+    has_depression_or_anxiety = serializers.BooleanField()
+    starting_talking_therapies = serializers.BooleanField()
+    wants_help_to_quit = serializers.BooleanField()
+    declined = serializers.BooleanField(default=False)
+    exclusion_reason = serializers.ChoiceField(
+        choices=ExclusionReason.choices, required=False, allow_blank=True, default=""
+    )
+    decline_reason = serializers.ChoiceField(
+        choices=DeclineReason.choices, required=False, allow_blank=True, default=""
+    )
+    reason_detail = serializers.CharField(
+        max_length=500, required=False, allow_blank=True, default=""
+    )
 
 
 class ParticipantAction(ParticipantScoped, APIView, ABC):
@@ -171,6 +206,30 @@ class WithdrawAction(ParticipantAction):
 
     def perform(self, participant, values):
         journey.withdraw_participant(participant=participant, **values)
+
+
+@extend_schema(tags=["screening"])
+class ScreeningDetailWithCorrection(ScreeningDetail):
+    """GET one screening log entry; PATCH corrects it with a reason (the outcome follows)."""
+
+    permission_classes = [ClinicalWrite]
+
+    @extend_schema(
+        summary="Correct a screening (with a reason)",
+        request=ScreeningCorrectionSerializer,
+        responses={200: ScreeningSerializer},
+    )
+    def patch(self, request, public_id):
+        """`reason` is required; an enrolled person stays enrolled."""
+        screening = self.get_object()
+        data = ScreeningCorrectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        reason = data.pop_reason(values)
+        criteria = {name: values.pop(name) for name, _ in ELIGIBILITY_CRITERIA}
+        answers = ScreeningAnswers(criteria=criteria, **values)
+        correct_screening(screening=screening, by=request.user, answers=answers, reason=reason)
+        return Response(self.get_serializer(self.get_queryset().get(pk=screening.pk)).data)
 
 
 @extend_schema(tags=["participants"])

@@ -3,18 +3,22 @@ and a withdrawal or loss to follow-up (date, reason)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from apps.core.errors import DomainError
+from apps.corrections.models import Correction
 from apps.journey.correction_forms import (
     BaselineCorrectionForm,
     ConsentCorrectionForm,
     ExitCorrectionForm,
+    ScreeningCorrectionForm,
 )
 from apps.journey.corrections import correct_baseline, correct_consent, correct_exit
-from apps.patients.access import participant_for_view
+from apps.journey.screening_corrections import correct_screening
+from apps.patients.access import participant_for_view, require_clinical_write
+from apps.patients.selectors import screenings_visible_to
 from apps.sites.selectors import get_pilot
 
 
@@ -93,3 +97,31 @@ def exit_correct(request, public_id):
             )
             return redirect(f"{detail}#corrections")
     return render(request, "corrections/exit_form.html", {"form": form, "participant": participant})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def screening_correct(request, public_id):
+    """Correct a screening's date, criteria or reasons, with a reason; its history below."""
+    screening = get_object_or_404(
+        screenings_visible_to(request.user).select_related("site", "participant"),
+        public_id=public_id,
+    )
+    require_clinical_write(request.user)
+    form = ScreeningCorrectionForm(request.POST or None, screening=screening)
+    if request.method == "POST" and form.is_valid():
+        try:
+            corrected = correct_screening(
+                screening=screening, by=request.user, answers=form.answers(), reason=form.reason()
+            )
+        except DomainError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, f"Screening of {corrected.screened_on:%-d %b %Y} corrected.")
+            return redirect("screening-correct", screening.public_id)
+    history = Correction.objects.filter(screening=screening).select_related("corrected_by")
+    return render(
+        request,
+        "corrections/screening_form.html",
+        {"form": form, "screening": screening, "history": list(history)},
+    )

@@ -10,6 +10,11 @@ urlpatterns = [
     path("screening/", views.screening_log, name="screening-log"),
     path("screening/new/", views.screening_new, name="screening-new"),
     path(
+        "screening/<uuid:public_id>/correct/",
+        correction_views.screening_correct,
+        name="screening-correct",
+    ),
+    path(
         "participants/<uuid:public_id>/",
         participant_views.participant_detail,
         name="participant-detail",

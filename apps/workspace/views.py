@@ -8,7 +8,7 @@ for writes (403), and hand the work to services and selectors.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from apps.core.roles import (
     can_view_delegation_log,
     can_write_clinical,
 )
+from apps.corrections.models import Correction
 from apps.delegation.selectors import certificates_needing_attention
 from apps.journey import services as journey
 from apps.outcomes import selectors as alert_selectors
@@ -116,11 +117,12 @@ def caseload(request):
 @login_required
 def screening_log(request):
     """Everyone screened at the user's sites, with the CONSORT counts."""
-    screenings = selectors.screenings_visible_to(request.user).select_related(
-        "site", "screened_by", "participant"
+    visible = selectors.screenings_visible_to(request.user)
+    screenings = visible.select_related("site", "screened_by", "participant").annotate(
+        corrected=Exists(Correction.objects.filter(screening=OuterRef("pk")))
     )
     counts = {outcome: 0 for outcome in ScreeningOutcome.values}
-    for row in screenings.order_by().values("outcome").annotate(n=Count("id")):
+    for row in visible.order_by().values("outcome").annotate(n=Count("id")):
         counts[row["outcome"]] = row["n"]
     page = Paginator(screenings.order_by("-screened_on", "-id"), 50).get_page(
         request.GET.get("page")

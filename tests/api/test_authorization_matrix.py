@@ -190,6 +190,20 @@ CASES = {
     "screenings: detail": lambda w: Case(
         "get", f"/api/v1/screenings/{w['screening'].public_id}/", READ_SITE_A
     ),
+    "screenings: correct": lambda w: Case(
+        "patch",
+        f"/api/v1/screenings/{w['screening'].public_id}/",
+        CLINICAL,
+        {
+            "screened_on": str(w["screening"].screened_on - dt.timedelta(days=1)),
+            "aged_18_or_over": True,
+            "smokes_daily": True,
+            "has_depression_or_anxiety": True,
+            "starting_talking_therapies": True,
+            "wants_help_to_quit": True,
+            "reason": "entry_error",
+        },
+    ),  # fmt: skip
     "screenings: create": lambda w: Case(
         "post",
         "/api/v1/screenings/",

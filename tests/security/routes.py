@@ -82,6 +82,7 @@ def every_route() -> list[Route]:
 # only when listed in PARTICIPANT_ROUTES.
 PUBLIC_ID_OWNER = {
     "api:screening-detail": "screening",
+    "screening-correct": "screening",
     "api:adverse-event-detail": "adverse_event",
     "api:session-detail": "session",
     "session-edit": "session",
