@@ -49,6 +49,8 @@ def field_changes(labels: dict[str, str], old: dict, new: dict) -> list[FieldCha
 def _text(value) -> str:
     if value is None:
         return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value) or "(none)"
     if hasattr(value, "isoformat"):

@@ -15,7 +15,11 @@ from apps.journey.corrections import (
     consent_correction_errors,
     exit_correction_errors,
 )
-from apps.journey.screening_corrections import ScreeningAnswers, screening_correction_errors
+from apps.journey.screening_corrections import (
+    DETAIL_FIELD,
+    ScreeningAnswers,
+    screening_correction_errors,
+)
 from apps.patients.forms import (
     BaselineForm,
     ConsentForm,
@@ -160,8 +164,11 @@ class ScreeningCorrectionForm(CorrectionReasonMixin, DomainErrorFormMixin, forms
             self.fields[name].initial = "yes" if getattr(screening, name) else "no"
         for name in SCREENING_FIELDS[1:]:
             self.fields[name] = copy.deepcopy(ScreeningForm.base_fields[name])
+        # The correction's own explanation is reason_detail: the screening's is renamed.
+        self.fields[DETAIL_FIELD] = copy.deepcopy(ScreeningForm.base_fields["reason_detail"])
+        self.fields[DETAIL_FIELD].initial = screening.reason_detail
         self.fields["declined"].initial = "yes" if screening.outcome == "declined" else "no"
-        for name in ("screened_on", "exclusion_reason", "decline_reason", "reason_detail"):
+        for name in ("screened_on", "exclusion_reason", "decline_reason"):
             self.fields[name].initial = getattr(screening, name)
         self.add_reason_fields()
 
@@ -191,5 +198,5 @@ class ScreeningCorrectionForm(CorrectionReasonMixin, DomainErrorFormMixin, forms
             declined=bool(data.get("declined")),
             exclusion_reason=data.get("exclusion_reason") or "",
             decline_reason=data.get("decline_reason") or "",
-            reason_detail=(data.get("reason_detail") or "").strip(),
+            reason_detail=(data.get(DETAIL_FIELD) or "").strip(),
         )

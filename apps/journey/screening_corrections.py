@@ -21,6 +21,8 @@ from apps.corrections.rules import Reason, field_changes
 from apps.corrections.services import log_corrections, reason_errors_of
 from apps.patients.models import (
     ELIGIBILITY_CRITERIA,
+    DeclineReason,
+    ExclusionReason,
     Participant,
     ScreeningOutcome,
     ScreeningRecord,
@@ -35,6 +37,9 @@ SCREENING_LABELS = {
     "decline_reason": "Reason for declining",
     "reason_detail": "Details",
 }
+# The correction's own explanation is `reason_detail`: the screening's details go by this name
+# on every correction input (form, API), and its errors name it.
+DETAIL_FIELD = "screening_detail"
 DETAIL_MAX_LENGTH = 500
 
 
@@ -89,9 +94,7 @@ def screening_correction_errors(
     errors += [DomainError("Answer yes or no.", field=name) for name in unanswered]
     if len(answers.reason_detail) > DETAIL_MAX_LENGTH:
         errors.append(
-            DomainError(
-                f"Keep the details to {DETAIL_MAX_LENGTH} characters.", field="reason_detail"
-            )
+            DomainError(f"Keep the details to {DETAIL_MAX_LENGTH} characters.", field=DETAIL_FIELD)
         )
     if unanswered:
         return errors, None
@@ -102,7 +105,10 @@ def screening_correction_errors(
         decline_reason=answers.decline_reason,
         reason_detail=answers.reason_detail,
     )
-    errors += [DomainError(message, field=field) for field, message in decision.problems.items()]
+    errors += [
+        DomainError(message, field=DETAIL_FIELD if field == "reason_detail" else field)
+        for field, message in decision.problems.items()
+    ]
     eligible = decision.outcome == ScreeningOutcome.ELIGIBLE
     if participant is not None and not eligible:
         failed = next(
@@ -124,6 +130,21 @@ def screening_correction_errors(
             )
         )
     return errors, decision
+
+
+_CHOICES = {
+    "outcome": ScreeningOutcome,
+    "exclusion_reason": ExclusionReason,
+    "decline_reason": DeclineReason,
+}
+
+
+def _as_read(values: dict) -> dict:
+    """The values with each choice as people read it, for the correction log."""
+    return {
+        name: _CHOICES[name](value).label if name in _CHOICES and value else value
+        for name, value in values.items()
+    }
 
 
 @transaction.atomic
@@ -157,7 +178,7 @@ def correct_screening(
         record_type=RecordType.SCREENING,
         record_id=screening.public_id,
         record_label=f"Screening of {screening.screened_on:%-d %b %Y}",
-        changes=field_changes(SCREENING_LABELS, before, after),
+        changes=field_changes(SCREENING_LABELS, _as_read(before), _as_read(after)),
         reason=reason.code,
         detail=reason.detail,
         by=by,

@@ -107,8 +107,12 @@ class ScreeningCorrectionSerializer(CorrectionReasonSerializer):
     decline_reason = serializers.ChoiceField(
         choices=DeclineReason.choices, required=False, allow_blank=True, default=""
     )
-    reason_detail = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, default=""
+    screening_detail = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The screening's details (reason_detail is the correction's explanation).",
     )
 
 
@@ -227,7 +231,8 @@ class ScreeningDetailWithCorrection(ScreeningDetail):
         values = dict(data.validated_data)
         reason = data.pop_reason(values)
         criteria = {name: values.pop(name) for name, _ in ELIGIBILITY_CRITERIA}
-        answers = ScreeningAnswers(criteria=criteria, **values)
+        detail = values.pop("screening_detail")
+        answers = ScreeningAnswers(criteria=criteria, reason_detail=detail, **values)
         correct_screening(screening=screening, by=request.user, answers=answers, reason=reason)
         return Response(self.get_serializer(self.get_queryset().get(pk=screening.pk)).data)
 

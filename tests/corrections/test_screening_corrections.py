@@ -58,9 +58,9 @@ def test_a_screened_out_persons_reason_is_corrected_and_the_consort_reason_follo
     assert (corrected.outcome, corrected.exclusion_reason) == ("not_eligible", "no_wish_to_quit")
     logged = {c.field: (c.old_value, c.new_value) for c in Correction.objects.all()}
     assert logged == {
-        "smokes_daily": ("False", "True"),
-        "wants_help_to_quit": ("True", "False"),
-        "exclusion_reason": ("not_daily_smoker", "no_wish_to_quit"),
+        "smokes_daily": ("no", "yes"),
+        "wants_help_to_quit": ("yes", "no"),
+        "exclusion_reason": ("Does not smoke daily", "Does not want help to quit"),
     }
     row = Correction.objects.first()
     assert (row.participant, row.screening, row.record_type) == (None, screened_out, "screening")
@@ -132,7 +132,7 @@ def test_a_bad_screening_correction_names_every_field_and_changes_nothing(partic
             ),
             reason=Reason(""),
         )
-    assert {e.field for e in error.value.errors} == {"reason", "screened_on", "reason_detail"}
+    assert {e.field for e in error.value.errors} == {"reason", "screened_on", "screening_detail"}
     assert not Correction.objects.exists()
 
 
@@ -147,7 +147,7 @@ def test_the_screening_log_links_the_correction_page_which_keeps_the_history(
         "smokes_daily": "no",
         "declined": "no",
         "exclusion_reason": "not_daily_smoker",
-        "reason_detail": "Smokes at weekends only.",
+        "screening_detail": "Smokes at weekends only.",
     }
     refused = client.post(url, body)
     assert set(refused.context["form"].errors) == {"reason"}

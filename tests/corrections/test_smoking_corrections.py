@@ -69,7 +69,7 @@ def test_a_report_corrected_to_smoking_turns_the_outcome_to_smoking(month3, pwp_
     assert _prevalence(participant) == "smoking"
     logged = {c.field: (c.old_value, c.new_value) for c in Correction.objects.all()}
     assert logged == {
-        "smoked_last_7_days": ("False", "True"),
+        "smoked_last_7_days": ("no", "yes"),
         "cigarettes_last_7_days": ("0", "21"),
         "stopped_on": (str(report.stopped_on), "(none)"),
     }
