@@ -17,7 +17,7 @@ from apps.clinical.protocol import (
     ProductAction,
     session_date_errors,
 )
-from apps.clinical.scoring import PHQ9_DIFFICULTY_WITHOUT_ITEMS
+from apps.clinical.scoring import PHQ9_DIFFICULTY_WITHOUT_ITEMS, phq9_reports_risk
 from apps.clinical.status import may_record_sessions
 from apps.conduct.services import contamination_problems, record_contamination
 from apps.core.errors import DomainError, broken_constraint, raise_all
@@ -151,6 +151,7 @@ def record_session(
         Duty.DELIVER_SESSIONS,
         data.session_date,
         field="practitioner",
+        carries_risk=phq9_reports_risk(data.phq9_items),
     )
     attended = data.attendance == Attendance.ATTENDED
     try:

@@ -265,6 +265,15 @@ def gad7_severity(total: int) -> str:
     return _band(total, GAD7_SEVERITY_BANDS)
 
 
+def phq9_reports_risk(items: Sequence[object] | None) -> bool:
+    """Whether PHQ-9 answers, checked or not yet, report thoughts of self-harm (item 9 above 0):
+    what must reach a clinician even when the rest of the write is refused."""
+    if not items or len(items) < PHQ9_RISK_ITEM:
+        return False
+    answer = items[PHQ9_RISK_ITEM - 1]
+    return isinstance(answer, int) and not isinstance(answer, bool) and answer > 0
+
+
 def score_phq9(items: Sequence[int | None]) -> PHQ9Score:
     """Score nine PHQ-9 answers (each 0-3, all required); raise ScoringError otherwise."""
     answers = _validate_items(items, "PHQ-9", len(PHQ9_ITEMS))

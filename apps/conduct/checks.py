@@ -22,6 +22,9 @@ from apps.conduct.models import (
     DeviationSeriousness,
     ProtocolDeviation,
 )
+from apps.core.roles import DELEGATED_ROLES
+from apps.delegation.models import Duty
+from apps.delegation.selectors import is_delegated
 from apps.outcomes.models import GAD7Response, PHQ9Response, SmokingStatusReport
 from apps.patients.models import Participant
 from apps.sites.selectors import get_pilot, without_locked_sites
@@ -51,7 +54,11 @@ def check_participants(participant_ids: Iterable[int] | None = None) -> int:
         )
         new = [
             d
-            for d in (*_consent_findings(batch), *_window_findings(batch))
+            for d in (
+                *_consent_findings(batch),
+                *_window_findings(batch),
+                *_delegation_findings(batch),
+            )
             if (d.participant_id, d.rule, d.rule_key) not in known
         ]
         # A check running at the same moment may store one first: the constraint keeps one.
@@ -159,6 +166,42 @@ def _window_deviation(found: OutOfWindow) -> ProtocolDeviation:
         rule=DeviationRule.FOLLOW_UP_OUT_OF_WINDOW,
         rule_key=window.timepoint,
     )
+
+
+def _duty_of(response: PHQ9Response) -> Duty:
+    if response.session_id:
+        return Duty.DELIVER_SESSIONS
+    return Duty.RECORD_FOLLOW_UPS if response.follow_up_id else Duty.DATA_ENTRY
+
+
+def _delegation_findings(batch: list[Participant]) -> Iterator[ProtocolDeviation]:
+    """A risk PHQ-9 kept although its recorder did not hold the duty that day (the services
+    never refuse a risk answer for delegation; apps/delegation/selectors.check_delegated)."""
+    responses = PHQ9Response.objects.filter(
+        participant_id__in=[p.pk for p in batch],
+        risk=True,
+        recorded_by__role__in=DELEGATED_ROLES,
+    ).select_related("recorded_by", "participant")
+    for response in responses:
+        duty = _duty_of(response)
+        site_id = response.participant.site_id
+        if is_delegated(response.recorded_by, site_id, duty, response.completed_on):
+            continue
+        yield ProtocolDeviation(
+            participant_id=response.participant_id,
+            occurred_on=response.completed_on,
+            category=DeviationCategory.OTHER,
+            seriousness=DeviationSeriousness.MINOR,
+            description=(
+                f"{response.recorded_by} recorded a PHQ-9 with a risk answer on "
+                f"{response.completed_on:%-d %b %Y} without the duty "
+                f"'{duty.label.lower()}' on the delegation log; it was kept so that the safety "
+                "alert reached a clinician."
+            ),
+            corrective_action="The site lead reviews the delegation log and the training record.",
+            rule=DeviationRule.RECORDED_WITHOUT_DELEGATION,
+            rule_key=str(response.public_id),
+        )
 
 
 def follow_up_measure_dates(ids: list[int]) -> dict[tuple[int, str], dict[date, set[str]]]:

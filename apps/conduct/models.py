@@ -32,6 +32,10 @@ class DeviationRule(models.TextChoices):
 
     CONSENT_SUPERSEDED = "consent_superseded", "Consent on a superseded form version"
     FOLLOW_UP_OUT_OF_WINDOW = "follow_up_out_of_window", "Follow-up dated outside its window"
+    RECORDED_WITHOUT_DELEGATION = (
+        "recorded_without_delegation",
+        "Risk answer recorded without the delegated duty",
+    )
 
 
 @pghistory.track()

@@ -21,10 +21,16 @@ def is_delegated(user, site_id: int, duty: str, day: date) -> bool:
     )
 
 
-def check_delegated(user, site, duty: Duty, day: date, *, field: str) -> None:
+def check_delegated(
+    user, site, duty: Duty, day: date, *, field: str | None, carries_risk: bool = False
+) -> None:
     """Raise a DomainError naming the duty unless site staff hold it at the site on the day;
-    central staff (managers, monitors) and patients (no user) are not on a site's log."""
-    if not needs_delegation(user) or is_delegated(user, site.pk, duty, day):
+    central staff (managers, monitors) and patients (no user) are not on a site's log.
+
+    A write carrying a risk answer (PHQ-9 item 9 above 0) is never refused for delegation:
+    the alert must reach a clinician, and the conduct checks log the lapse as a deviation.
+    """
+    if not needs_delegation(user) or carries_risk or is_delegated(user, site.pk, duty, day):
         return
     message = rules.not_delegated_message(str(user), Duty(duty).label, site.name, day)
     raise DomainError(message, field=field, code="not_delegated")

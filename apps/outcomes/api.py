@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.clinical.scoring import phq9_reports_risk
 from apps.core.api_errors import domain_fields
 from apps.core.api_idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from apps.core.api_permissions import ClinicalWrite
@@ -73,6 +74,8 @@ class MeasureList(ParticipantScoped, generics.ListCreateAPIView):
     def get_queryset(self):
         return self.for_participant(self.model.objects.select_related(*self.related))
 
+    is_phq9 = False
+
     def record(self, participant, values: dict):
         raise NotImplementedError
 
@@ -101,13 +104,15 @@ class MeasureList(ParticipantScoped, generics.ListCreateAPIView):
             with domain_fields(self.field_names):
                 if follow_up:
                     self.check_follow_up_date(follow_up, values)
-                # A measure sent through the API is data entry for the participant's site.
+                # A measure sent through the API is data entry for the participant's site, on
+                # the day it was taken.
                 check_delegated(
                     request.user,
                     participant.site,
                     Duty.DATA_ENTRY,
-                    timezone.localdate(),
+                    values.get("completed_on") or timezone.localdate(values.get("taken_at")),
                     field=None,
+                    carries_risk=phq9_reports_risk(values.get("items")) and self.is_phq9,
                 )
                 record = self.record(participant, values)
             fresh = self.get_queryset().get(pk=record.pk)
@@ -140,6 +145,7 @@ class PHQ9List(MeasureList):
     input_serializer = PHQ9InputSerializer
     related = (*MeasureList.related, "safety_alert")
     field_names = {"phq9_items": "items", "phq9_difficulty": "difficulty"}
+    is_phq9 = True
 
     def record(self, participant, values):
         return services.record_phq9(

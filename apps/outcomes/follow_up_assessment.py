@@ -160,6 +160,7 @@ def record_follow_up_assessment(
         Duty.RECORD_FOLLOW_UPS,
         completed_on,
         field="recorded_by",
+        carries_risk=scoring.phq9_reports_risk(phq9_items),
     )
     errors = []
     if source not in SOURCES:

@@ -303,3 +303,48 @@ def test_an_expiring_certificate_is_shown_to_its_holder_and_their_site_lead_only
         by=site_lead_a,
     )  # fmt: skip
     assert certificates_needing_attention(site_lead_a, TODAY()) == []
+
+
+def test_a_risk_answer_is_never_refused_for_delegation_and_the_lapse_is_a_deviation(
+    newcomer, site_a, pwp_a
+):
+    from apps.conduct.checks import check_participants
+    from apps.conduct.models import ProtocolDeviation
+    from apps.outcomes.models import SafetyAlert
+
+    quit_date = TODAY() - 30 * DAY
+    participant = make_participant(
+        site=site_a, pwp=pwp_a, stage="randomised", screened_on=quit_date - 5 * DAY
+    )
+    journey.set_quit_date(participant=participant, quit_date=quit_date)
+    follow_up = FollowUp.objects.get(participant=participant, timepoint="week4")
+    answers = {
+        "follow_up": follow_up,
+        "recorded_by": newcomer,
+        "completed_on": TODAY(),
+        "source": "phone",
+        "smoked_last_7_days": False,
+        "smoke_free_since_day_14": True,
+        "quit_attempt_since_last_contact": True,
+        "uses_e_cigarette": False,
+        "uses_stop_smoking_medication": False,
+    }
+    _refusal(lambda: record_follow_up_assessment(**answers, phq9_items=[1] * 8 + [0]))
+    result = record_follow_up_assessment(**answers, phq9_items=[1] * 8 + [2])
+    assert SafetyAlert.objects.get().phq9 == result.phq9
+    assert check_participants([participant.pk]) == 1
+    deviation = ProtocolDeviation.objects.get(rule="recorded_without_delegation")
+    assert "record follow-up assessments" in deviation.description
+    assert deviation.rule_key == str(result.phq9.public_id)
+    assert check_participants([participant.pk]) == 0  # raised once
+
+
+def test_a_risk_phq9_by_a_delegated_pwp_is_no_deviation(site_a, pwp_a):
+    from apps.conduct.checks import check_participants
+    from apps.outcomes import services as outcomes
+
+    participant = make_participant(site=site_a, pwp=pwp_a, stage="randomised")
+    outcomes.record_phq9(
+        participant=participant, items=[0] * 8 + [1], completed_on=TODAY(), recorded_by=pwp_a
+    )
+    assert check_participants([participant.pk]) == 0

@@ -667,3 +667,19 @@ def test_sustained_abstinence_rejects_bad_inputs():
         sustained_abstinence_6m(0, 101, smoke_free_since_day_14=None)
     with pytest.raises(ScoringError, match="smoke_free_since_day_14"):
         sustained_abstinence_6m(None, 4, smoke_free_since_day_14="yes")
+
+
+@pytest.mark.parametrize(
+    ("items", "risk"),
+    [
+        ([0] * 8 + [1], True),
+        ([3] * 8 + [0], False),
+        ([None] * 8 + [2], True),  # not yet valid, still a risk answer
+        ([0] * 8 + [None], False),
+        ([0] * 8 + [True], False),  # a boolean is not an answer
+        ([0] * 5, False),
+        (None, False),
+    ],
+)
+def test_a_risk_answer_is_item_9_above_0_whatever_the_other_answers(items, risk):
+    assert scoring.phq9_reports_risk(items) is risk
