@@ -186,9 +186,12 @@ def test_pwp_records_a_four_week_check_in_person_and_sees_the_outcome(
         page.get_by_text(f"4-week quit check recorded for {participant.trial_id}.")
     ).to_be_visible()
     expect(page.locator("#four-week-outcome")).to_have_text("Quit (CO-verified)")
-    expect(page.get_by_role("row", name=re.compile("4-week quit check"))).to_contain_text(
+    follow_ups = page.get_by_role("region", name="Follow-ups")
+    expect(follow_ups.get_by_role("row", name=re.compile("4-week quit check"))).to_contain_text(
         "Completed"
     )
+    # The report the check made is listed with the others, ready to correct.
+    expect(page.locator("#smoking-reports")).to_contain_text("(4-week quit check)")
     expect(
         page.get_by_role("link", name="Record follow-up for the 4-week quit check")
     ).to_have_count(0)
