@@ -11,6 +11,7 @@ from apps.conduct import api as conduct_api
 from apps.conduct import query_api
 from apps.core.api_docs import SwaggerUIView
 from apps.dashboards import api as dashboards_api
+from apps.dashboards import fhir_api
 from apps.delegation import api as delegation_api
 from apps.monitoring import api as monitoring_api
 from apps.monitoring import lock_api
@@ -63,6 +64,13 @@ urlpatterns = [
     path(f"{P}randomise/", workspace_api.RandomiseAction.as_view(), name="participant-randomise"),
     path(f"{P}withdraw/", workspace_api.WithdrawAction.as_view(), name="participant-withdraw"),
     path(f"{P}exit/", workspace_api.ExitCorrection.as_view(), name="participant-exit"),
+    path(f"{P}fhir/", fhir_api.ParticipantResponses.as_view(), name="participant-fhir"),
+    path("fhir/Questionnaire/", fhir_api.QuestionnaireBundle.as_view(), name="fhir-questionnaires"),
+    path(
+        "fhir/QuestionnaireResponse.ndjson",
+        fhir_api.BulkResponses.as_view(),
+        name="fhir-bulk-responses",
+    ),
     path(
         f"{P}adverse-events/",
         safety_api.ParticipantAdverseEventList.as_view(),

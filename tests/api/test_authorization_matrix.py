@@ -321,6 +321,11 @@ CASES = {
         CLINICAL,
         {"exit_on": str(TODAY), "exit_reason": "participant_choice", "reason": "entry_error"},
     ),
+    "fhir: questionnaires": lambda w: Case("get", "/api/v1/fhir/Questionnaire/", READ_ALL),
+    "fhir: participant responses": lambda w: Case("get", p(w, "active", "fhir/"), READ_SITE_A),
+    "fhir: bulk responses": lambda w: Case(
+        "get", "/api/v1/fhir/QuestionnaireResponse.ndjson", MANAGERS
+    ),
     "queries: list": lambda w: Case("get", "/api/v1/queries/", READ_ALL),
     "participants: correct baseline": lambda w: Case(
         "patch",

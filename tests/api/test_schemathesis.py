@@ -52,6 +52,7 @@ MANAGER_PATHS = (
     "/api/v1/exports/",
     "/api/v1/delegations/",
     "/api/v1/training-records/",
+    "/api/v1/fhir/QuestionnaireResponse.ndjson",
 )
 # Revoking the token mid-run would sign the rest of the run out; test_auth covers it.
 OPERATIONS = [op for op in OPERATIONS if op.label != "DELETE /api/v1/auth/token/"]
