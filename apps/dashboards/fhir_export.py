@@ -10,42 +10,30 @@ from apps.outcomes.models import GAD7Response, PHQ9Response
 CHUNK = 500
 
 
-def _phq9_form(response: PHQ9Response) -> fhir.CompletedForm:
+def _form(instrument: str, response) -> fhir.CompletedForm:
     return fhir.CompletedForm(
-        instrument="phq9",
+        instrument=instrument,
         response_id=str(response.public_id),
         trial_id=response.participant.trial_id,
         completed_on=response.completed_on,
         recorded_at=response.created_at,
         items=tuple(response.items),
         total=response.total,
-        difficulty=response.difficulty,
-    )
-
-
-def _gad7_form(response: GAD7Response) -> fhir.CompletedForm:
-    return fhir.CompletedForm(
-        instrument="gad7",
-        response_id=str(response.public_id),
-        trial_id=response.participant.trial_id,
-        completed_on=response.completed_on,
-        recorded_at=response.created_at,
-        items=tuple(response.items),
-        total=response.total,
+        difficulty=getattr(response, "difficulty", None),  # PHQ-9 only
     )
 
 
 def questionnaire_responses(participants: QuerySet) -> Iterator[dict]:
     """Every PHQ-9, then every GAD-7, of these participants as QuestionnaireResponses, in date
     order, read in chunks (2 queries for a few; more only for thousands)."""
-    for model, form in ((PHQ9Response, _phq9_form), (GAD7Response, _gad7_form)):
+    for instrument, model in (("phq9", PHQ9Response), ("gad7", GAD7Response)):
         rows = (
             model.objects.filter(participant__in=participants)
             .select_related("participant")
             .order_by("completed_on", "id")
         )
         for response in rows.iterator(chunk_size=CHUNK):
-            yield fhir.questionnaire_response(form(response))
+            yield fhir.questionnaire_response(_form(instrument, response))
 
 
 def questionnaires() -> list[dict]:
