@@ -24,7 +24,8 @@ from apps.conduct.models import (
 )
 from apps.core.roles import DELEGATED_ROLES
 from apps.delegation.models import Duty
-from apps.delegation.selectors import is_delegated
+from apps.delegation.rules import delegated_on
+from apps.delegation.selectors import delegation_periods
 from apps.outcomes.models import GAD7Response, PHQ9Response, SmokingStatusReport
 from apps.patients.models import Participant
 from apps.sites.selectors import get_pilot, without_locked_sites
@@ -176,16 +177,22 @@ def _duty_of(response: PHQ9Response) -> Duty:
 
 def _delegation_findings(batch: list[Participant]) -> Iterator[ProtocolDeviation]:
     """A risk PHQ-9 kept although its recorder did not hold the duty that day (the services
-    never refuse a risk answer for delegation; apps/delegation/selectors.check_delegated)."""
-    responses = PHQ9Response.objects.filter(
-        participant_id__in=[p.pk for p in batch],
-        risk=True,
-        recorded_by__role__in=DELEGATED_ROLES,
-    ).select_related("recorded_by", "participant")
+    never refuse a risk answer for delegation; apps/delegation/selectors.check_delegated).
+    Two queries a batch: the risk PHQ-9s, then their recorders' delegations."""
+    responses = list(
+        PHQ9Response.objects.filter(
+            participant_id__in=[p.pk for p in batch],
+            risk=True,
+            recorded_by__role__in=DELEGATED_ROLES,
+        ).select_related("recorded_by", "participant")
+    )
+    if not responses:
+        return
+    held = delegation_periods({r.recorded_by_id for r in responses})
     for response in responses:
         duty = _duty_of(response)
-        site_id = response.participant.site_id
-        if is_delegated(response.recorded_by, site_id, duty, response.completed_on):
+        periods = held.get((response.recorded_by_id, response.participant.site_id, duty), [])
+        if delegated_on(periods, response.completed_on):
             continue
         yield ProtocolDeviation(
             participant_id=response.participant_id,

@@ -5,12 +5,12 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import SiteMembership
 from apps.accounts.selectors import works_at
 from apps.core.errors import DomainError, raise_all
 from apps.core.roles import Role, can_authorise_delegation, needs_delegation
 from apps.delegation import rules
 from apps.delegation.models import Delegation, Duty, TrainingKind, TrainingRecord
+from apps.delegation.selectors import staff_visible_to
 
 
 def _errors(problems: dict[str, str]) -> list[DomainError]:
@@ -71,11 +71,6 @@ def end_delegation(*, delegation: Delegation, ends_on: date | None, by) -> Deleg
     return delegation
 
 
-def _share_a_site(lead, user) -> bool:
-    lead_sites = SiteMembership.objects.filter(user=lead).values("site_id")
-    return SiteMembership.objects.filter(user=user, site_id__in=lead_sites).exists()
-
-
 @transaction.atomic
 def record_training(
     *,
@@ -95,7 +90,7 @@ def record_training(
         errors.append(DomainError("Choose the kind of training.", field="kind"))
     if not needs_delegation(user):
         errors.append(DomainError(f"{user} is not site staff.", field="user"))
-    elif by.role == Role.SITE_LEAD and not _share_a_site(by, user):
+    elif not staff_visible_to(by).filter(pk=user.pk).exists():
         errors.append(DomainError(f"{user} does not work at your sites.", field="user"))
     reference = certificate_reference.strip()
     errors += _errors(

@@ -8,7 +8,7 @@ become one by a correction (they are screened again). CONSORT counts follow the 
 outcome and reasons.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db import transaction
@@ -156,9 +156,7 @@ def correct_screening(
     screening = (
         ScreeningRecord.objects.select_for_update().select_related("site").get(pk=screening.pk)
     )
-    answers = ScreeningAnswers(
-        **{**answers.__dict__, "reason_detail": answers.reason_detail.strip()}
-    )
+    answers = replace(answers, reason_detail=answers.reason_detail.strip())
     errors, decision = screening_correction_errors(screening, answers, timezone.localdate())
     raise_all(reason_errors_of(reason) + errors)
     assert decision is not None  # every criterion is answered once there are no errors

@@ -74,7 +74,9 @@ class MeasureList(ParticipantScoped, generics.ListCreateAPIView):
     def get_queryset(self):
         return self.for_participant(self.model.objects.select_related(*self.related))
 
-    is_phq9 = False
+    def carries_risk(self, values: dict) -> bool:
+        """Whether the measure holds a risk answer (never refused for delegation)."""
+        return False
 
     def record(self, participant, values: dict):
         raise NotImplementedError
@@ -112,7 +114,7 @@ class MeasureList(ParticipantScoped, generics.ListCreateAPIView):
                     Duty.DATA_ENTRY,
                     values.get("completed_on") or timezone.localdate(values.get("taken_at")),
                     field=None,
-                    carries_risk=phq9_reports_risk(values.get("items")) and self.is_phq9,
+                    carries_risk=self.carries_risk(values),
                 )
                 record = self.record(participant, values)
             fresh = self.get_queryset().get(pk=record.pk)
@@ -145,7 +147,9 @@ class PHQ9List(MeasureList):
     input_serializer = PHQ9InputSerializer
     related = (*MeasureList.related, "safety_alert")
     field_names = {"phq9_items": "items", "phq9_difficulty": "difficulty"}
-    is_phq9 = True
+
+    def carries_risk(self, values):
+        return phq9_reports_risk(values.get("items"))
 
     def record(self, participant, values):
         return services.record_phq9(

@@ -6,6 +6,7 @@ from django import forms
 from apps.core.forms import DateInput, DomainErrorFormMixin
 from apps.corrections.forms import CorrectionReasonMixin
 from apps.outcomes.corrections import SMOKING_LABELS, SmokingAnswers, smoking_correction_errors
+from apps.patients.forms import yes_no_field
 from apps.patients.measure_fields import (
     DIFFICULTY,
     add_questionnaire_fields,
@@ -54,7 +55,6 @@ class COCorrectionForm(CorrectionReasonMixin, DomainErrorFormMixin, forms.Form):
         return cleaned
 
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
 YES_NO_UNASKED = [("yes", "Yes"), ("no", "No"), ("", "Not asked")]
 
 
@@ -63,15 +63,15 @@ def _answer(value: str) -> bool | None:
 
 
 def _yes_no(name: str, *, optional: bool = False) -> forms.TypedChoiceField:
-    label = SMOKING_LABELS[name]
+    if not optional:
+        return yes_no_field(SMOKING_LABELS[name])
     return forms.TypedChoiceField(
-        label=label,
-        choices=YES_NO_UNASKED if optional else YES_NO,
+        label=SMOKING_LABELS[name],
+        choices=YES_NO_UNASKED,
         coerce=_answer,
         empty_value=None,
-        required=not optional,
+        required=False,
         widget=forms.RadioSelect,
-        error_messages={"required": f"Answer yes or no: {label.lower()}."},
     )
 
 

@@ -198,3 +198,25 @@ def test_the_caseload_warns_of_a_certificate_30_days_ahead(client, pwp_a, trial_
     page = client.get(reverse("caseload")).content.decode()
     assert "Training to renew" in page
     assert "Send your site lead the renewed certificate." in page
+
+
+def test_the_log_page_reads_in_the_same_queries_however_long_the_log(
+    lead_client, site_a, site_lead_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert lead_client.get(reverse("delegation-log")).status_code == 200
+        return len(captured)
+
+    queries()  # the first request of a session also reads what later ones have cached
+    before = queries()
+    for number in range(3):
+        staff = UserFactory(role=Role.PWP, site=site_a)  # every duty delegated
+        services.record_training(
+            user=staff, kind="gcp", completed_on=TODAY() - DAY * number,
+            expires_on=TODAY() + DAY * (10 + number), by=site_lead_a,
+        )  # fmt: skip
+    assert queries() == before
