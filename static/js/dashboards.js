@@ -23,7 +23,7 @@
       backgroundColor: d.type === "line" ? "transparent" : colour,
       borderColor: colour,
       borderWidth: 2,
-      borderDash: d.dashed ? [6, 4] : [],
+      borderDash: d.dotted ? [2, 3] : d.dashed ? [6, 4] : [],
       pointRadius: d.type === "line" ? 0 : undefined,
       // A few minutes against a working week must still show as a bar.
       minBarLength: bullet ? 3 : undefined,

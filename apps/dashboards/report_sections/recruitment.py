@@ -3,6 +3,7 @@
 from datetime import date
 
 from apps.dashboards import metrics
+from apps.dashboards.report_sections import forecast
 from apps.dashboards.report_sections.cells import Section, Table, site_label
 from apps.dashboards.report_sections.sums import Sums
 
@@ -20,10 +21,16 @@ def recruitment(sums: Sums) -> metrics.Proportion:
 
 
 def recruitment_section(sums: Sums) -> Section:
-    """The per-site table, the monthly table with its chart and the site-by-month matrix."""
+    """The per-site table, the monthly table with its chart (and forecast), the site-by-month
+    matrix and the forecast per site."""
     months = _months_table(sums)
     return Section(
-        tables=[_sites_table(sums), months, _site_months_table(sums)],
+        tables=[
+            _sites_table(sums),
+            months,
+            _site_months_table(sums),
+            forecast.forecast_table(sums),
+        ],
         charts={"recruitment": _chart(months, sums)},
     )
 
@@ -64,53 +71,70 @@ def _sites_table(sums: Sums) -> Table:
 
 
 def _months_table(sums: Sums) -> Table:
-    months = sums.months
+    future = forecast.chart_months(sums)
+    months = sums.months + future
     # The cumulative line counts from the start, whatever the range shown.
     unbounded = sums.participant_rows_all_months
     monthly_all = sums.participants.counter_by(unbounded, "month", "randomised")
-    all_months = sorted(set(monthly_all) | set(months))
+    all_months = sorted(set(monthly_all) | set(sums.months))
     in_month = [monthly_all.get(m, 0) for m in all_months]
     cumulative_all = dict(zip(all_months, metrics.cumulative(in_month), strict=True))
     table = Table(
         "recruitment_months",
         f"{sums.enrolled_word} per month, cumulative, and the target trajectory",
-        ["Month", sums.enrolled_word, "Cumulative", "Target trajectory (cumulative)"],
+        [
+            "Month",
+            sums.enrolled_word,
+            "Cumulative",
+            "Target trajectory (cumulative)",
+            *(forecast.FORECAST_COLUMNS if future else []),
+        ],
     )
-    for m, target_m in zip(months, _trajectory(sums), strict=True):
+    projected = forecast.forecast_columns(sums, months) if future else [[] for _ in months]
+    for m, target_m, ahead in zip(months, _trajectory(sums, months), projected, strict=True):
+        past = m not in future
         table.rows.append(
             [
                 m,
-                monthly_all.get(m, 0),
-                int(cumulative_all.get(m, 0)),
+                monthly_all.get(m, 0) if past else None,
+                int(cumulative_all.get(m, 0)) if past else None,
                 round(target_m, 1),
+                *ahead,
             ]
         )
     return table
 
 
-def _trajectory(sums: Sums) -> list[float]:
-    trajectory = [0.0] * len(sums.months)
+def _trajectory(sums: Sums, months: list[str]) -> list[float]:
+    trajectory = [0.0] * len(months)
     for s in sums.sites:
         site_trajectory = metrics.target_trajectory(
             s["target"],
             date.fromisoformat(s["opens_on"]),
             date.fromisoformat(s["closes_on"]),
-            sums.months,
+            months,
         )
         trajectory = [a + b for a, b in zip(trajectory, site_trajectory, strict=True)]
     return trajectory
 
 
 def _chart(table: Table, sums: Sums) -> dict:
+    datasets = [
+        {"type": "bar", "label": f"{sums.enrolled_word} in month", "column": 1},
+        {"type": "line", "label": "Cumulative", "column": 2},
+        {"type": "line", "label": "Target trajectory", "column": 3, "dashed": True},
+    ]
+    if len(table.columns) > 4:
+        datasets += [
+            {"type": "line", "label": "Forecast at the rate so far", "column": 4, "dashed": True},
+            {"type": "line", "label": "Forecast 80% interval, low", "column": 5, "dotted": True},
+            {"type": "line", "label": "Forecast 80% interval, high", "column": 6, "dotted": True},
+        ]
     return {
         "type": "bar",
         "table": table.key,
-        "labels": sums.months,
-        "datasets": [
-            {"type": "bar", "label": f"{sums.enrolled_word} in month", "column": 1},
-            {"type": "line", "label": "Cumulative", "column": 2},
-            {"type": "line", "label": "Target trajectory", "column": 3, "dashed": True},
-        ],
+        "labels": [row[0] for row in table.rows],
+        "datasets": datasets,
     }
 
 
