@@ -6,12 +6,13 @@ Codes come from the models' choices and from participant_outcomes(); only the wo
 from apps.clinical import participant_outcomes as po
 from apps.clinical import scoring
 from apps.clinical.choices import Arm, Timepoint
-from apps.clinical.participant_records import SINGLE_ARM
+from apps.clinical.participant_records import POOLED_ARMS, SINGLE_ARM
 
 ARM_LABELS = {**dict(Arm.choices), SINGLE_ARM: "Single arm (enrolled)"}
 TIMEPOINT_LABELS = dict(Timepoint.choices)
-# The dashboard's column and row headings: shorter than the labels above.
-ARM_HEADINGS = {**dict(Arm.choices), SINGLE_ARM: "Enrolled"}
+# The dashboard's column and row headings: shorter than the labels above (and the open
+# steering committee report's pooled column).
+ARM_HEADINGS = {**dict(Arm.choices), SINGLE_ARM: "Enrolled", POOLED_ARMS: "Both arms"}
 TIMEPOINT_HEADINGS = {
     Timepoint.BASELINE: "Baseline",
     Timepoint.WEEK4: "4 weeks",

@@ -9,6 +9,8 @@ from datetime import date
 
 # The arm of a participant enrolled in a single-arm pilot (no allocation).
 SINGLE_ARM = "single"
+# Both arms counted together: the open report for a steering committee shows nothing by arm.
+POOLED_ARMS = "pooled"
 
 
 @dataclass(frozen=True, slots=True)

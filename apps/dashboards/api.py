@@ -24,6 +24,8 @@ DOWNLOAD_TYPES = {
     "csv": "text/csv",
     "dta": "application/octet-stream",
     "sav": "application/octet-stream",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
 }
 
 
@@ -131,6 +133,12 @@ class ExportDetail(generics.RetrieveAPIView):
         (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="CSV export"),
         (200, "application/octet-stream"): OpenApiResponse(
             OpenApiTypes.BINARY, description="Stata or SPSS export"
+        ),
+        (200, "application/pdf"): OpenApiResponse(
+            OpenApiTypes.BINARY, description="Steering committee report as PDF"
+        ),
+        (200, "text/html"): OpenApiResponse(
+            OpenApiTypes.STR, description="Steering committee report as one HTML file"
         ),
     },
 )

@@ -7,6 +7,8 @@ import textwrap
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from apps.clinical.participant_records import POOLED_ARMS
+
 FONT = "Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif"
 FONT_SIZE = 13
 LINE = 17
@@ -118,15 +120,10 @@ def consort_svg(flow: dict, title: str = "CONSORT flow diagram") -> str:
     )
     stage_rows: list[list[Box]] = []
     for arm in arms:
-        alloc_items = [
-            (
-                f"Allocated to {arm['label'].lower()} (n={arm['allocated']})"
-                if flow["randomised_pilot"]
-                else f"Enrolled (n={arm['allocated']})",
-                True,
-            ),
-        ]
-        if arm["key"] == "control":
+        alloc_items = [(_allocated(arm, flow["randomised_pilot"]), True)]
+        if arm["key"] == POOLED_ARMS:
+            pass  # the open report says nothing of what either arm received
+        elif arm["key"] == "control":
             alloc_items += [
                 f"Usual care with signposting (n={arm['received']})",
                 f"Contamination: sessions received (n={arm['contaminated']})",
@@ -203,6 +200,14 @@ def _render(title, width, height, boxes, arrows, labels) -> str:
             )
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _allocated(arm: dict, randomised_pilot: bool) -> str:
+    if arm["key"] == POOLED_ARMS:
+        return f"Both arms, pooled (n={arm['allocated']})"
+    if randomised_pilot:
+        return f"Allocated to {arm['label'].lower()} (n={arm['allocated']})"
+    return f"Enrolled (n={arm['allocated']})"
 
 
 def consort_png(svg: str, scale: float = 2.0) -> bytes:

@@ -24,6 +24,9 @@ STALE_BUILD_AFTER = timedelta(minutes=15)
 # A queued export whose build has not started after this long is queued again (the claim in
 # build_export keeps a task that does arrive twice to one build).
 REQUEUE_AFTER = timedelta(minutes=2)
+# The steering committee report is a document; the datasets are data files.
+REPORT_FORMATS = (ExportFormat.PDF.value, ExportFormat.HTML.value)
+DATASET_FORMATS = tuple(f for f in ExportFormat.values if f not in REPORT_FORMATS)
 STALE_EXPORT_ERROR = (
     "The export stopped before it finished: its worker may have stopped. Request it again."
 )
@@ -32,21 +35,25 @@ STALE_EXPORT_ERROR = (
 @transaction.atomic
 def request_export(*, by, dataset: str, file_format: str, filters: dict | None = None) -> ExportJob:
     """Record an export request (the access log) and queue its build after commit."""
-    from apps.dashboards.exports import clean_filters
+    from apps.dashboards.exports import clean_filters, clean_report_filters
 
     if not can_export(by):
         raise DomainError("Your role cannot export analysis datasets.", field="user")
     if dataset not in ExportDataset.values:
         raise DomainError(f"Choose a dataset: {', '.join(ExportDataset.values)}.", field="dataset")
-    if file_format not in ExportFormat.values:
+    report = dataset == ExportDataset.STEERING_REPORT
+    formats = REPORT_FORMATS if report else DATASET_FORMATS
+    if file_format not in formats:
+        what = "the steering committee report" if report else "a dataset"
         raise DomainError(
-            f"Choose a file format: {', '.join(ExportFormat.values)}.", field="file_format"
+            f"Choose a file format for {what}: {', '.join(formats)}.", field="file_format"
         )
+    clean = clean_report_filters if report else clean_filters
     job = ExportJob.objects.create(
         requested_by=by,
         dataset=dataset,
         file_format=file_format,
-        filters=clean_filters(filters or {}, user=by),
+        filters=clean(filters or {}, user=by),
         status=ExportStatus.QUEUED,
     )
     enqueue_on_commit("apps.dashboards.tasks.build_export", job.id)

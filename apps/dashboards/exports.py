@@ -1,4 +1,5 @@
-"""Analysis exports: validated filters and the file writers (CSV, Stata, SPSS).
+"""Analysis exports: validated filters and the file writers (CSV, Stata, SPSS; the steering
+committee report is written by committee_build.py).
 
 The variables are in export_dictionary.py and the rows in export_rows.py. CSV goes straight to
 disk; Stata and SPSS files are written by pyreadstat with variable and value labels. A value
@@ -17,10 +18,12 @@ from pathlib import Path
 from django.conf import settings
 
 from apps.core.errors import DomainError
+from apps.dashboards.committee_build import write_committee_report
+from apps.dashboards.committee_report import ReportVersion
 from apps.dashboards.export_dictionary import ARMS, Variable
 from apps.dashboards.export_missing import REASONS, SPSS_MISSING_RANGE, Reason
 from apps.dashboards.export_rows import dataset_rows
-from apps.dashboards.models import ExportFormat, ExportJob
+from apps.dashboards.models import ExportDataset, ExportFormat, ExportJob
 from apps.sites.selectors import sites_visible_to
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -38,6 +41,21 @@ def clean_filters(filters: dict, *, user) -> dict:
     if arm and arm not in ARMS:
         raise DomainError(f"Choose an arm: {', '.join(ARMS)}.", field="arm")
     return {key: value for key, value in (("site", site), ("arm", arm)) if value}
+
+
+def clean_report_filters(filters: dict, *, user) -> dict:
+    """Validated steering committee report options: its version, open (the default) or closed.
+
+    The report covers every site: only roles that see every site may export (EXPORT_ROLES).
+    """
+    unknown = set(filters) - {"version"}
+    if unknown:
+        raise DomainError(f"Unknown report option: {sorted(unknown)[0]}.", field="filters")
+    version = str(filters.get("version") or ReportVersion.OPEN).strip()
+    choices = [v.value for v in ReportVersion]
+    if version not in choices:
+        raise DomainError(f"Choose a report version: {', '.join(choices)}.", field="version")
+    return {"version": version}
 
 
 def safe_cell(value):
@@ -60,17 +78,22 @@ def write_export(job: ExportJob, progress: Callable[[int], None]) -> tuple[Path,
     # Each attempt writes its own partial file: a build taken over from a stalled worker never
     # shares one with the worker it replaced.
     partial = path.with_suffix(f"{path.suffix}.{secrets.token_hex(4)}.part")
-    variables, rows, _total = dataset_rows(job.dataset, job.filters or {}, progress)
     try:
-        if job.file_format == ExportFormat.CSV:
-            count = _write_csv(partial, variables, rows)
-        else:
-            count = _write_labelled(partial, variables, rows, job.file_format)
+        count = _write_file(job, partial, progress)
     except BaseException:
         partial.unlink(missing_ok=True)  # half a file of participant data is still data
         raise
     os.replace(partial, path)
     return path, count
+
+
+def _write_file(job: ExportJob, partial: Path, progress: Callable[[int], None]) -> int:
+    if job.dataset == ExportDataset.STEERING_REPORT:
+        return write_committee_report(job, partial, progress)
+    variables, rows, _total = dataset_rows(job.dataset, job.filters or {}, progress)
+    if job.file_format == ExportFormat.CSV:
+        return _write_csv(partial, variables, rows)
+    return _write_labelled(partial, variables, rows, job.file_format)
 
 
 def _write_csv(path: Path, variables: list[Variable], rows: Iterator[list]) -> int:

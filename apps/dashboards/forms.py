@@ -4,6 +4,8 @@ import re
 
 from django import forms
 
+from apps.dashboards.committee_report import ReportVersion
+from apps.dashboards.export_jobs import DATASET_FORMATS, REPORT_FORMATS
 from apps.dashboards.models import ExportDataset, ExportFormat
 from apps.patients.models import Arm
 
@@ -85,8 +87,14 @@ class CriterionForm(forms.Form):
 class ExportRequestForm(forms.Form):
     """Which dataset, in which format, for which sites and arm."""
 
-    dataset = forms.ChoiceField(label="Dataset", choices=ExportDataset.choices)
-    file_format = forms.ChoiceField(label="File format", choices=ExportFormat.choices)
+    dataset = forms.ChoiceField(
+        label="Dataset",
+        choices=[c for c in ExportDataset.choices if c[0] != ExportDataset.STEERING_REPORT],
+    )
+    file_format = forms.ChoiceField(
+        label="File format",
+        choices=[c for c in ExportFormat.choices if c[0] in DATASET_FORMATS],
+    )
     site = forms.ChoiceField(label="Site", required=False)
     arm = forms.ChoiceField(
         label="Arm",
@@ -97,4 +105,26 @@ class ExportRequestForm(forms.Form):
     def __init__(self, *args, site_choices: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].choices = [("", "All sites"), *site_choices]
+        _style(self)
+
+
+class CommitteeReportForm(forms.Form):
+    """The steering committee report: open (arms pooled) or closed (by arm), as PDF or HTML."""
+
+    version = forms.ChoiceField(
+        label="Version",
+        choices=[
+            (ReportVersion.OPEN.value, "Open: both arms pooled, for the steering committee"),
+            (ReportVersion.CLOSED.value, "Closed: by arm, for the data monitoring committee"),
+        ],
+        initial=ReportVersion.OPEN.value,
+    )
+    file_format = forms.ChoiceField(
+        label="File format",
+        choices=[c for c in ExportFormat.choices if c[0] in REPORT_FORMATS],
+        initial=ExportFormat.PDF.value,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="report", **kwargs)
         _style(self)

@@ -70,6 +70,8 @@ class ExportFormat(models.TextChoices):
     CSV = "csv", "CSV"
     STATA = "dta", "Stata (.dta)"
     SPSS = "sav", "SPSS (.sav)"
+    PDF = "pdf", "PDF"
+    HTML = "html", "HTML"
 
 
 class ExportDataset(models.TextChoices):
@@ -78,6 +80,7 @@ class ExportDataset(models.TextChoices):
     DICTIONARY = "dictionary", "Data dictionary"
     ADVERSE_EVENTS = "adverse_events", "Adverse events: one row per event"
     DEVIATIONS = "deviations", "Protocol deviations: one row per deviation"
+    STEERING_REPORT = "steering_report", "Steering committee report"
 
 
 class ExportStatus(models.TextChoices):

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from apps.clinical.outcome_labels import ARM_LABELS
 from apps.dashboards import metrics
+from apps.dashboards.committee_report import ReportVersion
 from apps.dashboards.models import ExportDataset, ExportFormat, ExportJob
 from apps.patients.models import Arm
 
@@ -232,16 +233,24 @@ class ExportJobSerializer(serializers.ModelSerializer):
 
 
 class ExportFiltersSerializer(serializers.Serializer):
+    """A dataset's site and arm; the steering committee report's version (open or closed)."""
+
     site = serializers.CharField(required=False, allow_blank=True, max_length=5)
     arm = serializers.ChoiceField(
         choices=Arm.choices,
         required=False,
         allow_blank=True,
     )
+    version = serializers.ChoiceField(
+        choices=[v.value for v in ReportVersion],
+        required=False,
+        help_text="Steering committee report only: open (arms pooled, the default) or closed.",
+    )
 
 
 class ExportRequestSerializer(serializers.Serializer):
-    """Which dataset, in which format, for which site and arm."""
+    """Which dataset, in which format, for which site and arm (or the steering committee
+    report: file_format pdf or html, filters.version)."""
 
     dataset = serializers.ChoiceField(choices=ExportDataset.choices)
     file_format = serializers.ChoiceField(choices=ExportFormat.choices)

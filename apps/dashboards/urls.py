@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.dashboards import views
+from apps.dashboards import export_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -23,7 +23,9 @@ urlpatterns = [
     path("dashboard/refresh/status/", views.refresh_status, name="dashboard-refresh-status"),
     path("dashboard/criteria/", views.criteria, name="dashboard-criteria"),
     path("dashboard/criteria/<slug:key>/", views.criterion_edit, name="dashboard-criterion"),
-    path("exports/", views.exports, name="exports"),
-    path("exports/<uuid:public_id>/status/", views.export_status, name="export-status"),
-    path("exports/<uuid:public_id>/download/", views.export_download, name="export-download"),
+    path("exports/", export_views.exports, name="exports"),
+    path("exports/<uuid:public_id>/status/", export_views.export_status, name="export-status"),
+    path(
+        "exports/<uuid:public_id>/download/", export_views.export_download, name="export-download"
+    ),
 ]

@@ -1,4 +1,4 @@
-"""Dashboard pages: feasibility figures from the latest snapshot, criteria, CONSORT, exports."""
+"""Dashboard pages: feasibility figures from the latest snapshot, criteria and CONSORT."""
 
 import csv
 import hashlib
@@ -9,11 +9,10 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseGone, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import (
@@ -25,14 +24,16 @@ from django.views.decorators.http import (
 
 from apps.core.errors import DomainError
 from apps.core.roles import can_edit_progression_criteria, can_export, can_view_dashboards
-from apps.dashboards import export_jobs, figures_cache, selectors, services, snapshots
+from apps.dashboards import figures_cache, selectors, services, snapshots
 from apps.dashboards.consort import consort_png, consort_svg
 from apps.dashboards.figures_cache import OPEN_ALERTS_SLOT
-from apps.dashboards.forms import CriterionForm, DashboardFilterForm, ExportRequestForm
+from apps.dashboards.forms import (
+    CriterionForm,
+    DashboardFilterForm,
+)
 from apps.dashboards.metrics import MeanEstimate, Proportion
-from apps.dashboards.models import ExportJob, ExportStatus, ProgressionCriterion
+from apps.dashboards.models import ProgressionCriterion
 from apps.dashboards.report import ESTIMATES, Filters, Report, build_report
-from apps.sites.selectors import sites_visible_to
 
 
 def _require_dashboard(user) -> None:
@@ -389,87 +390,3 @@ def criterion_edit(request, key: str):
             messages.success(request, f"Thresholds for “{criterion.label}” saved.")
             return redirect("dashboard-criteria")
     return render(request, "dashboards/criterion_form.html", {"form": form, "criterion": criterion})
-
-
-# --------------------------------------------------------------------------------------------
-# Exports
-# --------------------------------------------------------------------------------------------
-
-
-def _require_export(user) -> None:
-    if not can_export(user):
-        raise PermissionDenied("Your role cannot export analysis datasets.")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def exports(request):
-    """Request an analysis export; see the export access log."""
-    _require_export(request.user)
-    site_choices = list(sites_visible_to(request.user).order_by("code").values_list("code", "code"))
-    form = ExportRequestForm(request.POST or None, site_choices=site_choices)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            job = export_jobs.request_export(
-                by=request.user,
-                dataset=data["dataset"],
-                file_format=data["file_format"],
-                filters={"site": data["site"], "arm": data["arm"]},
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "Export queued: it appears below when it is ready.")
-            return redirect(f"{request.path}#export-{job.public_id}")
-    jobs = selectors.export_jobs_visible_to(request.user)[:100]
-    return render(
-        request,
-        "dashboards/exports.html",
-        {
-            "form": form,
-            "jobs": jobs,
-            "now": timezone.now(),
-            "retention_days": settings.EXPORT_RETENTION_DAYS,
-        },
-    )
-
-
-@login_required
-@require_GET
-def export_status(request, public_id):
-    """One export's status and progress (polled by the exports page)."""
-    _require_export(request.user)
-    job = _export_or_404(request.user, public_id)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "progress": job.progress,
-            "row_count": job.row_count,
-            "error": job.error if job.status == ExportStatus.FAILED else "",
-        }
-    )
-
-
-@login_required
-@require_GET
-def export_download(request, public_id):
-    """Download a finished export: only the person who requested it; the log records it."""
-    _require_export(request.user)
-    job = _export_or_404(request.user, public_id)
-    try:
-        handle = selectors.open_export_file(request.user, job)
-    except selectors.ExportFileUnavailable as exc:
-        if exc.gone:
-            return HttpResponseGone(exc.message, content_type="text/plain; charset=utf-8")
-        raise Http404(exc.message) from exc
-    export_jobs.record_export_download(job=job, by=request.user, via=request.path)
-    filename = export_jobs.download_filename(job)
-    return FileResponse(handle, as_attachment=True, filename=filename)
-
-
-def _export_or_404(user, public_id):
-    try:
-        return selectors.get_export_for(user, public_id)
-    except (ExportJob.DoesNotExist, ValidationError, ValueError) as exc:
-        raise Http404("No such export.") from exc

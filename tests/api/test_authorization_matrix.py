@@ -470,12 +470,18 @@ CASES = {
     "exports: request": lambda w: Case(
         "post", "/api/v1/exports/", MANAGERS, {"dataset": "long", "file_format": "dta"}
     ),
+    "exports: steering committee report": lambda w: Case(
+        "post",
+        "/api/v1/exports/",
+        MANAGERS,
+        {"dataset": "steering_report", "file_format": "pdf", "filters": {"version": "closed"}},
+    ),
     "exports: detail": lambda w: Case("get", f"/api/v1/exports/{w['export'].public_id}/", MANAGERS),
     "exports: download": lambda w: Case(
         "get", f"/api/v1/exports/{w['export'].public_id}/download/", MANAGERS
     ),
 }
-ACCEPTED = {"metrics: refresh", "exports: request"}
+ACCEPTED = {"metrics: refresh", "exports: request", "exports: steering committee report"}
 CREATED = {
     "data locks: lock",
     "screenings: create",

@@ -102,3 +102,19 @@ def test_finished_export_downloads_once_logged_for_its_requester_only(
     assert job.downloaded_at is not None
     other = client_for(data_manager).get(f"/api/v1/exports/{job.public_id}/download/")
     assert other.status_code == 404
+
+
+def test_the_api_builds_the_report_and_serves_it_as_pdf(
+    client_for, trial_manager, site_a, pwp_a, export_root
+):
+    make_participant(site=site_a, pwp=pwp_a, stage="randomised")
+    response = client_for(trial_manager).post(
+        "/api/v1/exports/",
+        {"dataset": "steering_report", "file_format": "pdf", "filters": {"version": "open"}},
+        format="json",
+    )
+    assert response.status_code == 202, response.json()
+    job = export_jobs.build_export(ExportJob.objects.get().id)
+    download = client_for(trial_manager).get(f"/api/v1/exports/{job.public_id}/download/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")

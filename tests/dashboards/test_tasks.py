@@ -9,7 +9,13 @@ import pytest
 from django.utils import timezone
 
 from apps.dashboards import export_jobs, snapshots
-from apps.dashboards.models import ExportJob, ExportStatus, MetricSnapshot, SnapshotStatus
+from apps.dashboards.models import (
+    ExportJob,
+    ExportJobEvent,
+    ExportStatus,
+    MetricSnapshot,
+    SnapshotStatus,
+)
 from apps.dashboards.tasks import build_metric_snapshot, delete_expired_export_files
 from tests.factories import make_participant
 
@@ -74,6 +80,26 @@ def test_export_is_built_by_the_worker(
         rows = list(csv.DictReader(handle))
     assert [r["trial_id"] for r in rows] == [participant.trial_id]
     assert done.file_path.startswith(str(tmp_path))
+
+
+def test_the_steering_committee_report_is_built_by_the_worker_with_progress(
+    celery_worker_real, settings, tmp_path, site_a, pwp_a, trial_manager
+):
+    settings.EXPORT_ROOT = tmp_path
+    make_participant(site=site_a, pwp=pwp_a, stage="randomised")
+    job = export_jobs.request_export(
+        by=trial_manager, dataset="steering_report", file_format="pdf", filters={}
+    )
+    done = _wait(
+        lambda: ExportJob.objects.get(id=job.id),
+        lambda j: j.status in (ExportStatus.READY, ExportStatus.FAILED),
+    )
+    assert (done.status, done.row_count, done.error) == (ExportStatus.READY, 1, "")
+    assert Path(done.file_path).read_bytes().startswith(b"%PDF-")
+    # The counting's progress is written through its own connection while the read-only
+    # counting transaction is open: the exports page sees it move before the file is ready.
+    seen = ExportJobEvent.objects.filter(pgh_obj=job).values_list("progress", flat=True)
+    assert {p for p in seen if 0 < p < 80}, list(seen)
 
 
 def test_expired_export_files_are_deleted_by_the_worker(

@@ -1,11 +1,8 @@
 """The delegation and training log page, its forms, downloads and the caseload banner."""
 
-import base64
 import csv
 import datetime as dt
 import io
-import re
-import zlib
 
 import pytest
 from django.urls import reverse
@@ -16,6 +13,7 @@ from apps.core.roles import Role
 from apps.delegation import services
 from apps.delegation.models import Delegation, TrainingRecord
 from tests.factories import UserFactory
+from tests.pdf import pdf_text
 
 TODAY = timezone.localdate
 DAY = dt.timedelta(days=1)
@@ -33,20 +31,6 @@ def newcomer(site_a):
 def lead_client(client, site_lead_a):
     client.force_login(site_lead_a)
     return client
-
-
-def pdf_text(body: bytes) -> str:
-    """The text drawn in a PDF's content streams (reportlab's ASCII85 and Flate, or plain)."""
-    chunks = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\s*endstream", body, re.S):
-        if stream.rstrip().endswith(b"~>"):
-            stream = base64.a85decode(stream.strip(), adobe=True)
-        try:
-            chunks.append(zlib.decompress(stream))
-        except zlib.error:
-            chunks.append(stream)
-    shown = re.findall(rb"\((.*?)\)\s*Tj", b"\n".join(chunks))
-    return " ".join(part.decode("latin-1") for part in shown)
 
 
 @pytest.mark.parametrize(

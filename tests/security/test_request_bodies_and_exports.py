@@ -103,7 +103,8 @@ def test_every_export_file_has_no_cell_a_spreadsheet_would_run(world, trial_mana
     from apps.dashboards import export_jobs
     from apps.dashboards.models import ExportDataset
 
-    for dataset in ExportDataset.values:
+    # The steering committee report is a PDF or HTML document (its escaping is tested with it).
+    for dataset in set(ExportDataset.values) - {ExportDataset.STEERING_REPORT}:
         job = export_jobs.request_export(by=trial_manager, dataset=dataset, file_format="csv")
         export_jobs.build_export(job.id)
         job.refresh_from_db()

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from apps.clinical.participant_records import SINGLE_ARM
+from apps.clinical.participant_records import POOLED_ARMS, SINGLE_ARM
 from apps.dashboards import metrics
 from apps.dashboards.report_sections.cells import Cells, Filters, Row, filter_cells
 from apps.patients.models import Arm
@@ -80,7 +80,7 @@ def sum_cells(data: dict, filters: Filters) -> Sums:
         filters=filters,
         as_of=as_of,
         randomised_pilot=randomised_pilot,
-        arms=_arms(randomised_pilot, filters),
+        arms=[POOLED_ARMS] if data.get("pooled") else _arms(randomised_pilot, filters),
         sites=sites,
         enrolled_word="Randomised" if randomised_pilot else "Enrolled",
         months=month_axis(sites, seen_months, as_of, filters),
