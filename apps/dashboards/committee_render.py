@@ -14,7 +14,15 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from apps.dashboards.committee_report import CommitteeReport
 from apps.dashboards.consort import consort_png
@@ -23,7 +31,8 @@ from apps.dashboards.templatetags.dashboards import LIGHT_LABELS, format_cell
 
 PAGE = landscape(A4)
 MARGIN = 14 * mm
-LIGHT_COLOURS = {"green": "#007f3b", "amber": "#ffb81c", "red": "#d5281b", "unknown": "#768692"}
+# Pale tints under black text: readable in print and on screen (the light is also in words).
+LIGHT_COLOURS = {"green": "#cce5d8", "amber": "#ffe9b3", "red": "#f7d4d1", "unknown": "#e8edee"}
 
 
 def render_html(report: CommitteeReport) -> str:
@@ -50,9 +59,14 @@ def render_pdf(report: CommitteeReport) -> bytes:
     )  # fmt: skip
     story = _opening(report, styles) + _progression(report, styles, cell)
     for part in report.parts:
-        story.append(Paragraph(_text(part.heading), styles["Heading2"]))
+        heading = Paragraph(_text(part.heading), styles["Heading2"])
         if part.figure_svg:
-            story += [_figure(part.figure_svg), Paragraph(_text(part.figure_title), cell)]
+            # A heading never ends a page without its figure under it.
+            figure = _figure(part.figure_svg)
+            story.append(KeepTogether([heading, figure]))
+            story.append(Paragraph(_text(part.figure_title), cell))
+        else:
+            story.append(heading)
         for table in part.tables:
             story += _table(table, styles, cell)
     pdf.build(story, onFirstPage=footer, onLaterPages=footer)
@@ -109,16 +123,15 @@ def _progression(report: CommitteeReport, styles, cell) -> list:
     ]
     table = _grid(header, rows, cell, widths=[0.14, 0.1, 0.22, 0.08, 0.08, 0.38])
     for i, c in enumerate(report.criteria, start=1):
-        colour = colors.HexColor(LIGHT_COLOURS.get(c.light, "#768692"))
+        colour = colors.HexColor(LIGHT_COLOURS.get(c.light, LIGHT_COLOURS["unknown"]))
         table.setStyle(TableStyle([("BACKGROUND", (1, i), (1, i), colour)]))
     return [Paragraph("Progression criteria", styles["Heading2"]), table]
 
 
 def _table(table: ReportTable, styles, cell) -> list:
-    flowables = [
-        Paragraph(_text(table.title), styles["Heading4"]),
-        _grid(table.columns, table.rows or [["Nothing to show yet."]], cell),
-    ]
+    title = Paragraph(_text(table.title), styles["Heading4"])
+    grid = _grid(table.columns, table.rows or [["Nothing to show yet."]], cell)
+    flowables = [KeepTogether([title, grid])]  # a title never ends a page alone
     if table.note:
         flowables.append(Paragraph(_text(table.note), cell))
     return flowables + [Spacer(1, 2 * mm)]
@@ -150,6 +163,8 @@ def _grid(columns: list[str], rows: list[list], cell, widths: list[float] | None
 def _figure(svg: str) -> Image:
     png = consort_png(svg, scale=2.0)
     w, h = ImageReader(io.BytesIO(png)).getSize()
-    room_w, room_h = PAGE[0] - 2 * MARGIN, PAGE[1] - 2 * MARGIN - 30 * mm
+    # At most the page's height less room for its heading; never wider than its own size
+    # (a chart is drawn at 2x, so half its pixels is its natural width).
+    room_w, room_h = min(PAGE[0] - 2 * MARGIN, w / 2), PAGE[1] - 2 * MARGIN - 30 * mm
     scale = min(room_w / w, room_h / h)
     return Image(io.BytesIO(png), width=w * scale, height=h * scale)

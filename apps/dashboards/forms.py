@@ -112,7 +112,7 @@ class CommitteeReportForm(forms.Form):
     """The steering committee report: open (arms pooled) or closed (by arm), as PDF or HTML."""
 
     version = forms.ChoiceField(
-        label="Version",
+        label="Report version",
         choices=[
             (ReportVersion.OPEN.value, "Open: both arms pooled, for the steering committee"),
             (ReportVersion.CLOSED.value, "Closed: by arm, for the data monitoring committee"),
@@ -120,7 +120,7 @@ class CommitteeReportForm(forms.Form):
         initial=ReportVersion.OPEN.value,
     )
     file_format = forms.ChoiceField(
-        label="File format",
+        label="Report file format",
         choices=[c for c in ExportFormat.choices if c[0] in REPORT_FORMATS],
         initial=ExportFormat.PDF.value,
     )

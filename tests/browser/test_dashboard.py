@@ -70,7 +70,7 @@ def test_trial_manager_filters_the_dashboard_and_downloads_the_wide_csv(
     # The wide CSV for the statistician, built by the Celery worker.
     page.get_by_role("link", name="Analysis exports").click()
     page.get_by_label("Dataset").select_option("wide")
-    page.get_by_label("File format").select_option("csv")
+    page.get_by_label("File format", exact=True).select_option("csv")
     page.get_by_role("button", name="Build export").click()
     download_link = page.get_by_role("link", name="Download Wide: one row per participant as CSV")
     expect(download_link).to_be_visible(timeout=60_000)
@@ -82,6 +82,35 @@ def test_trial_manager_filters_the_dashboard_and_downloads_the_wide_csv(
     assert len(rows) == 6
     assert {r["trial_id"] for r in rows} == {p.trial_id for p in pilot.people.values()}
     expect(page.locator("#export-log")).to_contain_text(trial_manager.email)
+
+
+def test_trial_manager_builds_the_open_steering_committee_report_and_reads_it(
+    page, live_server, sign_in, trial_manager, pilot, celery_worker_real, assert_accessible,
+    tmp_path,
+):  # fmt: skip
+    sign_in(page, trial_manager)
+    page.goto(f"{live_server.url}/dashboard/")
+    page.get_by_role("link", name="Steering committee report").click()
+    expect(page.get_by_role("heading", name="Steering committee report")).to_be_visible()
+    page.get_by_label("Report version").select_option("open")
+    page.get_by_label("Report file format").select_option("html")
+    page.get_by_role("button", name="Build report").click()
+    link = page.get_by_role("link", name="Download Steering committee report as HTML")
+    expect(link).to_be_visible(timeout=60_000)
+    assert_accessible(page, "exports, report built")
+    with page.expect_download() as info:
+        link.click()
+    # The file opens on its own, offline: styles and figures are inside it.
+    report = tmp_path / info.value.suggested_filename
+    info.value.save_as(report)
+    assert report.suffix == ".html"
+    page.goto(report.as_uri())
+    expect(page.get_by_role("heading", level=1)).to_contain_text("steering committee report")
+    expect(page.locator("figure svg").first).to_contain_text("Both arms, pooled")
+    expect(page.locator("body")).not_to_contain_text("Allocated to intervention")
+    assert_accessible(page, "steering committee report (HTML)")
+    page.set_viewport_size({"width": 1100, "height": 1400})
+    page.screenshot(path=str(_shot("steering-committee-report")))
 
 
 def _shot(name: str):

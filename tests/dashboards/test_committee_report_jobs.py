@@ -114,5 +114,6 @@ def test_a_bad_report_choice_on_the_page_is_shown_and_stores_nothing(client, tri
     )
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Version: Select a valid choice" in html and "File format: Select a valid choice" in html
+    assert "Report version: Select a valid choice" in html
+    assert "Report file format: Select a valid choice" in html
     assert not ExportJob.objects.exists()
