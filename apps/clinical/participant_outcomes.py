@@ -30,6 +30,7 @@ from apps.clinical.participant_records import (
     SessionRecord,
 )
 from apps.clinical.protocol import expected_bcts
+from apps.clinical.smoking_heaviness import smoking_heaviness
 from apps.clinical.status import Status
 
 BASELINE = "baseline"
@@ -148,7 +149,9 @@ class ParticipantOutcomes:
     pairs: int
     sessions: tuple[SessionOutcome, ...]
     measures_present: Mapping[str, frozenset[str]]  # per timepoint: measures recorded there
-    fixed_scores: Scores  # (2nd ed.) PHQ-9/GAD-7 at baseline, 3 and 6 months, in window
+    # (2nd ed.) PHQ-9/GAD-7 at baseline, 3 and 6 months, in window; cigarettes per day and HSI
+    # of those still smoking (smoking_heaviness)
+    fixed_scores: Scores
 
     @property
     def sessions_offered(self) -> int:
@@ -237,7 +240,10 @@ def participant_outcomes(
             _session_outcome(s, expected_bcts_overrides or None) for s in records.sessions
         ),
         measures_present=_measures_present(records, windows),
-        fixed_scores=fixed_timepoint_scores(records.phq9, records.gad7, windows),
+        fixed_scores={
+            **fixed_timepoint_scores(records.phq9, records.gad7, windows),
+            **smoking_heaviness(records.baseline, reports),
+        },
     )
 
 

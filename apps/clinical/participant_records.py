@@ -48,6 +48,8 @@ class SmokingReportRecord:
     cigarettes_since_day_14: int | None
     quit_attempt_since_last_contact: bool
     stopped_on: date | None = None  # (2nd ed.) the stop date reported at 3 and 6 months
+    cigarettes_per_day: int | None = None  # asked at 3 and 6 months of those still smoking
+    minutes_to_first_cigarette: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,11 @@ from datetime import date, timedelta
 
 from apps.clinical import schedule, scoring
 from apps.clinical.abstinence import STOP_DATE_TIMEPOINTS
+from apps.clinical.smoking_heaviness import (
+    MAX_CIGARETTES_PER_DAY,
+    MAX_MINUTES_TO_FIRST,
+    asks_heaviness,
+)
 
 PHQ9 = "phq9"
 GAD7 = "gad7"
@@ -28,6 +33,8 @@ YES_NO: list[tuple[str, str]] = [(YES, "Yes"), (NO, "No")]
 MAX_CIGARETTES_7_DAYS = 1000
 MAX_CIGARETTES_SINCE_DAY_14 = 20000
 SINCE_DAY = 14  # Russell Standard: abstinence counts from two weeks after the quit date
+# Asked at 3 and 6 months of anyone who smoked in the last 7 days; either may be left blank.
+HEAVINESS_FIELDS = ("cigarettes_per_day", "minutes_to_first_cigarette")
 
 
 class DraftError(ValueError):
@@ -82,10 +89,16 @@ def _difficulty(draft: dict) -> int | None:
         raise DraftError("Choose one of the answers, or leave it blank.", section=PHQ9) from exc
 
 
-def smoking_fields(asks_day_14: bool, asks_stop: bool = False, asks_since_stop: bool = False):
+def smoking_fields(
+    asks_day_14: bool,
+    asks_stop: bool = False,
+    asks_since_stop: bool = False,
+    asks_heaviness: bool = False,
+):
     """The smoking page's field names, in the order they are asked."""
     fields = ["smoked_since_day_14", "cigarettes_since_day_14"] if asks_day_14 else []
     fields += ["smoked_last_7_days", "cigarettes_last_7_days"]
+    fields += list(HEAVINESS_FIELDS) if asks_heaviness else []
     fields += ["stopped_on"] if asks_stop else []
     fields += ["cigarettes_since_stop"] if asks_since_stop else []
     return fields + ["quit_attempt", "uses_e_cigarette", "uses_medication"]
@@ -132,6 +145,32 @@ class SmokingAnswers:
     uses_e_cigarette: bool
     uses_stop_smoking_medication: bool
     stopped_on: date | None = None
+    cigarettes_per_day: int | None = None
+    minutes_to_first_cigarette: int | None = None
+
+
+def _optional_count(answers: dict, name: str, high: int) -> int | None:
+    """An answer that may be left blank (None), else a whole number from 0 to `high`."""
+    value = answers.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+        raise DraftError("Check the numbers on this page.", section=SMOKING)
+    return value
+
+
+def _heaviness_answers(answers: dict, timepoint: str, smoked_7: bool) -> dict:
+    """Cigarettes a day and minutes to the first one, asked at 3 and 6 months of smokers."""
+    if not (smoked_7 and asks_heaviness(timepoint)):
+        return {}
+    return {
+        "cigarettes_per_day": _optional_count(
+            answers, "cigarettes_per_day", MAX_CIGARETTES_PER_DAY
+        ),
+        "minutes_to_first_cigarette": _optional_count(
+            answers, "minutes_to_first_cigarette", MAX_MINUTES_TO_FIRST
+        ),
+    }
 
 
 def _stop_answers(
@@ -201,6 +240,7 @@ def smoking_answers(
         uses_e_cigarette=_yes_no(answers, "uses_e_cigarette"),
         uses_stop_smoking_medication=_yes_no(answers, "uses_medication"),
         stopped_on=stopped_on,
+        **_heaviness_answers(answers, timepoint, smoked_7),
     )
 
 

@@ -15,6 +15,7 @@ from apps.clinical.questionnaire_content import (
     last_7_days_after_day_14,
     since_day_14,
 )
+from apps.clinical.smoking_heaviness import heaviness_errors
 from apps.core.errors import DomainError
 
 FOLLOW_UP_TIMEPOINTS: tuple[str, ...] = schedule.TIMEPOINTS
@@ -35,6 +36,8 @@ class SmokingReportAnswers:
     smoke_free_since_day_14: bool | None
     cigarettes_since_day_14: int | None
     stopped_on: date | None
+    cigarettes_per_day: int | None = None
+    minutes_to_first_cigarette: int | None = None
 
 
 def _day(value: date) -> str:
@@ -75,7 +78,10 @@ def smoking_report_errors(answers: SmokingReportAnswers) -> list[DomainError]:
                 field="smoked_last_7_days",
             )
         )
-    return errors + _stop_date_errors(a)
+    heaviness = heaviness_errors(
+        a.timepoint, a.smoked_last_7_days, a.cigarettes_per_day, a.minutes_to_first_cigarette
+    )
+    return errors + _stop_date_errors(a) + heaviness
 
 
 def _last_7_days_errors(a: SmokingReportAnswers) -> list[DomainError]:

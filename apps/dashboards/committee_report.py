@@ -56,6 +56,14 @@ class Part:
     closed_only: tuple[str, ...] = ()
 
 
+# Every figure of the outcomes compares the arms: the closed report's alone.
+OUTCOME_TABLES = (
+    "outcomes",
+    "mood_timepoints",
+    "mood_differences",
+    "smoking_heaviness",
+    "smoking_heaviness_change",
+)
 PARTS = (
     Part("Participant flow (CONSORT)", (), figure="consort"),
     Part(
@@ -72,11 +80,7 @@ PARTS = (
         # Adherence is measured in the intervention arm only: one arm's figure.
         closed_only=("adherence",),
     ),
-    Part(
-        "Outcomes",
-        ("outcomes", "mood_timepoints", "mood_differences"),
-        closed_only=("outcomes", "mood_timepoints", "mood_differences"),
-    ),
+    Part("Outcomes", OUTCOME_TABLES, closed_only=OUTCOME_TABLES),
     Part("Safety", ("safety", "adverse_events")),
     Part("Protocol deviations", ("deviations", "deviations_sites")),
     Part("Open data queries", ("queries",)),

@@ -3,8 +3,9 @@
 Each is one participant's contribution to an additive sum: a histogram of sessions attended
 (median and IQR, and adherence at any protocol minimum), the per-participant totals, squares and
 cross-products of expected and delivered BCTs (fidelity's cluster-robust interval), and the
-PHQ-9/GAD-7 scores at the fixed timepoints with their squares and baseline cross-products
-(means, SDs, differences and the baseline-adjusted OLS). Summed over any cells they give exactly
+PHQ-9/GAD-7 scores (and the cigarettes per day and HSI of those still smoking) at the fixed
+timepoints with their squares and baseline cross-products (means, SDs, differences and the
+baseline-adjusted OLS). Summed over any cells they give exactly
 what the participants' own values would; no rule lives here (participant_outcomes() decides
 which sessions and scores count).
 """
@@ -12,12 +13,15 @@ which sessions and scores count).
 from apps.clinical.continuous_outcomes import BASELINE, COMPARISON_TIMEPOINTS, CONTINUOUS_MEASURES
 from apps.clinical.participant_outcomes import ParticipantOutcomes
 from apps.clinical.protocol import MAX_SESSIONS, SessionType
+from apps.clinical.smoking_heaviness import SMOKING_MEASURES
 
 # Sessions attended 0..MAX_SESSIONS; the last bucket holds MAX_SESSIONS or more.
 ATTENDED_BUCKETS = tuple(range(MAX_SESSIONS + 1))
 FIDELITY_GROUPS: tuple[str, ...] = ("all", *SessionType.values)
 SHORT = {BASELINE: "b0", "month3": "m3", "month6": "m6"}
 FOLLOW_UPS = tuple(tp for tp in COMPARISON_TIMEPOINTS if tp != BASELINE)
+# Mood scores, then cigarettes per day and HSI of those still smoking: the same sums for each.
+SCORED_MEASURES: tuple[str, ...] = (*CONTINUOUS_MEASURES, *SMOKING_MEASURES)
 
 
 def attended_counter(sessions: int) -> str:
@@ -39,7 +43,7 @@ COUNTER_NAMES: tuple[str, ...] = (
     *(f"fid_{group}_{part}" for group in FIDELITY_GROUPS for part in PARTS),
     *(
         name
-        for measure in CONTINUOUS_MEASURES
+        for measure in SCORED_MEASURES
         for name in (
             *(
                 f"{score_counter(measure, tp)}_{part}"
@@ -69,7 +73,7 @@ def estimate_counters(o: ParticipantOutcomes) -> dict[str, int]:
                     totals[group][1] += s.bcts_delivered
     for x, y in totals.values():
         values += (int(x > 0), x, y, x * x, x * y, y * y)
-    for measure in CONTINUOUS_MEASURES:
+    for measure in SCORED_MEASURES:
         scores = o.fixed_scores[measure]
         for tp in COMPARISON_TIMEPOINTS:
             v = scores[tp]

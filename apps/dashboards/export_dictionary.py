@@ -154,6 +154,15 @@ WIDE += [
        "integer", "days", timepoint="month3"),
     _v("stopped_day_month6", "Stop date reported at 6 months, days after randomisation",
        "integer", "days", timepoint="month6"),
+    *(
+        _v(name, f"{label}, {_label} (of those still smoking)", "integer", units,
+           allowed=allowed, timepoint=_tp)
+        for _tp, _label in (("month3", "3 months"), ("month6", "6 months"))
+        for name, label, units, allowed in (
+            (f"cpd_{_tp}", "Cigarettes per day", "cigarettes", "0-100"),
+            (f"hsi_{_tp}", "Heaviness of Smoking Index", "", "0-6"),
+        )
+    ),
     _v("ref_quit_day", "Reference quit date (session quit date, else earliest stop date "
        "reported), days after randomisation", "integer", "days"),
     _v("quit_attempt", "Reported a quit attempt of 24 hours or more after baseline", "boolean",

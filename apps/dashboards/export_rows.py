@@ -22,6 +22,7 @@ from apps.clinical.participant_outcomes import (
     ParticipantOutcomes,
 )
 from apps.clinical.participant_records import SINGLE_ARM, ParticipantRecords
+from apps.clinical.smoking_heaviness import SMOKING_MEASURES
 from apps.dashboards.export_dictionary import DICTIONARY, LONG, WIDE, Variable, dictionary_rows
 from apps.dashboards.export_missing import export_status, missing_reason
 from apps.dashboards.models import ExportDataset
@@ -91,6 +92,11 @@ def wide_values(o: ParticipantOutcomes) -> dict[str, object]:
         "cigs14_month6": m["month6"]["cigarettes_since_day_14"],
         "stopped_day_month3": _days(m["month3"]["stopped_on"], r.randomised_on),
         "stopped_day_month6": _days(m["month6"]["stopped_on"], r.randomised_on),
+        **{
+            f"{measure}_{tp}": o.fixed_scores[measure][tp]
+            for tp in ("month3", "month6")
+            for measure in SMOKING_MEASURES
+        },
         "ref_quit_day": _days(o.reference_quit_date, r.randomised_on),
         "quit_attempt": int(o.quit_attempt),
         "quit4w": check.outcome if check else None,

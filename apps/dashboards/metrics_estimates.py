@@ -127,6 +127,11 @@ def summary(n: int, total: float, sum_of_squares: float) -> Summary:
     return Summary(n, mean, math.sqrt(max(0.0, sum_of_squares - n * mean * mean) / (n - 1)))
 
 
+def mean_change(pair: PairSums) -> Summary:
+    """The mean (SD) of follow-up minus baseline among participants with both."""
+    return summary(pair.n, pair.y - pair.b, pair.yy - 2 * pair.by + pair.bb)
+
+
 def mean_difference(
     n1: int, sum1: float, sumsq1: float, n0: int, sum0: float, sumsq0: float
 ) -> Difference:

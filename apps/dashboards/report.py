@@ -27,6 +27,7 @@ from apps.dashboards.report_sections.recruitment import recruitment_section
 from apps.dashboards.report_sections.safety import safety_section
 from apps.dashboards.report_sections.screening import screening_section
 from apps.dashboards.report_sections.sessions import adherence_section, fidelity_section
+from apps.dashboards.report_sections.smoking_heaviness import smoking_heaviness_section
 from apps.dashboards.report_sections.sums import sum_cells
 from apps.dashboards.report_sections.verification import verification_section
 from apps.dashboards.report_sections.workload import workload_section
@@ -43,6 +44,7 @@ SECTIONS = (
     completeness_section,
     outcomes_section,
     continuous_section,
+    smoking_heaviness_section,
     safety_section,
     deviations_section,
     queries_section,

@@ -33,7 +33,8 @@ from apps.workspace.outcome_records import randomised_participants
 # 6: the quit attempt among those who reached 3 months (the interim criterion).
 # 7: protocol deviations per site and arm; data queries per site.
 # 8: source data verification per site and area.
-SNAPSHOT_SCHEMA = 8
+# 9: cigarettes per day and HSI of those still smoking at baseline, 3 and 6 months.
+SNAPSHOT_SCHEMA = 9
 SNAPSHOTS_KEPT = 24
 # A build that has not finished after this long is taken to have died with its worker.
 STALE_BUILD_AFTER = timedelta(minutes=15)

@@ -7,6 +7,7 @@ import random
 from datetime import date, timedelta
 
 from apps.clinical import schedule
+from apps.clinical.smoking_heaviness import asks_heaviness
 from apps.demo.plan_types import ParticipantPlan
 
 
@@ -63,6 +64,11 @@ def smoking_report(
         "uses_e_cigarette": rng.random() < 0.2,
         "uses_stop_smoking_medication": smoking.intervention and rng.random() < 0.5,
     }
+    if not abstinent and asks_heaviness(timepoint):
+        # Derived, not drawn: the demo's random sequence (and so its shape) stays as it was.
+        per_day = min(100, max(1, round(cigarettes_7d / 7)))
+        report["cigarettes_per_day"] = per_day
+        report["minutes_to_first_cigarette"] = 5 if per_day > 20 else 20 if per_day > 10 else 45
     known = smoking.known_reference()
     if known is not None and known + timedelta(days=14) < completed_on:
         if smoking.has_quit_date:

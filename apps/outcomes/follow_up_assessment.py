@@ -85,6 +85,8 @@ def _smoking_values(
     smoked_last_7_days: bool | None,
     cigarettes_last_7_days: int | None,
     stopped_on: date | None,
+    cigarettes_per_day: int | None = None,
+    minutes_to_first_cigarette: int | None = None,
 ) -> tuple[dict, list[DomainError]]:
     """The smoking answers as the report stores them, and the one gap no report rule can
     check (the 7-day answer itself missing)."""
@@ -102,6 +104,9 @@ def _smoking_values(
         "smoked_last_7_days": smoked_last_7_days,
         "cigarettes_last_7_days": cigarettes_last_7_days or 0,
         "stopped_on": stopped_on if smoked_last_7_days is False else None,
+        # Asked of those still smoking: the report's rules refuse them for anyone else.
+        "cigarettes_per_day": cigarettes_per_day,
+        "minutes_to_first_cigarette": minutes_to_first_cigarette,
     }
     return values, errors
 
@@ -135,6 +140,8 @@ def record_follow_up_assessment(
     smoke_free_since_day_14: bool | None = None,
     cigarettes_since_day_14: int | None = None,
     stopped_on: date | None = None,
+    cigarettes_per_day: int | None = None,
+    minutes_to_first_cigarette: int | None = None,
     co_ppm: int | None = None,
     phq9_items: list[int] | None = None,
     phq9_difficulty: int | None = None,
@@ -182,6 +189,8 @@ def record_follow_up_assessment(
         smoked_last_7_days=smoked_last_7_days,
         cigarettes_last_7_days=cigarettes_last_7_days,
         stopped_on=stopped_on,
+        cigarettes_per_day=cigarettes_per_day,
+        minutes_to_first_cigarette=minutes_to_first_cigarette,
     )
     errors += form_errors
     if smoking["smoked_last_7_days"] is not None:
@@ -197,6 +206,8 @@ def record_follow_up_assessment(
                 smoke_free_since_day_14=smoking["smoke_free_since_day_14"],
                 cigarettes_since_day_14=smoking["cigarettes_since_day_14"],
                 stopped_on=smoking["stopped_on"],
+                cigarettes_per_day=smoking["cigarettes_per_day"],
+                minutes_to_first_cigarette=smoking["minutes_to_first_cigarette"],
             )
         )
     raise_all(_one_per_field(errors))

@@ -165,6 +165,14 @@ class SmokingStatusReport(Measure):
     quit_attempt_since_last_contact = models.BooleanField()
     uses_e_cigarette = models.BooleanField()
     uses_stop_smoking_medication = models.BooleanField()
+    # Asked at 3 and 6 months of those still smoking: the Heaviness of Smoking Index at follow-up
+    # (blank where not asked or not answered).
+    cigarettes_per_day = models.PositiveSmallIntegerField(
+        "Cigarettes per day now", null=True, blank=True
+    )
+    minutes_to_first_cigarette = models.PositiveSmallIntegerField(
+        "Minutes from waking to the first cigarette", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["participant", "completed_on", "id"]
@@ -192,6 +200,19 @@ class SmokingStatusReport(Measure):
                 condition=~Q(smoke_free_since_day_14=True)
                 | Q(cigarettes_since_day_14__isnull=True)
                 | Q(cigarettes_since_day_14=0),
+            ),
+            models.CheckConstraint(
+                name="smoking_heaviness_only_when_smoking",
+                condition=Q(smoked_last_7_days=True)
+                | (Q(cigarettes_per_day__isnull=True) & Q(minutes_to_first_cigarette__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="smoking_heaviness_plausible",
+                condition=(Q(cigarettes_per_day__isnull=True) | Q(cigarettes_per_day__lte=100))
+                & (
+                    Q(minutes_to_first_cigarette__isnull=True)
+                    | Q(minutes_to_first_cigarette__lte=1440)
+                ),
             ),
         ]
         triggers = [refused_while_locked("participant"), not_before_screening("completed_on")]

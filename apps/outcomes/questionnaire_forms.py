@@ -8,6 +8,11 @@ from django.core.exceptions import ValidationError
 
 from apps.clinical import questionnaire_content as content
 from apps.clinical import scoring
+from apps.clinical.smoking_heaviness import (
+    MAX_CIGARETTES_PER_DAY,
+    MAX_MINUTES_TO_FIRST,
+    asks_heaviness,
+)
 
 TAMPERED = "tampered"
 TAMPERED_MESSAGE = (
@@ -47,6 +52,8 @@ class Question:
     conditional: "Question | None" = None
     # Questions revealed under the "No" answer (the stop date of someone not smoking).
     when_no: "list[Question]" = field(default_factory=list)
+    # More revealed under "Yes" after the number (how much a smoker smokes, at 3 and 6 months).
+    when_yes: "list[Question]" = field(default_factory=list)
     no_controls: str = ""
 
 
@@ -228,6 +235,7 @@ class SmokingForm(StrictForm):
         self.quit_date = quit_date
         self.today = today
         self.asks_stop = content.asks_stop_date(timepoint)
+        self.asks_heaviness = asks_heaviness(timepoint)
         self.asks_since_stop = self.asks_stop and content.asks_cigarettes_since_stop(
             timepoint, quit_date
         )
@@ -254,6 +262,8 @@ class SmokingForm(StrictForm):
             content.MAX_CIGARETTES_7_DAYS,
             "Enter about how many cigarettes you have smoked in the last 7 days",
         )
+        if self.asks_heaviness:
+            self._add_heaviness_fields()
         if self.asks_stop:
             self.fields["stopped_on"] = forms.DateField(
                 label="On what date did you stop smoking?",
@@ -294,8 +304,33 @@ class SmokingForm(StrictForm):
             hint="For example nicotine patches, gum, spray or lozenges, or varenicline tablets.",
         )
 
+    def _add_heaviness_fields(self) -> None:
+        for name, label, high, example in (
+            ("cigarettes_per_day", "How many cigarettes a day do you smoke now?",
+             MAX_CIGARETTES_PER_DAY, "10"),
+            ("minutes_to_first_cigarette",
+             "How many minutes after waking do you usually have your first cigarette?",
+             MAX_MINUTES_TO_FIRST, "30"),
+        ):  # fmt: skip
+            self.fields[name] = forms.IntegerField(
+                label=label,
+                help_text="A rough number is fine. You can leave this blank.",
+                required=False,
+                min_value=0,
+                max_value=high,
+                error_messages={
+                    "invalid": f"Enter a whole number, like {example}",
+                    "min_value": "Enter 0 or more",
+                    "max_value": f"Enter {high} or less",
+                },
+            )
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("smoked_last_7_days") != content.YES:
+            for name in content.HEAVINESS_FIELDS:  # hidden under Yes: ignored after a No
+                self.errors.pop(name, None)
+                cleaned[name] = None
         pairs = [("smoked_last_7_days", "cigarettes_last_7_days")]
         if self.asks_day_14:
             pairs.insert(0, ("smoked_since_day_14", "cigarettes_since_day_14"))
@@ -356,6 +391,8 @@ class SmokingForm(StrictForm):
             "smoked_last_7_days", controls="conditional-7days", no_controls=no_controls
         )
         question.conditional = self._number("cigarettes_last_7_days")
+        if self.asks_heaviness:
+            question.when_yes = [self._number(name) for name in content.HEAVINESS_FIELDS]
         if self.asks_stop:
             question.when_no = [self._number("stopped_on", kind="date")]
             if self.asks_since_stop:
@@ -370,7 +407,9 @@ class SmokingForm(StrictForm):
 
     def draft(self) -> dict:
         """The cleaned answers as stored in the link's draft."""
-        names = content.smoking_fields(self.asks_day_14, self.asks_stop, self.asks_since_stop)
+        names = content.smoking_fields(
+            self.asks_day_14, self.asks_stop, self.asks_since_stop, self.asks_heaviness
+        )
         draft = {name: self.cleaned_data.get(name) for name in names}
         if draft.get("stopped_on") is not None:
             draft["stopped_on"] = draft["stopped_on"].isoformat()  # the draft is JSON

@@ -72,7 +72,10 @@ def _revealed(question: Question, option: Option) -> SafeString:
     if not option.controls:
         return mark_safe("")
     if option.value == "yes":
-        inner = number_html(question.conditional) if question.conditional else ""
+        revealed = [question.conditional] if question.conditional else []
+        inner = format_html_join(
+            "\n", "{}", ((number_html(q),) for q in revealed + question.when_yes)
+        )
     else:
         inner = format_html_join("\n", "{}", ((number_html(q),) for q in question.when_no))
     hidden = "" if option.checked else " nhsuk-radios__conditional--hidden"

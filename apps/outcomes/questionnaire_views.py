@@ -235,6 +235,7 @@ def _summary(link) -> list[dict]:
             answer = (draft.get(section) or {}).get(question.name)
             if question.conditional and answer == "yes":
                 rows.append(_summary_row(section, question.conditional, draft.get(section)))
+                rows += [_summary_row(section, q, draft.get(section)) for q in question.when_yes]
             if answer == "no":
                 rows += [_summary_row(section, q, draft.get(section)) for q in question.when_no]
         groups.append({"section": section, "title": content.SECTION_TITLES[section], "rows": rows})
@@ -252,7 +253,7 @@ def _long_date(value) -> str:
 def _summary_row(section: str, question, answers: dict) -> dict:
     value = answers.get(question.name)
     if question.kind == "number":
-        answer = str(value)
+        answer = "Not answered" if value is None else str(value)
     elif question.kind == "date":
         answer = _long_date(value)
     else:

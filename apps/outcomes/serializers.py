@@ -168,6 +168,8 @@ class SmokingStatusSerializer(_MeasureOutput):
             "smoke_free_since_day_14",
             "cigarettes_since_day_14",
             "stopped_on",
+            "cigarettes_per_day",
+            "minutes_to_first_cigarette",
             "quit_attempt_since_last_contact",
             "uses_e_cigarette",
             "uses_stop_smoking_medication",
@@ -265,6 +267,22 @@ class SmokingStatusInputSerializer(_MeasureInput):
         help_text="(3 and 6 months) The date the participant stopped smoking: required when "
         "they have not smoked in the last 7 days. The earliest is the reference quit date of "
         "a participant without a session quit date.",
+    )
+    cigarettes_per_day = serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="(3 and 6 months, still smoking) Cigarettes a day now, for the HSI at follow-up.",
+    )
+    minutes_to_first_cigarette = serializers.IntegerField(
+        min_value=0,
+        max_value=1440,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="(3 and 6 months, still smoking) Minutes from waking to the first cigarette.",
     )
     quit_attempt_since_last_contact = serializers.BooleanField()
     uses_e_cigarette = serializers.BooleanField()

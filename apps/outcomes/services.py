@@ -181,6 +181,8 @@ def record_smoking_status(
     smoke_free_since_day_14: bool | None = None,
     cigarettes_since_day_14: int | None = None,
     stopped_on: date | None = None,
+    cigarettes_per_day: int | None = None,
+    minutes_to_first_cigarette: int | None = None,
     quit_attempt_since_last_contact: bool,
     uses_e_cigarette: bool,
     uses_stop_smoking_medication: bool,
@@ -208,6 +210,8 @@ def record_smoking_status(
             smoke_free_since_day_14=smoke_free_since_day_14,
             cigarettes_since_day_14=cigarettes_since_day_14,
             stopped_on=stopped_on,
+            cigarettes_per_day=cigarettes_per_day,
+            minutes_to_first_cigarette=minutes_to_first_cigarette,
         )
     )
     raise_all(errors)
@@ -227,6 +231,8 @@ def record_smoking_status(
         smoke_free_since_day_14=smoke_free_since_day_14,
         cigarettes_since_day_14=cigarettes_since_day_14,
         stopped_on=stopped_on,
+        cigarettes_per_day=cigarettes_per_day,
+        minutes_to_first_cigarette=minutes_to_first_cigarette,
         quit_attempt_since_last_contact=quit_attempt_since_last_contact,
         uses_e_cigarette=uses_e_cigarette,
         uses_stop_smoking_medication=uses_stop_smoking_medication,

@@ -10,6 +10,11 @@ from apps.clinical.questionnaire_content import (
     asks_stop_date,
     since_day_14,
 )
+from apps.clinical.smoking_heaviness import (
+    MAX_CIGARETTES_PER_DAY,
+    MAX_MINUTES_TO_FIRST,
+    asks_heaviness,
+)
 from apps.clinical.smoking_report_rules import SmokingReportAnswers, smoking_report_errors
 from apps.core.forms import DomainErrorFormMixin
 from apps.core.roles import Role
@@ -285,6 +290,19 @@ def _count_field(label: str, high: int) -> forms.IntegerField:
     )
 
 
+def _optional_count(label: str, high: int) -> forms.IntegerField:
+    message = f"{label} must be a whole number from 0 to {high}."
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=high,
+        help_text="Leave blank if the participant has not smoked in the last 7 days.",
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
 class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
     """A follow-up contact: smoking status, an optional CO reading, optional PHQ-9 and GAD-7."""
 
@@ -345,6 +363,7 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
                 "smoke_free_since_day_14": "smoked_since_day_14"
             }
         self._add_stop_date_fields(follow_up.timepoint, quit_date)
+        self._add_heaviness_fields(follow_up.timepoint)
         self.order_fields(
             [
                 "completed_on",
@@ -353,6 +372,8 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
                 "cigarettes_since_day_14",
                 "smoked_last_7_days",
                 "cigarettes_last_7_days",
+                "cigarettes_per_day",
+                "minutes_to_first_cigarette",
                 "stopped_on",
                 "cigarettes_since_stop",
             ]
@@ -386,6 +407,17 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
                 "cigarettes_since_day_14": "cigarettes_since_stop"
             }
 
+    def _add_heaviness_fields(self, timepoint: str) -> None:
+        """At 3 and 6 months, of anyone still smoking: how much, for the HSI at follow-up."""
+        if not asks_heaviness(timepoint):
+            return
+        self.fields["cigarettes_per_day"] = _optional_count(
+            "If still smoking: cigarettes a day now", MAX_CIGARETTES_PER_DAY
+        )
+        self.fields["minutes_to_first_cigarette"] = _optional_count(
+            "If still smoking: minutes from waking to the first cigarette", MAX_MINUTES_TO_FIRST
+        )
+
     def clean(self):
         cleaned = super().clean()
         if self.asks_day_14 and cleaned.get("smoked_since_day_14") is not None:
@@ -417,6 +449,8 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
             stopped_on=cleaned.get("stopped_on")
             if cleaned["smoked_last_7_days"] is False
             else None,
+            cigarettes_per_day=cleaned.get("cigarettes_per_day"),
+            minutes_to_first_cigarette=cleaned.get("minutes_to_first_cigarette"),
         )
         for error in smoking_report_errors(answers):
             field = self.field_aliases.get(error.field or "", error.field)
@@ -433,6 +467,8 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
             "smoke_free_since_day_14": data.get("smoke_free_since_day_14"),
             "cigarettes_since_day_14": data.get("cigarettes_since_day_14"),
             "stopped_on": data.get("stopped_on"),
+            "cigarettes_per_day": data.get("cigarettes_per_day"),
+            "minutes_to_first_cigarette": data.get("minutes_to_first_cigarette"),
             "smoked_last_7_days": data["smoked_last_7_days"],
             "cigarettes_last_7_days": data.get("cigarettes_last_7_days"),
             "quit_attempt_since_last_contact": data["quit_attempt_since_last_contact"],

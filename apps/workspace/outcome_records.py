@@ -92,6 +92,8 @@ _KINDS: dict[str, _Kind] = {
             "cigarettes_since_day_14",
             "quit_attempt_since_last_contact",
             "stopped_on",
+            "cigarettes_per_day",
+            "minutes_to_first_cigarette",
         ),
         lambda zone: lambda r: SmokingReportRecord(*r),
     ),

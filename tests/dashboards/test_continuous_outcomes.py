@@ -54,12 +54,16 @@ def test_participant_outcomes_use_the_timepoint_windows():
         gad7=(q("baseline", RANDOMISED, 12), q("month6", date(2025, 7, 12), 6)),
     )
     o = participant_outcomes(records, today=TODAY)
-    assert o.fixed_scores == {
+    mood = fixed_timepoint_scores(
+        records.phq9, records.gad7, {tp: o.timepoints[tp].window for tp in ("month3", "month6")}
+    )
+    assert mood == {
         "phq9": {"baseline": 16, "month3": 9, "month6": None},  # the 6-month one is too early
         "gad7": {"baseline": 12, "month3": None, "month6": 6},
     }
-    windows = {tp: o.timepoints[tp].window for tp in ("month3", "month6")}
-    assert fixed_timepoint_scores(records.phq9, records.gad7, windows) == o.fixed_scores
+    assert {k: o.fixed_scores[k] for k in mood} == mood
+    # No baseline and no smoking reports: no heaviness anywhere.
+    assert o.fixed_scores["cpd"] == o.fixed_scores["hsi"] == dict.fromkeys(mood["phq9"])
 
 
 def test_estimate_counters_of_one_participant():

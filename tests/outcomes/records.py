@@ -54,10 +54,12 @@ def report(
     since14=None,
     attempt=False,
     stopped_on=None,
+    per_day=None,
+    minutes=None,
 ):
     """A smoking status report."""
     return SmokingReportRecord(
-        timepoint, day, smoked, cigs, smoke_free, since14, attempt, stopped_on
+        timepoint, day, smoked, cigs, smoke_free, since14, attempt, stopped_on, per_day, minutes
     )
 
 

@@ -79,18 +79,20 @@ def _differences_table(sums: Sums) -> Table:
                     MEASURE_HEADINGS[measure],
                     TIMEPOINT_HEADINGS[tp],
                     estimates.mean_difference(
-                        *_sums(treated, key, ("n", "sum", "sumsq")),
-                        *_sums(control, key, ("n", "sum", "sumsq")),
+                        *arm_sums(treated, key, ("n", "sum", "sumsq")),
+                        *arm_sums(control, key, ("n", "sum", "sumsq")),
                     ),
-                    estimates.adjusted_difference(_pair(treated, key), _pair(control, key)),
+                    estimates.adjusted_difference(pair_sums(treated, key), pair_sums(control, key)),
                 ]
             )
     return table
 
 
-def _sums(c: dict, key: str, parts: tuple[str, ...]) -> list[int]:
+def arm_sums(c: dict, key: str, parts: tuple[str, ...]) -> list[int]:
+    """Some of one arm's counters under a measure's prefix, in the order given."""
     return [c[f"{key}_{part}"] for part in parts]
 
 
-def _pair(c: dict, key: str) -> estimates.PairSums:
-    return estimates.PairSums(*_sums(c, f"{key}_pair", ("n", "b", "y", "bb", "by", "yy")))
+def pair_sums(c: dict, key: str) -> estimates.PairSums:
+    """One arm's sums over participants with both a baseline and a follow-up value."""
+    return estimates.PairSums(*arm_sums(c, f"{key}_pair", ("n", "b", "y", "bb", "by", "yy")))

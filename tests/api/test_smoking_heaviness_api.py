@@ -1,0 +1,37 @@
+"""Cigarettes per day and time to the first cigarette through the API: stored, returned, and
+refused with the field named where they are not asked."""
+
+import pytest
+
+from apps.outcomes.models import SmokingStatusReport
+from tests.api.test_stop_date_api import _api_report, _post_api
+from tests.outcomes.test_stop_date import _open_at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_smoker_s_heaviness_is_stored_and_returned(site_a, pwp_a, client_for):
+    participant, follow_up = _open_at(site_a, pwp_a, "month3")
+    body = _api_report(smoked_last_7_days=True, cigarettes_last_7_days=70,
+                       cigarettes_per_day=10, minutes_to_first_cigarette=5)  # fmt: skip
+    response = _post_api(client_for, pwp_a, participant, follow_up, body)
+    assert response.status_code == 201, response.json()
+    assert (
+        response.json()["cigarettes_per_day"],
+        response.json()["minutes_to_first_cigarette"],
+    ) == (
+        10,
+        5,
+    )
+    assert SmokingStatusReport.objects.get(participant=participant).cigarettes_per_day == 10
+
+
+def test_a_non_smoker_s_heaviness_is_a_400_naming_both_fields(site_a, pwp_a, client_for):
+    participant, follow_up = _open_at(site_a, pwp_a, "month3")
+    body = _api_report(stopped_on=str(follow_up.opens_on), cigarettes_per_day=10,
+                       minutes_to_first_cigarette=5)  # fmt: skip
+    response = _post_api(client_for, pwp_a, participant, follow_up, body)
+    assert response.status_code == 400
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"cigarettes_per_day", "minutes_to_first_cigarette"}
+    assert not SmokingStatusReport.objects.filter(participant=participant).exists()
