@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.dashboards import export_views, views
+from apps.dashboards import export_views, interview_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("dashboard/refresh/status/", views.refresh_status, name="dashboard-refresh-status"),
     path("dashboard/criteria/", views.criteria, name="dashboard-criteria"),
     path("dashboard/criteria/<slug:key>/", views.criterion_edit, name="dashboard-criterion"),
+    path("dashboard/interviews/", interview_views.interview_sampling, name="interview-sampling"),
     path("exports/", export_views.exports, name="exports"),
     path("exports/<uuid:public_id>/status/", export_views.export_status, name="export-status"),
     path(

@@ -136,11 +136,24 @@ class ScreeningForm(DomainErrorFormMixin, forms.Form):
         return {name: self.cleaned_data[name] for name, _ in ELIGIBILITY_CRITERIA}
 
 
+INTERVIEW_CONTACT_CHOICES = [("yes", "Yes"), ("no", "No"), ("", "Not asked")]
+
+
 class ConsentForm(DomainErrorFormMixin, forms.Form):
     """Informed consent: the date and the version of the consent form used."""
 
     consented_on = forms.DateField(label="Date consent given", widget=DateInput())
     consent_form_version = forms.ChoiceField(label="Consent form version")
+    interview_contact = forms.TypedChoiceField(
+        label="May a researcher contact them about an interview? (optional)",
+        choices=INTERVIEW_CONTACT_CHOICES,
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        initial="",
+        help_text="The nested interview study: an optional part of the consent.",
+    )
 
     def __init__(self, *args, pilot, **kwargs):
         super().__init__(*args, **kwargs)

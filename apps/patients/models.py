@@ -141,12 +141,25 @@ class Participant(PublicModel):
     exit_on = models.DateField(null=True, blank=True)
     exit_reason = models.CharField(max_length=30, choices=ExitReason.choices, blank=True)
     exit_reason_detail = models.CharField(max_length=500, blank=True)
+    # The nested qualitative study: may a researcher contact them about an interview? Asked at
+    # consent, changed at any time (None: not asked yet).
+    interview_contact = models.BooleanField(
+        "Agrees to be contacted about an interview", null=True, blank=True
+    )
+    interview_contact_on = models.DateField(
+        "Interview contact answer given on", null=True, blank=True
+    )
 
     class Meta:
         triggers = [refused_while_locked("site")]
         ordering = ["trial_id"]
         indexes = [models.Index(fields=["site", "status"])]
         constraints = [
+            models.CheckConstraint(
+                name="participant_interview_contact_dated",
+                condition=Q(interview_contact__isnull=True, interview_contact_on__isnull=True)
+                | Q(interview_contact__isnull=False, interview_contact_on__isnull=False),
+            ),
             models.CheckConstraint(
                 name="participant_trial_id_format",
                 condition=Q(trial_id__regex=r"^[A-Z]{2,5}-\d{4,}$"),

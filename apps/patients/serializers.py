@@ -192,6 +192,13 @@ class ConsentInputSerializer(serializers.Serializer):
 
     consented_on = serializers.DateField()
     consent_form_version = serializers.CharField(max_length=20)
+    interview_contact = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="May a researcher contact them about an interview (the qualitative study)? "
+        "Null: not asked.",
+    )
 
 
 class BaselineInputSerializer(serializers.Serializer):

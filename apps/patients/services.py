@@ -172,9 +172,11 @@ def record_consent(
     consented_on: date,
     consent_form_version: str,
     taken_by,
+    interview_contact: bool | None = None,
     today: date | None = None,
 ) -> Participant:
-    """Record informed consent with the form version used and who took it."""
+    """Record informed consent with the form version used and who took it (and, when asked,
+    whether they may be contacted about an interview)."""
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     check_transition(participant.status, Status.CONSENTED)
     check_not_in_future(consented_on, "consented_on", today or timezone.localdate())
@@ -189,9 +191,38 @@ def record_consent(
     participant.consented_on = consented_on
     participant.consent_form_version = consent_form_version
     participant.consent_taken_by = taken_by
+    if interview_contact is not None:
+        participant.interview_contact = interview_contact
+        participant.interview_contact_on = consented_on
     participant.save()
     # A superseded form version is a deviation: the conduct checks see it once this commits.
     enqueue_once_on_commit("apps.conduct.tasks.check_participant", participant.pk)
+    return participant
+
+
+@transaction.atomic
+def record_interview_contact(
+    *, participant: Participant, agrees: bool, by, today: date | None = None
+) -> Participant:
+    """Record whether a consented participant may be contacted about an interview; a No (or a
+    change of mind) is recorded whatever their status, a Yes only while they are in the study."""
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    today = today or timezone.localdate()
+    if participant.consented_on is None:
+        raise DomainError(
+            "Record consent first: interview contact is asked with the consent.",
+            field="interview_contact",
+        )
+    if agrees and participant.status in (Status.WITHDRAWN, Status.LOST):
+        raise DomainError(
+            f"{participant.trial_id} has left the study: they cannot be asked to agree now.",
+            field="interview_contact",
+        )
+    if agrees:
+        check_delegated(by, participant.site, Duty.CONSENT, today, field="interview_contact")
+    participant.interview_contact = agrees
+    participant.interview_contact_on = today
+    participant.save(update_fields=["interview_contact", "interview_contact_on", "updated_at"])
     return participant
 
 

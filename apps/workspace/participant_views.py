@@ -1,8 +1,12 @@
-"""The participant page: timeline, charts, outcomes, follow-ups, alerts and trial conduct."""
+"""The participant page: timeline, charts, outcomes, follow-ups, alerts and trial conduct (and
+the interview contact answer it changes)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from apps.clinical import schedule, scoring
 from apps.clinical import status as status_rules
@@ -11,6 +15,7 @@ from apps.clinical.participant_outcomes import four_week_display
 from apps.clinical.protocol import expected_bcts, fidelity
 from apps.clinical.source_verification import configured_areas
 from apps.core.access_log import record_contact_view
+from apps.core.errors import DomainError
 from apps.core.roles import (
     can_raise_queries,
     can_read_history,
@@ -20,6 +25,7 @@ from apps.core.roles import (
 from apps.corrections.selectors import corrected_parts_of_participant, corrected_record_ids
 from apps.monitoring import selectors as sdv_selectors
 from apps.patients import overview, participant_page
+from apps.patients import services as patient_services
 from apps.patients.access import participant_for_view
 from apps.sites.selectors import active_locks, get_pilot
 from apps.workspace import selectors as workspace_selectors
@@ -139,3 +145,24 @@ def trial_end_of(status: str, pending, today) -> overview.TrialEnd:
 
 def _four_week_window(quit_date):
     return schedule.four_week_window(quit_date) if quit_date else None
+
+
+@login_required
+@require_POST
+def participant_interview_contact(request, public_id):
+    """Record that the participant agrees (or no longer agrees) to an interview contact."""
+    participant = participant_for_view(request, public_id, write=True)
+    agrees = request.POST.get("interview_contact")
+    if agrees not in ("yes", "no"):
+        messages.error(request, "Interview contact: choose yes or no.")
+    else:
+        try:
+            patient_services.record_interview_contact(
+                participant=participant, agrees=agrees == "yes", by=request.user
+            )
+        except DomainError as error:
+            messages.error(request, f"Interview contact: {error.message}")
+        else:
+            answer = "agrees to" if agrees == "yes" else "does not want"
+            messages.success(request, f"{participant.trial_id} {answer} an interview contact.")
+    return redirect(reverse("participant-detail", args=[participant.public_id]) + "#interview")

@@ -65,6 +65,11 @@ urlpatterns = [
         name="participant-complete",
     ),
     path(
+        "participants/<uuid:public_id>/interview-contact/",
+        participant_views.participant_interview_contact,
+        name="participant-interview-contact",
+    ),
+    path(
         "participants/<uuid:public_id>/history/",
         history.participant_history_view,
         name="participant-history",

@@ -197,6 +197,7 @@ def participant_consent(request, public_id):
                 participant=participant,
                 consented_on=form.cleaned_data["consented_on"],
                 consent_form_version=form.cleaned_data["consent_form_version"],
+                interview_contact=form.cleaned_data["interview_contact"],
                 taken_by=request.user,
             )
         except DomainError as error:

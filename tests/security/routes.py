@@ -110,6 +110,7 @@ PUBLIC_ID_OWNER = {
     "participant-lost": "participant",
     "participant-complete": "participant",
     "participant-history": "participant",
+    "participant-interview-contact": "participant",
     "session-create": "participant",
     "follow-up-record": "participant",
     "adverse-event-new": "participant",
