@@ -72,6 +72,9 @@ def _load_participant(
         consented_on=person.consented_on,
         consent_form_version=CONSENT_FORM_VERSION,
         taken_by=pwp,
+        # About two in five agree to an interview contact; derived from the trial ID, not drawn,
+        # so the demo's random sequence stays as it was.
+        interview_contact=int(participant.trial_id[-1]) % 5 < 2,
         today=today,
     )
     journey.record_baseline(

@@ -86,6 +86,10 @@ def test_patient_answers_everything_changes_an_answer_and_submits_on_a_phone(
     smoked.get_by_label("Yes", exact=True).check()
     expect(count).to_be_visible()
     count.fill("15")
+    # At 3 months a smoker is also asked how much they smoke now (either may be left blank).
+    per_day = page.get_by_label("How many cigarettes a day do you smoke now?")
+    expect(per_day).to_be_visible()
+    per_day.fill("10")
     for name in ("tried to stop smoking", "e-cigarette", "stop smoking medicine"):
         page.get_by_role("group", name=re.compile(name)).get_by_label("No", exact=True).check()
     assert_accessible(page, "smoking", every_impact=True)
@@ -119,6 +123,7 @@ def test_patient_answers_everything_changes_an_answer_and_submits_on_a_phone(
     assert phq9.total == 10
     report = SmokingStatusReport.objects.get(participant=participant)
     assert report.cigarettes_last_7_days == 15
+    assert (report.cigarettes_per_day, report.minutes_to_first_cigarette) == (10, None)
 
     # Opened again soon (a double tap, Back), the link shows the confirmation again...
     page.goto(url)
