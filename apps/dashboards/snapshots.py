@@ -4,12 +4,12 @@ A snapshot is immutable once ready; pages read it (apps/dashboards/selectors.py)
 its rendered figures, keyed by its id (docs/decisions.md, "Dashboard caching").
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.clinical import source_verification
@@ -21,6 +21,7 @@ from apps.dashboards.adverse_event_counts import adverse_event_counts
 from apps.dashboards.deviation_counts import deviation_counts
 from apps.dashboards.models import MetricSnapshot, SnapshotStatus
 from apps.dashboards.participant_tables import snapshot_outcome_tables
+from apps.dashboards.progress import ProgressCallback, progress_outside_the_counting
 from apps.dashboards.query_counts import query_counts
 from apps.dashboards.snapshot_document import pack_document
 from apps.dashboards.verification_counts import verification_counts
@@ -44,8 +45,6 @@ STALE_BUILD_ERROR = (
 )
 # Failed builds stay visible (with their error) this long; far longer than any build runs.
 FAILED_KEPT_FOR = timedelta(days=1)
-
-ProgressCallback = Callable[[int], None]
 
 
 @transaction.atomic
@@ -89,36 +88,6 @@ def _one_read_of_the_data() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         yield
-
-
-@contextmanager
-def _progress_store(snapshot_id: int) -> Iterator[ProgressCallback]:
-    """A callback saving a build's progress where the page can see it during the build.
-
-    The counting transaction is read-only and its writes would stay invisible until it ended,
-    so progress goes through a connection of its own, committed at once.
-    """
-    if not _counting_in_own_transaction():
-
-        def store_here(percent: int) -> None:
-            MetricSnapshot.objects.filter(id=snapshot_id, status=SnapshotStatus.BUILDING).update(
-                progress=max(0, min(100, percent))
-            )
-
-        yield store_here
-        return
-    own = connections.create_connection(DEFAULT_DB_ALIAS)
-    table = own.ops.quote_name(MetricSnapshot._meta.db_table)
-    sql = f"UPDATE {table} SET progress = %s WHERE id = %s AND status = %s"
-
-    def store(percent: int) -> None:
-        with own.cursor() as cursor:
-            cursor.execute(sql, [max(0, min(100, percent)), snapshot_id, SnapshotStatus.BUILDING])
-
-    try:
-        yield store
-    finally:
-        own.close()
 
 
 def compute_snapshot_data(*, today=None, progress: ProgressCallback | None = None) -> dict:
@@ -184,7 +153,9 @@ def build_snapshot(
                 status=SnapshotStatus.BUILDING, progress=0, error="", finished_at=None
             )
     try:
-        with _progress_store(snapshot.id) as store:
+        with progress_outside_the_counting(
+            MetricSnapshot, snapshot.id, SnapshotStatus.BUILDING
+        ) as store:
 
             def progress(percent: int) -> None:
                 store(percent)

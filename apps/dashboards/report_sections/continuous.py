@@ -13,6 +13,7 @@ WINDOW_NOTE = (
     "its window; at baseline, if recorded for baseline. The latest such score counts."
 )
 OLD_SNAPSHOT_NOTE = "This snapshot predates these figures: refresh the figures."
+SUMMARY_PARTS = ("n", "sum", "sumsq")
 
 
 def continuous_section(sums: Sums) -> Section:
@@ -34,24 +35,27 @@ def _timepoints_table(sums: Sums) -> Table:
     if not _has_scores(sums):
         table.note = OLD_SNAPSHOT_NOTE
         return table
-    for measure in CONTINUOUS_MEASURES:
+    table.rows = summary_rows(sums, CONTINUOUS_MEASURES, MEASURE_HEADINGS)
+    return table
+
+
+def summary_rows(sums: Sums, measures, headings: dict[str, str]) -> list[list]:
+    """Per measure and comparison timepoint: the mean (SD) of each arm shown."""
+    rows = []
+    for measure in measures:
         for tp in COMPARISON_TIMEPOINTS:
             key = score_counter(measure, tp)
-            table.rows.append(
+            rows.append(
                 [
-                    MEASURE_HEADINGS[measure],
+                    headings[measure],
                     TIMEPOINT_HEADINGS[tp],
                     *[
-                        estimates.summary(
-                            sums.arm_count(a, f"{key}_n"),
-                            sums.arm_count(a, f"{key}_sum"),
-                            sums.arm_count(a, f"{key}_sumsq"),
-                        )
+                        estimates.summary(*arm_sums(sums.arm_counts(a), key, SUMMARY_PARTS))
                         for a in sums.arms
                     ],
                 ]
             )
-    return table
+    return rows
 
 
 def _differences_table(sums: Sums) -> Table:

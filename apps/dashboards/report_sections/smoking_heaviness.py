@@ -1,12 +1,11 @@
 """Smoking at follow-up: cigarettes per day and HSI of those still smoking, against baseline."""
 
-from apps.clinical.continuous_outcomes import COMPARISON_TIMEPOINTS
 from apps.clinical.outcome_labels import ARM_HEADINGS, TIMEPOINT_HEADINGS
 from apps.clinical.smoking_heaviness import CIGARETTES_PER_DAY, HSI, SMOKING_MEASURES
 from apps.dashboards import metrics_estimates as estimates
 from apps.dashboards.estimate_counters import FOLLOW_UPS, score_counter
 from apps.dashboards.report_sections.cells import Section, Table
-from apps.dashboards.report_sections.continuous import arm_sums, pair_sums
+from apps.dashboards.report_sections.continuous import OLD_SNAPSHOT_NOTE, pair_sums, summary_rows
 from apps.dashboards.report_sections.sums import Sums
 from apps.patients.models import Arm
 
@@ -16,7 +15,6 @@ WHO_NOTE = (
     "that decides that follow-up) count, and only those who answered; at baseline everyone "
     "randomised. A descriptive comparison of those still smoking, not a randomised one."
 )
-OLD_SNAPSHOT_NOTE = "This snapshot predates these figures: refresh the figures."
 
 
 def smoking_heaviness_section(sums: Sums) -> Section:
@@ -38,19 +36,7 @@ def _timepoints_table(sums: Sums) -> Table:
     if not _has_counts(sums):
         table.note = OLD_SNAPSHOT_NOTE
         return table
-    for measure in SMOKING_MEASURES:
-        for tp in COMPARISON_TIMEPOINTS:
-            key = score_counter(measure, tp)
-            table.rows.append(
-                [
-                    HEADINGS[measure],
-                    TIMEPOINT_HEADINGS[tp],
-                    *[
-                        estimates.summary(*arm_sums(sums.arm_counts(a), key, ("n", "sum", "sumsq")))
-                        for a in sums.arms
-                    ],
-                ]
-            )
+    table.rows = summary_rows(sums, SMOKING_MEASURES, HEADINGS)
     return table
 
 
