@@ -32,6 +32,7 @@ from apps.clinical.participant_records import (
 from apps.clinical.protocol import expected_bcts
 from apps.clinical.smoking_heaviness import smoking_heaviness
 from apps.clinical.status import Status
+from apps.clinical.usual_care import UsualCare, usual_care_so_far
 
 BASELINE = "baseline"
 FOLLOW_UP_TIMEPOINTS: tuple[str, ...] = schedule.TIMEPOINTS
@@ -152,6 +153,7 @@ class ParticipantOutcomes:
     # (2nd ed.) PHQ-9/GAD-7 at baseline, 3 and 6 months, in window; cigarettes per day and HSI
     # of those still smoking (smoking_heaviness)
     fixed_scores: Scores
+    usual_care: UsualCare | None  # Talking Therapies sessions so far, as last reported
 
     @property
     def sessions_offered(self) -> int:
@@ -244,6 +246,7 @@ def participant_outcomes(
             **fixed_timepoint_scores(records.phq9, records.gad7, windows),
             **smoking_heaviness(records.baseline, reports),
         },
+        usual_care=usual_care_so_far(records.therapy_sessions),
     )
 
 

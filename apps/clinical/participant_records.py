@@ -53,6 +53,17 @@ class SmokingReportRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class TherapySessionsRecord:
+    """Talking Therapies sessions since randomisation, reported at a follow-up."""
+
+    timepoint: str
+    completed_on: date
+    planned: int
+    attended: int
+    dna: int
+
+
+@dataclass(frozen=True, slots=True)
 class COReadingRecord:
     """One exhaled CO reading; `taken_on` is its day in the trial's time zone."""
 
@@ -103,6 +114,7 @@ class ParticipantRecords:
     phq9: tuple[QuestionnaireRecord, ...] = field(default_factory=tuple)
     gad7: tuple[QuestionnaireRecord, ...] = field(default_factory=tuple)
     sessions: tuple[SessionRecord, ...] = field(default_factory=tuple)
+    therapy_sessions: tuple[TherapySessionsRecord, ...] = field(default_factory=tuple)
 
     @property
     def randomised_month(self) -> str:

@@ -76,7 +76,7 @@ PARTS = (
     Part("Data completeness", ("completeness",)),
     Part(
         "Adherence and fidelity",
-        ("adherence", "attendance", "fidelity_types", "fidelity_sites"),
+        ("adherence", "attendance", "fidelity_types", "fidelity_sites", "usual_care"),
         # Adherence is measured in the intervention arm only: one arm's figure.
         closed_only=("adherence",),
     ),

@@ -163,6 +163,12 @@ WIDE += [
             (f"hsi_{_tp}", "Heaviness of Smoking Index", "", "0-6"),
         )
     ),
+    _v("therapy_planned", "Talking Therapies sessions planned since randomisation (latest "
+       "3- or 6-month report)", "integer", "sessions", allowed="0-60"),
+    _v("therapy_attended", "Talking Therapies sessions attended since randomisation (latest "
+       "report)", "integer", "sessions", allowed="0-60"),
+    _v("therapy_dna", "Talking Therapies sessions not attended since randomisation (latest "
+       "report)", "integer", "sessions", allowed="0-60"),
     _v("ref_quit_day", "Reference quit date (session quit date, else earliest stop date "
        "reported), days after randomisation", "integer", "days"),
     _v("quit_attempt", "Reported a quit attempt of 24 hours or more after baseline", "boolean",

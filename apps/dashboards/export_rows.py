@@ -97,6 +97,9 @@ def wide_values(o: ParticipantOutcomes) -> dict[str, object]:
             for tp in ("month3", "month6")
             for measure in SMOKING_MEASURES
         },
+        "therapy_planned": o.usual_care.planned if o.usual_care else None,
+        "therapy_attended": o.usual_care.attended if o.usual_care else None,
+        "therapy_dna": o.usual_care.dna if o.usual_care else None,
         "ref_quit_day": _days(o.reference_quit_date, r.randomised_on),
         "quit_attempt": int(o.quit_attempt),
         "quit4w": check.outcome if check else None,

@@ -117,6 +117,14 @@ def _participant_counters(o: ParticipantOutcomes) -> dict[str, int]:
         c[f"exp_{tp}"] = expected
         for measure in EXPECTED_MEASURES[tp]:
             c[f"has_{measure}_{tp}"] = expected and measure in o.measures_present[tp]
+    care = o.usual_care
+    c.update(
+        uc_n=care is not None,
+        uc_planned=care.planned if care else 0,
+        uc_attended=care.attended if care else 0,
+        uc_attended_sq=care.attended**2 if care else 0,
+        uc_dna=care.dna if care else 0,
+    )
     c.update(estimate_counters(o))  # (2nd ed.) spreads, clustered fidelity, fixed timepoints
     return c
 

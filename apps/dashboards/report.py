@@ -29,6 +29,7 @@ from apps.dashboards.report_sections.screening import screening_section
 from apps.dashboards.report_sections.sessions import adherence_section, fidelity_section
 from apps.dashboards.report_sections.smoking_heaviness import smoking_heaviness_section
 from apps.dashboards.report_sections.sums import sum_cells
+from apps.dashboards.report_sections.usual_care import usual_care_section
 from apps.dashboards.report_sections.verification import verification_section
 from apps.dashboards.report_sections.workload import workload_section
 
@@ -41,6 +42,7 @@ SECTIONS = (
     retention_section,
     adherence_section,
     fidelity_section,
+    usual_care_section,
     completeness_section,
     outcomes_section,
     continuous_section,

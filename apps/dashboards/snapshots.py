@@ -34,7 +34,8 @@ from apps.workspace.outcome_records import randomised_participants
 # 6: the quit attempt among those who reached 3 months (the interim criterion).
 # 7: protocol deviations per site and arm; data queries per site.
 # 8: source data verification per site and area.
-# 9: cigarettes per day and HSI of those still smoking at baseline, 3 and 6 months.
+# 9: cigarettes per day and HSI of those still smoking at baseline, 3 and 6 months; usual
+# psychological care (Talking Therapies sessions planned, attended, not attended).
 SNAPSHOT_SCHEMA = 9
 SNAPSHOTS_KEPT = 24
 # A build that has not finished after this long is taken to have died with its worker.

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.clinical import scoring
 from apps.clinical.smoking_report_rules import SmokingReportAnswers, smoking_report_errors
+from apps.clinical.usual_care import usual_care_errors
 from apps.core.errors import DomainError, raise_all
 from apps.delegation.models import Duty
 from apps.delegation.selectors import check_delegated
@@ -26,6 +27,7 @@ from apps.outcomes.models import (
     Source,
 )
 from apps.outcomes.selectors import known_reference_quit_date
+from apps.outcomes.usual_care_services import record_therapy_sessions
 from apps.reminders.models import FollowUp, FollowUpStatus
 
 SOURCES = (Source.PHONE, Source.IN_SESSION)
@@ -142,6 +144,9 @@ def record_follow_up_assessment(
     stopped_on: date | None = None,
     cigarettes_per_day: int | None = None,
     minutes_to_first_cigarette: int | None = None,
+    therapy_planned: int | None = None,
+    therapy_attended: int | None = None,
+    therapy_dna: int | None = None,
     co_ppm: int | None = None,
     phq9_items: list[int] | None = None,
     phq9_difficulty: int | None = None,
@@ -210,6 +215,8 @@ def record_follow_up_assessment(
                 minutes_to_first_cigarette=smoking["minutes_to_first_cigarette"],
             )
         )
+    therapy = (therapy_planned, therapy_attended, therapy_dna)
+    errors += usual_care_errors(follow_up.timepoint, *therapy)
     raise_all(_one_per_field(errors))
     common = {
         "participant": participant,
@@ -243,6 +250,9 @@ def record_follow_up_assessment(
         **common,
         **measures,
     )
+    if any(value is not None for value in therapy):
+        planned, attended, dna = therapy
+        record_therapy_sessions(planned=planned, attended=attended, dna=dna, **common, **measures)
     follow_up.refresh_from_db()
     return FollowUpAssessment(
         follow_up=follow_up, smoking=report, co_reading=co_reading, phq9=phq9, gad7=gad7

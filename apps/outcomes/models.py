@@ -219,6 +219,34 @@ class SmokingStatusReport(Measure):
 
 
 @pghistory.track()
+class TherapySessionsReport(Measure):
+    """Usual psychological care: Talking Therapies sessions since randomisation, reported at the
+    3- or 6-month follow-up (counts are cumulative)."""
+
+    participant = models.ForeignKey(
+        "patients.Participant", on_delete=models.PROTECT, related_name="therapy_reports"
+    )
+    sessions_planned = models.PositiveSmallIntegerField("Talking Therapies sessions planned")
+    sessions_attended = models.PositiveSmallIntegerField("Talking Therapies sessions attended")
+    sessions_dna = models.PositiveSmallIntegerField("Talking Therapies sessions not attended")
+
+    class Meta:
+        ordering = ["participant", "completed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="therapy_sessions_add_up",
+                condition=Q(sessions_planned__gte=F("sessions_attended") + F("sessions_dna"))
+                & Q(sessions_planned__lte=60),
+            ),
+            models.CheckConstraint(
+                name="therapy_sessions_at_3_or_6_months",
+                condition=Q(timepoint__in=["month3", "month6"]),
+            ),
+        ]
+        triggers = [refused_while_locked("participant"), not_before_screening("completed_on")]
+
+
+@pghistory.track()
 class COReading(PublicModel):
     participant = models.ForeignKey(
         "patients.Participant", on_delete=models.PROTECT, related_name="co_readings"

@@ -70,6 +70,12 @@ def _score(scorer, items, label: str):
         raise DomainError(str(exc), field=f"{label}_items") from exc
 
 
+def check_measure_allowed(participant, completed_on: date, today: date | None = None) -> None:
+    """Refuse a measure before consent, after withdrawal, in the future or before screening."""
+    _check_participant(participant)
+    _check_date(participant, completed_on, today)
+
+
 def _link(follow_up, completed_at: datetime | None = None) -> None:
     if follow_up is not None:
         from apps.reminders.services import complete_follow_up

@@ -16,6 +16,8 @@ from apps.clinical.smoking_heaviness import (
     asks_heaviness,
 )
 from apps.clinical.smoking_report_rules import SmokingReportAnswers, smoking_report_errors
+from apps.clinical.usual_care import FIELDS as USUAL_CARE_FIELDS
+from apps.clinical.usual_care import MAX_THERAPY_SESSIONS, asks_usual_care, usual_care_errors
 from apps.core.forms import DomainErrorFormMixin
 from apps.core.roles import Role
 from apps.patients.baseline_rules import baseline_errors
@@ -37,6 +39,11 @@ from apps.patients.models import (
 from apps.patients.services import screening_decision
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
+USUAL_CARE_LABELS = (
+    "Talking Therapies sessions planned",
+    "Talking Therapies sessions attended",
+    "Talking Therapies sessions not attended (DNA)",
+)
 
 
 def _yes_no(label: str) -> forms.TypedChoiceField:
@@ -377,6 +384,10 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
             }
         self._add_stop_date_fields(follow_up.timepoint, quit_date)
         self._add_heaviness_fields(follow_up.timepoint)
+        if asks_usual_care(follow_up.timepoint):
+            for name, label in zip(USUAL_CARE_FIELDS, USUAL_CARE_LABELS, strict=True):
+                self.fields[name] = _optional_count(label, MAX_THERAPY_SESSIONS)
+                self.fields[name].help_text = "Since randomisation, from the service's records."
         self.order_fields(
             [
                 "completed_on",
@@ -443,6 +454,11 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
         cleaned["phq9_items"] = clean_questionnaire(self, "phq9")
         cleaned["gad7_items"] = clean_questionnaire(self, "gad7")
         self._check_smoking_rules(cleaned)
+        for error in usual_care_errors(
+            self.follow_up.timepoint, *(cleaned.get(name) for name in USUAL_CARE_FIELDS)
+        ):
+            if error.field not in self.errors:
+                self.add_error(error.field, error.message)
         return cleaned
 
     def _check_smoking_rules(self, cleaned: dict) -> None:
@@ -481,6 +497,7 @@ class FollowUpAssessmentForm(DomainErrorFormMixin, forms.Form):
             "cigarettes_since_day_14": data.get("cigarettes_since_day_14"),
             "stopped_on": data.get("stopped_on"),
             "cigarettes_per_day": data.get("cigarettes_per_day"),
+            **{name: data.get(name) for name in USUAL_CARE_FIELDS},
             "minutes_to_first_cigarette": data.get("minutes_to_first_cigarette"),
             "smoked_last_7_days": data["smoked_last_7_days"],
             "cigarettes_last_7_days": data.get("cigarettes_last_7_days"),

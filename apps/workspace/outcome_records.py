@@ -1,6 +1,6 @@
 """The one selector that loads participant_outcomes()'s inputs for a set of participants.
 
-Seven queries whatever the set's size: the participants (with allocation and baseline) and one
+Eight queries whatever the set's size: the participants (with allocation and baseline) and one
 query per kind of record, each ordered by participant id and streamed from a server-side cursor,
 then merged in id order (integers, so Python and PostgreSQL agree on the order). Memory stays
 flat: one participant's records at a time. `records_of_loaded` builds the same records from rows
@@ -26,8 +26,15 @@ from apps.clinical.participant_records import (
     QuestionnaireRecord,
     SessionRecord,
     SmokingReportRecord,
+    TherapySessionsRecord,
 )
-from apps.outcomes.models import COReading, GAD7Response, PHQ9Response, SmokingStatusReport
+from apps.outcomes.models import (
+    COReading,
+    GAD7Response,
+    PHQ9Response,
+    SmokingStatusReport,
+    TherapySessionsReport,
+)
 from apps.patients.models import Participant
 from apps.reminders.models import FollowUp
 
@@ -96,6 +103,12 @@ _KINDS: dict[str, _Kind] = {
             "minutes_to_first_cigarette",
         ),
         lambda zone: lambda r: SmokingReportRecord(*r),
+    ),
+    "therapy_sessions": _Kind(
+        TherapySessionsReport,
+        ("completed_on", "id"),
+        ("timepoint", "completed_on", "sessions_planned", "sessions_attended", "sessions_dna"),
+        lambda zone: lambda r: TherapySessionsRecord(*r),
     ),
     "co_readings": _Kind(
         COReading,

@@ -100,6 +100,7 @@ def participant_detail(request, public_id):
             "gad7": data["gad7"],
             "co_readings": data["co_readings"],
             "smoking_reports": data["smoking_reports"],
+            "therapy_reports": data["therapy_sessions"],
             "follow_ups": data["follow_ups"],
             "alerts": data["alerts"],
             "open_alerts": open_alerts,

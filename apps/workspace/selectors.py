@@ -17,6 +17,7 @@ from apps.outcomes.models import (
     PHQ9Response,
     SafetyAlert,
     SmokingStatusReport,
+    TherapySessionsReport,
 )
 from apps.patients.models import Baseline, Participant
 from apps.patients.selectors import participants_visible_to
@@ -82,7 +83,7 @@ def participant_outcomes_on(
 ) -> ParticipantOutcomes | None:
     """The participant's derived outcomes on `today`; None before randomisation.
 
-    With `loaded` (participant_page_data()'s rows) no query is made; without, seven are.
+    With `loaded` (participant_page_data()'s rows) no query is made; without, eight are.
     """
     overrides = pilot.expected_bcts or None
     if loaded is not None:
@@ -131,6 +132,11 @@ def participant_page_data(participant: Participant) -> dict:
         ),
         "smoking_reports": list(
             SmokingStatusReport.objects.filter(participant=participant).order_by(
+                "completed_on", "id"
+            )
+        ),
+        "therapy_sessions": list(
+            TherapySessionsReport.objects.filter(participant=participant).order_by(
                 "completed_on", "id"
             )
         ),

@@ -39,7 +39,7 @@ from apps.sites.models import DataLock
 from apps.sites.selectors import get_pilot
 from tests.factories import UserFactory, make_participant
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called each time: a run may pass midnight
 ROLES = ("anonymous", "pwp_same", "pwp_other", "advisor", "trial_manager")
 WATCHED = (
     Participant,
@@ -83,26 +83,26 @@ def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager, settings, tmp_
     """Site-A participants at every stage the actions need, one at site B, a finished export."""
     settings.EXPORT_ROOT = tmp_path
     active = make_participant(
-        site=site_a, pwp=pwp_a, stage="randomised", screened_on=TODAY - dt.timedelta(days=40)
+        site=site_a, pwp=pwp_a, stage="randomised", screened_on=TODAY() - dt.timedelta(days=40)
     )
-    set_quit_date(participant=active, quit_date=TODAY - dt.timedelta(days=28))
+    set_quit_date(participant=active, quit_date=TODAY() - dt.timedelta(days=28))
     session = CessationSession.objects.create(
         participant=active,
         practitioner=pwp_a,
         number=1,
-        session_date=TODAY,
+        session_date=TODAY(),
         session_type="pre_quit",
         attendance="dna",
     )
     phq9 = outcome_services.record_phq9(
-        participant=active, items=[0] * 8 + [1], completed_on=TODAY, recorded_by=pwp_a
+        participant=active, items=[0] * 8 + [1], completed_on=TODAY(), recorded_by=pwp_a
     )
     gad7 = outcome_services.record_gad7(
-        participant=active, items=[1] * 7, completed_on=TODAY, recorded_by=pwp_a
+        participant=active, items=[1] * 7, completed_on=TODAY(), recorded_by=pwp_a
     )
     co = outcome_services.record_co_reading(participant=active, ppm=12, taken_at=timezone.now())
     smoking = outcome_services.record_smoking_status(
-        participant=active, completed_on=TODAY, timepoint="session", smoked_last_7_days=True,
+        participant=active, completed_on=TODAY(), timepoint="session", smoked_last_7_days=True,
         cigarettes_last_7_days=30, quit_attempt_since_last_contact=False,
         uses_e_cigarette=False, uses_stop_smoking_medication=False, recorded_by=pwp_a,
     )  # fmt: skip
@@ -123,7 +123,7 @@ def world(site_a, site_b, pwp_a, pwp_b, advisor_a, trial_manager, settings, tmp_
         "other_site": make_participant(site=site_b, pwp=pwp_b, stage="randomised"),
         "withdrawn": withdraw_participant(
             participant=make_participant(site=site_a, pwp=pwp_a, stage="randomised"),
-            on=TODAY,
+            on=TODAY(),
             reason="moved_away",
         ),
         "session": session,
@@ -209,7 +209,7 @@ CASES = {
         "/api/v1/screenings/",
         {**CLINICAL, "pwp_other": 0},
         {
-            "screened_on": str(TODAY),
+            "screened_on": str(TODAY()),
             "aged_18_or_over": True,
             "smokes_daily": True,
             "has_depression_or_anxiety": True,
@@ -223,14 +223,14 @@ CASES = {
         "post",
         p(w, "screened", "consent/"),
         CLINICAL,
-        {"consented_on": str(TODAY), "consent_form_version": "v1.0"},
+        {"consented_on": str(TODAY()), "consent_form_version": "v1.0"},
     ),
     "participants: baseline": lambda w: Case(
         "post",
         p(w, "consented", "baseline/"),
         CLINICAL,
         {
-            "recorded_on": str(TODAY),
+            "recorded_on": str(TODAY()),
             "cigarettes_per_day": 10,
             "minutes_to_first_cigarette": 45,
             "sex": "female",
@@ -240,7 +240,7 @@ CASES = {
     ),
     "participants: randomise": lambda w: Case("post", p(w, "baselined", "randomise/"), CLINICAL),
     "participants: withdraw": lambda w: Case(
-        "post", p(w, "active", "withdraw/"), CLINICAL, {"on": str(TODAY), "reason": "other"}
+        "post", p(w, "active", "withdraw/"), CLINICAL, {"on": str(TODAY()), "reason": "other"}
     ),
     "participants: contact details read": lambda w: Case(
         "get", p(w, "active", "contact-details/"), CLINICAL
@@ -266,11 +266,11 @@ CASES = {
         "post",
         p(w, "active", "sessions/"),
         CLINICAL,
-        {"session_date": str(TODAY), "attendance": "cancelled", "number": 2},
+        {"session_date": str(TODAY()), "attendance": "cancelled", "number": 2},
     ),
     "phq9: list": lambda w: Case("get", p(w, "active", "phq9/"), READ_SITE_A),
     "phq9: record": lambda w: Case(
-        "post", p(w, "active", "phq9/"), CLINICAL, {"items": [1] * 9, "completed_on": str(TODAY)}
+        "post", p(w, "active", "phq9/"), CLINICAL, {"items": [1] * 9, "completed_on": str(TODAY())}
     ),
     "phq9: detail": lambda w: Case(
         "get", p(w, "active", f"phq9/{w['phq9'].public_id}/"), READ_SITE_A
@@ -319,7 +319,7 @@ CASES = {
         "patch",
         p(w, "withdrawn", "exit/"),
         CLINICAL,
-        {"exit_on": str(TODAY), "exit_reason": "participant_choice", "reason": "entry_error"},
+        {"exit_on": str(TODAY()), "exit_reason": "participant_choice", "reason": "entry_error"},
     ),
     "fhir: questionnaires": lambda w: Case("get", "/api/v1/fhir/Questionnaire/", READ_ALL),
     "fhir: participant responses": lambda w: Case("get", p(w, "active", "fhir/"), READ_SITE_A),
@@ -396,14 +396,14 @@ CASES = {
             "user": "newcomer@nhs.test",
             "site": w["active"].site.code,
             "duties": ["screen"],
-            "starts_on": str(TODAY),
+            "starts_on": str(TODAY()),
         },  # fmt: skip
     ),
     "delegations: end": lambda w: Case(
         "post",
         f"/api/v1/delegations/{w['delegation'].pk}/end/",
         MANAGERS,
-        {"ends_on": str(TODAY)},
+        {"ends_on": str(TODAY())},
     ),  # fmt: skip
     "training records: list": lambda w: Case(
         "get", "/api/v1/training-records/", {**MANAGERS, "trial_manager": 0}
@@ -412,11 +412,11 @@ CASES = {
         "post",
         "/api/v1/training-records/",
         MANAGERS,
-        {"user": "newcomer@nhs.test", "kind": "gcp", "completed_on": str(TODAY)},
+        {"user": "newcomer@nhs.test", "kind": "gcp", "completed_on": str(TODAY())},
     ),
     "gad7: list": lambda w: Case("get", p(w, "active", "gad7/"), READ_SITE_A),
     "gad7: record": lambda w: Case(
-        "post", p(w, "active", "gad7/"), CLINICAL, {"items": [1] * 7, "completed_on": str(TODAY)}
+        "post", p(w, "active", "gad7/"), CLINICAL, {"items": [1] * 7, "completed_on": str(TODAY())}
     ),
     "smoking status: list": lambda w: Case("get", p(w, "active", "smoking-status/"), READ_SITE_A),
     "smoking status: record": lambda w: Case(
@@ -424,7 +424,7 @@ CASES = {
         p(w, "active", "smoking-status/"),
         CLINICAL,
         {
-            "completed_on": str(TODAY),
+            "completed_on": str(TODAY()),
             "smoked_last_7_days": False,
             "smoke_free_since_day_14": True,
             "quit_attempt_since_last_contact": True,

@@ -10,7 +10,7 @@ from apps.delegation.models import Delegation, TrainingRecord
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called each time: a run may pass midnight
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def newcomer(site_a):
 
 def _delegate(api, **changes):
     body = {"user": "new.pwp@nhs.test", "site": "BRS", "duties": ["screen", "consent"],
-            "starts_on": TODAY.isoformat()} | changes  # fmt: skip
+            "starts_on": TODAY().isoformat()} | changes  # fmt: skip
     return api.post("/api/v1/delegations/", body, format="json")
 
 
@@ -35,17 +35,17 @@ def test_a_site_lead_delegates_lists_and_ends_through_the_api(client_for, site_l
     listed = api.get("/api/v1/delegations/").json()["results"]
     assert {d["site"] for d in listed} == {"BRS"}
     first = created.json()[0]["id"]
-    ended = api.post(f"/api/v1/delegations/{first}/end/", {"ends_on": TODAY.isoformat()})
+    ended = api.post(f"/api/v1/delegations/{first}/end/", {"ends_on": TODAY().isoformat()})
     assert (ended.status_code, ended.json()["ends_on"], ended.json()["ended_by"]) == (
         200,
-        TODAY.isoformat(),
+        TODAY().isoformat(),
         site_lead_a.email,
     )
 
 
 def test_every_broken_rule_of_a_delegation_comes_back_at_once(client_for, site_lead_a, newcomer):
     refused = _delegate(
-        client_for(site_lead_a), duties=[], ends_on=(TODAY - dt.timedelta(days=1)).isoformat()
+        client_for(site_lead_a), duties=[], ends_on=(TODAY() - dt.timedelta(days=1)).isoformat()
     )
     assert refused.status_code == 400
     assert {e["field"] for e in refused.json()["errors"]} == {"duties", "ends_on"}
@@ -59,7 +59,7 @@ def test_another_sites_staff_and_delegations_are_404_to_a_site_lead(
     assert _delegate(api, user=pwp_b.email).status_code == 404
     assert _delegate(api, site="LDS").status_code == 404
     theirs = Delegation.objects.filter(user=pwp_b).first()
-    response = api.post(f"/api/v1/delegations/{theirs.pk}/end/", {"ends_on": TODAY.isoformat()})
+    response = api.post(f"/api/v1/delegations/{theirs.pk}/end/", {"ends_on": TODAY().isoformat()})
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.ends_on is None

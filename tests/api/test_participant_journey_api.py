@@ -11,7 +11,7 @@ from apps.patients.models import Allocation, ContactDetails, Participant, Screen
 from apps.reminders.models import FollowUpStatus
 from tests.factories import make_participant
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called each time: a run may pass midnight
 CRITERIA = {
     "aged_18_or_over": True,
     "smokes_daily": True,
@@ -23,7 +23,7 @@ CRITERIA = {
 
 def test_screen_consent_baseline_randomise_shows_arm_only_once_randomised(client_for, pwp_a):
     client = client_for(pwp_a)
-    screened = client.post("/api/v1/screenings/", {"screened_on": str(TODAY), **CRITERIA})
+    screened = client.post("/api/v1/screenings/", {"screened_on": str(TODAY()), **CRITERIA})
     assert screened.status_code == 201, screened.json()
     trial_id = screened.json()["participant"]
     assert trial_id == "BRS-0001"
@@ -32,7 +32,7 @@ def test_screen_consent_baseline_randomise_shows_arm_only_once_randomised(client
     assert client.get(base).json()["arm"] is None
 
     consent = client.post(
-        f"{base}consent/", {"consented_on": str(TODAY), "consent_form_version": "v1.0"}
+        f"{base}consent/", {"consented_on": str(TODAY()), "consent_form_version": "v1.0"}
     )
     assert consent.status_code == 200, consent.json()
     assert consent.json()["status"] == "consented"
@@ -42,7 +42,7 @@ def test_screen_consent_baseline_randomise_shows_arm_only_once_randomised(client
     baseline = client.post(
         f"{base}baseline/",
         {
-            "recorded_on": str(TODAY),
+            "recorded_on": str(TODAY()),
             "cigarettes_per_day": 25,
             "minutes_to_first_cigarette": 5,
             "sex": "male",
@@ -67,7 +67,7 @@ def test_screen_consent_baseline_randomise_shows_arm_only_once_randomised(client
 def test_not_eligible_screening_creates_no_participant(client_for, pwp_a):
     response = client_for(pwp_a).post(
         "/api/v1/screenings/",
-        {"screened_on": str(TODAY), **CRITERIA, "smokes_daily": False},
+        {"screened_on": str(TODAY()), **CRITERIA, "smokes_daily": False},
     )
     assert response.status_code == 201
     assert response.json()["outcome"] == "not_eligible"
@@ -78,7 +78,7 @@ def test_not_eligible_screening_creates_no_participant(client_for, pwp_a):
 
 def test_screening_at_a_site_you_do_not_work_at_is_refused(client_for, pwp_a, site_b):
     response = client_for(pwp_a).post(
-        "/api/v1/screenings/", {"screened_on": str(TODAY), "site": "LDS", **CRITERIA}
+        "/api/v1/screenings/", {"screened_on": str(TODAY()), "site": "LDS", **CRITERIA}
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "site"
@@ -88,7 +88,7 @@ def test_screening_at_a_site_you_do_not_work_at_is_refused(client_for, pwp_a, si
 def test_phq9_returns_total_severity_and_risk_and_raises_alert(client_for, pwp_a, participant_a):
     response = client_for(pwp_a).post(
         f"/api/v1/participants/{participant_a.trial_id}/phq9/",
-        {"items": [0, 0, 0, 0, 0, 0, 0, 0, 1], "completed_on": str(TODAY)},
+        {"items": [0, 0, 0, 0, 0, 0, 0, 0, 1], "completed_on": str(TODAY())},
     )
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -101,7 +101,7 @@ def test_phq9_returns_total_severity_and_risk_and_raises_alert(client_for, pwp_a
 def test_phq9_with_missing_item_names_it_and_stores_nothing(client_for, pwp_a, participant_a):
     response = client_for(pwp_a).post(
         f"/api/v1/participants/{participant_a.trial_id}/phq9/",
-        {"items": [0, 0, None, 0, 0, 0, 0, 0, 0], "completed_on": str(TODAY)},
+        {"items": [0, 0, None, 0, 0, 0, 0, 0, 0], "completed_on": str(TODAY())},
     )
     assert response.status_code == 400
     error = response.json()["errors"][0]
@@ -113,7 +113,7 @@ def test_phq9_with_missing_item_names_it_and_stores_nothing(client_for, pwp_a, p
 def test_phq9_item_out_of_range_names_the_item(client_for, pwp_a, participant_a):
     response = client_for(pwp_a).post(
         f"/api/v1/participants/{participant_a.trial_id}/phq9/",
-        {"items": [0, 0, 0, 0, 0, 0, 0, 0, 4], "completed_on": str(TODAY)},
+        {"items": [0, 0, 0, 0, 0, 0, 0, 0, 4], "completed_on": str(TODAY())},
     )
     assert response.status_code == 400
     # Named by the item's number on the form, never by its list index ("items.8").
@@ -131,7 +131,7 @@ def test_every_bad_gad7_answer_is_named_by_its_item_number_in_one_round(
 ):
     response = client_for(pwp_a).post(
         f"/api/v1/participants/{participant_a.trial_id}/gad7/",
-        {"items": [5, 0, 0, "x", 0, 0, 0], "completed_on": str(TODAY)},
+        {"items": [5, 0, 0, "x", 0, 0, 0], "completed_on": str(TODAY())},
     )
     assert response.status_code == 400
     assert [e["message"] for e in response.json()["errors"]] == [
@@ -144,7 +144,9 @@ def test_every_bad_gad7_answer_is_named_by_its_item_number_in_one_round(
 def test_gad7_and_co_reading_are_scored_by_the_server(client_for, pwp_a, participant_a):
     client = client_for(pwp_a)
     base = f"/api/v1/participants/{participant_a.trial_id}/"
-    gad7 = client.post(f"{base}gad7/", {"items": [2, 2, 1, 0, 0, 0, 0], "completed_on": str(TODAY)})
+    gad7 = client.post(
+        f"{base}gad7/", {"items": [2, 2, 1, 0, 0, 0, 0], "completed_on": str(TODAY())}
+    )
     assert gad7.status_code == 201
     assert (gad7.json()["total"], gad7.json()["severity"]) == (5, "mild")
     co = client.post(f"{base}co-readings/", {"ppm": 8, "taken_at": timezone.now().isoformat()})
@@ -162,7 +164,7 @@ def test_gad7_and_co_reading_are_scored_by_the_server(client_for, pwp_a, partici
 def test_future_date_is_a_400_naming_the_field(client_for, pwp_a, participant_a):
     response = client_for(pwp_a).post(
         f"/api/v1/participants/{participant_a.trial_id}/gad7/",
-        {"items": [0] * 7, "completed_on": str(TODAY + dt.timedelta(days=1))},
+        {"items": [0] * 7, "completed_on": str(TODAY() + dt.timedelta(days=1))},
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "completed_on"
@@ -173,7 +175,7 @@ def test_session_is_recorded_with_its_measures_by_the_caller(client_for, pwp_a, 
     response = client_for(pwp_a).post(
         f"/api/v1/participants/{participant_a.trial_id}/sessions/",
         {
-            "session_date": str(TODAY),
+            "session_date": str(TODAY()),
             "attendance": "attended",
             "mode": "telephone",
             "duration_minutes": 15,
@@ -197,7 +199,7 @@ def test_session_correction_goes_through_the_service(client_for, pwp_a, particip
     client = client_for(pwp_a)
     created = client.post(
         f"/api/v1/participants/{participant_a.trial_id}/sessions/",
-        {"session_date": str(TODAY), "attendance": "dna"},
+        {"session_date": str(TODAY()), "attendance": "dna"},
     ).json()
     url = f"/api/v1/sessions/{created['id']}/"
     refused = client.patch(url, {"notes": "Phoned, no answer"})
@@ -212,7 +214,7 @@ def test_session_correction_goes_through_the_service(client_for, pwp_a, particip
 def test_withdrawal_cancels_open_follow_ups(client_for, pwp_a, participant_a):
     response = client_for(pwp_a).post(
         f"/api/v1/participants/{participant_a.trial_id}/withdraw/",
-        {"on": str(TODAY), "reason": "participant_choice"},
+        {"on": str(TODAY()), "reason": "participant_choice"},
     )
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "withdrawn"
@@ -224,7 +226,7 @@ def test_withdrawal_cancels_open_follow_ups(client_for, pwp_a, participant_a):
 def test_transition_not_allowed_is_a_400_with_the_status_field(client_for, pwp_a, participant_a):
     response = client_for(pwp_a).post(
         f"/api/v1/participants/{participant_a.trial_id}/consent/",
-        {"consented_on": str(TODAY), "consent_form_version": "v1.0"},
+        {"consented_on": str(TODAY()), "consent_form_version": "v1.0"},
     )
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "status"
@@ -232,9 +234,9 @@ def test_transition_not_allowed_is_a_400_with_the_status_field(client_for, pwp_a
 
 def test_invitation_returns_a_link_for_an_open_follow_up(client_for, pwp_a, site_a):
     participant = make_participant(
-        site=site_a, pwp=pwp_a, stage="randomised", screened_on=TODAY - dt.timedelta(days=40)
+        site=site_a, pwp=pwp_a, stage="randomised", screened_on=TODAY() - dt.timedelta(days=40)
     )
-    set_quit_date(participant=participant, quit_date=TODAY - dt.timedelta(days=28))
+    set_quit_date(participant=participant, quit_date=TODAY() - dt.timedelta(days=28))
     week4 = participant.follow_ups.get(timepoint="week4")
     response = client_for(pwp_a).post(
         f"/api/v1/participants/{participant.trial_id}/invitations/",
@@ -261,7 +263,7 @@ def test_acknowledging_an_alert_records_who_and_what(client_for, pwp_a, particip
     client = client_for(pwp_a)
     client.post(
         f"/api/v1/participants/{participant_a.trial_id}/phq9/",
-        {"items": [0] * 8 + [2], "completed_on": str(TODAY)},
+        {"items": [0] * 8 + [2], "completed_on": str(TODAY())},
     )
     alert = SafetyAlert.objects.get()
     assert client.get("/api/v1/safety-alerts/?open=true").json()["results"][0]["id"] == str(
@@ -355,15 +357,15 @@ def test_a_reading_before_screening_names_the_field_the_database_refused(
 
 def test_a_measure_for_a_follow_up_must_be_dated_inside_its_window(client_for, pwp_a, site_a):
     participant = make_participant(
-        site=site_a, pwp=pwp_a, stage="randomised", screened_on=TODAY - dt.timedelta(days=40)
+        site=site_a, pwp=pwp_a, stage="randomised", screened_on=TODAY() - dt.timedelta(days=40)
     )
-    set_quit_date(participant=participant, quit_date=TODAY - dt.timedelta(days=28))
+    set_quit_date(participant=participant, quit_date=TODAY() - dt.timedelta(days=28))
     week4 = participant.follow_ups.get(timepoint="week4")
     client = client_for(pwp_a)
     base = f"/api/v1/participants/{participant.trial_id}"
     report = {
         "follow_up": str(week4.public_id),
-        "completed_on": str(TODAY - dt.timedelta(days=8)),  # day 20: before the window opens
+        "completed_on": str(TODAY() - dt.timedelta(days=8)),  # day 20: before the window opens
         "smoked_last_7_days": False,
         "cigarettes_last_7_days": 0,
         "smoke_free_since_day_14": True,
@@ -387,7 +389,7 @@ def test_a_measure_for_a_follow_up_must_be_dated_inside_its_window(client_for, p
     assert week4.status != FollowUpStatus.COMPLETED
     assert not participant.smoking_reports.exists() and not COReading.objects.exists()
     in_window = client.post(
-        f"{base}/smoking-status/", {**report, "completed_on": str(TODAY)}, format="json"
+        f"{base}/smoking-status/", {**report, "completed_on": str(TODAY())}, format="json"
     )
     assert in_window.status_code == 201, in_window.json()
     week4.refresh_from_db()
@@ -397,7 +399,7 @@ def test_a_measure_for_a_follow_up_must_be_dated_inside_its_window(client_for, p
 def test_a_dna_session_with_a_risky_phq9_is_refused_not_dropped(client_for, pwp_a, participant_a):
     response = client_for(pwp_a).post(
         f"/api/v1/participants/{participant_a.trial_id}/sessions/",
-        {"session_date": str(TODAY), "attendance": "dna", "phq9_items": [0] * 8 + [2]},
+        {"session_date": str(TODAY()), "attendance": "dna", "phq9_items": [0] * 8 + [2]},
         format="json",
     )
     assert response.status_code == 400, response.json()

@@ -11,14 +11,14 @@ from apps.journey.services import withdraw_participant
 from tests.api.test_authorization_matrix import snapshot
 from tests.factories import make_participant
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called each time: a run may pass midnight
 
 WRITES = {
     "baseline": (
         "post",
         "baseline/",
         {
-            "recorded_on": str(TODAY),
+            "recorded_on": str(TODAY()),
             "cigarettes_per_day": 10,
             "minutes_to_first_cigarette": 45,
             "sex": "female",
@@ -31,13 +31,13 @@ WRITES = {
         "contact-details/",
         {"email": "new@example.test", "preferred_channel": "email", "consent_to_contact": True},
     ),
-    "phq9": ("post", "phq9/", {"items": [1] * 9, "completed_on": str(TODAY)}),
-    "gad7": ("post", "gad7/", {"items": [1] * 7, "completed_on": str(TODAY)}),
+    "phq9": ("post", "phq9/", {"items": [1] * 9, "completed_on": str(TODAY())}),
+    "gad7": ("post", "gad7/", {"items": [1] * 7, "completed_on": str(TODAY())}),
     "smoking status": (
         "post",
         "smoking-status/",
         {
-            "completed_on": str(TODAY),
+            "completed_on": str(TODAY()),
             "smoked_last_7_days": True,
             "cigarettes_last_7_days": 30,
             "quit_attempt_since_last_contact": False,
@@ -130,7 +130,7 @@ def test_withdrawal_dated_in_the_future_is_a_400_naming_the_date(client_for, pwp
     before = snapshot()
     response = client_for(pwp_a).post(
         f"/api/v1/participants/{participant_a.trial_id}/withdraw/",
-        {"on": str(TODAY + dt.timedelta(days=1)), "reason": "participant_choice"},
+        {"on": str(TODAY() + dt.timedelta(days=1)), "reason": "participant_choice"},
         format="json",
     )
     assert response.status_code == 400, response.json()
@@ -144,7 +144,7 @@ def test_a_second_baseline_questionnaire_is_a_400_naming_the_timepoint(
 ):
     client = client_for(pwp_a)
     url = f"/api/v1/participants/{participant_a.trial_id}/{measure}/"
-    body = {"items": items, "completed_on": str(TODAY), "timepoint": "baseline"}
+    body = {"items": items, "completed_on": str(TODAY()), "timepoint": "baseline"}
     assert client.post(url, body, format="json").status_code == 201
     before = snapshot()
     response = client.post(url, body, format="json")

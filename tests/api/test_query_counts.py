@@ -9,7 +9,7 @@ from apps.cessation.services import SessionInput, record_session
 from apps.outcomes import services as outcome_services
 from tests.factories import make_participant
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called each time: a run may pass midnight
 
 # Queries: 1 token + user; then the rows (and one more per prefetch or participant lookup).
 LISTS = {
@@ -34,14 +34,14 @@ def populate(site, pwp, size: int):
     participants = []
     for _ in range(size):
         participant = make_participant(
-            site=site, pwp=pwp, stage="randomised", screened_on=TODAY - dt.timedelta(days=20)
+            site=site, pwp=pwp, stage="randomised", screened_on=TODAY() - dt.timedelta(days=20)
         )
         for number in (1, 2):
             record_session(
                 participant=participant,
                 practitioner=pwp,
                 data=SessionInput(
-                    session_date=TODAY - dt.timedelta(days=number),
+                    session_date=TODAY() - dt.timedelta(days=number),
                     attendance="attended",
                     number=number,
                     session_type="pre_quit",
@@ -56,7 +56,7 @@ def populate(site, pwp, size: int):
             )
         outcome_services.record_smoking_status(
             participant=participant,
-            completed_on=TODAY,
+            completed_on=TODAY(),
             timepoint="week4",
             smoked_last_7_days=False,
             quit_attempt_since_last_contact=True,

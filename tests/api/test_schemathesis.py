@@ -36,7 +36,7 @@ from apps.safety.rules import AdverseEventValues
 from apps.safety.services import record_adverse_event
 from tests.factories import make_participant
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called each time: a run may pass midnight
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -77,25 +77,25 @@ def targets(site_a, pwp_a, participant_b, trial_manager, settings, tmp_path):
     """Real rows at site A for the path parameters (by path prefix), and the callers' tokens."""
     settings.EXPORT_ROOT = tmp_path
     participant = make_participant(
-        site=site_a, pwp=pwp_a, stage="randomised", screened_on=TODAY - dt.timedelta(days=40)
+        site=site_a, pwp=pwp_a, stage="randomised", screened_on=TODAY() - dt.timedelta(days=40)
     )
-    set_quit_date(participant=participant, quit_date=TODAY - dt.timedelta(days=28))
+    set_quit_date(participant=participant, quit_date=TODAY() - dt.timedelta(days=28))
     session = CessationSession.objects.create(
         participant=participant,
         practitioner=pwp_a,
         number=1,
-        session_date=TODAY,
+        session_date=TODAY(),
         session_type="pre_quit",
         attendance="dna",
     )
     phq9 = outcome_services.record_phq9(
-        participant=participant, items=[0] * 8 + [1], completed_on=TODAY, recorded_by=pwp_a
+        participant=participant, items=[0] * 8 + [1], completed_on=TODAY(), recorded_by=pwp_a
     )
     adverse_event = record_adverse_event(
         participant=participant,
         by=pwp_a,
         values=AdverseEventValues(
-            onset_on=TODAY, description="Headache.", severity="mild", serious=False,
+            onset_on=TODAY(), description="Headache.", severity="mild", serious=False,
             relatedness="unlikely", outcome="recovering",
         ),
     )  # fmt: skip

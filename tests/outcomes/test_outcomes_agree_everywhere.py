@@ -36,7 +36,7 @@ from apps.reminders.models import FollowUp
 from tests.factories import make_participant
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = timezone.localdate  # called each time: a run may pass midnight
 TIMEPOINTS = ("baseline", "session", "week4", "month3", "month6")
 
 day_offsets = st.integers(min_value=0, max_value=240)
@@ -74,11 +74,11 @@ participants = st.fixed_dictionaries(
 
 def _store(spec, site, pwp) -> Participant:
     """One participant with the generated records (dates never before randomisation)."""
-    start = TODAY - dt.timedelta(days=spec["days_ago"])
+    start = TODAY() - dt.timedelta(days=spec["days_ago"])
     participant = make_participant(site=site, pwp=pwp, stage="randomised", screened_on=start)
 
     def on(offset: int) -> dt.date:
-        return min(start + dt.timedelta(days=offset), TODAY)
+        return min(start + dt.timedelta(days=offset), TODAY())
 
     if spec["quit_after"] is not None:
         set_quit_date(participant=participant, quit_date=on(spec["quit_after"]))
@@ -147,7 +147,7 @@ def _read_everywhere(participant, client):
     api = client.get(f"/api/v1/participants/{participant.trial_id}/outcomes/").json()
     _variables, rows, _total = dataset_rows("wide", {}, lambda _percent: None)
     (row,) = [dict(zip([v.name for v in WIDE], r, strict=True)) for r in rows]
-    table = compute_snapshot_data(today=TODAY)["participants"]
+    table = compute_snapshot_data(today=TODAY())["participants"]
     (cell,) = table["rows"]
     counts = dict(zip(table["columns"], cell, strict=True))
     return page, api, row, counts

@@ -25,13 +25,14 @@ from tests.factories import make_participant
 
 TODAY = timezone.localdate
 # The session, the user, the participant (with site, allocation, baseline), sessions (with whether
-# each was edited) and their medication, PHQ-9, GAD-7, CO, smoking reports, follow-ups and their
+# each was edited) and their medication, PHQ-9, GAD-7, CO, smoking reports, Talking Therapies
+# session reports, follow-ups and their
 # messages, alerts, adverse events, protocol deviations, corrections, data queries, the pilot,
 # contact details, and the access-log row for showing those contact details. The outcomes come
-# from these rows: reading the records again cost seven more. Source data verification reads
+# from these rows: reading the records again cost eight more. Source data verification reads
 # three: every verifiable record (one UNION ALL), their last corrections and verifications; the
 # data lock banner one.
-PARTICIPANT_PAGE_QUERIES = 23
+PARTICIPANT_PAGE_QUERIES = 24
 
 
 def criteria_post(**answers) -> dict:
