@@ -138,6 +138,11 @@ urlpatterns = [
         correction_api.SmokingStatusDetail.as_view(),
         name="participant-smoking-status-detail",
     ),
+    path(
+        f"{P}therapy-sessions/",
+        outcomes_api.TherapySessionsList.as_view(),
+        name="participant-therapy-sessions",
+    ),
     path(f"{P}co-readings/", outcomes_api.COReadingList.as_view(), name="participant-co-readings"),
     path(
         f"{P}co-readings/<uuid:record_id>/",

@@ -24,6 +24,7 @@ from apps.outcomes.models import (
     GAD7Response,
     PHQ9Response,
     SmokingStatusReport,
+    TherapySessionsReport,
     Timepoint,
 )
 from apps.outcomes.selectors import alerts_visible_to
@@ -40,7 +41,10 @@ from apps.outcomes.serializers import (
     SafetyAlertSerializer,
     SmokingStatusInputSerializer,
     SmokingStatusSerializer,
+    TherapySessionsInputSerializer,
+    TherapySessionsSerializer,
 )
+from apps.outcomes.usual_care_services import record_therapy_sessions
 from apps.patients.api import IDEMPOTENT_ERRORS, ParticipantScoped
 from apps.reminders.questionnaire_links import create_questionnaire_link, questionnaire_url
 
@@ -183,6 +187,36 @@ class SmokingStatusList(MeasureList):
     def record(self, participant, values):
         return services.record_smoking_status(
             participant=participant, recorded_by=self.request.user, **values
+        )
+
+
+@_measure_schema(
+    "Talking Therapies sessions report", TherapySessionsInputSerializer, TherapySessionsSerializer
+)
+class TherapySessionsList(MeasureList):
+    """Usual psychological care: Talking Therapies sessions since randomisation (3 and 6 months)."""
+
+    model = TherapySessionsReport
+    serializer_class = TherapySessionsSerializer
+    input_serializer = TherapySessionsInputSerializer
+    field_names = {
+        "therapy_planned": "sessions_planned",
+        "therapy_attended": "sessions_attended",
+        "therapy_dna": "sessions_dna",
+    }
+
+    def record(self, participant, values):
+        if values.pop("session", None) is not None:
+            raise ValidationError(
+                {"session": ["Talking Therapies sessions are reported at a follow-up."]}
+            )
+        return record_therapy_sessions(
+            participant=participant,
+            recorded_by=self.request.user,
+            planned=values.pop("sessions_planned"),
+            attended=values.pop("sessions_attended"),
+            dna=values.pop("sessions_dna"),
+            **values,
         )
 
 

@@ -15,6 +15,7 @@ from apps.outcomes.models import (
     SafetyAlert,
     SmokingStatusReport,
     Source,
+    TherapySessionsReport,
     Timepoint,
 )
 
@@ -287,6 +288,27 @@ class SmokingStatusInputSerializer(_MeasureInput):
     quit_attempt_since_last_contact = serializers.BooleanField()
     uses_e_cigarette = serializers.BooleanField()
     uses_stop_smoking_medication = serializers.BooleanField()
+
+
+class TherapySessionsSerializer(_MeasureOutput):
+    """Talking Therapies sessions since randomisation, reported at the 3- or 6-month follow-up."""
+
+    class Meta:
+        model = TherapySessionsReport
+        fields = [*_MEASURE_FIELDS, "sessions_planned", "sessions_attended", "sessions_dna"]
+        read_only_fields = fields
+
+
+class TherapySessionsInputSerializer(_MeasureInput):
+    """Usual psychological care at 3 or 6 months (timepoint month3 or month6, or a follow-up)."""
+
+    source = serializers.ChoiceField(choices=Source.choices, default=Source.PHONE)
+    completed_on = serializers.DateField()
+    sessions_planned = serializers.IntegerField(min_value=0, max_value=60)
+    sessions_attended = serializers.IntegerField(min_value=0, max_value=60)
+    sessions_dna = serializers.IntegerField(
+        min_value=0, max_value=60, help_text="Sessions not attended (did not attend)."
+    )
 
 
 class COReadingInputSerializer(_MeasureInput):

@@ -419,6 +419,21 @@ CASES = {
         "post", p(w, "active", "gad7/"), CLINICAL, {"items": [1] * 7, "completed_on": str(TODAY())}
     ),
     "smoking status: list": lambda w: Case("get", p(w, "active", "smoking-status/"), READ_SITE_A),
+    "therapy sessions: list": lambda w: Case(
+        "get", p(w, "active", "therapy-sessions/"), READ_SITE_A
+    ),
+    "therapy sessions: record": lambda w: Case(
+        "post",
+        p(w, "active", "therapy-sessions/"),
+        CLINICAL,
+        {
+            "completed_on": str(TODAY()),
+            "timepoint": "month3",
+            "sessions_planned": 6,
+            "sessions_attended": 4,
+            "sessions_dna": 1,
+        },
+    ),
     "smoking status: record": lambda w: Case(
         "post",
         p(w, "active", "smoking-status/"),
@@ -490,6 +505,7 @@ CREATED = {
     "participant queries: raise",
     "gad7: record",
     "smoking status: record",
+    "therapy sessions: record",
     "co readings: record",
     "invitations: create",
     "delegations: delegate",
