@@ -147,7 +147,9 @@ def committee_report(
 ) -> CommitteeReport:
     """The report of the whole pilot (every site) from a snapshot document and the thresholds."""
     version = ReportVersion(version)
-    source = pooled_document(doc) if version == ReportVersion.OPEN else doc
+    # A single-arm pilot has no arms to pool: its one arm is already everyone.
+    pooled = version == ReportVersion.OPEN and doc.get("randomised", True)
+    source = pooled_document(doc) if pooled else doc
     report = build_report(source, Filters(frozenset(s["id"] for s in doc["sites"])), criteria)
     lights = report.criteria
     if version == ReportVersion.OPEN:

@@ -10,12 +10,14 @@ from django.utils import timezone
 from apps.cessation.services import SessionInput, record_session
 from apps.clinical import schedule
 from apps.clinical.status import Status as ParticipantStatus
+from apps.clinical.usual_care import asks_usual_care
 from apps.demo.plan import CONSENT_FORM_VERSION
 from apps.demo.plan_types import LONDON, AlertPlan, MeasureSet, ParticipantPlan, SitePlan
 from apps.journey import services as journey
 from apps.outcomes import escalation as escalation_module
 from apps.outcomes import services as outcome_services
 from apps.outcomes.models import EscalationStatus, SafetyAlert, Source, Timepoint
+from apps.outcomes.usual_care_services import record_therapy_sessions
 from apps.patients import services as patient_services
 from apps.patients.models import Allocation, Participant, RandomisationBlock
 from apps.reminders import services as reminder_services
@@ -186,6 +188,22 @@ def _load_follow_ups(participant: Participant, person: ParticipantPlan, pwp, sta
             today=today,
             **plan.smoking,
         )
+        if asks_usual_care(plan.timepoint):
+            # Derived from the trial ID, not drawn: the demo's random sequence stays as it was.
+            digit = int(participant.trial_id[-1])
+            planned = 4 + digit + (4 if plan.timepoint == "month6" else 0)
+            record_therapy_sessions(
+                participant=participant,
+                completed_on=plan.completed_on,
+                timepoint=plan.timepoint,
+                planned=planned,
+                attended=planned - 1 - digit % 3,
+                dna=1 + digit % 2 if digit % 3 else 1,
+                source=plan.source,
+                follow_up=follow_up,
+                recorded_by=recorder,
+                today=today,
+            )
         if plan.co_ppm is not None:
             outcome_services.record_co_reading(
                 participant=participant,

@@ -184,3 +184,15 @@ def test_the_y_axis_top_is_a_round_number_at_or_above_the_peak(peak, top):
 
 def test_only_roles_that_see_every_site_export_the_report_of_every_site():
     assert EXPORT_ROLES <= ALL_SITES_ROLES
+
+
+def test_a_single_arm_pilot_s_open_report_is_not_pooled():
+    doc = json.loads(DOCUMENTS.read_text())["demo"]
+    single = dict(doc, randomised=False)
+    single["participants"] = {
+        "columns": doc["participants"]["columns"],
+        "rows": [[r[0], "single", *r[2:]] for r in doc["participants"]["rows"]],
+    }
+    report = _report(single, "open")
+    consort = report.parts[0].figure_svg
+    assert "pooled" not in consort and "Enrolled (n=" in consort
