@@ -117,10 +117,13 @@ def pilot_size() -> dict:
 
 
 def _session_cookie() -> str:
-    """A signed-in trial manager's session, created directly (no login form, no lockout)."""
+    """A signed-in trial manager's session, created directly (no login form, no lockout), past
+    its second factor."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
 
     from apps.accounts.models import User
     from apps.core.roles import Role
@@ -132,6 +135,9 @@ def _session_cookie() -> str:
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # Managers must pass a second factor: the session carries one, as django-otp's login does.
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="bench", confirmed=True)
+    store[DEVICE_ID_SESSION_KEY] = device.persistent_id
     store["quitpilot_session_started"] = time.time()
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from apps.dashboards import selectors
 from apps.dashboards.committee_render import render_html, render_pdf
-from apps.dashboards.committee_report import ReportVersion, committee_report
+from apps.dashboards.committee_report import committee_report
 from apps.dashboards.models import ExportFormat, ExportJob, ExportStatus
 from apps.dashboards.progress import progress_outside_the_counting
+from apps.dashboards.report_versions import ReportVersion
 from apps.dashboards.snapshots import compute_snapshot_data
 from apps.sites.selectors import current_lock_stamp
 

@@ -9,7 +9,6 @@ percentages.
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from enum import StrEnum
 
 from apps.clinical.participant_records import POOLED_ARMS
 from apps.dashboards import metrics
@@ -17,15 +16,8 @@ from apps.dashboards.consort import consort_svg
 from apps.dashboards.report import Filters, build_report
 from apps.dashboards.report_sections.cells import Table
 from apps.dashboards.report_sections.progression import Criterion
+from apps.dashboards.report_versions import ReportVersion
 from apps.dashboards.svg_chart import chart_svg
-
-
-class ReportVersion(StrEnum):
-    """Open: for the whole steering committee, arms pooled. Closed: by arm, for the DMC."""
-
-    OPEN = "open"
-    CLOSED = "closed"
-
 
 VERSION_TITLES = {
     ReportVersion.OPEN: "Open report: both arms pooled",

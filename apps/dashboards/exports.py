@@ -18,12 +18,11 @@ from pathlib import Path
 from django.conf import settings
 
 from apps.core.errors import DomainError
-from apps.dashboards.committee_build import write_committee_report
-from apps.dashboards.committee_report import ReportVersion
 from apps.dashboards.export_dictionary import ARMS, Variable
 from apps.dashboards.export_missing import REASONS, SPSS_MISSING_RANGE, Reason
 from apps.dashboards.export_rows import dataset_rows
 from apps.dashboards.models import ExportDataset, ExportFormat, ExportJob
+from apps.dashboards.report_versions import ReportVersion
 from apps.sites.selectors import sites_visible_to
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -89,6 +88,10 @@ def write_export(job: ExportJob, progress: Callable[[int], None]) -> tuple[Path,
 
 def _write_file(job: ExportJob, partial: Path, progress: Callable[[int], None]) -> int:
     if job.dataset == ExportDataset.STEERING_REPORT:
+        # Imported here: the report brings scipy and reportlab (about 80 MB), which a dataset
+        # export never needs.
+        from apps.dashboards.committee_build import write_committee_report
+
         return write_committee_report(job, partial, progress)
     variables, rows, _total = dataset_rows(job.dataset, job.filters or {}, progress)
     if job.file_format == ExportFormat.CSV:

@@ -4,9 +4,9 @@ import re
 
 from django import forms
 
-from apps.dashboards.committee_report import ReportVersion
 from apps.dashboards.export_jobs import DATASET_FORMATS, REPORT_FORMATS
 from apps.dashboards.models import ExportDataset, ExportFormat
+from apps.dashboards.report_versions import ReportVersion
 from apps.patients.models import Arm
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")

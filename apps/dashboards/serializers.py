@@ -5,8 +5,8 @@ from rest_framework import serializers
 
 from apps.clinical.outcome_labels import ARM_LABELS
 from apps.dashboards import metrics
-from apps.dashboards.committee_report import ReportVersion
 from apps.dashboards.models import ExportDataset, ExportFormat, ExportJob
+from apps.dashboards.report_versions import ReportVersion
 from apps.patients.models import Arm
 
 ARM_CHOICES = list(ARM_LABELS.items())

@@ -11,12 +11,12 @@ from apps.dashboards.committee_render import render_html, render_pdf
 from apps.dashboards.committee_report import (
     ARM_SPECIFIC_CRITERIA,
     PARTS,
-    ReportVersion,
     committee_report,
     pooled_document,
 )
 from apps.dashboards.report import Filters, build_report
 from apps.dashboards.report_sections.cells import Table
+from apps.dashboards.report_versions import ReportVersion
 from apps.dashboards.svg_chart import _nice_top, chart_svg
 from tests.dashboards.report_golden import CRITERIA, DOCUMENTS
 from tests.pdf import pdf_text
