@@ -80,7 +80,8 @@ STATUS_LABELS = {
 
 @dataclass(frozen=True)
 class RecordState:
-    """One record of an area: when it last changed and when it was last verified."""
+    """One record of an area: when it was last verified and, for a verified record, when it last
+    changed (an unverified record's changes decide nothing, so they are not looked up)."""
 
     record_type: str
     record_id: str

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import CharField, DateTimeField, F, Max, QuerySet, Value
+from django.db.models import CharField, F, Max, QuerySet, TextField, Value
+from django.db.models.functions import Cast
 
 from apps.cessation.models import CessationSession
 from apps.clinical import source_verification as sdv_rules
@@ -59,12 +61,17 @@ class AreaState:
 
 
 def _rows(qs: QuerySet, record_type: str, *, rid="public_id", tpoint=None, changed="updated_at"):
+    # The record ID and the change time come as text: parsing half a million UUIDs and
+    # timestamps took seconds of a snapshot, and a change time is read only for a record that
+    # has been verified.
     return qs.annotate(
         pid=F("participant_id") if qs.model is not Participant else F("id"),
         rtype=Value(record_type, output_field=CharField()),
-        rid=F(rid),
+        rid=Cast(rid, output_field=TextField()),
         tpoint=F(tpoint) if tpoint else Value(None, output_field=CharField()),
-        changed=F(changed) if changed else Value(None, output_field=DateTimeField()),
+        changed=Cast(changed, output_field=TextField())
+        if changed
+        else Value(None, output_field=TextField()),
     ).values_list(*COLUMNS)
 
 
@@ -130,11 +137,14 @@ def areas_by_participant(
         area = sdv_rules.area_of(record_type, timepoint)
         if area not in areas:
             continue
-        key = (record_type, str(record_id))
-        changes = [at for at in (changed, corrected.get(key)) if at is not None]
-        records[pid][area].append(
-            RecordState(record_type, str(record_id), max(changes, default=None), verified.get(key))
-        )
+        key = (record_type, record_id)
+        verified_at = verified.get(key)
+        changed_at = None
+        if verified_at is not None:  # an unverified record's last change decides nothing
+            changes = [datetime.fromisoformat(changed)] if changed else []
+            changes += [at for at in (corrected.get(key),) if at is not None]
+            changed_at = max(changes, default=None)
+        records[pid][area].append(RecordState(record_type, record_id, changed_at, verified_at))
     return {
         pid: [AreaState(area, tuple(records[pid][area])) for area in areas]
         for pid in participant_ids
