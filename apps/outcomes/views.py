@@ -17,7 +17,8 @@ from apps.outcomes.follow_up_assessment import record_follow_up_assessment
 from apps.outcomes.models import SafetyAlert
 from apps.outcomes.selectors import known_reference_quit_date
 from apps.patients.access import participant_for_view
-from apps.patients.forms import AlertAcknowledgeForm, FollowUpAssessmentForm
+from apps.patients.follow_up_forms import FollowUpAssessmentForm
+from apps.patients.forms import AlertAcknowledgeForm
 from apps.patients.measure_fields import questionnaire_groups
 from apps.reminders.models import FollowUp, FollowUpStatus
 
