@@ -4,7 +4,9 @@ import re
 
 from django import forms
 
+from apps.clinical.outcome_labels import ARM_HEADINGS
 from apps.dashboards.export_jobs import DATASET_FORMATS, REPORT_FORMATS
+from apps.dashboards.interview_sampling import SAMPLING_OUTCOMES
 from apps.dashboards.models import ExportDataset, ExportFormat
 from apps.dashboards.report_versions import ReportVersion
 from apps.patients.models import Arm
@@ -127,4 +129,20 @@ class CommitteeReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="report", **kwargs)
+        _style(self)
+
+
+class SamplingFilterForm(forms.Form):
+    """Which candidates to list: a site, an arm, an outcome (each optional)."""
+
+    site = forms.ChoiceField(label="Site", required=False)
+    arm = forms.ChoiceField(label="Arm", required=False)
+    outcome = forms.ChoiceField(
+        label="Outcome", required=False, choices=[("", "Any"), *SAMPLING_OUTCOMES.items()]
+    )
+
+    def __init__(self, *args, sites: list[str], arms: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [("", "All sites"), *[(s, s) for s in sites]]
+        self.fields["arm"].choices = [("", "Both arms"), *[(a, ARM_HEADINGS[a]) for a in arms]]
         _style(self)

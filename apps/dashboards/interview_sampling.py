@@ -84,7 +84,6 @@ def interview_candidates(*, today: date | None = None) -> list[Candidate]:
     )
     extra = {pk: (public_id, on) for pk, public_id, on in
              agreed.values_list("id", "public_id", "interview_contact_on")}  # fmt: skip
-    today = today or timezone.localdate()
     candidates = [
         Candidate(
             trial_id=o.records.trial_id,

@@ -2,7 +2,6 @@
 
 import csv
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -12,32 +11,12 @@ from django.views.decorators.http import require_GET
 from apps.clinical.outcome_labels import ARM_HEADINGS
 from apps.core.roles import can_export
 from apps.dashboards.exports import safe_cell
-from apps.dashboards.interview_sampling import (
-    SAMPLING_OUTCOMES,
-    interview_candidates,
-    sampling_frame,
-)
-from apps.patients.models import Arm
+from apps.dashboards.forms import SamplingFilterForm
+from apps.dashboards.interview_sampling import interview_candidates, sampling_frame
+from apps.dashboards.report_sections.sums import pilot_arms
 from apps.sites.selectors import get_pilot, sites_visible_to
 
 CSV_COLUMNS = ["trial_id", "site", "arm", "sessions_attended", "outcome_3_months", "agreed_on"]
-
-
-class SamplingFilterForm(forms.Form):
-    """Which candidates to list: a site, an arm, an outcome (each optional)."""
-
-    site = forms.ChoiceField(label="Site", required=False)
-    arm = forms.ChoiceField(label="Arm", required=False)
-    outcome = forms.ChoiceField(
-        label="Outcome", required=False, choices=[("", "Any"), *SAMPLING_OUTCOMES.items()]
-    )
-
-    def __init__(self, *args, sites: list[str], arms: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].choices = [("", "All sites"), *[(s, s) for s in sites]]
-        self.fields["arm"].choices = [("", "Both arms"), *[(a, ARM_HEADINGS[a]) for a in arms]]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
 
 
 @login_required
@@ -46,7 +25,7 @@ def interview_sampling(request):
     """The sampling frame (counts by site, outcome and arm) and the list, filtered; as CSV."""
     if not can_export(request.user):
         raise PermissionDenied("Your role cannot see the interview sampling list.")
-    arms = [Arm.INTERVENTION.value, Arm.CONTROL.value] if get_pilot().is_randomised else ["single"]
+    arms = pilot_arms(get_pilot().is_randomised)
     sites = list(sites_visible_to(request.user).order_by("code").values_list("code", flat=True))
     form = SamplingFilterForm(request.GET or None, sites=sites, arms=arms)
     candidates = interview_candidates()

@@ -97,8 +97,13 @@ def sum_cells(data: dict, filters: Filters) -> Sums:
     )
 
 
+def pilot_arms(randomised_pilot: bool) -> list[str]:
+    """The arms a pilot's figures are shown for: both arms, or its single arm."""
+    return [Arm.INTERVENTION.value, Arm.CONTROL.value] if randomised_pilot else [SINGLE_ARM]
+
+
 def _arms(randomised_pilot: bool, filters: Filters) -> list[str]:
-    arms = [Arm.INTERVENTION.value, Arm.CONTROL.value] if randomised_pilot else [SINGLE_ARM]
+    arms = pilot_arms(randomised_pilot)
     return [filters.arm] if filters.arm and filters.arm in arms else arms
 
 
